@@ -1,0 +1,91 @@
+// `ksim demo gossip`: runs the kernel's gossip workload (sim/workloads/gossip.hpp) and prints
+// what happened, ending with the trace fingerprint that makes the run reproducible.
+#include <cstdio>
+#include <sstream>
+#include <string>
+
+#include "cli/options.hpp"
+#include "cli/usage_error.hpp"
+#include "sim/trace_jsonl.hpp"
+#include "sim/workloads/gossip.hpp"
+
+namespace ksim::cli {
+namespace {
+
+using sim::workloads::GossipConfig;
+using sim::workloads::GossipResult;
+
+void print_result(const GossipConfig& config, const GossipResult& r) {
+  const auto u = [](std::uint64_t v) { return static_cast<unsigned long long>(v); };
+  std::printf("gossip demo: %u nodes, %s simulated, seed %llu\n", config.nodes,
+              sim::format_duration(config.duration).c_str(), u(config.seed));
+  std::printf("  faults applied     %llu\n", u(r.faults_applied));
+  std::printf("  events executed    %llu (%llu dropped: their node had crashed or restarted)\n",
+              u(r.events_executed), u(r.events_dropped));
+  std::printf("  gossip             %llu sent, %llu acknowledged, %llu timed out\n",
+              u(r.gossip_sent), u(r.acks_received), u(r.ack_timeouts));
+  std::printf("  connection resets  %llu seen by peers of crashed processes\n",
+              u(r.connection_resets_seen));
+  std::printf("  network            %llu messages, %llu delivered; dropped: %llu by partitions, "
+              "%llu lost on lossy links, %llu by connection resets, %llu at stopped receivers\n",
+              u(r.network.sent), u(r.network.delivered), u(r.network.dropped_by_partition),
+              u(r.network.dropped_by_loss), u(r.network.dropped_by_reset),
+              u(r.network.dropped_receiver_down));
+  std::printf("  rumour             newest version %llu, known by %u of %u nodes (%u running)\n",
+              u(r.newest_version), r.nodes_with_newest, config.nodes, r.nodes_running);
+  std::printf("trace events=%llu fingerprint=%s\n", u(r.trace_events),
+              sim::format_hash(r.trace_hash).c_str());
+}
+
+int demo_gossip(const po::variables_map& vm) {
+  GossipConfig config;
+  config.seed = vm["seed"].as<std::uint64_t>();
+  config.nodes = vm["nodes"].as<std::uint32_t>();
+  config.duration = duration_option(vm, "duration");
+  if (config.nodes < 2) throw UsageError("option --nodes: gossip needs at least 2 nodes");
+  if (config.duration <= sim::Duration{}) throw UsageError("option --duration: must be positive");
+  if (vm.count("no-faults") != 0U) config.mean_fault_interval = sim::Duration{};
+
+  if (vm.count("trace") == 0U) {
+    print_result(config, sim::workloads::run_gossip(config));
+    return 0;
+  }
+  const std::string path = vm["trace"].as<std::string>();
+  // Nodes are named node:0 .. node:N-1 in id order, which is all the writer needs to know.
+  sim::JsonLinesWriter writer(path, [](sim::NodeId id) { return "node:" + std::to_string(id.value); });
+  if (!writer.open()) throw UsageError("option --trace: " + writer.error());
+  const GossipResult result = sim::workloads::run_gossip(config, &writer);
+  if (!writer.finish()) throw UsageError("option --trace: " + writer.error());
+  print_result(config, result);
+  std::printf("trace written to %s\n", path.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int command_demo(const Args& args) {
+  po::options_description options("ksim demo <name> [options]\n\ndemos:\n"
+                                  "  gossip  nodes spread a rumour through crashes, pauses and "
+                                  "partitions\n\noptions");
+  options.add_options()
+      ("help,h", "print this help")
+      ("seed", po::value<std::uint64_t>()->default_value(1), "root seed of the run")
+      ("nodes", po::value<std::uint32_t>()->default_value(100), "number of nodes")
+      ("duration", po::value<std::string>()->default_value("5s"), "simulated time, e.g. 5s")
+      ("no-faults", "run without the random fault plan")
+      ("trace", po::value<std::string>(), "write every trace event to this JSON Lines file")
+      ("name", po::value<std::string>(), "the demo to run");
+  po::positional_options_description positional;
+  positional.add("name", 1);
+  const po::variables_map vm = parse_options("demo", args, options, positional);
+  if (vm.count("help") != 0U) {
+    std::printf("%s", (std::ostringstream() << options).str().c_str());
+    return 0;
+  }
+  if (vm.count("name") == 0U) throw UsageError("ksim demo: name a demo: gossip");
+  const std::string name = vm["name"].as<std::string>();
+  if (name == "gossip") return demo_gossip(vm);
+  throw UsageError("ksim demo: unknown demo `" + name + "`; the demos are: gossip");
+}
+
+}  // namespace ksim::cli

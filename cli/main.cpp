@@ -1,0 +1,52 @@
+// ksim: the command-line face of the simulator.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <string_view>
+
+#include "cli/commands.hpp"
+#include "cli/usage_error.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: ksim <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  demo gossip   run the kernel's gossip workload with random faults and print a summary\n"
+    "  bench kernel  measure the event scheduler against two reference event loops\n"
+    "  version       print the version\n"
+    "  help          print this text\n"
+    "\n"
+    "`ksim <command> --help` describes a command's options.\n";
+
+int dispatch(int argc, char** argv) {
+  if (argc < 2) throw ksim::cli::UsageError(std::string("no command given\n\n") + kUsage);
+  const std::string_view command = argv[1];
+  const ksim::cli::Args args(argv + 2, argv + argc);
+  if (command == "bench") return ksim::cli::command_bench(args);
+  if (command == "demo") return ksim::cli::command_demo(args);
+  if (command == "version" || command == "--version") {
+    std::printf("ksim %s\n", KSIM_VERSION);
+    return 0;
+  }
+  if (command == "help" || command == "--help" || command == "-h") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  throw ksim::cli::UsageError("unknown command `" + std::string(command) + "`\n\n" + kUsage);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return dispatch(argc, argv);
+  } catch (const ksim::cli::UsageError& e) {
+    std::fprintf(stderr, "ksim: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ksim: unexpected error: %s\n", e.what());
+    return 3;
+  }
+}

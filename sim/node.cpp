@@ -1,0 +1,33 @@
+#include "sim/node.hpp"
+
+#include "sim/assert.hpp"
+#include "sim/simulation.hpp"
+
+namespace ksim::sim {
+
+std::string_view stop_kind_name(StopKind kind) {
+  return kind == StopKind::process_crash ? "process-crash" : "power-loss";
+}
+
+Time Node::now() const { return simulation_->now(); }
+
+TimerId Node::after(Duration delay, Callback callback) { return at(now() + delay, std::move(callback)); }
+
+TimerId Node::at(Time when, Callback callback) {
+  KSIM_ASSERT(liveness_.running, "only a running node sets timers");
+  return simulation_->scheduler().schedule_at(when, std::move(callback),
+                                              Guard{&liveness_, liveness_.incarnation});
+}
+
+bool Node::cancel(TimerId timer) { return simulation_->scheduler().cancel(timer); }
+
+void Node::send(NodeId to, std::uint32_t bytes, std::string_view label, Callback on_delivery) {
+  KSIM_ASSERT(liveness_.running && !liveness_.paused, "only a running node sends");
+  simulation_->network().send(id_, to, bytes, label, std::move(on_delivery));
+}
+
+void Node::emit(std::string_view kind, std::initializer_list<TraceField> fields) {
+  simulation_->trace().emit(now(), id_, kind, fields);
+}
+
+}  // namespace ksim::sim

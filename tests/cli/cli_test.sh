@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The `ksim` command as users and scripts meet it: exit codes (0 ok, 2 bad input), messages that
+# say what to do, and output lines that scripts parse.
+#
+#   bash tests/cli/cli_test.sh path/to/ksim
+set -u
+ksim=${1:?usage: cli_test.sh path/to/ksim}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# expect CODE PATTERN ARGS... : runs ksim ARGS, checks the exit code and that stdout+stderr
+# contain PATTERN (an extended regex).
+expect() {
+  local code=$1 pattern=$2
+  shift 2
+  "$ksim" "$@" > "$work/out" 2>&1
+  local got=$?
+  [ "$got" -eq "$code" ] || fail "ksim $* exited $got, expected $code: $(head -c 400 "$work/out")"
+  grep -qE -- "$pattern" "$work/out" || fail "ksim $* did not print /$pattern/: $(head -c 400 "$work/out")"
+}
+
+expect 2 'no command given' 
+expect 2 'unknown command `frobnicate`' frobnicate
+expect 0 'usage: ksim' help
+expect 0 '^ksim [0-9]+\.[0-9]+\.[0-9]+$' version
+expect 2 'unknown benchmark `disk`; the benchmarks are: kernel' bench disk
+expect 2 'name a benchmark' bench
+expect 2 'option --events: must be at least 1' bench kernel --events 0
+expect 2 'ksim bench: .*see `ksim bench --help`' bench kernel --bogus
+expect 2 'unknown demo `chat`' demo chat
+expect 2 'option --duration: bad duration "5 parsecs"' demo gossip --duration '5 parsecs'
+expect 2 'at least 2 nodes' demo gossip --nodes 1
+expect 2 'cannot write the trace file /nonexistent/dir/t.jsonl.tmp' demo gossip --trace /nonexistent/dir/t.jsonl
+
+# The bench's last line is a contract: `kernel events_per_s=<n> baseline_events_per_s=<n> ratio=<r>`.
+"$ksim" bench kernel --events 20000 > "$work/bench" 2>&1 || fail "bench kernel failed: $(cat "$work/bench")"
+tail -n 1 "$work/bench" | grep -qE '^kernel events_per_s=[0-9]+ baseline_events_per_s=[0-9]+ ratio=[0-9]+\.[0-9]{2}$' ||
+  fail "bench kernel's last line breaks the contract: $(tail -n 1 "$work/bench")"
+
+# A demo run is reproducible: same seed, same fingerprint; another seed, another fingerprint.
+fingerprint() { "$ksim" demo gossip --nodes 20 --duration 1s --seed "$1" | sed -n 's/.*fingerprint=\([0-9a-f]*\).*/\1/p'; }
+a=$(fingerprint 5)
+b=$(fingerprint 5)
+c=$(fingerprint 6)
+[ -n "$a" ] && [ "$a" = "$b" ] || fail "same seed gave fingerprints '$a' and '$b'"
+[ "$a" != "$c" ] || fail "seeds 5 and 6 gave the same fingerprint $a"
+
+# --trace writes a JSON Lines file whose event count matches the summary.
+"$ksim" demo gossip --nodes 10 --duration 500ms --trace "$work/trace.jsonl" > "$work/demo" 2>&1 ||
+  fail "demo with --trace failed: $(cat "$work/demo")"
+events=$(sed -n 's/^trace events=\([0-9]*\) .*/\1/p' "$work/demo")
+lines=$(wc -l < "$work/trace.jsonl")
+[ -n "$events" ] && [ "$events" -eq "$lines" ] || fail "summary says $events events, file has $lines lines"
+head -n 1 "$work/trace.jsonl" | grep -qE '^\{"t_ns":0,"t":"0ns","node":"node:0","kind":"node.started"' ||
+  fail "unexpected first trace line: $(head -n 1 "$work/trace.jsonl")"
+[ ! -e "$work/trace.jsonl.tmp" ] || fail "the temporary trace file was left behind"
+
+if [ "$failures" -gt 0 ]; then
+  echo "cli: $failures failure(s)"
+  exit 1
+fi
+echo "cli: all checks passed"

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# tidy: enforces the determinism and layering rules of design.md on sim/ and core/.
+#
+#   bash tests/tidy/tidy.sh ROOT
+#
+# ROOT is the project root (or any folder with sim/ and core/ below it). Prints each violation as
+# file:line: rule, and the fix; exits 1 if there is any. A line may opt out of one rule with a
+# trailing comment `tidy:allow(<rule>)` that says why, e.g. an unordered map only ever looked up.
+set -u
+root=${1:?usage: tidy.sh ROOT}
+cd "$root" || exit 2
+
+violations=0
+
+# check RULE FIX REGEX DIRS...
+check() {
+  local rule=$1 fix=$2 regex=$3
+  shift 3
+  local dirs=()
+  for d in "$@"; do [ -d "$d" ] && dirs+=("$d"); done
+  [ ${#dirs[@]} -eq 0 ] && return
+  local hits
+  hits=$(grep -rnE --include='*.hpp' --include='*.cpp' --include='*.h' --include='*.cc' \
+           -- "$regex" "${dirs[@]}")
+  [ -z "$hits" ] && return
+  while IFS= read -r hit; do
+    local text=${hit#*:*:}
+    [[ $text == *"tidy:allow($rule)"* ]] && continue
+    # Only code counts: drop a trailing // comment and lines inside /* */ blocks.
+    local code
+    code=$(sed -E 's@//.*$@@; s@^[[:space:]]*(/\*|\*).*$@@' <<< "$text")
+    grep -qE -- "$regex" <<< "$code" || continue
+    printf '%s\n    rule %s: %s\n' "$hit" "$rule" "$fix"
+    violations=$((violations + 1))
+  done <<< "$hits"
+}
+
+check wall-clock "use simulated time (sim::Time from the scheduler), never the wall clock" \
+  'system_clock|steady_clock|high_resolution_clock|gettimeofday|clock_gettime|[^_a-zA-Z.>]time\((NULL|nullptr|0)?\)' sim core
+check random-device "derive randomness from the run's seed: RandomSource::stream(name)" \
+  'random_device' sim core
+check c-rand "use sim::Rng from a named stream, not rand()/srand()" \
+  '(^|[^_a-zA-Z0-9.>:])s?rand\(' sim core
+check std-random "use sim::Rng's own distributions: <random> differs between standard libraries" \
+  '#include[[:space:]]*<random>|std::[a-z_]+_distribution|std::(mt19937|minstd_rand|default_random_engine)' sim core
+check sleep "every delay goes through the scheduler; nothing sleeps" \
+  'sleep_for|sleep_until|usleep\(|nanosleep\(|(^|[^_a-zA-Z0-9])sleep\(' sim core
+check threads "the simulation is single-threaded: schedule events instead" \
+  'std::thread|std::jthread|std::async|#include[[:space:]]*<(thread|future)>|pthread_create' sim core
+check qt "sim/ and core/ never include Qt; the GUI reads snapshots" \
+  '#include[[:space:]]*[<"]Q' sim core
+check unordered "iterate only ordered containers; an unordered one needs tidy:allow(unordered) and a reason" \
+  'std::unordered_(map|set|multimap|multiset)' sim core
+check layering-sim "sim/ is the kernel and knows nothing of Kafka: it must not include core/" \
+  '#include[[:space:]]*[<"]core/' sim
+check layering-ui "sim/ and core/ must not include the front ends (gui/, cli/)" \
+  '#include[[:space:]]*[<"](gui|cli)/' sim core
+
+if [ "$violations" -gt 0 ]; then
+  echo "tidy: $violations violation(s) of the determinism and layering rules (see docs/architecture.md)"
+  exit 1
+fi
+echo "tidy: sim/ and core/ follow the determinism and layering rules"
