@@ -1,11 +1,13 @@
 // Callback: a move-only `void()` callable stored inline, never on the heap.
 //
 // Every scheduled event holds one, so it must not allocate: the callable's captures live in a
-// fixed buffer of kCapacity bytes, checked at compile time. A lambda that needs more should keep
+// fixed buffer of kCapacity bytes (five words), checked at compile time. The size is chosen so
+// that a scheduler slot (sequence number, guard, callback) fills exactly one 64-byte cache line. A lambda that needs more should keep
 // its data elsewhere (in the node that owns it) and capture a pointer or an index.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <new>
 #include <type_traits>
 #include <utility>
@@ -14,7 +16,7 @@ namespace ksim::sim {
 
 class Callback {
  public:
-  static constexpr std::size_t kCapacity = 48;
+  static constexpr std::size_t kCapacity = 40;
 
   Callback() = default;
 
@@ -44,17 +46,18 @@ class Callback {
   Callback& operator=(const Callback&) = delete;
   ~Callback() { reset(); }
 
-  explicit operator bool() const { return invoke_ != nullptr; }
-  void operator()() { invoke_(storage_); }
+
+  explicit operator bool() const { return ops_ != nullptr; }
+  void operator()() { ops_->invoke(storage_); }
 
   void reset() {
     if (ops_ != nullptr && ops_->destroy != nullptr) ops_->destroy(storage_);
     ops_ = nullptr;
-    invoke_ = nullptr;
   }
 
  private:
   struct Ops {
+    void (*invoke)(void*);
     // Null when the callable is trivially copyable: moving is a memcpy and destroying is nothing,
     // which keeps the scheduler's hot path free of indirect calls for plain captures.
     void (*move_to)(void* from, void* to);
@@ -67,10 +70,8 @@ class Callback {
       std::is_trivially_copyable_v<Fn> && std::is_trivially_destructible_v<Fn>;
 
   template <typename Fn>
-  static void invoke_as(void* self) { (*static_cast<Fn*>(self))(); }
-
-  template <typename Fn>
   static constexpr Ops kOpsFor{
+      [](void* self) { (*static_cast<Fn*>(self))(); },
       kTrivial<Fn> ? nullptr
                    : +[](void* from, void* to) {
                        ::new (to) Fn(std::move(*static_cast<Fn*>(from)));
@@ -89,12 +90,10 @@ class Callback {
     static_assert(std::is_nothrow_move_constructible_v<Fn>, "captures must move without throwing");
     ::new (static_cast<void*>(storage_)) Fn(std::forward<F>(f));
     ops_ = &kOpsFor<Fn>;
-    invoke_ = &invoke_as<Fn>;
   }
 
   void take(Callback& other) noexcept {
     ops_ = other.ops_;
-    invoke_ = other.invoke_;
     if (ops_ == nullptr) return;
     if (ops_->move_to != nullptr) {
       ops_->move_to(other.storage_, storage_);
@@ -102,12 +101,9 @@ class Callback {
       __builtin_memcpy(storage_, other.storage_, ops_->size);
     }
     other.ops_ = nullptr;
-    other.invoke_ = nullptr;
   }
 
   alignas(8) unsigned char storage_[kCapacity];
-  // The call target is held directly (not in Ops) to save a dependent load on every event.
-  void (*invoke_)(void*) = nullptr;
   const Ops* ops_ = nullptr;
 };
 

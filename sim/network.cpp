@@ -90,7 +90,7 @@ void Network::send(NodeId from, NodeId to, std::uint32_t bytes, std::string_view
               {{"to", to}, {"bytes", bytes}, {"label", label}, {"arrival_ns", arrival.ns()}});
   const std::uint32_t slot = store(InFlight{std::move(on_delivery), label, l.epoch, from, to});
   Liveness& receiver = *endpoints_[to.value].liveness;
-  scheduler_.schedule_at(arrival, Ticket(this, slot), Guard{&receiver, receiver.incarnation});
+  scheduler_.schedule_at(arrival, Ticket(this, slot), Guard::of(receiver));
 }
 
 std::uint32_t Network::store(InFlight message) {
@@ -187,7 +187,7 @@ void Network::node_stopped(NodeId node, bool process_crash) {
           trace_.emit(scheduler_.now(), peer, "net.connection_reset", {{"peer", node}});
           if (reset_handler_) reset_handler_(peer, node);
         },
-        Guard{&peer_life, peer_life.incarnation});
+        Guard::of(peer_life));
   }
 }
 

@@ -16,7 +16,7 @@ TimerId Node::after(Duration delay, Callback callback) { return at(now() + delay
 TimerId Node::at(Time when, Callback callback) {
   KSIM_ASSERT(liveness_.running, "only a running node sets timers");
   return simulation_->scheduler().schedule_at(when, std::move(callback),
-                                              Guard{&liveness_, liveness_.incarnation});
+                                              Guard::of(liveness_));
 }
 
 bool Node::cancel(TimerId timer) { return simulation_->scheduler().cancel(timer); }

@@ -22,6 +22,12 @@ TimerId Scheduler::enqueue(Time at, Guard guard) {
   return TimerId{index, seq};
 }
 
+void Scheduler::register_owner(Liveness& owner) {
+  KSIM_ASSERT(owner.owner_id == 0, "a liveness is registered once");
+  owner.owner_id = static_cast<std::uint32_t>(owners_.size());
+  owners_.push_back(&owner);
+}
+
 bool Scheduler::cancel(TimerId id) {
   if (!id.valid() || id.slot >= slot_count_ || slot(id.slot).seq != id.seq) return false;
   release_slot(id.slot);
@@ -69,8 +75,8 @@ bool Scheduler::run_next(Time limit) {
     --live_;
     now_ = Time::from_ns(top.at_ns());
 
-    if (s.guard.owner != nullptr) {
-      Liveness& owner = *s.guard.owner;
+    if (s.guard.owner_id != 0) {
+      Liveness& owner = *owners_[s.guard.owner_id];
       if (!owner.running || owner.incarnation != s.guard.incarnation) {
         ++dropped_;
         release_slot(index);

@@ -28,19 +28,25 @@
 
 namespace ksim::sim {
 
-// The life of whoever owns an event, usually one incarnation of a node. An event scheduled under
-// a Liveness fires only while its owner is running in the incarnation it was scheduled in; while
-// the owner is paused (a stop-the-world pause), the event waits in `deferred` until it resumes.
+// The life of whoever owns events, usually a node. An event scheduled under a Liveness's guard
+// fires only while its owner is running in the incarnation it was scheduled in; while the owner
+// is paused (a stop-the-world pause), the event waits in `deferred` until it resumes. A Liveness
+// is registered with the scheduler once (Scheduler::register_owner) and must not move after.
 struct Liveness {
-  std::uint64_t incarnation = 0;
+  std::uint32_t owner_id = 0;  // given by register_owner; 0 means unregistered
+  std::uint32_t incarnation = 0;
   bool running = false;
   bool paused = false;
   std::vector<Callback> deferred;
 };
 
+// Which owner and incarnation an event belongs to. Eight bytes, so that a whole slot fits a cache
+// line; the default guard (owner 0) belongs to nobody and always fires.
 struct Guard {
-  Liveness* owner = nullptr;
-  std::uint64_t incarnation = 0;
+  std::uint32_t owner_id = 0;
+  std::uint32_t incarnation = 0;
+
+  static Guard of(const Liveness& owner) { return Guard{owner.owner_id, owner.incarnation}; }
 };
 
 // Names one scheduled event, to cancel it. Stays safe to use after the event ran or was
@@ -58,6 +64,9 @@ class Scheduler {
   Scheduler& operator=(const Scheduler&) = delete;
 
   Time now() const { return now_; }
+
+  // Makes `owner` usable in guards. It must outlive every event scheduled under it.
+  void register_owner(Liveness& owner);
 
   // `callback` is a lambda (built straight into its slot) or a Callback (moved there).
   template <typename F>
@@ -114,11 +123,12 @@ class Scheduler {
   static constexpr std::uint64_t kMaxSeq = (1ULL << (64 - kSlotBits)) - 1;
   static constexpr int kChunkBits = 10;  // slots are allocated 1024 at a time
 
-  struct Slot {
+  struct alignas(64) Slot {
     std::uint64_t seq = 0;  // the event this slot holds; 0 when free or running
     Guard guard;
     Callback callback;
   };
+  static_assert(sizeof(Slot) == 64, "a slot is one cache line");
 
   static std::uint64_t seq_of(const HeapEntry& e) { return e.order() >> kSlotBits; }
   static std::uint32_t slot_of(const HeapEntry& e) {
@@ -149,6 +159,7 @@ class Scheduler {
   std::vector<std::unique_ptr<Slot[]>> chunks_;
   std::uint32_t slot_count_ = 0;
   std::vector<std::uint32_t> free_slots_;
+  std::vector<Liveness*> owners_{nullptr};  // owner id -> liveness; id 0 is nobody
 };
 
 }  // namespace ksim::sim

@@ -24,6 +24,7 @@ void Simulation::adopt(std::unique_ptr<Node> node) {
   node->simulation_ = this;
   node->id_ = id;
   node->rng_ = random_.stream("node/" + node->name());
+  scheduler_.register_owner(node->liveness_);
   network_.add_node(id, node->name(), node->liveness_);
   nodes_.push_back(std::move(node));
 }
@@ -76,7 +77,7 @@ void Simulation::resume(NodeId id) {
   life.deferred.clear();
   trace_.emit(now(), id, "node.resumed", {{"waiting", static_cast<std::uint64_t>(waiting.size())}});
   for (Callback& callback : waiting) {
-    scheduler_.schedule_at(now(), std::move(callback), Guard{&life, life.incarnation});
+    scheduler_.schedule_at(now(), std::move(callback), Guard::of(life));
   }
 }
 

@@ -12,6 +12,9 @@ namespace {
 std::size_t g_allocations = 0;
 }  // namespace
 
+// GCC cannot see that these replace the global pair and warns about malloc/delete mismatches.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
 void* operator new(std::size_t size) {
   ++g_allocations;
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
@@ -19,6 +22,17 @@ void* operator new(std::size_t size) {
 }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+// The event heap uses cache-line aligned storage, which comes through the aligned forms.
+void* operator new(std::size_t size, std::align_val_t align) {
+  ++g_allocations;
+  const auto alignment = static_cast<std::size_t>(align);
+  const std::size_t rounded = (size + alignment - 1) / alignment * alignment;
+  if (void* p = std::aligned_alloc(alignment, rounded == 0 ? alignment : rounded)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
 
 using namespace ksim::sim;
 
@@ -94,8 +108,16 @@ TEST_CASE("allocation: timers, cancellations and network messages allocate nothi
 
 TEST_CASE("allocation: the counter itself works", "[sim][alloc]") {
   const std::size_t before = g_allocations;
-  // A direct call, which unlike a new-expression the compiler may not optimise away.
+  // Direct calls, which unlike new-expressions the compiler may not optimise away.
   void* p = ::operator new(16);
   ::operator delete(p);
-  CHECK(g_allocations - before == 1);
+  void* q = ::operator new(16, std::align_val_t{64});
+  ::operator delete(q, std::align_val_t{64});
+  CHECK(g_allocations - before == 2);
+
+  // A scheduler that must grow its heap is seen allocating.
+  Scheduler scheduler;
+  const std::size_t before_growth = g_allocations;
+  for (int i = 0; i < 5000; ++i) scheduler.schedule_after(milliseconds(i), [] {});
+  CHECK(g_allocations - before_growth > 0);
 }
