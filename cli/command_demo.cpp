@@ -1,11 +1,13 @@
 // `ksim demo gossip`: runs the kernel's gossip workload (sim/workloads/gossip.hpp) and prints
 // what happened, ending with the trace fingerprint that makes the run reproducible.
 #include <cstdio>
+#include <optional>
 #include <sstream>
 #include <string>
 
 #include "cli/options.hpp"
 #include "cli/usage_error.hpp"
+#include "sim/simulation.hpp"
 #include "sim/trace_jsonl.hpp"
 #include "sim/workloads/gossip.hpp"
 
@@ -51,11 +53,13 @@ int demo_gossip(const po::variables_map& vm) {
     return 0;
   }
   const std::string path = vm["trace"].as<std::string>();
-  // Nodes are named node:0 .. node:N-1 in id order, which is all the writer needs to know.
-  sim::JsonLinesWriter writer(path, [](sim::NodeId id) { return "node:" + std::to_string(id.value); });
-  if (!writer.open()) throw UsageError("option --trace: " + writer.error());
-  const GossipResult result = sim::workloads::run_gossip(config, &writer);
-  if (!writer.finish()) throw UsageError("option --trace: " + writer.error());
+  std::optional<sim::JsonLinesWriter> writer;
+  const GossipResult result = sim::workloads::run_gossip(config, [&](sim::Simulation& run) {
+    writer.emplace(path, [&run](sim::NodeId id) { return run.node_name(id); });
+    if (!writer->open()) throw UsageError("option --trace: " + writer->error());
+    run.trace().attach(*writer);
+  });
+  if (!writer->finish()) throw UsageError("option --trace: " + writer->error());
   print_result(config, result);
   std::printf("trace written to %s\n", path.c_str());
   return 0;

@@ -120,6 +120,11 @@ void Simulation::apply(const FaultAction& action) {
 }
 
 void Simulation::apply_network_fault(const FaultAction& action) {
+  for (const auto* side : {&action.side_a, &action.side_b}) {
+    for (const NodeId id : *side) {
+      KSIM_ASSERT(id.valid() && id.value < nodes_.size(), "a network fault names an unknown node");
+    }
+  }
   if (action.kind == FaultKind::isolate) {
     for (const NodeId other : everyone_except({action.target})) {
       network_.block(action.target, other);

@@ -171,17 +171,18 @@ FaultPlan random_fault_plan(const GossipConfig& config, Rng rng) {
 
 }  // namespace
 
-GossipResult run_gossip(const GossipConfig& config, TraceSink* extra_sink) {
+GossipResult run_gossip(const GossipConfig& config,
+                        const std::function<void(Simulation&)>& prepare) {
   Simulation sim(config.seed, config.network);
   TraceHasher hasher;
   sim.trace().attach(hasher);
-  if (extra_sink != nullptr) sim.trace().attach(*extra_sink);
 
   Counters counters;
   std::vector<GossipNode*> nodes;
   for (std::uint32_t i = 0; i < config.nodes; ++i) {
     nodes.push_back(&sim.add_node<GossipNode>("node:" + std::to_string(i), config, counters));
   }
+  if (prepare) prepare(sim);
   for (const GossipNode* node : nodes) sim.start(node->id());
   const FaultPlan plan = random_fault_plan(config, sim.random().stream("faults"));
   sim.schedule(plan);
@@ -205,7 +206,6 @@ GossipResult run_gossip(const GossipConfig& config, TraceSink* extra_sink) {
     if (node->running()) ++result.nodes_running;
     if (node->version() == result.newest_version) ++result.nodes_with_newest;
   }
-  if (extra_sink != nullptr) sim.trace().detach(*extra_sink);
   return result;
 }
 

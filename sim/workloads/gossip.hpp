@@ -13,13 +13,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "sim/network.hpp"
 #include "sim/time.hpp"
 
 namespace ksim::sim {
-class TraceSink;
+class Simulation;
 }
 
 namespace ksim::sim::workloads {
@@ -53,8 +54,10 @@ struct GossipResult {
   NetworkStats network;
 };
 
-// Runs the workload. `extra_sink`, when given, also receives every trace event (a JSON Lines
-// writer, a test's listener).
-GossipResult run_gossip(const GossipConfig& config, TraceSink* extra_sink = nullptr);
+// Runs the workload. `prepare`, when given, is called with the simulation once its nodes exist
+// and before anything runs: the place to attach more trace sinks (a JSON Lines writer, a test's
+// listener), which must outlive the call.
+GossipResult run_gossip(const GossipConfig& config,
+                        const std::function<void(Simulation&)>& prepare = {});
 
 }  // namespace ksim::sim::workloads
