@@ -1,6 +1,5 @@
 // `ksim bench kernel`: the hold-model benchmark of the event scheduler (see bench_kernel.hpp).
 #include <cstdio>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -48,11 +47,9 @@ void print_size(std::uint64_t pending, const SizeResult& r) {
 }
 
 int bench_kernel(const po::variables_map& vm) {
-  const auto events = vm["events"].as<std::uint64_t>();
-  const auto seed = vm["seed"].as<std::uint64_t>();
-  const int rounds = vm["rounds"].as<int>();
-  if (events == 0) throw UsageError("option --events: must be at least 1");
-  if (rounds < 1) throw UsageError("option --rounds: must be at least 1");
+  const std::uint64_t events = count_option(vm, "events", 1, 1'000'000'000'000);
+  const std::uint64_t seed = count_option(vm, "seed", 0, UINT64_MAX);
+  const auto rounds = static_cast<int>(count_option(vm, "rounds", 1, 100));
   std::printf("hold model: N pending events, each run event schedules one more after an "
               "exponential delay (mean 1ms); %llu events per run, best of %d rounds, seed %llu\n",
               static_cast<unsigned long long>(events), rounds,
@@ -71,25 +68,13 @@ int bench_kernel(const po::variables_map& vm) {
 }  // namespace
 
 int command_bench(const Args& args) {
-  po::options_description options("ksim bench <name> [options]\n\nbenchmarks:\n"
-                                   "  kernel  the event scheduler under the hold model\n\noptions");
+  po::options_description options("options");
   options.add_options()
-      ("help,h", "print this help")
-      ("events", po::value<std::uint64_t>()->default_value(10'000'000), "events per run")
-      ("rounds", po::value<int>()->default_value(3), "rounds per loop; the best one counts")
-      ("seed", po::value<std::uint64_t>()->default_value(1), "seed of the delay stream")
-      ("name", po::value<std::string>(), "the benchmark to run");
-  po::positional_options_description positional;
-  positional.add("name", 1);
-  const po::variables_map vm = parse_options("bench", args, options, positional);
-  if (vm.count("help") != 0U) {
-    std::printf("%s", (std::ostringstream() << options).str().c_str());
-    return 0;
-  }
-  if (vm.count("name") == 0U) throw UsageError("ksim bench: name a benchmark: kernel");
-  const std::string name = vm["name"].as<std::string>();
-  if (name == "kernel") return bench_kernel(vm);
-  throw UsageError("ksim bench: unknown benchmark `" + name + "`; the benchmarks are: kernel");
+      ("events", po::value<std::string>()->default_value("10000000"), "events per run")
+      ("rounds", po::value<std::string>()->default_value("3"), "rounds per loop; the best one counts")
+      ("seed", po::value<std::string>()->default_value("1"), "seed of the delay stream");
+  return run_named("bench", "benchmark", args, options,
+                   {{"kernel", "the event scheduler under the hold model", bench_kernel}});
 }
 
 }  // namespace ksim::cli

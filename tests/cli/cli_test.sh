@@ -28,11 +28,16 @@ expect 0 'usage: ksim' help
 expect 0 '^ksim [0-9]+\.[0-9]+\.[0-9]+$' version
 expect 2 'unknown benchmark `disk`; the benchmarks are: kernel' bench disk
 expect 2 'name a benchmark' bench
-expect 2 'option --events: must be at least 1' bench kernel --events 0
+expect 2 'option --events: "0" is not valid \(a whole number from 1 to' bench kernel --events 0
+expect 2 'option --rounds: "x" is not valid' bench kernel --rounds x
 expect 2 'ksim bench: .*see `ksim bench --help`' bench kernel --bogus
 expect 2 'unknown demo `chat`' demo chat
 expect 2 'option --duration: bad duration "5 parsecs"' demo gossip --duration '5 parsecs'
-expect 2 'at least 2 nodes' demo gossip --nodes 1
+expect 2 'option --nodes: "1" is not valid \(a whole number from 2 to 1000\)' demo gossip --nodes 1
+expect 2 'option --nodes: "-5" is not valid' demo gossip --nodes -5
+expect 2 'option --nodes: "abc" is not valid' demo gossip --nodes abc
+expect 2 'option --seed: "99999999999999999999" is not valid' demo gossip --seed 99999999999999999999
+expect 2 'option --duration: must be positive' demo gossip --duration 0s
 expect 2 'cannot write the trace file /nonexistent/dir/t.jsonl.tmp' demo gossip --trace /nonexistent/dir/t.jsonl
 
 # The bench's last line is a contract: `kernel events_per_s=<n> baseline_events_per_s=<n> ratio=<r>`.
