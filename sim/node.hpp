@@ -38,7 +38,7 @@ class Node {
 
   NodeId id() const { return id_; }
   const std::string& name() const { return name_; }
-  std::uint64_t incarnation() const { return liveness_.incarnation; }
+  std::uint32_t incarnation() const { return liveness_.incarnation; }
   bool running() const { return liveness_.running; }
   bool paused() const { return liveness_.paused; }
 
