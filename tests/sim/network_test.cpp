@@ -150,7 +150,7 @@ TEST_CASE("network: a process crash resets connections, and the peer hears after
   CHECK(net.sim.network().stats().dropped_by_reset == 1);  // "in-flight" died with the connection
 }
 
-TEST_CASE("network: a power loss tells nobody; peers only find out by timeout", "[sim][network]") {
+TEST_CASE("network: a power loss tells nobody, peers only find out by timeout", "[sim][network]") {
   Pair net(LinkParams{milliseconds(3)});
   net.a.send_to(net.b, 10, "hello");
   net.sim.run_for(milliseconds(10));

@@ -63,7 +63,7 @@ TEST_CASE("trace: the hash is a running hash over the sequence of events", "[sim
   CHECK(run(false) != run(true));
 }
 
-TEST_CASE("trace: with no sink nothing is dispatched; detached sinks stop hearing", "[sim][trace]") {
+TEST_CASE("trace: with no sink nothing is dispatched, and detached sinks stop hearing", "[sim][trace]") {
   Trace trace;
   CHECK_FALSE(trace.enabled());
   TraceHasher hasher;
