@@ -7,9 +7,10 @@
 namespace ksim::sim {
 namespace {
 
-constexpr std::array<std::pair<FaultKind, std::string_view>, 11> kNames{{
+constexpr std::array<std::pair<FaultKind, std::string_view>, 12> kNames{{
     {FaultKind::crash, "crash"},
     {FaultKind::power_loss, "power-loss"},
+    {FaultKind::disk_loss, "disk-loss"},
     {FaultKind::restart, "restart"},
     {FaultKind::pause, "pause"},
     {FaultKind::resume, "resume"},
@@ -41,6 +42,7 @@ bool fault_needs_target(FaultKind kind) {
   switch (kind) {
     case FaultKind::crash:
     case FaultKind::power_loss:
+    case FaultKind::disk_loss:
     case FaultKind::restart:
     case FaultKind::pause:
     case FaultKind::resume:

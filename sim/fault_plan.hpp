@@ -19,6 +19,7 @@ namespace ksim::sim {
 enum class FaultKind {
   crash,              // process crash: volatile state lost, page cache kept, peers see a reset
   power_loss,         // the machine stops: unflushed data lost, peers learn only by timeout
+  disk_loss,          // like power_loss, and the disk is gone: the node restarts empty
   restart,            // a stopped node starts a new incarnation from its durable state
   pause,              // stop-the-world pause (a long GC): the node does nothing, its work waits
   resume,             // the pause ends; what waited runs now, in order

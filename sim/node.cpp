@@ -6,7 +6,12 @@
 namespace ksim::sim {
 
 std::string_view stop_kind_name(StopKind kind) {
-  return kind == StopKind::process_crash ? "process-crash" : "power-loss";
+  switch (kind) {
+    case StopKind::process_crash: return "process-crash";
+    case StopKind::power_loss: return "power-loss";
+    case StopKind::disk_loss: return "disk-loss";
+  }
+  return "unknown";
 }
 
 Time Node::now() const { return simulation_->now(); }

@@ -112,6 +112,7 @@ void Simulation::apply(const FaultAction& action) {
   switch (action.kind) {
     case FaultKind::crash: stop(action.target, StopKind::process_crash); break;
     case FaultKind::power_loss: stop(action.target, StopKind::power_loss); break;
+    case FaultKind::disk_loss: stop(action.target, StopKind::disk_loss); break;
     case FaultKind::restart: start(action.target); break;
     case FaultKind::pause: pause(action.target); break;
     case FaultKind::resume: resume(action.target); break;

@@ -34,7 +34,7 @@ FaultAction node_fault(int at_ms, FaultKind kind, NodeId target) {
 
 TEST_CASE("faults: every kind has a scenario name that reads back", "[sim][faults]") {
   for (const FaultKind kind :
-       {FaultKind::crash, FaultKind::power_loss, FaultKind::restart, FaultKind::pause,
+       {FaultKind::crash, FaultKind::power_loss, FaultKind::disk_loss, FaultKind::restart, FaultKind::pause,
         FaultKind::resume, FaultKind::partition, FaultKind::partition_one_way, FaultKind::isolate,
         FaultKind::heal, FaultKind::set_link, FaultKind::restore_link}) {
     CHECK(parse_fault_kind(fault_kind_name(kind)) == kind);

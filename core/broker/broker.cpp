@@ -1,0 +1,262 @@
+#include "core/broker/broker.hpp"
+
+#include <algorithm>
+
+namespace ksim::core {
+
+Broker::Broker(BrokerId id, std::string rack, BrokerConfig config)
+    : KafkaNode("broker:" + std::to_string(id)), id_(id), rack_(std::move(rack)), config_(config) {}
+
+const Partition* Broker::partition(const TopicPartition& tp) const {
+  const auto it = partitions_.find(tp);
+  return it == partitions_.end() ? nullptr : &it->second;
+}
+
+Partition* Broker::find(const TopicPartition& tp) {
+  const auto it = partitions_.find(tp);
+  return it == partitions_.end() ? nullptr : &it->second;
+}
+
+void Broker::on_start() {
+  // Recovery: the logs are on disk; producer state and the high watermark come back from them.
+  for (auto& [tp, p] : partitions_) p.recover();
+  register_with_controller();
+  after(config_.hw_checkpoint_interval, [this] { periodic_log_work(); });
+  after(config_.replica_lag_time_max / 2, [this] { check_isr(); });
+}
+
+void Broker::on_stop(sim::StopKind kind) {
+  for (auto& [tp, p] : partitions_) {
+    if (kind == sim::StopKind::power_loss) {
+      trace_truncation(p, p.log().lose_unflushed(), "power loss: unflushed data gone");
+    } else if (kind == sim::StopKind::disk_loss) {
+      trace_truncation(p, p.log().wipe(now()), "disk loss");
+      p.checkpoint_hw();
+    }
+    p.reset_volatile();
+  }
+  broker_epoch_ = -1;
+  metadata_offset_ = -1;
+  metadata_.clear();
+  live_brokers_.clear();
+  delayed_produces_.clear();
+  delayed_fetches_.clear();
+  following_.clear();
+  fetchers_.clear();
+}
+
+void Broker::on_connection_reset(sim::NodeId peer) {
+  // A leader we fetch from crashed: the request in flight is lost. Try again after a backoff;
+  // by then the controller may have told us of a new leader.
+  for (auto& [leader, fetcher] : fetchers_) {
+    const auto node = peers_.find(leader);
+    if (node != peers_.end() && node->second == peer && fetcher.in_flight) {
+      fetcher.in_flight = false;
+      cancel(fetcher.timeout);
+      fetcher_backoff(leader);
+    }
+  }
+  // An OffsetsForLeaderEpoch question to it is lost too: ask again after the backoff.
+  for (const auto& [tp, follow] : following_) {
+    const Partition* p = partition(tp);
+    if (!follow.truncating || p == nullptr) continue;
+    const auto node = peers_.find(p->state().leader);
+    if (node == peers_.end() || node->second != peer) continue;
+    after(config_.replica_fetch_backoff, [this, key = std::make_unique<TopicPartition>(tp),
+                                          epoch = p->leader_epoch()] {
+      Partition* again = find(*key);
+      const auto it = following_.find(*key);
+      if (again != nullptr && it != following_.end() && it->second.truncating &&
+          again->leader_epoch() == epoch) {
+        send_epoch_query(*again);
+      }
+    });
+  }
+}
+
+void Broker::register_with_controller() {
+  send_message(controller_, BrokerRegistrationRequest{id_, rack_});
+  // Registration is retried until the controller answers (it may be down).
+  after(config_.heartbeat_interval, [this] {
+    if (!registered()) register_with_controller();
+  });
+}
+
+void Broker::handle(sim::NodeId, const BrokerRegistrationResponse& m) {
+  if (m.error != ErrorCode::NONE || registered()) return;
+  broker_epoch_ = m.broker_epoch;
+  heartbeat();
+}
+
+void Broker::heartbeat() {
+  send_message(controller_, BrokerHeartbeatRequest{id_, broker_epoch_});
+  after(config_.heartbeat_interval, [this] { heartbeat(); });
+}
+
+void Broker::handle(sim::NodeId, const BrokerHeartbeatResponse& m) {
+  if (m.error == ErrorCode::STALE_BROKER_EPOCH) {
+    // The controller no longer knows this registration (it was replaced): register again.
+    broker_epoch_ = -1;
+    register_with_controller();
+  }
+}
+
+void Broker::handle(sim::NodeId, const MetadataUpdate& m) {
+  if (m.metadata_offset <= metadata_offset_) return;
+  metadata_offset_ = m.metadata_offset;
+  live_brokers_ = m.live_brokers;
+  std::map<std::string, TopicConfig> configs;
+  for (const auto& entry : m.topic_configs) configs[entry.topic] = entry.config;
+  for (const PartitionState& state : m.partitions) {
+    metadata_[state.tp] = state;
+    apply_partition_state(state, configs.at(state.tp.topic));
+  }
+}
+
+void Broker::apply_partition_state(const PartitionState& state, const TopicConfig& config) {
+  const bool replica = std::find(state.replicas.begin(), state.replicas.end(), id_) != state.replicas.end();
+  Partition* p = find(state.tp);
+  if (p == nullptr) {
+    if (!replica) return;
+    p = &partitions_.emplace(state.tp, Partition(state.tp, id_, config)).first->second;
+  }
+  p->set_config(config);
+  const ReplicaRole before = p->role();
+  const LeaderEpoch epoch_before = p->leader_epoch();
+  if (!p->apply(state, now())) {
+    // Same role and epoch: an ISR change. A shrunk ISR may let the HW move (or let a waiting
+    // acks=all produce finish with NOT_ENOUGH_REPLICAS_AFTER_APPEND).
+    if (p->role() == ReplicaRole::leader) on_high_watermark_moved(*p);
+    return;
+  }
+  if (simulation().trace().enabled()) {
+    emit("replica.role_changed", {{"partition", state.tp.str()},
+                                  {"role", p->role() == ReplicaRole::leader     ? "leader"
+                                           : p->role() == ReplicaRole::follower ? "follower"
+                                                                                : "none"},
+                                  {"leader_epoch", state.leader_epoch},
+                                  {"previous_epoch", epoch_before}});
+  }
+  following_.erase(state.tp);
+  if (p->role() == ReplicaRole::leader) {
+    p->log().flush_if_due(now());
+    on_high_watermark_moved(*p);
+  } else if (p->role() == ReplicaRole::follower && state.leader != kNoBroker) {
+    become_follower(*p);
+  }
+  if (before == ReplicaRole::leader) {
+    // Leadership lost: whatever waits on this partition can no longer complete here.
+    try_complete_produces(state.tp);
+    try_complete_fetches(state.tp);
+  }
+}
+
+void Broker::check_isr() {
+  for (auto& [tp, p] : partitions_) {
+    if (p.role() != ReplicaRole::leader || p.alter_in_flight()) continue;
+    const std::vector<BrokerId> lagging = p.out_of_sync(now(), config_.replica_lag_time_max);
+    if (lagging.empty()) continue;
+    std::vector<BrokerId> isr;
+    for (const BrokerId id : p.state().isr) {
+      if (std::find(lagging.begin(), lagging.end(), id) == lagging.end()) isr.push_back(id);
+    }
+    request_isr_change(p, std::move(isr), "follower out of sync");
+  }
+  after(config_.replica_lag_time_max / 2, [this] { check_isr(); });
+}
+
+void Broker::request_isr_change(Partition& p, std::vector<BrokerId> new_isr, const char* reason) {
+  if (simulation().trace().enabled()) {
+    std::string text;
+    for (const BrokerId id : new_isr) text += (text.empty() ? "" : ",") + std::to_string(id);
+    emit("partition.isr_change_requested",
+         {{"partition", p.tp().str()}, {"isr", text}, {"reason", reason}});
+  }
+  AlterPartitionRequest request;
+  request.broker_id = id_;
+  request.broker_epoch = broker_epoch_;
+  request.tp = p.tp();
+  request.leader_epoch = p.leader_epoch();
+  request.partition_epoch = p.state().partition_epoch;
+  request.new_isr = new_isr;
+  p.set_pending_isr(std::move(new_isr));
+  send_message(controller_, std::move(request));
+  // Without an answer (the controller is down or unreachable) the request is given up after a
+  // while and will be made again if it is still needed.
+  const TopicPartition tp = p.tp();
+  const std::int32_t epoch = p.state().partition_epoch;
+  after(config_.controller_request_timeout, [this, key = std::make_unique<TopicPartition>(tp), epoch] {
+    Partition* pending = find(*key);
+    if (pending != nullptr && pending->alter_in_flight() && pending->state().partition_epoch == epoch) {
+      pending->clear_pending_isr();
+    }
+  });
+}
+
+void Broker::handle(sim::NodeId, const AlterPartitionResponse& m) {
+  Partition* p = find(m.state.tp);
+  if (p == nullptr) return;
+  p->clear_pending_isr();
+  if (m.error == ErrorCode::NONE) {
+    // The new state also arrives as a metadata update; applying it here first is harmless.
+    apply_partition_state(m.state, p->config());
+  }
+}
+
+void Broker::on_high_watermark_moved(Partition& p) {
+  const Offset before = p.log().high_watermark();
+  if (p.maybe_advance_high_watermark() && simulation().trace().enabled()) {
+    emit("partition.hw_advanced", {{"partition", p.tp().str()},
+                                   {"from", before},
+                                   {"to", p.log().high_watermark()}});
+  }
+  try_complete_produces(p.tp());
+  try_complete_fetches(p.tp());
+  // A follower may now qualify for the ISR.
+  if (p.role() == ReplicaRole::leader && !p.alter_in_flight()) {
+    if (const auto joining = p.ready_to_join(now())) {
+      std::vector<BrokerId> isr = p.state().isr;
+      isr.push_back(*joining);
+      request_isr_change(p, std::move(isr), "follower caught up");
+    }
+  }
+}
+
+void Broker::periodic_log_work() {
+  for (auto& [tp, p] : partitions_) {
+    p.checkpoint_hw();
+    p.log().flush_if_due(now());
+    const OffsetRange deleted = p.log().apply_retention(now());
+    if (!deleted.empty() && simulation().trace().enabled()) {
+      emit("log.segments_deleted", {{"partition", tp.str()}, {"from", deleted.from}, {"to", deleted.to}});
+    }
+  }
+  after(config_.hw_checkpoint_interval, [this] { periodic_log_work(); });
+}
+
+void Broker::trace_truncation(const Partition& p, const OffsetRange& range, const char* reason) {
+  if (range.empty() || !simulation().trace().enabled()) return;
+  emit("log.truncated", {{"partition", p.tp().str()},
+                         {"from", range.from},
+                         {"to", range.to},
+                         {"reason", reason}});
+}
+
+void Broker::handle(sim::NodeId from, const MetadataRequest& m) {
+  MetadataResponse response;
+  response.correlation_id = m.correlation_id;
+  response.brokers = live_brokers_;
+  for (const auto& [tp, state] : metadata_) {
+    if (m.topics.empty() || std::find(m.topics.begin(), m.topics.end(), tp.topic) != m.topics.end()) {
+      response.partitions.push_back(state);
+    }
+  }
+  for (const std::string& topic : m.topics) {
+    const bool known = std::any_of(metadata_.begin(), metadata_.end(),
+                                   [&](const auto& entry) { return entry.first.topic == topic; });
+    if (!known) response.unknown_topics.push_back(topic);
+  }
+  send_message(from, std::move(response));
+}
+
+}  // namespace ksim::core

@@ -1,0 +1,136 @@
+// Broker: a Kafka broker node. It registers with the controller and heartbeats, keeps a replica
+// of every partition assigned to it, leads some of them and follows the others.
+//
+// As leader it appends produced batches (acks 0, 1, all; min.insync.replicas; idempotent
+// sequence checks), serves fetches to consumers (up to the high watermark) and to followers (up
+// to its log end), tracks its followers to move the high watermark and to shrink or expand the
+// ISR through the controller, and parks acks=all produces and under-filled fetches in purgatories
+// until they can complete. As follower it truncates by leader epoch (or, with the legacy switch,
+// to its high watermark) and then fetches from the leader. The code is spread by concern:
+// broker.cpp (lifecycle, controller session, metadata, timers), broker_produce.cpp,
+// broker_fetch.cpp (serving fetches) and replica_fetcher.cpp (following).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/broker/partition.hpp"
+#include "core/protocol/configs.hpp"
+#include "core/protocol/kafka_node.hpp"
+
+namespace ksim::core {
+
+class Broker final : public KafkaNode {
+ public:
+  Broker(BrokerId id, std::string rack, BrokerConfig config);
+
+  BrokerId broker_id() const { return id_; }
+  const std::string& rack() const { return rack_; }
+  const BrokerConfig& config() const { return config_; }
+  void set_config(const BrokerConfig& config) { config_ = config; }
+  // Where the controller and the other brokers are (the cluster's static wiring).
+  void set_controller(sim::NodeId controller) { controller_ = controller; }
+  void add_peer(BrokerId id, sim::NodeId node) { peers_[id] = node; }
+
+  bool registered() const { return broker_epoch_ >= 0; }
+  const std::map<TopicPartition, Partition>& partitions() const { return partitions_; }
+  const Partition* partition(const TopicPartition& tp) const;
+
+  using KafkaNode::handle;
+  void handle(sim::NodeId from, const ProduceRequest& m) override;
+  void handle(sim::NodeId from, const FetchRequest& m) override;
+  void handle(sim::NodeId from, const FetchResponse& m) override;
+  void handle(sim::NodeId from, const OffsetsForLeaderEpochRequest& m) override;
+  void handle(sim::NodeId from, const OffsetsForLeaderEpochResponse& m) override;
+  void handle(sim::NodeId from, const MetadataRequest& m) override;
+  void handle(sim::NodeId from, const BrokerRegistrationResponse& m) override;
+  void handle(sim::NodeId from, const BrokerHeartbeatResponse& m) override;
+  void handle(sim::NodeId from, const AlterPartitionResponse& m) override;
+  void handle(sim::NodeId from, const MetadataUpdate& m) override;
+
+ protected:
+  void on_start() override;
+  void on_stop(sim::StopKind kind) override;
+  void on_connection_reset(sim::NodeId peer) override;
+
+ private:
+  // --- broker.cpp: lifecycle, controller session, metadata, periodic work ---
+  void register_with_controller();
+  void heartbeat();
+  void apply_partition_state(const PartitionState& state, const TopicConfig& config);
+  void check_isr();
+  void request_isr_change(Partition& p, std::vector<BrokerId> new_isr, const char* reason);
+  void on_high_watermark_moved(Partition& p);
+  void periodic_log_work();
+  Partition* find(const TopicPartition& tp);
+  void trace_truncation(const Partition& p, const OffsetRange& range, const char* reason);
+
+  // --- broker_produce.cpp ---
+  struct DelayedProduce {
+    sim::NodeId client;
+    ProduceResponse response;
+    std::vector<Offset> required;  // per partition: the HW that completes it; -1 when done
+    std::int16_t acks;
+    sim::TimerId timeout;
+    bool done = false;
+  };
+  ProduceResponse::Partition append_one(const ProduceRequest::Partition& part, std::int16_t acks);
+  void try_complete_produces(const TopicPartition& tp);
+  void finish_produce(std::uint64_t id, bool timed_out);
+
+  // --- broker_fetch.cpp ---
+  struct DelayedFetch {
+    sim::NodeId from;
+    FetchRequest request;
+    sim::TimerId timeout;
+  };
+  // Reads for a fetch; `bytes` is the total read. Followers' positions are recorded only on the
+  // first attempt (`record_positions`).
+  FetchResponse read_for_fetch(const FetchRequest& request, bool record_positions, std::int64_t& bytes);
+  void try_complete_fetches(const TopicPartition& tp);
+  void finish_fetch(std::uint64_t id);
+
+  // --- replica_fetcher.cpp ---
+  struct FollowerFetch {
+    bool truncating = true;  // waiting for the leader's answer to OffsetsForLeaderEpoch
+  };
+  struct Fetcher {
+    BrokerId leader = kNoBroker;
+    bool in_flight = false;
+    std::int32_t correlation_id = 0;
+    sim::TimerId timeout;
+    sim::TimerId backoff;
+  };
+  void become_follower(Partition& p);
+  void send_epoch_query(Partition& p);
+  void maybe_fetch(BrokerId leader);
+  void fetcher_backoff(BrokerId leader);
+  void apply_fetched(Partition& p, const FetchResponse::Partition& part);
+
+  BrokerId id_;
+  std::string rack_;
+  BrokerConfig config_;
+  sim::NodeId controller_;
+  std::map<BrokerId, sim::NodeId> peers_;
+
+  // Durable: the partition replicas and their logs.
+  std::map<TopicPartition, Partition> partitions_;
+
+  // Volatile: everything below is lost when the process stops.
+  std::int64_t broker_epoch_ = -1;
+  std::int64_t metadata_offset_ = -1;
+  std::map<TopicPartition, PartitionState> metadata_;  // every partition, for Metadata requests
+  std::vector<MetadataResponse::Broker> live_brokers_;
+  std::map<std::uint64_t, DelayedProduce> delayed_produces_;
+  std::map<std::uint64_t, DelayedFetch> delayed_fetches_;
+  std::uint64_t next_delayed_id_ = 1;
+  std::map<TopicPartition, FollowerFetch> following_;
+  std::map<BrokerId, Fetcher> fetchers_;
+  std::int32_t next_correlation_id_ = 1;
+};
+
+}  // namespace ksim::core

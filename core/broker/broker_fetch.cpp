@@ -1,0 +1,116 @@
+// The leader's side of Fetch (consumers and followers), the delayed-fetch purgatory, and
+// OffsetsForLeaderEpoch.
+#include <algorithm>
+
+#include "core/broker/broker.hpp"
+
+namespace ksim::core {
+
+void Broker::handle(sim::NodeId from, const FetchRequest& m) {
+  std::int64_t bytes = 0;
+  FetchResponse response = read_for_fetch(m, true, bytes);
+  const bool has_error = std::any_of(response.partitions.begin(), response.partitions.end(),
+                                     [](const auto& p) { return p.error != ErrorCode::NONE; });
+  if (bytes >= m.min_bytes || has_error || m.max_wait <= sim::Duration{}) {
+    send_message(from, std::move(response));
+    return;
+  }
+  // Not enough data yet: wait for appends (or, for a consumer, for the HW) up to max_wait.
+  const std::uint64_t id = next_delayed_id_++;
+  DelayedFetch delayed{from, m, {}};
+  delayed.timeout = after(m.max_wait, [this, id] { finish_fetch(id); });
+  delayed_fetches_.emplace(id, std::move(delayed));
+}
+
+FetchResponse Broker::read_for_fetch(const FetchRequest& request, bool record_positions,
+                                     std::int64_t& bytes) {
+  FetchResponse response;
+  response.correlation_id = request.correlation_id;
+  const bool from_follower = request.replica_id != kNoBroker;
+  bytes = 0;
+  for (const FetchRequest::Partition& want : request.partitions) {
+    FetchResponse::Partition part;
+    part.tp = want.tp;
+    Partition* p = find(want.tp);
+    if (p == nullptr || p->role() != ReplicaRole::leader) {
+      part.error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
+    } else if (want.current_leader_epoch != kNoLeaderEpoch && want.current_leader_epoch < p->leader_epoch()) {
+      part.error = ErrorCode::FENCED_LEADER_EPOCH;
+    } else if (want.current_leader_epoch > p->leader_epoch()) {
+      part.error = ErrorCode::UNKNOWN_LEADER_EPOCH;
+    }
+    if (part.error != ErrorCode::NONE) {
+      response.partitions.push_back(std::move(part));
+      continue;
+    }
+    PartitionLog& log = p->log();
+    if (from_follower && record_positions) {
+      p->update_follower_fetch(request.replica_id, want.fetch_offset, now());
+      on_high_watermark_moved(*p);
+    }
+    const Offset upper = from_follower ? log.log_end_offset() : log.high_watermark();
+    ReadResult read = log.read(want.fetch_offset, want.partition_max_bytes, upper, true);
+    part.high_watermark = log.high_watermark();
+    part.log_start_offset = log.log_start_offset();
+    part.log_end_offset = log.log_end_offset();
+    if (read.status == ReadStatus::offset_out_of_range) {
+      part.error = ErrorCode::OFFSET_OUT_OF_RANGE;
+    } else {
+      bytes += read.bytes;
+      part.batches = std::move(read.batches);
+    }
+    response.partitions.push_back(std::move(part));
+  }
+  return response;
+}
+
+void Broker::try_complete_fetches(const TopicPartition& tp) {
+  std::vector<std::uint64_t> ready;
+  for (auto& [id, fetch] : delayed_fetches_) {
+    const bool concerned = std::any_of(fetch.request.partitions.begin(), fetch.request.partitions.end(),
+                                       [&](const auto& p) { return p.tp == tp; });
+    if (!concerned) continue;
+    std::int64_t bytes = 0;
+    const FetchResponse attempt = read_for_fetch(fetch.request, false, bytes);
+    const bool has_error = std::any_of(attempt.partitions.begin(), attempt.partitions.end(),
+                                       [](const auto& p) { return p.error != ErrorCode::NONE; });
+    if (bytes >= fetch.request.min_bytes || has_error) ready.push_back(id);
+  }
+  for (const std::uint64_t id : ready) finish_fetch(id);
+}
+
+void Broker::finish_fetch(std::uint64_t id) {
+  auto it = delayed_fetches_.find(id);
+  if (it == delayed_fetches_.end()) return;
+  DelayedFetch fetch = std::move(it->second);
+  delayed_fetches_.erase(it);
+  cancel(fetch.timeout);
+  std::int64_t bytes = 0;
+  send_message(fetch.from, read_for_fetch(fetch.request, false, bytes));
+}
+
+void Broker::handle(sim::NodeId from, const OffsetsForLeaderEpochRequest& m) {
+  OffsetsForLeaderEpochResponse response;
+  response.correlation_id = m.correlation_id;
+  for (const auto& want : m.partitions) {
+    OffsetsForLeaderEpochResponse::Partition part;
+    part.tp = want.tp;
+    const Partition* p = partition(want.tp);
+    if (p == nullptr || p->role() != ReplicaRole::leader) {
+      part.error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
+    } else if (want.current_leader_epoch < p->leader_epoch()) {
+      part.error = ErrorCode::FENCED_LEADER_EPOCH;
+    } else if (want.current_leader_epoch > p->leader_epoch()) {
+      part.error = ErrorCode::UNKNOWN_LEADER_EPOCH;
+    } else {
+      const EpochEndOffset answer =
+          p->log().epochs().end_offset_for(want.leader_epoch, p->log().log_end_offset());
+      part.leader_epoch = answer.epoch;
+      part.end_offset = answer.end_offset;
+    }
+    response.partitions.push_back(std::move(part));
+  }
+  send_message(from, std::move(response));
+}
+
+}  // namespace ksim::core

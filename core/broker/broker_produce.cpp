@@ -1,0 +1,122 @@
+// The leader's side of Produce: checks, append, and the purgatory for acks=all.
+#include <algorithm>
+
+#include "core/broker/broker.hpp"
+
+namespace ksim::core {
+
+void Broker::handle(sim::NodeId from, const ProduceRequest& m) {
+  DelayedProduce pending;
+  pending.client = from;
+  pending.acks = m.acks;
+  pending.response.correlation_id = m.correlation_id;
+  bool waits = false;
+  for (const ProduceRequest::Partition& part : m.partitions) {
+    ProduceResponse::Partition result = append_one(part, m.acks);
+    Offset required = -1;
+    if (m.acks == -1 && result.error == ErrorCode::NONE) {
+      required = result.base_offset + part.batch.record_count();
+      waits = true;
+    }
+    pending.response.partitions.push_back(std::move(result));
+    pending.required.push_back(required);
+  }
+  if (m.acks == 0) return;  // acks=0: the producer hears nothing, whatever happened
+  if (!waits) {
+    send_message(from, std::move(pending.response));
+    return;
+  }
+  const std::uint64_t id = next_delayed_id_++;
+  pending.timeout = after(m.timeout, [this, id] { finish_produce(id, true); });
+  delayed_produces_.emplace(id, std::move(pending));
+  for (const ProduceRequest::Partition& part : m.partitions) try_complete_produces(part.tp);
+}
+
+ProduceResponse::Partition Broker::append_one(const ProduceRequest::Partition& part, std::int16_t acks) {
+  ProduceResponse::Partition result;
+  result.tp = part.tp;
+  Partition* p = find(part.tp);
+  if (p == nullptr || p->role() != ReplicaRole::leader) {
+    result.error = p == nullptr && metadata_.count(part.tp) == 0U ? ErrorCode::UNKNOWN_TOPIC_OR_PARTITION
+                                                                 : ErrorCode::NOT_LEADER_OR_FOLLOWER;
+    return result;
+  }
+  result.log_start_offset = p->log().log_start_offset();
+  if (static_cast<std::int64_t>(part.batch.size_bytes()) > p->config().log.max_message_bytes) {
+    result.error = ErrorCode::MESSAGE_TOO_LARGE;
+    return result;
+  }
+  // min.insync.replicas guards acks=all before anything is written.
+  if (acks == -1 && static_cast<std::int32_t>(p->state().isr.size()) < p->config().min_insync_replicas) {
+    result.error = ErrorCode::NOT_ENOUGH_REPLICAS;
+    return result;
+  }
+  const SequenceCheck check = p->producers().check(part.batch);
+  if (check.error != ErrorCode::NONE) {
+    result.error = check.error;
+    return result;
+  }
+  if (check.duplicate) {
+    result.base_offset = check.duplicate_offset;  // a retry of a batch already written
+    return result;
+  }
+  const RecordBatch& stored = p->log().append_as_leader(part.batch, p->leader_epoch(), now());
+  p->producers().record(stored);
+  result.base_offset = stored.base_offset;
+  if (simulation().trace().enabled()) {
+    emit("log.appended", {{"partition", part.tp.str()},
+                          {"base_offset", stored.base_offset},
+                          {"records", stored.record_count()},
+                          {"bytes", stored.size_bytes()},
+                          {"leader_epoch", stored.partition_leader_epoch},
+                          {"first_record_id", stored.records->records.front().id}});
+  }
+  on_high_watermark_moved(*p);  // a sole ISR member commits at once; fetches may complete
+  return result;
+}
+
+void Broker::try_complete_produces(const TopicPartition& tp) {
+  std::vector<std::uint64_t> ready;
+  for (auto& [id, produce] : delayed_produces_) {
+    bool all_done = true;
+    for (std::size_t i = 0; i < produce.response.partitions.size(); ++i) {
+      ProduceResponse::Partition& part = produce.response.partitions[i];
+      if (produce.required[i] < 0 || part.tp != tp) {
+        all_done = all_done && produce.required[i] < 0;
+        continue;
+      }
+      const Partition* p = partition(tp);
+      if (p == nullptr || p->role() != ReplicaRole::leader) {
+        part.error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
+        produce.required[i] = -1;
+        continue;
+      }
+      if (p->log().high_watermark() < produce.required[i]) {
+        all_done = false;
+        continue;
+      }
+      // Committed. Kafka still reports it as an error when the ISR shrank below
+      // min.insync.replicas while the request waited: the write is there, with fewer copies.
+      if (static_cast<std::int32_t>(p->state().isr.size()) < p->config().min_insync_replicas) {
+        part.error = ErrorCode::NOT_ENOUGH_REPLICAS_AFTER_APPEND;
+      }
+      produce.required[i] = -1;
+    }
+    if (all_done) ready.push_back(id);
+  }
+  for (const std::uint64_t id : ready) finish_produce(id, false);
+}
+
+void Broker::finish_produce(std::uint64_t id, bool timed_out) {
+  auto it = delayed_produces_.find(id);
+  if (it == delayed_produces_.end()) return;
+  DelayedProduce produce = std::move(it->second);
+  delayed_produces_.erase(it);
+  cancel(produce.timeout);
+  for (std::size_t i = 0; i < produce.required.size(); ++i) {
+    if (timed_out && produce.required[i] >= 0) produce.response.partitions[i].error = ErrorCode::REQUEST_TIMED_OUT;
+  }
+  send_message(produce.client, std::move(produce.response));
+}
+
+}  // namespace ksim::core

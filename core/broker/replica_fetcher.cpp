@@ -1,0 +1,175 @@
+// The follower's side: truncate on becoming a follower, then fetch from the leader.
+//
+// One fetcher per leader broker sends one Fetch for all the partitions this broker follows
+// there, as Kafka's replica fetcher threads do. Before a partition joins its fetcher it is
+// truncated: by leader epoch (OffsetsForLeaderEpoch, KIP-101 with the KIP-279 refinement), or,
+// with the legacy switch, to its own high watermark as Kafka did before 0.11.
+#include <algorithm>
+
+#include "core/broker/broker.hpp"
+
+namespace ksim::core {
+
+void Broker::become_follower(Partition& p) {
+  following_[p.tp()] = FollowerFetch{};
+  if (config_.legacy_hw_truncation) {
+    trace_truncation(p, p.log().truncate_to(p.log().high_watermark()), "legacy: to own high watermark");
+    following_[p.tp()].truncating = false;
+    maybe_fetch(p.state().leader);
+    return;
+  }
+  send_epoch_query(p);
+}
+
+void Broker::send_epoch_query(Partition& p) {
+  const LeaderEpoch latest = p.log().latest_epoch();
+  if (latest == kNoLeaderEpoch) {  // nothing written under any epoch: nothing can diverge
+    following_[p.tp()].truncating = false;
+    maybe_fetch(p.state().leader);
+    return;
+  }
+  OffsetsForLeaderEpochRequest request;
+  request.correlation_id = next_correlation_id_++;
+  request.replica_id = id_;
+  request.partitions.push_back({p.tp(), p.leader_epoch(), latest});
+  send_message(peers_.at(p.state().leader), std::move(request));
+  // If no answer comes (lost, or the leader died without a reset), ask again.
+  after(config_.replica_socket_timeout, [this, key = std::make_unique<TopicPartition>(p.tp()),
+                                         epoch = p.leader_epoch()] {
+    Partition* again = find(*key);
+    const auto it = following_.find(*key);
+    if (again != nullptr && it != following_.end() && it->second.truncating &&
+        again->leader_epoch() == epoch) {
+      send_epoch_query(*again);
+    }
+  });
+}
+
+void Broker::handle(sim::NodeId, const OffsetsForLeaderEpochResponse& m) {
+  for (const auto& answer : m.partitions) {
+    Partition* p = find(answer.tp);
+    const auto it = following_.find(answer.tp);
+    if (p == nullptr || it == following_.end() || !it->second.truncating) continue;
+    if (answer.error != ErrorCode::NONE) continue;  // retried by the timer, or new metadata comes
+    const Offset leo = p->log().log_end_offset();
+    Offset target = leo;
+    if (answer.leader_epoch == kNoLeaderEpoch) {
+      target = p->log().high_watermark();  // the leader knows nothing older: fall back to the HW
+    } else if (answer.leader_epoch == p->log().latest_epoch()) {
+      target = std::min(answer.end_offset, leo);
+    } else {
+      // KIP-279: the leader ended our epoch at an older one of its own; our log may hold that
+      // older epoch only up to a point, and must not keep anything past it.
+      const Offset local_end = p->log().epochs().end_offset_for(answer.leader_epoch, leo).end_offset;
+      target = std::min(answer.end_offset, local_end < 0 ? leo : local_end);
+    }
+    trace_truncation(*p, p->log().truncate_to(target), "leader epoch");
+    it->second.truncating = false;
+    maybe_fetch(p->state().leader);
+  }
+}
+
+void Broker::maybe_fetch(BrokerId leader) {
+  if (leader == kNoBroker || peers_.count(leader) == 0U) return;
+  Fetcher& fetcher = fetchers_[leader];
+  fetcher.leader = leader;
+  if (fetcher.in_flight || fetcher.backoff.valid()) return;
+  FetchRequest request;
+  request.correlation_id = next_correlation_id_++;
+  request.replica_id = id_;
+  request.broker_epoch = broker_epoch_;
+  request.max_wait = config_.replica_fetch_wait_max;
+  request.min_bytes = config_.replica_fetch_min_bytes;
+  for (const auto& [tp, follow] : following_) {
+    const Partition* p = partition(tp);
+    if (follow.truncating || p == nullptr || p->role() != ReplicaRole::follower ||
+        p->state().leader != leader) {
+      continue;
+    }
+    request.partitions.push_back(
+        {tp, p->leader_epoch(), p->log().log_end_offset(), config_.replica_fetch_max_bytes});
+  }
+  if (request.partitions.empty()) return;
+  fetcher.in_flight = true;
+  fetcher.correlation_id = request.correlation_id;
+  send_message(peers_.at(leader), std::move(request));
+  fetcher.timeout = after(config_.replica_socket_timeout + config_.replica_fetch_wait_max, [this, leader] {
+    Fetcher& f = fetchers_[leader];
+    f.in_flight = false;
+    fetcher_backoff(leader);
+  });
+}
+
+void Broker::fetcher_backoff(BrokerId leader) {
+  Fetcher& fetcher = fetchers_[leader];
+  if (fetcher.backoff.valid()) return;
+  fetcher.backoff = after(config_.replica_fetch_backoff, [this, leader] {
+    fetchers_[leader].backoff = sim::TimerId{};
+    maybe_fetch(leader);
+  });
+}
+
+void Broker::handle(sim::NodeId from, const FetchResponse& m) {
+  BrokerId leader = kNoBroker;
+  for (const auto& [id, node] : peers_) {
+    if (node == from) leader = id;
+  }
+  auto fetcher = fetchers_.find(leader);
+  if (fetcher == fetchers_.end() || !fetcher->second.in_flight ||
+      fetcher->second.correlation_id != m.correlation_id) {
+    return;  // an answer to a request we gave up on
+  }
+  fetcher->second.in_flight = false;
+  cancel(fetcher->second.timeout);
+  bool trouble = false;
+  for (const FetchResponse::Partition& part : m.partitions) {
+    Partition* p = find(part.tp);
+    if (p == nullptr || p->role() != ReplicaRole::follower || p->state().leader != leader ||
+        following_.count(part.tp) == 0U) {
+      continue;
+    }
+    switch (part.error) {
+      case ErrorCode::NONE:
+        apply_fetched(*p, part);
+        break;
+      case ErrorCode::OFFSET_OUT_OF_RANGE:
+        if (p->log().log_end_offset() < part.log_start_offset) {
+          // Far behind: the leader's retention deleted what we would need. Start over there.
+          trace_truncation(*p, p->log().truncate_fully_and_start_at(part.log_start_offset, now()),
+                           "behind the leader's log start");
+        } else if (p->log().log_end_offset() > part.log_end_offset) {
+          trace_truncation(*p, p->log().truncate_to(part.log_end_offset), "beyond the leader's log end");
+        }
+        break;
+      default:
+        trouble = true;  // fenced or stale epoch, not leader: wait for the controller's news
+        break;
+    }
+  }
+  if (trouble) {
+    fetcher_backoff(leader);
+  } else {
+    maybe_fetch(leader);
+  }
+}
+
+void Broker::apply_fetched(Partition& p, const FetchResponse::Partition& part) {
+  const Offset before = p.log().log_end_offset();
+  for (const RecordBatch& batch : part.batches) {
+    if (batch.base_offset < p.log().log_end_offset()) continue;  // already have it
+    if (batch.base_offset > p.log().log_end_offset()) break;     // a gap: fetch again from LEO
+    p.log().append_as_follower(batch, now());
+    p.producers().record(batch);
+  }
+  const Offset hw_before = p.log().high_watermark();
+  p.log().set_high_watermark(std::min(part.high_watermark, p.log().log_end_offset()));
+  if (simulation().trace().enabled() &&
+      (p.log().log_end_offset() != before || p.log().high_watermark() != hw_before)) {
+    emit("replica.fetched", {{"partition", p.tp().str()},
+                             {"from", before},
+                             {"to", p.log().log_end_offset()},
+                             {"high_watermark", p.log().high_watermark()}});
+  }
+}
+
+}  // namespace ksim::core

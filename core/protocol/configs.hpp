@@ -1,0 +1,37 @@
+// Broker and topic configs with Kafka 4.x defaults (see ../shared/kafka-defaults.md), named as
+// Kafka names them in the comments.
+#pragma once
+
+#include <cstdint>
+
+#include "core/log/log_config.hpp"
+#include "sim/time.hpp"
+
+namespace ksim::core {
+
+struct TopicConfig {
+  LogConfig log;
+  std::int32_t min_insync_replicas = 1;       // min.insync.replicas
+  bool unclean_leader_election = false;       // unclean.leader.election.enable
+};
+
+struct BrokerConfig {
+  sim::Duration replica_lag_time_max = sim::milliseconds(30000);   // replica.lag.time.max.ms
+  sim::Duration replica_fetch_wait_max = sim::milliseconds(500);   // replica.fetch.wait.max.ms
+  std::int32_t replica_fetch_max_bytes = 1'048'576;                // replica.fetch.max.bytes
+  std::int32_t replica_fetch_min_bytes = 1;                        // replica.fetch.min.bytes
+  sim::Duration replica_fetch_backoff = sim::milliseconds(1000);   // replica.fetch.backoff.ms
+  sim::Duration replica_socket_timeout = sim::milliseconds(30000); // replica.socket.timeout.ms
+  sim::Duration heartbeat_interval = sim::milliseconds(2000);      // broker.heartbeat.interval.ms
+  sim::Duration session_timeout = sim::milliseconds(9000);         // broker.session.timeout.ms
+  // replica.high.watermark.checkpoint.interval.ms: how often the HW reaches the disk.
+  sim::Duration hw_checkpoint_interval = sim::milliseconds(5000);
+  sim::Duration retention_check_interval = sim::milliseconds(300000);  // log.retention.check.interval.ms
+  sim::Duration flush_check_interval = sim::milliseconds(1000);   // how often flush.ms is checked
+  sim::Duration controller_request_timeout = sim::milliseconds(5000);  // AlterPartition retries
+  // Not a Kafka config: a teaching switch that makes followers truncate to their high watermark
+  // (Kafka before 0.11, KIP-101's problem) instead of asking the leader by leader epoch.
+  bool legacy_hw_truncation = false;
+};
+
+}  // namespace ksim::core

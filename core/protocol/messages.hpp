@@ -1,0 +1,246 @@
+// The requests and responses the Kafka model exchanges, and their sizes on the wire.
+//
+// Field names follow Kafka's protocol (ProduceRequest, FetchRequest, ...). The simulator keeps
+// the fields a lab can observe and sizes each message as Kafka's encoding roughly would: a
+// request header, per-topic and per-partition overheads, and the record batches themselves.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/log/record.hpp"
+#include "core/protocol/configs.hpp"
+#include "core/protocol/error_code.hpp"
+#include "sim/time.hpp"
+
+namespace ksim::core {
+
+using BrokerId = std::int32_t;
+inline constexpr BrokerId kNoBroker = -1;
+
+struct TopicPartition {
+  std::string topic;
+  std::int32_t partition = 0;
+  auto operator<=>(const TopicPartition&) const = default;
+  std::string str() const { return topic + "-" + std::to_string(partition); }
+};
+
+// acks: 0 (no response), 1 (the leader has it), -1 / all (the in-sync replicas have it).
+struct ProduceRequest {
+  static constexpr const char* kName = "Produce";
+  std::int32_t correlation_id = 0;
+  std::int16_t acks = -1;
+  sim::Duration timeout = sim::milliseconds(30000);
+  struct Partition {
+    TopicPartition tp;
+    RecordBatch batch;
+  };
+  std::vector<Partition> partitions;
+};
+
+struct ProduceResponse {
+  static constexpr const char* kName = "ProduceResponse";
+  std::int32_t correlation_id = 0;
+  struct Partition {
+    TopicPartition tp;
+    ErrorCode error = ErrorCode::NONE;
+    Offset base_offset = -1;
+    Offset log_start_offset = -1;
+  };
+  std::vector<Partition> partitions;
+};
+
+// replica_id: the fetching broker, or -1 for a consumer (who may read only up to the HW).
+struct FetchRequest {
+  static constexpr const char* kName = "Fetch";
+  std::int32_t correlation_id = 0;
+  BrokerId replica_id = kNoBroker;
+  std::int64_t broker_epoch = -1;
+  sim::Duration max_wait = sim::milliseconds(500);
+  std::int32_t min_bytes = 1;
+  std::int32_t max_bytes = 52'428'800;
+  struct Partition {
+    TopicPartition tp;
+    LeaderEpoch current_leader_epoch = kNoLeaderEpoch;
+    Offset fetch_offset = 0;
+    std::int32_t partition_max_bytes = 1'048'576;
+  };
+  std::vector<Partition> partitions;
+};
+
+struct FetchResponse {
+  static constexpr const char* kName = "FetchResponse";
+  std::int32_t correlation_id = 0;
+  struct Partition {
+    TopicPartition tp;
+    ErrorCode error = ErrorCode::NONE;
+    Offset high_watermark = -1;
+    Offset log_start_offset = -1;
+    Offset log_end_offset = -1;
+    std::vector<RecordBatch> batches;
+  };
+  std::vector<Partition> partitions;
+};
+
+struct OffsetsForLeaderEpochRequest {
+  static constexpr const char* kName = "OffsetsForLeaderEpoch";
+  std::int32_t correlation_id = 0;
+  BrokerId replica_id = kNoBroker;
+  struct Partition {
+    TopicPartition tp;
+    LeaderEpoch current_leader_epoch = kNoLeaderEpoch;
+    LeaderEpoch leader_epoch = kNoLeaderEpoch;  // the epoch whose end the follower asks for
+  };
+  std::vector<Partition> partitions;
+};
+
+struct OffsetsForLeaderEpochResponse {
+  static constexpr const char* kName = "OffsetsForLeaderEpochResponse";
+  std::int32_t correlation_id = 0;
+  struct Partition {
+    TopicPartition tp;
+    ErrorCode error = ErrorCode::NONE;
+    LeaderEpoch leader_epoch = kNoLeaderEpoch;
+    Offset end_offset = -1;
+  };
+  std::vector<Partition> partitions;
+};
+
+// The state of one partition as the controller decided it (KRaft's PartitionRecord).
+struct PartitionState {
+  TopicPartition tp;
+  std::vector<BrokerId> replicas;
+  std::vector<BrokerId> isr;
+  BrokerId leader = kNoBroker;
+  LeaderEpoch leader_epoch = 0;
+  std::int32_t partition_epoch = 0;
+};
+
+struct MetadataRequest {
+  static constexpr const char* kName = "Metadata";
+  std::int32_t correlation_id = 0;
+  std::vector<std::string> topics;  // empty: all topics
+};
+
+struct MetadataResponse {
+  static constexpr const char* kName = "MetadataResponse";
+  std::int32_t correlation_id = 0;
+  struct Broker {
+    BrokerId id = kNoBroker;
+    std::string rack;
+  };
+  std::vector<Broker> brokers;
+  BrokerId controller_id = kNoBroker;
+  std::vector<PartitionState> partitions;
+  std::vector<std::string> unknown_topics;
+};
+
+// Broker <-> controller.
+struct BrokerRegistrationRequest {
+  static constexpr const char* kName = "BrokerRegistration";
+  BrokerId broker_id = kNoBroker;
+  std::string rack;
+};
+
+struct BrokerRegistrationResponse {
+  static constexpr const char* kName = "BrokerRegistrationResponse";
+  ErrorCode error = ErrorCode::NONE;
+  std::int64_t broker_epoch = -1;
+};
+
+struct BrokerHeartbeatRequest {
+  static constexpr const char* kName = "BrokerHeartbeat";
+  BrokerId broker_id = kNoBroker;
+  std::int64_t broker_epoch = -1;
+};
+
+struct BrokerHeartbeatResponse {
+  static constexpr const char* kName = "BrokerHeartbeatResponse";
+  ErrorCode error = ErrorCode::NONE;
+  bool fenced = false;
+};
+
+// A leader asks the controller to change a partition's ISR (KIP-497).
+struct AlterPartitionRequest {
+  static constexpr const char* kName = "AlterPartition";
+  BrokerId broker_id = kNoBroker;
+  std::int64_t broker_epoch = -1;
+  TopicPartition tp;
+  LeaderEpoch leader_epoch = 0;
+  std::int32_t partition_epoch = 0;
+  std::vector<BrokerId> new_isr;
+};
+
+struct AlterPartitionResponse {
+  static constexpr const char* kName = "AlterPartitionResponse";
+  ErrorCode error = ErrorCode::NONE;
+  PartitionState state;  // the partition as it now stands
+};
+
+// The controller pushes partition changes and broker liveness to every broker. In KRaft brokers
+// fetch these as records of the metadata log; here the controller sends them.
+struct MetadataUpdate {
+  static constexpr const char* kName = "MetadataUpdate";
+  std::int64_t metadata_offset = 0;  // grows with every change; brokers ignore older updates
+  std::vector<PartitionState> partitions;
+  std::vector<MetadataResponse::Broker> live_brokers;
+  struct TopicConfigEntry {
+    std::string topic;
+    TopicConfig config;
+  };
+  std::vector<TopicConfigEntry> topic_configs;  // of the topics the partitions belong to
+};
+
+// Admin requests, sent to the controller.
+struct CreateTopicRequest {
+  static constexpr const char* kName = "CreateTopics";
+  std::int32_t correlation_id = 0;
+  std::string topic;
+  std::int32_t partitions = 1;
+  std::int16_t replication_factor = 1;
+  std::vector<std::vector<BrokerId>> assignment;  // explicit replica lists, or empty
+};
+
+struct CreatePartitionsRequest {
+  static constexpr const char* kName = "CreatePartitions";
+  std::int32_t correlation_id = 0;
+  std::string topic;
+  std::int32_t total_count = 1;
+};
+
+struct ElectLeadersRequest {
+  static constexpr const char* kName = "ElectLeaders";
+  std::int32_t correlation_id = 0;
+  std::vector<TopicPartition> partitions;  // empty: every partition
+};
+
+struct AdminResponse {
+  static constexpr const char* kName = "AdminResponse";
+  std::int32_t correlation_id = 0;
+  ErrorCode error = ErrorCode::NONE;
+};
+
+// Sizes on the wire, for the network model.
+std::uint32_t wire_size(const ProduceRequest& m);
+std::uint32_t wire_size(const ProduceResponse& m);
+std::uint32_t wire_size(const FetchRequest& m);
+std::uint32_t wire_size(const FetchResponse& m);
+std::uint32_t wire_size(const OffsetsForLeaderEpochRequest& m);
+std::uint32_t wire_size(const OffsetsForLeaderEpochResponse& m);
+std::uint32_t wire_size(const MetadataRequest& m);
+std::uint32_t wire_size(const MetadataResponse& m);
+std::uint32_t wire_size(const BrokerRegistrationRequest& m);
+std::uint32_t wire_size(const BrokerRegistrationResponse& m);
+std::uint32_t wire_size(const BrokerHeartbeatRequest& m);
+std::uint32_t wire_size(const BrokerHeartbeatResponse& m);
+std::uint32_t wire_size(const AlterPartitionRequest& m);
+std::uint32_t wire_size(const AlterPartitionResponse& m);
+std::uint32_t wire_size(const MetadataUpdate& m);
+std::uint32_t wire_size(const CreateTopicRequest& m);
+std::uint32_t wire_size(const CreatePartitionsRequest& m);
+std::uint32_t wire_size(const ElectLeadersRequest& m);
+std::uint32_t wire_size(const AdminResponse& m);
+
+}  // namespace ksim::core

@@ -1,0 +1,186 @@
+#include <catch2/catch.hpp>
+
+#include "test_client.hpp"
+
+using namespace ksim::core;
+using namespace ksim::sim;
+using ksim::core::testing::TestClient;
+using ksim::core::testing::ids_in_log;
+
+namespace {
+
+const TopicPartition kOrders{"orders", 0};
+
+struct Lab {
+  explicit Lab(std::int32_t min_isr = 1, bool unclean = false, BrokerConfig broker = {}) : cluster(spec(broker)) {
+    client = &cluster.sim().add_node<TestClient>(cluster);
+    REQUIRE(cluster.start());
+    cluster.sim().start(client->id());
+    TopicConfig config;
+    config.min_insync_replicas = min_isr;
+    config.unclean_leader_election = unclean;
+    REQUIRE(cluster.controller().create_topic("orders", 1, 3, config, {{1, 2, 3}}) == ErrorCode::NONE);
+    run(seconds(1));
+  }
+  static ClusterSpec spec(BrokerConfig broker) {
+    ClusterSpec s;
+    s.broker = broker;
+    return s;
+  }
+  void run(Duration d) { cluster.sim().run_for(d); }
+  const PartitionState& state() { return *cluster.controller().partition(kOrders); }
+  const Partition& replica(BrokerId b) { return *cluster.broker(b).partition(kOrders); }
+  NodeId node(BrokerId b) { return cluster.broker(b).id(); }
+  void apply(FaultAction a) { cluster.sim().apply(a); }
+
+  Cluster cluster;
+  TestClient* client = nullptr;
+};
+
+}  // namespace
+
+TEST_CASE("replication: a new topic gets a leader, a full ISR, and replicates writes",
+          "[core][replication]") {
+  Lab lab;
+  CHECK(lab.state().leader == 1);
+  CHECK(lab.state().isr.size() == 3);
+  const int h = lab.client->produce(kOrders, 5, -1);
+  lab.run(seconds(1));
+  REQUIRE(lab.client->outcome(h).answered);
+  CHECK(lab.client->outcome(h).error == ErrorCode::NONE);
+  CHECK(lab.client->outcome(h).base_offset == 0);
+  for (BrokerId b : {1, 2, 3}) {
+    CHECK(lab.replica(b).log().log_end_offset() == 5);
+    CHECK(lab.replica(b).log().high_watermark() == 5);
+  }
+}
+
+TEST_CASE("acks=1 loses an acknowledged write when the leader crashes before its followers fetch",
+          "[core][replication][acks]") {
+  Lab lab(1);
+  lab.client->produce(kOrders, 3, -1);
+  lab.run(seconds(1));
+  // The followers stop hearing from the leader: it still answers the client.
+  lab.apply(FaultAction::between(lab.cluster.sim().now(), FaultKind::partition_one_way,
+                                 {lab.node(1)}, {lab.node(2), lab.node(3)}));
+  const int doomed = lab.client->produce(kOrders, 2, 1);
+  lab.run(milliseconds(100));
+  REQUIRE(lab.client->outcome(doomed).answered);
+  REQUIRE(lab.client->outcome(doomed).error == ErrorCode::NONE);  // acknowledged
+  CHECK(lab.replica(1).log().log_end_offset() == 5);
+  CHECK(lab.replica(2).log().log_end_offset() == 3);
+
+  lab.cluster.sim().stop(lab.node(1), StopKind::process_crash);
+  lab.apply(FaultAction::between(lab.cluster.sim().now(), FaultKind::heal, {}));
+  lab.run(seconds(15));  // the controller fences broker 1 and elects from the ISR
+  CHECK(lab.state().leader == 2);
+  CHECK(lab.state().leader_epoch == 1);
+
+  lab.cluster.sim().start(lab.node(1));  // the old leader returns, as a follower
+  lab.run(seconds(15));
+  for (BrokerId b : {1, 2, 3}) {
+    INFO("broker " << b);
+    const auto ids = ids_in_log(lab.replica(b));
+    for (const std::uint64_t id : lab.client->outcome(doomed).record_ids) CHECK(ids.count(id) == 0);
+    CHECK(lab.replica(b).log().log_end_offset() == 3);
+  }
+  CHECK(lab.state().isr.size() == 3);  // broker 1 caught up and rejoined
+}
+
+TEST_CASE("acks=all with min.insync.replicas=2 loses nothing acknowledged in the same crash",
+          "[core][replication][acks]") {
+  Lab lab(2);
+  const int before = lab.client->produce(kOrders, 3, -1);
+  lab.run(seconds(1));
+  REQUIRE(lab.client->outcome(before).error == ErrorCode::NONE);
+  lab.apply(FaultAction::between(lab.cluster.sim().now(), FaultKind::partition_one_way,
+                                 {lab.node(1)}, {lab.node(2), lab.node(3)}));
+  const int pending = lab.client->produce(kOrders, 2, -1);
+  lab.run(milliseconds(100));
+  CHECK_FALSE(lab.client->outcome(pending).answered);  // waiting for the followers
+
+  lab.cluster.sim().stop(lab.node(1), StopKind::process_crash);
+  lab.apply(FaultAction::between(lab.cluster.sim().now(), FaultKind::heal, {}));
+  lab.run(seconds(15));
+  lab.cluster.sim().start(lab.node(1));
+  lab.run(seconds(15));
+  const auto acked = lab.client->acked_ids();
+  CHECK(acked.size() == 3);
+  for (BrokerId b : {1, 2, 3}) {
+    const auto ids = ids_in_log(lab.replica(b));
+    for (const std::uint64_t id : acked) CHECK(ids.count(id) == 1);
+  }
+}
+
+TEST_CASE("NOT_ENOUGH_REPLICAS when two of three brokers are down with min.insync.replicas=2",
+          "[core][replication][min-isr]") {
+  Lab lab(2);
+  lab.cluster.sim().stop(lab.node(2), StopKind::process_crash);
+  lab.cluster.sim().stop(lab.node(3), StopKind::process_crash);
+  lab.run(seconds(15));  // fenced; the ISR shrinks to the leader
+  CHECK(lab.state().isr == std::vector<BrokerId>{1});
+  const int all = lab.client->produce(kOrders, 1, -1);
+  const int one = lab.client->produce(kOrders, 1, 1);
+  lab.run(seconds(1));
+  CHECK(lab.client->outcome(all).error == ErrorCode::NOT_ENOUGH_REPLICAS);
+  CHECK(lab.client->outcome(one).error == ErrorCode::NONE);  // acks=1 does not care
+  CHECK(lab.replica(1).log().log_end_offset() == 1);         // the refused batch was never written
+}
+
+TEST_CASE("NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrinks while a produce waits",
+          "[core][replication][min-isr]") {
+  BrokerConfig broker;
+  broker.replica_lag_time_max = seconds(2);
+  Lab lab(3, false, broker);
+  // Follower 3 stops fetching (its requests no longer reach the leader).
+  lab.apply(FaultAction::between(lab.cluster.sim().now(), FaultKind::partition_one_way,
+                                 {lab.node(3)}, {lab.node(1)}));
+  const int waiting = lab.client->produce(kOrders, 1, -1, seconds(30));
+  lab.run(milliseconds(500));
+  CHECK_FALSE(lab.client->outcome(waiting).answered);
+  lab.run(seconds(5));  // the leader drops broker 3 from the ISR; the HW passes the batch
+  CHECK(lab.state().isr.size() == 2);
+  REQUIRE(lab.client->outcome(waiting).answered);
+  CHECK(lab.client->outcome(waiting).error == ErrorCode::NOT_ENOUGH_REPLICAS_AFTER_APPEND);
+  CHECK(lab.replica(1).log().high_watermark() == 1);  // the record is there, with fewer copies
+}
+
+TEST_CASE("ISR: a follower on a slow link leaves the ISR, catches up after it heals, and rejoins",
+          "[core][replication][isr]") {
+  BrokerConfig broker;
+  broker.replica_lag_time_max = seconds(2);
+  Lab lab(1, false, broker);
+  FaultAction slow = FaultAction::between(lab.cluster.sim().now(), FaultKind::set_link,
+                                          {lab.node(3)}, {lab.node(1)});
+  slow.link = LinkParams{milliseconds(1500)};
+  lab.apply(slow);
+  for (int i = 0; i < 20; ++i) {
+    lab.client->produce(kOrders, 1, -1);
+    lab.run(milliseconds(250));
+  }
+  CHECK(lab.state().isr == std::vector<BrokerId>{1, 2});
+  const Offset hw_while_slow = lab.replica(1).log().high_watermark();
+  CHECK(hw_while_slow == 20);  // with broker 3 out of the ISR, the HW no longer waits for it
+
+  lab.apply(FaultAction::between(lab.cluster.sim().now(), FaultKind::restore_link, {lab.node(3)}, {lab.node(1)}));
+  lab.run(seconds(10));
+  CHECK(lab.state().isr.size() == 3);
+  CHECK(lab.replica(3).log().log_end_offset() == 20);
+}
+
+TEST_CASE("ISR: the high watermark stalls while a dead follower is still in the ISR, then advances",
+          "[core][replication][isr]") {
+  BrokerConfig broker;
+  broker.replica_lag_time_max = seconds(5);
+  broker.session_timeout = seconds(60);  // the controller is slow to notice: only the ISR shrinks
+  Lab lab(1, false, broker);
+  lab.cluster.sim().pause(lab.node(3));
+  const int h = lab.client->produce(kOrders, 1, -1, seconds(60));
+  lab.run(seconds(2));
+  CHECK(lab.replica(1).log().high_watermark() == 0);  // stalled on broker 3
+  CHECK_FALSE(lab.client->outcome(h).answered);
+  lab.run(seconds(6));
+  CHECK(lab.state().isr == std::vector<BrokerId>{1, 2});
+  CHECK(lab.replica(1).log().high_watermark() == 1);
+  CHECK(lab.client->outcome(h).error == ErrorCode::NONE);
+}

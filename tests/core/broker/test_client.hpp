@@ -1,0 +1,98 @@
+// A scripted client for replication tests: it sends Produce and Fetch requests straight to the
+// partition's current leader (as the controller sees it) and records every answer.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/cluster/cluster.hpp"
+
+namespace ksim::core::testing {
+
+struct ProduceOutcome {
+  bool answered = false;
+  ErrorCode error = ErrorCode::NONE;
+  Offset base_offset = -1;
+  std::vector<std::uint64_t> record_ids;
+};
+
+class TestClient final : public KafkaNode {
+ public:
+  explicit TestClient(Cluster& cluster) : KafkaNode("client:test"), cluster_(cluster) {}
+
+  // Sends one batch of `records` records; returns the request's handle.
+  int produce(const TopicPartition& tp, int records, std::int16_t acks,
+              sim::Duration timeout = sim::seconds(30)) {
+    const PartitionState* state = cluster_.controller().partition(tp);
+    std::vector<Record> list;
+    ProduceOutcome outcome;
+    for (int i = 0; i < records; ++i) {
+      list.push_back(Record{next_record_id_, -1, 0, 100, 0, now()});
+      outcome.record_ids.push_back(next_record_id_++);
+    }
+    ProduceRequest request;
+    request.correlation_id = next_correlation_++;
+    request.acks = acks;
+    request.timeout = timeout;
+    RecordBatch batch;
+    batch.records = make_record_set(std::move(list), CompressionType::none);
+    request.partitions.push_back({tp, batch});
+    outcomes_[request.correlation_id] = outcome;
+    if (state != nullptr && state->leader != kNoBroker) {
+      send_message(cluster_.broker(state->leader).id(), std::move(request));
+    }
+    return request.correlation_id;
+  }
+
+  const ProduceOutcome& outcome(int handle) const { return outcomes_.at(handle); }
+  std::set<std::uint64_t> acked_ids() const {
+    std::set<std::uint64_t> ids;
+    for (const auto& [handle, o] : outcomes_) {
+      if (o.answered && o.error == ErrorCode::NONE) ids.insert(o.record_ids.begin(), o.record_ids.end());
+    }
+    return ids;
+  }
+
+  using KafkaNode::handle;
+  void handle(sim::NodeId, const ProduceResponse& m) override {
+    ProduceOutcome& o = outcomes_.at(m.correlation_id);
+    o.answered = true;
+    o.error = m.partitions.front().error;
+    o.base_offset = m.partitions.front().base_offset;
+  }
+
+ protected:
+  void on_start() override {}
+  void on_stop(sim::StopKind) override {}
+
+ private:
+  Cluster& cluster_;
+  std::map<int, ProduceOutcome> outcomes_;
+  std::int32_t next_correlation_ = 1;
+  std::uint64_t next_record_id_ = 1;
+};
+
+// The record ids a replica holds, from log start to log end.
+inline std::set<std::uint64_t> ids_in_log(const Partition& p) {
+  std::set<std::uint64_t> ids;
+  for (const Segment& s : p.log().segments()) {
+    for (const RecordBatch& b : s.batches) {
+      for (const Record& r : b.records->records) ids.insert(r.id);
+    }
+  }
+  return ids;
+}
+
+inline std::vector<std::uint64_t> ids_in_order(const Partition& p) {
+  std::vector<std::uint64_t> ids;
+  for (const Segment& s : p.log().segments()) {
+    for (const RecordBatch& b : s.batches) {
+      for (const Record& r : b.records->records) ids.push_back(r.id);
+    }
+  }
+  return ids;
+}
+
+}  // namespace ksim::core::testing
