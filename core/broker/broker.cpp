@@ -17,6 +17,10 @@ Partition* Broker::find(const TopicPartition& tp) {
   return it == partitions_.end() ? nullptr : &it->second;
 }
 
+void Broker::flush_logs() {
+  for (auto& [tp, p] : partitions_) p.log().flush(now());
+}
+
 void Broker::on_start() {
   // Recovery: the logs are on disk; producer state and the high watermark come back from them.
   for (auto& [tp, p] : partitions_) p.recover();

@@ -37,6 +37,8 @@ class Broker final : public KafkaNode {
   void add_peer(BrokerId id, sim::NodeId node) { peers_[id] = node; }
 
   bool registered() const { return broker_epoch_ >= 0; }
+  // Flushes every log to disk now, as a clean shutdown does.
+  void flush_logs();
   const std::map<TopicPartition, Partition>& partitions() const { return partitions_; }
   const Partition* partition(const TopicPartition& tp) const;
 

@@ -12,6 +12,14 @@ namespace ksim::core {
 
 void Broker::become_follower(Partition& p) {
   following_[p.tp()] = FollowerFetch{};
+  // The fetcher starts afresh for the new leader epoch: a request still in flight to an older
+  // incarnation of the leader is given up (its answer, if any, is ignored), as Kafka's fetcher
+  // drops its session when partitions move between leaders.
+  auto fetcher = fetchers_.find(p.state().leader);
+  if (fetcher != fetchers_.end() && fetcher->second.in_flight) {
+    fetcher->second.in_flight = false;
+    cancel(fetcher->second.timeout);
+  }
   if (config_.legacy_hw_truncation) {
     trace_truncation(p, p.log().truncate_to(p.log().high_watermark()), "legacy: to own high watermark");
     following_[p.tp()].truncating = false;

@@ -34,6 +34,13 @@ bool Cluster::start(sim::Duration within) {
   return all_unfenced();
 }
 
+BrokerId Cluster::broker_of(sim::NodeId node) const {
+  for (const Broker* b : brokers_) {
+    if (b->id() == node) return b->broker_id();
+  }
+  return kNoBroker;
+}
+
 ClusterView Cluster::view() const {
   ClusterView view;
   view.controller_running = controller_->running();

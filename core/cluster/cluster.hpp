@@ -67,6 +67,11 @@ class Cluster {
   sim::Simulation& sim() { return *sim_; }
   Controller& controller() { return *controller_; }
   Broker& broker(BrokerId id) { return *brokers_.at(static_cast<std::size_t>(id - 1)); }
+  const Broker& broker(BrokerId id) const { return *brokers_.at(static_cast<std::size_t>(id - 1)); }
+  const Controller& controller() const { return *controller_; }
+  const sim::Simulation& sim() const { return *sim_; }
+  // The broker id of a node, or kNoBroker when the node is not a broker.
+  BrokerId broker_of(sim::NodeId node) const;
   std::int32_t broker_count() const { return static_cast<std::int32_t>(brokers_.size()); }
 
   // Starts the controller and every broker, then runs until all brokers are registered and

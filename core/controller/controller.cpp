@@ -76,9 +76,25 @@ void Controller::handle(sim::NodeId from, const BrokerRegistrationRequest& m) {
   auto it = brokers_.find(m.broker_id);
   if (it == brokers_.end()) return;  // not a broker of this cluster: ignored, as a bad config would be
   BrokerRecord& broker = it->second;
-  if (broker.registered && !broker.fenced) fence(broker, "re-registration");
+  // A registering broker is fenced until its first heartbeat: it leads nothing and cannot be
+  // elected. A broker that restarts before its session expired keeps its ISR places, as in
+  // ZooKeeper-era Kafka and KRaft before KIP-966 (whose unclean-shutdown handling would remove
+  // it): this is what lets KIP-101's scenarios happen.
+  if (broker.registered && !broker.fenced) {
+    broker.fenced = true;
+    emit("controller.broker_fenced", {{"broker", broker.id}, {"reason", "re-registration"}});
+    std::vector<PartitionState> changed;
+    for (auto& [name, topic] : topics_) {
+      for (PartitionState& p : topic.partitions) {
+        if (p.leader == broker.id && elect(p, topic.config.unclean_leader_election)) {
+          record_change(p, changed);
+        }
+      }
+    }
+    publish(changed);
+  }
   broker.registered = true;
-  broker.fenced = true;  // a registering broker stays fenced until its first heartbeat
+  broker.fenced = true;
   broker.epoch = next_broker_epoch_++;
   broker.last_heartbeat = now();
   broker.rack = m.rack;

@@ -1,0 +1,150 @@
+#include "core/check/invariant_checker.hpp"
+
+#include <algorithm>
+#include <optional>
+
+namespace ksim::core {
+namespace {
+
+std::optional<std::int64_t> integer_field(const sim::TraceEvent& e, std::string_view key) {
+  for (const auto& f : e.fields) {
+    if (f.key == key && f.value.type() == sim::TraceValue::Type::integer) return f.value.integer();
+  }
+  return std::nullopt;
+}
+
+std::string text_field(const sim::TraceEvent& e, std::string_view key) {
+  for (const auto& f : e.fields) {
+    if (f.key == key && f.value.type() == sim::TraceValue::Type::text) return std::string(f.value.text());
+  }
+  return {};
+}
+
+// "orders-0" back into a topic and a partition number.
+std::optional<TopicPartition> parse_tp(const std::string& text) {
+  const auto dash = text.rfind('-');
+  if (dash == std::string::npos) return std::nullopt;
+  return TopicPartition{text.substr(0, dash), std::stoi(text.substr(dash + 1))};
+}
+
+// The batch holding `offset` in a replica's log, if any.
+const RecordBatch* batch_at(const PartitionLog& log, Offset offset) {
+  for (const Segment& s : log.segments()) {
+    for (const RecordBatch& b : s.batches) {
+      if (b.base_offset <= offset && offset <= b.last_offset()) return &b;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::size_t InvariantChecker::count(const std::string& invariant) const {
+  return static_cast<std::size_t>(std::count_if(violations_.begin(), violations_.end(),
+                                                [&](const Violation& v) { return v.invariant == invariant; }));
+}
+
+void InvariantChecker::on_event(const sim::TraceEvent& event) {
+  const std::string_view kind = event.kind;
+  const bool relevant = kind == "partition.hw_advanced" || kind == "replica.role_changed" ||
+                        kind == "partition.leader_elected" || kind == "partition.isr_changed" ||
+                        kind == "log.truncated" || kind == "partition.offline";
+  if (!relevant) return;
+  const auto tp = parse_tp(text_field(event, "partition"));
+  if (!tp) return;
+
+  if (kind == "replica.role_changed" && text_field(event, "role") == "leader") {
+    const auto epoch = static_cast<LeaderEpoch>(*integer_field(event, "leader_epoch"));
+    const BrokerId broker = cluster_.broker_of(event.node);
+    auto [it, fresh] = leader_of_epoch_.emplace(std::make_pair(*tp, epoch), broker);
+    if (!fresh && it->second != broker) {
+      report(event, "one_leader_per_epoch", *tp,
+             "brokers " + std::to_string(it->second) + " and " + std::to_string(broker) +
+                 " both lead epoch " + std::to_string(epoch));
+    }
+  }
+  if (kind == "partition.leader_elected" && text_field(event, "reason") == "unclean") {
+    unclean_epochs_.insert({*tp, static_cast<LeaderEpoch>(*integer_field(event, "leader_epoch"))});
+  }
+  if (kind == "partition.hw_advanced") {
+    const Offset from = *integer_field(event, "from");
+    const Offset to = *integer_field(event, "to");
+    const BrokerId broker = cluster_.broker_of(event.node);
+    const Partition* p = cluster_.broker(broker).partition(*tp);
+    const auto key = std::make_pair(*tp, p->leader_epoch());
+    const auto last = leader_hw_.find(key);
+    if (last != leader_hw_.end() && from < last->second) {
+      report(event, "hw_monotonic", *tp,
+             "the leader's high watermark went back from " + std::to_string(last->second) + " to " +
+                 std::to_string(from));
+    }
+    leader_hw_[key] = to;
+    record_committed(*tp, broker, from, to);
+    return;  // committing more cannot break anything by itself
+  }
+  check_partition(*tp, event);
+}
+
+void InvariantChecker::record_committed(const TopicPartition& tp, BrokerId leader, Offset from, Offset to) {
+  const Partition* p = cluster_.broker(leader).partition(tp);
+  auto& committed = committed_[tp];
+  for (const Segment& s : p->log().segments()) {
+    for (const RecordBatch& b : s.batches) {
+      if (b.next_offset() <= from || b.base_offset >= to) continue;
+      committed.emplace(b.base_offset, CommittedBatch{b.next_offset(), b.records->records.front().id});
+    }
+  }
+}
+
+void InvariantChecker::check_partition(const TopicPartition& tp, const sim::TraceEvent& cause) {
+  const PartitionState* state = cluster_.controller().partition(tp);
+  if (state == nullptr) return;
+  for (const BrokerId member : state->isr) {
+    if (std::find(state->replicas.begin(), state->replicas.end(), member) == state->replicas.end()) {
+      report(cause, "isr_subset_of_replicas", tp, "broker " + std::to_string(member) + " is in the ISR but not a replica");
+    }
+  }
+  if (state->leader == kNoBroker) return;
+  if (std::find(state->isr.begin(), state->isr.end(), state->leader) == state->isr.end() &&
+      unclean_epochs_.count({tp, state->leader_epoch}) == 0U) {
+    report(cause, "leader_in_isr", tp, "leader " + std::to_string(state->leader) + " is not in the ISR");
+  }
+  const auto committed = committed_.find(tp);
+  if (committed == committed_.end()) return;
+  std::vector<BrokerId> holders = state->isr;
+  if (std::find(holders.begin(), holders.end(), state->leader) == holders.end()) holders.push_back(state->leader);
+  for (const BrokerId member : holders) {
+    const Partition* p = cluster_.broker(member).partition(tp);
+    // A stopped broker's log is checked when it is back: it may still truncate then.
+    if (p == nullptr || !cluster_.broker(member).running()) continue;
+    const bool is_leader = member == state->leader;
+    for (const auto& [base, batch] : committed->second) {
+      if (base < p->log().log_start_offset()) continue;  // deleted by retention: not a loss
+      if (base >= p->log().log_end_offset()) {
+        if (is_leader) {
+          report(cause, "strong_isr", tp,
+                 "leader " + std::to_string(member) + " lacks committed offset " + std::to_string(base) +
+                     " (record " + std::to_string(batch.first_record_id) + ")");
+        }
+        break;  // a follower may simply not have fetched it yet
+      }
+      const RecordBatch* held = batch_at(p->log(), base);
+      if (held == nullptr || held->base_offset != base ||
+          held->records->records.front().id != batch.first_record_id) {
+        report(cause, "strong_isr", tp,
+               "broker " + std::to_string(member) + " holds other data at committed offset " +
+                   std::to_string(base) + " (committed record " + std::to_string(batch.first_record_id) + ")");
+        break;
+      }
+    }
+  }
+}
+
+void InvariantChecker::report(const sim::TraceEvent& cause, const char* invariant, const TopicPartition& tp,
+                              std::string detail) {
+  const std::string key = std::string(invariant) + "|" + tp.str() + "|" + detail;
+  if (!reported_.insert(key).second) return;
+  violations_.push_back(Violation{cause.time, invariant, tp.str(), std::move(detail), std::string(cause.kind)});
+}
+
+}  // namespace ksim::core

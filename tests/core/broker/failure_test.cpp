@@ -1,0 +1,283 @@
+// The failure cases of the replication issue: unclean elections, KIP-101, power loss, a dead
+// controller, and determinism under random faults.
+#include <catch2/catch.hpp>
+
+#include "core/check/invariant_checker.hpp"
+#include "test_client.hpp"
+
+using namespace ksim::core;
+using namespace ksim::sim;
+using ksim::core::testing::TestClient;
+using ksim::core::testing::ids_in_log;
+using ksim::core::testing::ids_in_order;
+
+namespace {
+
+const TopicPartition kOrders{"orders", 0};
+
+struct Lab {
+  Lab(TopicConfig topic, std::vector<BrokerId> replicas, BrokerConfig broker = {}, std::uint64_t seed = 1)
+      : cluster(spec(broker, seed)), checker(cluster) {
+    cluster.sim().trace().attach(checker);
+    client = &cluster.sim().add_node<TestClient>(cluster);
+    REQUIRE(cluster.start());
+    cluster.sim().start(client->id());
+    REQUIRE(cluster.controller().create_topic("orders", 1, static_cast<std::int16_t>(replicas.size()),
+                                              topic, {replicas}) == ErrorCode::NONE);
+    run(seconds(1));
+  }
+  static ClusterSpec spec(BrokerConfig broker, std::uint64_t seed) {
+    ClusterSpec s;
+    s.broker = broker;
+    s.seed = seed;
+    return s;
+  }
+  void run(Duration d) { cluster.sim().run_for(d); }
+  Time now() { return cluster.sim().now(); }
+  const PartitionState& state() { return *cluster.controller().partition(kOrders); }
+  const Partition& replica(BrokerId b) { return *cluster.broker(b).partition(kOrders); }
+  NodeId node(BrokerId b) { return cluster.broker(b).id(); }
+  void stop(BrokerId b, StopKind kind) { cluster.sim().stop(node(b), kind); }
+  void start(BrokerId b) { cluster.sim().start(node(b)); }
+  void apply(FaultAction a) { cluster.sim().apply(a); }
+
+  Cluster cluster;
+  InvariantChecker checker;
+  TestClient* client = nullptr;
+};
+
+TopicConfig topic(std::int32_t min_isr, bool unclean = false) {
+  TopicConfig config;
+  config.min_insync_replicas = min_isr;
+  config.unclean_leader_election = unclean;
+  return config;
+}
+
+BrokerConfig quick_isr() {
+  BrokerConfig broker;
+  broker.replica_lag_time_max = seconds(2);
+  return broker;
+}
+
+}  // namespace
+
+TEST_CASE("unclean election lets a stale follower lead and loses acknowledged writes",
+          "[core][replication][unclean]") {
+  Lab lab(topic(1, true), {1, 2, 3}, quick_isr());
+  lab.client->produce(kOrders, 2, -1);
+  lab.run(seconds(1));
+  lab.apply(FaultAction::between(lab.now(), FaultKind::partition, {lab.node(2), lab.node(3)}, {lab.node(1)}));
+  // A follower at the leader's log end counts as caught up however long it is silent: the
+  // leader needs a write the followers miss before it drops them from the ISR.
+  lab.client->produce(kOrders, 1, 1);
+  lab.run(seconds(5));
+  REQUIRE(lab.state().isr == std::vector<BrokerId>{1});  // the followers fell out of the ISR
+  const int acked = lab.client->produce(kOrders, 3, -1);
+  lab.run(milliseconds(100));
+  REQUIRE(lab.client->outcome(acked).error == ErrorCode::NONE);  // acks=all with an ISR of one
+
+  lab.stop(1, StopKind::process_crash);
+  lab.apply(FaultAction::between(lab.now(), FaultKind::heal, {}));
+  lab.run(seconds(15));
+  CHECK(lab.state().leader == 2);  // not in the ISR, elected anyway
+  CHECK(lab.state().leader_epoch == 1);
+  lab.start(1);
+  lab.run(seconds(15));
+  for (BrokerId b : {1, 2, 3}) {
+    const auto ids = ids_in_log(lab.replica(b));
+    for (const std::uint64_t id : lab.client->outcome(acked).record_ids) CHECK(ids.count(id) == 0);
+  }
+  CHECK(lab.checker.count("strong_isr") > 0);
+  CHECK(lab.checker.count("one_leader_per_epoch") == 0);
+}
+
+TEST_CASE("unclean election disabled: the partition stays offline until the leader returns, "
+          "and nothing is lost",
+          "[core][replication][unclean]") {
+  Lab lab(topic(1, false), {1, 2, 3}, quick_isr());
+  lab.apply(FaultAction::between(lab.now(), FaultKind::partition, {lab.node(2), lab.node(3)}, {lab.node(1)}));
+  // A follower at the leader's log end counts as caught up however long it is silent: the
+  // leader needs a write the followers miss before it drops them from the ISR.
+  lab.client->produce(kOrders, 1, 1);
+  lab.run(seconds(5));
+  REQUIRE(lab.state().isr == std::vector<BrokerId>{1});
+  const int acked = lab.client->produce(kOrders, 3, -1);
+  lab.run(milliseconds(100));
+  REQUIRE(lab.client->outcome(acked).error == ErrorCode::NONE);
+
+  lab.stop(1, StopKind::process_crash);
+  lab.apply(FaultAction::between(lab.now(), FaultKind::heal, {}));
+  lab.run(seconds(15));
+  CHECK(lab.state().leader == kNoBroker);  // offline: only broker 1 has everything committed
+  lab.start(1);
+  lab.run(seconds(15));
+  CHECK(lab.state().leader == 1);
+  for (BrokerId b : {1, 2, 3}) {
+    const auto ids = ids_in_log(lab.replica(b));
+    for (const std::uint64_t id : lab.client->outcome(acked).record_ids) CHECK(ids.count(id) == 1);
+  }
+  CHECK(lab.state().isr.size() == 3);
+  CHECK(lab.checker.violations().empty());
+}
+
+namespace {
+
+// KIP-101, first scenario: a follower that restarts while it still believes an older high
+// watermark truncates an acknowledged record, then becomes leader before fetching it again.
+std::pair<bool, std::size_t> kip101_loss(bool legacy) {
+  BrokerConfig broker;
+  broker.legacy_hw_truncation = legacy;
+  Lab lab(topic(1), {1, 2}, broker);
+  lab.client->produce(kOrders, 1, -1);  // m1
+  lab.run(seconds(1));
+  const int m2 = lab.client->produce(kOrders, 1, -1);
+  lab.run(milliseconds(20));  // acked; broker 2 has m2 but learns HW=2 only on its next fetch
+  REQUIRE(lab.client->outcome(m2).error == ErrorCode::NONE);
+  REQUIRE(lab.replica(2).log().log_end_offset() == 2);
+  REQUIRE(lab.replica(2).log().high_watermark() == 1);
+  lab.stop(2, StopKind::process_crash);
+  lab.stop(1, StopKind::process_crash);  // the leader dies before broker 2 fetches again
+  lab.start(2);
+  lab.run(seconds(15));  // broker 1 is fenced; broker 2, in the ISR, becomes leader
+  REQUIRE(lab.state().leader == 2);
+  lab.start(1);
+  lab.run(seconds(10));
+  const std::uint64_t id = lab.client->outcome(m2).record_ids.front();
+  const bool kept = ids_in_log(lab.replica(1)).count(id) == 1 && ids_in_log(lab.replica(2)).count(id) == 1;
+  return {kept, lab.checker.count("strong_isr")};
+}
+
+// KIP-101, second scenario: both replicas lose power; the one that comes back first leads and
+// writes a new record at an offset where the other still holds an old one.
+std::pair<std::vector<std::uint64_t>, std::vector<std::uint64_t>> kip101_divergence(bool legacy) {
+  BrokerConfig broker;
+  broker.legacy_hw_truncation = legacy;
+  Lab lab(topic(1), {1, 2}, broker);
+  lab.client->produce(kOrders, 1, -1);  // m1 at offset 0
+  lab.run(seconds(1));
+  lab.cluster.broker(1).flush_logs();
+  lab.cluster.broker(2).flush_logs();
+  lab.client->produce(kOrders, 1, -1);  // m2 at offset 1, committed
+  lab.run(seconds(6));                   // both know HW=2 and have checkpointed it
+  lab.cluster.broker(1).flush_logs();    // only broker 1 has m2 on disk
+  lab.stop(1, StopKind::power_loss);
+  lab.stop(2, StopKind::power_loss);
+  lab.start(2);
+  lab.run(seconds(15));
+  REQUIRE(lab.state().leader == 2);
+  lab.client->produce(kOrders, 1, -1);  // m3 at offset 1 on the new leader
+  lab.run(seconds(1));
+  lab.start(1);
+  lab.run(seconds(10));
+  return {ids_in_order(lab.replica(1)), ids_in_order(lab.replica(2))};
+}
+
+}  // namespace
+
+TEST_CASE("KIP-101: with legacy high-watermark truncation a restarted follower loses an "
+          "acknowledged record",
+          "[core][replication][kip101]") {
+  const auto [kept, violations] = kip101_loss(true);
+  CHECK_FALSE(kept);
+  CHECK(violations > 0);
+}
+
+TEST_CASE("KIP-101: with leader epochs the same restart loses nothing", "[core][replication][kip101]") {
+  const auto [kept, violations] = kip101_loss(false);
+  CHECK(kept);
+  CHECK(violations == 0);
+}
+
+TEST_CASE("KIP-101: with legacy truncation two replicas end up with different records at one offset",
+          "[core][replication][kip101]") {
+  const auto [one, two] = kip101_divergence(true);
+  CHECK(one.size() == 2);
+  CHECK(two.size() == 2);
+  CHECK(one[0] == two[0]);
+  CHECK(one[1] != two[1]);  // broker 1 kept m2, broker 2 wrote m3: the logs diverge
+}
+
+TEST_CASE("KIP-101: with leader epochs the returning replica truncates and the logs agree",
+          "[core][replication][kip101]") {
+  const auto [one, two] = kip101_divergence(false);
+  CHECK(one == two);
+  CHECK(one.size() == 2);
+}
+
+TEST_CASE("power loss of every replica at once loses unflushed acknowledged writes, "
+          "a process crash loses nothing",
+          "[core][replication][power]") {
+  for (const StopKind kind : {StopKind::power_loss, StopKind::process_crash}) {
+    INFO(stop_kind_name(kind));
+    Lab lab(topic(2), {1, 2, 3});
+    const int acked = lab.client->produce(kOrders, 4, -1);
+    lab.run(seconds(1));
+    REQUIRE(lab.client->outcome(acked).error == ErrorCode::NONE);
+    for (BrokerId b : {1, 2, 3}) lab.stop(b, kind);
+    lab.run(seconds(1));
+    for (BrokerId b : {1, 2, 3}) lab.start(b);
+    lab.run(seconds(20));
+    REQUIRE(lab.state().leader != kNoBroker);
+    const std::size_t held = ids_in_log(lab.replica(lab.state().leader)).size();
+    if (kind == StopKind::power_loss) {
+      CHECK(held == 0);  // Kafka acknowledges without fsync: nothing had reached the disk
+    } else {
+      CHECK(held == 4);  // the page cache survived the processes
+    }
+  }
+}
+
+TEST_CASE("controller down: no elections happen until it restarts", "[core][replication][controller]") {
+  Lab lab(topic(1), {1, 2, 3});
+  lab.cluster.sim().stop(lab.cluster.controller().id(), StopKind::process_crash);
+  lab.stop(1, StopKind::process_crash);
+  lab.run(seconds(30));
+  CHECK(lab.state().leader == 1);  // nobody decided anything: the dead leader is still the leader
+  CHECK(lab.state().leader_epoch == 0);
+  lab.cluster.sim().start(lab.cluster.controller().id());
+  lab.run(seconds(15));
+  CHECK(lab.state().leader == 2);
+  CHECK(lab.state().leader_epoch == 1);
+  const int h = lab.client->produce(kOrders, 1, -1);
+  lab.run(seconds(1));
+  CHECK(lab.client->outcome(h).error == ErrorCode::NONE);
+}
+
+namespace {
+
+std::uint64_t chaos_run(std::uint64_t seed) {
+  ClusterSpec spec;
+  spec.seed = seed;
+  spec.broker.replica_lag_time_max = seconds(3);
+  Cluster cluster(spec);
+  TraceHasher hasher;
+  cluster.sim().trace().attach(hasher);
+  auto& client = cluster.sim().add_node<TestClient>(cluster);
+  cluster.start();
+  cluster.sim().start(client.id());
+  TopicConfig config;
+  config.min_insync_replicas = 2;
+  cluster.controller().create_topic("orders", 3, 3, config);
+  Rng rng = cluster.sim().random().stream("test/chaos");
+  for (int step = 0; step < 200; ++step) {
+    client.produce(TopicPartition{"orders", static_cast<std::int32_t>(rng.below(3))}, 2,
+                   rng.bernoulli(0.5) ? -1 : 1);
+    if (rng.bernoulli(0.05)) {
+      const NodeId victim = cluster.broker(static_cast<BrokerId>(rng.uniform_int(1, 3))).id();
+      cluster.sim().stop(victim, rng.bernoulli(0.5) ? StopKind::process_crash : StopKind::power_loss);
+      cluster.sim().scheduler().schedule_after(seconds(5), [&cluster, victim] { cluster.sim().start(victim); });
+    }
+    cluster.sim().run_for(milliseconds(200));
+  }
+  cluster.sim().run_for(seconds(20));
+  return hasher.hash();
+}
+
+}  // namespace
+
+TEST_CASE("determinism: a cluster run with random faults gives the same trace hash twice",
+          "[core][replication][determinism]") {
+  const std::uint64_t first = chaos_run(11);
+  CHECK(first == chaos_run(11));
+  CHECK(first != chaos_run(12));
+}
