@@ -25,8 +25,17 @@ void Broker::on_start() {
   // Recovery: the logs are on disk; producer state and the high watermark come back from them.
   for (auto& [tp, p] : partitions_) p.recover();
   register_with_controller();
-  after(config_.hw_checkpoint_interval, [this] { periodic_log_work(); });
+  after(config_.hw_checkpoint_interval, [this] { periodic_checkpoint(); });
+  after(config_.retention_check_interval, [this] { periodic_retention(); });
+  after(config_.flush_check_interval, [this] { periodic_flush(); });
   after(config_.replica_lag_time_max / 2, [this] { check_isr(); });
+}
+
+void Broker::periodic_flush() {
+  // flush.ms: a log is flushed once that long has passed since its last flush (never, by
+  // default: Kafka leaves durability to replication and the OS).
+  for (auto& [tp, p] : partitions_) p.log().flush_if_due(now());
+  after(config_.flush_check_interval, [this] { periodic_flush(); });
 }
 
 void Broker::on_stop(sim::StopKind kind) {
@@ -226,16 +235,20 @@ void Broker::on_high_watermark_moved(Partition& p) {
   }
 }
 
-void Broker::periodic_log_work() {
+void Broker::periodic_checkpoint() {
+  // replica.high.watermark.checkpoint.interval.ms: the HW a restart recovers is this old.
+  for (auto& [tp, p] : partitions_) p.checkpoint_hw();
+  after(config_.hw_checkpoint_interval, [this] { periodic_checkpoint(); });
+}
+
+void Broker::periodic_retention() {
   for (auto& [tp, p] : partitions_) {
-    p.checkpoint_hw();
-    p.log().flush_if_due(now());
     const OffsetRange deleted = p.log().apply_retention(now());
     if (!deleted.empty() && simulation().trace().enabled()) {
       emit("log.segments_deleted", {{"partition", tp.str()}, {"from", deleted.from}, {"to", deleted.to}});
     }
   }
-  after(config_.hw_checkpoint_interval, [this] { periodic_log_work(); });
+  after(config_.retention_check_interval, [this] { periodic_retention(); });
 }
 
 void Broker::trace_truncation(const Partition& p, const OffsetRange& range, const char* reason) {

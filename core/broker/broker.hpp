@@ -67,7 +67,9 @@ class Broker final : public KafkaNode {
   void check_isr();
   void request_isr_change(Partition& p, std::vector<BrokerId> new_isr, const char* reason);
   void on_high_watermark_moved(Partition& p);
-  void periodic_log_work();
+  void periodic_checkpoint();
+  void periodic_retention();
+  void periodic_flush();
   Partition* find(const TopicPartition& tp);
   void trace_truncation(const Partition& p, const OffsetRange& range, const char* reason);
 

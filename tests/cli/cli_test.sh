@@ -45,6 +45,11 @@ expect 2 'cannot write the trace file /nonexistent/dir/t.jsonl.tmp' demo gossip 
 tail -n 1 "$work/bench" | grep -qE '^kernel events_per_s=[0-9]+ baseline_events_per_s=[0-9]+ ratio=[0-9]+\.[0-9]{2}$' ||
   fail "bench kernel's last line breaks the contract: $(tail -n 1 "$work/bench")"
 
+"$ksim" bench replication > "$work/bench" 2>&1 || fail "bench replication failed: $(cat "$work/bench")"
+tail -n 1 "$work/bench" | grep -qE '^replication sim_seconds_per_wall_second=[0-9]+\.[0-9] batches_per_wall_second=[0-9]+$' ||
+  fail "bench replication's last line breaks the contract: $(tail -n 1 "$work/bench")"
+expect 2 'option --events: the replication benchmark has a fixed workload' bench replication --events 5
+
 # A demo run is reproducible: same seed, same fingerprint; another seed, another fingerprint.
 fingerprint() { "$ksim" demo gossip --nodes 20 --duration 1s --seed "$1" | sed -n 's/.*fingerprint=\([0-9a-f]*\).*/\1/p'; }
 a=$(fingerprint 5)

@@ -18,18 +18,28 @@ struct ProduceOutcome {
   std::vector<std::uint64_t> record_ids;
 };
 
+// The idempotent producer fields a batch carries (none by default).
+struct ProducerIdentity {
+  ProducerId id = kNoProducerId;
+  ProducerEpoch epoch = -1;
+  std::int32_t base_sequence = -1;
+};
+
 class TestClient final : public KafkaNode {
  public:
   explicit TestClient(Cluster& cluster) : KafkaNode("client:test"), cluster_(cluster) {}
 
+  using Identity = ProducerIdentity;
+
   // Sends one batch of `records` records; returns the request's handle.
   int produce(const TopicPartition& tp, int records, std::int16_t acks,
-              sim::Duration timeout = sim::seconds(30)) {
+              sim::Duration timeout = sim::seconds(30), Identity identity = {},
+              std::uint32_t value_bytes = 100) {
     const PartitionState* state = cluster_.controller().partition(tp);
     std::vector<Record> list;
     ProduceOutcome outcome;
     for (int i = 0; i < records; ++i) {
-      list.push_back(Record{next_record_id_, -1, 0, 100, 0, now()});
+      list.push_back(Record{next_record_id_, -1, 0, value_bytes, 0, now()});
       outcome.record_ids.push_back(next_record_id_++);
     }
     ProduceRequest request;
@@ -38,6 +48,9 @@ class TestClient final : public KafkaNode {
     request.timeout = timeout;
     RecordBatch batch;
     batch.records = make_record_set(std::move(list), CompressionType::none);
+    batch.producer_id = identity.id;
+    batch.producer_epoch = identity.epoch;
+    batch.base_sequence = identity.base_sequence;
     request.partitions.push_back({tp, batch});
     outcomes_[request.correlation_id] = outcome;
     if (state != nullptr && state->leader != kNoBroker) {
@@ -47,6 +60,37 @@ class TestClient final : public KafkaNode {
   }
 
   const ProduceOutcome& outcome(int handle) const { return outcomes_.at(handle); }
+
+  // A consumer's fetch (replica id -1) from the partition's leader; the answer lands in
+  // fetched(handle).
+  int fetch(const TopicPartition& tp, Offset offset, std::int32_t min_bytes = 1,
+            sim::Duration max_wait = sim::milliseconds(500)) {
+    const PartitionState* state = cluster_.controller().partition(tp);
+    FetchRequest request;
+    request.correlation_id = next_correlation_++;
+    request.min_bytes = min_bytes;
+    request.max_wait = max_wait;
+    request.partitions.push_back({tp, state->leader_epoch, offset, 1'048'576});
+    send_message(cluster_.broker(state->leader).id(), std::move(request));
+    return next_correlation_ - 1;
+  }
+  const FetchResponse* fetched(int handle) const {
+    const auto it = fetches_.find(handle);
+    return it == fetches_.end() ? nullptr : &it->second;
+  }
+  sim::Time fetched_at(int handle) const { return fetch_times_.at(handle); }
+
+  int metadata(BrokerId from_broker) {
+    MetadataRequest request;
+    request.correlation_id = next_correlation_++;
+    request.topics = {"orders", "missing"};
+    send_message(cluster_.broker(from_broker).id(), std::move(request));
+    return request.correlation_id;
+  }
+  const MetadataResponse* metadata_answer(int handle) const {
+    const auto it = metadata_.find(handle);
+    return it == metadata_.end() ? nullptr : &it->second;
+  }
   std::set<std::uint64_t> acked_ids() const {
     std::set<std::uint64_t> ids;
     for (const auto& [handle, o] : outcomes_) {
@@ -62,6 +106,11 @@ class TestClient final : public KafkaNode {
     o.error = m.partitions.front().error;
     o.base_offset = m.partitions.front().base_offset;
   }
+  void handle(sim::NodeId, const FetchResponse& m) override {
+    fetches_[m.correlation_id] = m;
+    fetch_times_[m.correlation_id] = now();
+  }
+  void handle(sim::NodeId, const MetadataResponse& m) override { metadata_[m.correlation_id] = m; }
 
  protected:
   void on_start() override {}
@@ -70,6 +119,9 @@ class TestClient final : public KafkaNode {
  private:
   Cluster& cluster_;
   std::map<int, ProduceOutcome> outcomes_;
+  std::map<int, FetchResponse> fetches_;
+  std::map<int, sim::Time> fetch_times_;
+  std::map<int, MetadataResponse> metadata_;
   std::int32_t next_correlation_ = 1;
   std::uint64_t next_record_id_ = 1;
 };
