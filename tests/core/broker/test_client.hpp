@@ -59,6 +59,20 @@ class TestClient final : public KafkaNode {
     return request.correlation_id;
   }
 
+  // Sends a batch built by the caller (its records' ids are the caller's business).
+  int produce_batch(const TopicPartition& tp, RecordBatch batch, std::int16_t acks) {
+    const PartitionState* state = cluster_.controller().partition(tp);
+    ProduceRequest request;
+    request.correlation_id = next_correlation_++;
+    request.acks = acks;
+    ProduceOutcome outcome;
+    for (const Record& r : batch.records->records) outcome.record_ids.push_back(r.id);
+    request.partitions.push_back({tp, std::move(batch)});
+    outcomes_[request.correlation_id] = outcome;
+    send_message(cluster_.broker(state->leader).id(), std::move(request));
+    return request.correlation_id;
+  }
+
   const ProduceOutcome& outcome(int handle) const { return outcomes_.at(handle); }
 
   // A consumer's fetch (replica id -1) from the partition's leader; the answer lands in
