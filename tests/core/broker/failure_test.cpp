@@ -2,8 +2,7 @@
 // controller, and determinism under random faults.
 #include <catch2/catch.hpp>
 
-#include "core/check/invariant_checker.hpp"
-#include "test_client.hpp"
+#include "replication_lab.hpp"
 
 using namespace ksim::core;
 using namespace ksim::sim;
@@ -11,47 +10,12 @@ using ksim::core::testing::TestClient;
 using ksim::core::testing::ids_in_log;
 using ksim::core::testing::ids_in_order;
 
+using Lab = ksim::core::testing::ReplicationLab;
+using ksim::core::testing::kOrders;
+
+using ksim::core::testing::topic_config;
+
 namespace {
-
-const TopicPartition kOrders{"orders", 0};
-
-struct Lab {
-  Lab(TopicConfig topic, std::vector<BrokerId> replicas, BrokerConfig broker = {}, std::uint64_t seed = 1)
-      : cluster(spec(broker, seed)), checker(cluster) {
-    cluster.sim().trace().attach(checker);
-    client = &cluster.sim().add_node<TestClient>(cluster);
-    REQUIRE(cluster.start());
-    cluster.sim().start(client->id());
-    REQUIRE(cluster.controller().create_topic("orders", 1, static_cast<std::int16_t>(replicas.size()),
-                                              topic, {replicas}) == ErrorCode::NONE);
-    run(seconds(1));
-  }
-  static ClusterSpec spec(BrokerConfig broker, std::uint64_t seed) {
-    ClusterSpec s;
-    s.broker = broker;
-    s.seed = seed;
-    return s;
-  }
-  void run(Duration d) { cluster.sim().run_for(d); }
-  Time now() { return cluster.sim().now(); }
-  const PartitionState& state() { return *cluster.controller().partition(kOrders); }
-  const Partition& replica(BrokerId b) { return *cluster.broker(b).partition(kOrders); }
-  NodeId node(BrokerId b) { return cluster.broker(b).id(); }
-  void stop(BrokerId b, StopKind kind) { cluster.sim().stop(node(b), kind); }
-  void start(BrokerId b) { cluster.sim().start(node(b)); }
-  void apply(FaultAction a) { cluster.sim().apply(a); }
-
-  Cluster cluster;
-  InvariantChecker checker;
-  TestClient* client = nullptr;
-};
-
-TopicConfig topic(std::int32_t min_isr, bool unclean = false) {
-  TopicConfig config;
-  config.min_insync_replicas = min_isr;
-  config.unclean_leader_election = unclean;
-  return config;
-}
 
 BrokerConfig quick_isr() {
   BrokerConfig broker;
@@ -63,7 +27,7 @@ BrokerConfig quick_isr() {
 
 TEST_CASE("unclean election lets a stale follower lead and loses acknowledged writes",
           "[core][replication][unclean]") {
-  Lab lab(topic(1, true), {1, 2, 3}, quick_isr());
+  Lab lab(topic_config(1, true), {1, 2, 3}, quick_isr());
   lab.client->produce(kOrders, 2, -1);
   lab.run(seconds(1));
   lab.apply(FaultAction::between(lab.now(), FaultKind::partition, {lab.node(2), lab.node(3)}, {lab.node(1)}));
@@ -94,7 +58,7 @@ TEST_CASE("unclean election lets a stale follower lead and loses acknowledged wr
 TEST_CASE("unclean election disabled: the partition stays offline until the leader returns, "
           "and nothing is lost",
           "[core][replication][unclean]") {
-  Lab lab(topic(1, false), {1, 2, 3}, quick_isr());
+  Lab lab(topic_config(1, false), {1, 2, 3}, quick_isr());
   lab.apply(FaultAction::between(lab.now(), FaultKind::partition, {lab.node(2), lab.node(3)}, {lab.node(1)}));
   // A follower at the leader's log end counts as caught up however long it is silent: the
   // leader needs a write the followers miss before it drops them from the ISR.
@@ -127,7 +91,7 @@ namespace {
 std::pair<bool, std::size_t> kip101_loss(bool legacy) {
   BrokerConfig broker;
   broker.legacy_hw_truncation = legacy;
-  Lab lab(topic(1), {1, 2}, broker);
+  Lab lab(topic_config(1), {1, 2}, broker);
   lab.client->produce(kOrders, 1, -1);  // m1
   lab.run(seconds(1));
   const int m2 = lab.client->produce(kOrders, 1, -1);
@@ -152,7 +116,7 @@ std::pair<bool, std::size_t> kip101_loss(bool legacy) {
 std::pair<std::vector<std::uint64_t>, std::vector<std::uint64_t>> kip101_divergence(bool legacy) {
   BrokerConfig broker;
   broker.legacy_hw_truncation = legacy;
-  Lab lab(topic(1), {1, 2}, broker);
+  Lab lab(topic_config(1), {1, 2}, broker);
   lab.client->produce(kOrders, 1, -1);  // m1 at offset 0
   lab.run(seconds(1));
   lab.cluster.broker(1).flush_logs();
@@ -209,7 +173,7 @@ TEST_CASE("power loss of every replica at once loses unflushed acknowledged writ
           "[core][replication][power]") {
   for (const StopKind kind : {StopKind::power_loss, StopKind::process_crash}) {
     INFO(stop_kind_name(kind));
-    Lab lab(topic(2), {1, 2, 3});
+    Lab lab(topic_config(2), {1, 2, 3});
     const int acked = lab.client->produce(kOrders, 4, -1);
     lab.run(seconds(1));
     REQUIRE(lab.client->outcome(acked).error == ErrorCode::NONE);
@@ -228,7 +192,7 @@ TEST_CASE("power loss of every replica at once loses unflushed acknowledged writ
 }
 
 TEST_CASE("controller down: no elections happen until it restarts", "[core][replication][controller]") {
-  Lab lab(topic(1), {1, 2, 3});
+  Lab lab(topic_config(1), {1, 2, 3});
   lab.cluster.sim().stop(lab.cluster.controller().id(), StopKind::process_crash);
   lab.stop(1, StopKind::process_crash);
   lab.run(seconds(30));
@@ -299,7 +263,7 @@ TEST_CASE("determinism: a cluster run with random faults gives the same trace ha
 
 TEST_CASE("disk loss: a broker that comes back with an empty disk refetches everything",
           "[core][replication][power]") {
-  Lab lab(topic(2), {1, 2, 3});
+  Lab lab(topic_config(2), {1, 2, 3});
   const int acked = lab.client->produce(kOrders, 5, -1);
   lab.run(seconds(1));
   REQUIRE(lab.client->outcome(acked).error == ErrorCode::NONE);
@@ -316,7 +280,7 @@ TEST_CASE("disk loss: a broker that comes back with an empty disk refetches ever
 
 TEST_CASE("cluster view: replicas, ISR, epochs and every replica's offsets in one snapshot",
           "[core][cluster]") {
-  Lab lab(topic(1), {1, 2, 3});
+  Lab lab(topic_config(1), {1, 2, 3});
   lab.client->produce(kOrders, 3, -1);
   lab.run(seconds(1));
   lab.stop(2, StopKind::process_crash);
@@ -340,7 +304,7 @@ TEST_CASE("cluster view: replicas, ISR, epochs and every replica's offsets in on
 
 TEST_CASE("compression: lz4 batches are stored and replicated at their compressed size",
           "[core][replication]") {
-  Lab lab(topic(1), {1, 2, 3});
+  Lab lab(topic_config(1), {1, 2, 3});
   std::vector<Record> records;
   for (std::uint64_t i = 0; i < 50; ++i) records.push_back(Record{1000 + i, 7, 8, 2000, 0, lab.now()});
   RecordBatch batch;

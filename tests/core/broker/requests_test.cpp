@@ -3,30 +3,14 @@
 
 #include "core/cluster/metrics.hpp"
 #include "core/controller/replica_placement.hpp"
-#include "test_client.hpp"
+#include "replication_lab.hpp"
 
 using namespace ksim::core;
 using namespace ksim::sim;
 using ksim::core::testing::TestClient;
 
-namespace {
-
-const TopicPartition kOrders{"orders", 0};
-
-struct Lab {
-  explicit Lab(TopicConfig config = {}) : cluster(ClusterSpec{}) {
-    client = &cluster.sim().add_node<TestClient>(cluster);
-    REQUIRE(cluster.start());
-    cluster.sim().start(client->id());
-    REQUIRE(cluster.controller().create_topic("orders", 1, 3, config, {{1, 2, 3}}) == ErrorCode::NONE);
-    run(seconds(1));
-  }
-  void run(Duration d) { cluster.sim().run_for(d); }
-  Cluster cluster;
-  TestClient* client = nullptr;
-};
-
-}  // namespace
+using Lab = ksim::core::testing::ReplicationLab;
+using ksim::core::testing::kOrders;
 
 TEST_CASE("produce: a batch above max.message.bytes is refused with MESSAGE_TOO_LARGE",
           "[core][broker]") {

@@ -140,17 +140,7 @@ class TestClient final : public KafkaNode {
   std::uint64_t next_record_id_ = 1;
 };
 
-// The record ids a replica holds, from log start to log end.
-inline std::set<std::uint64_t> ids_in_log(const Partition& p) {
-  std::set<std::uint64_t> ids;
-  for (const Segment& s : p.log().segments()) {
-    for (const RecordBatch& b : s.batches) {
-      for (const Record& r : b.records->records) ids.insert(r.id);
-    }
-  }
-  return ids;
-}
-
+// The record ids a replica holds, from log start to log end, in offset order.
 inline std::vector<std::uint64_t> ids_in_order(const Partition& p) {
   std::vector<std::uint64_t> ids;
   for (const Segment& s : p.log().segments()) {
@@ -159,6 +149,12 @@ inline std::vector<std::uint64_t> ids_in_order(const Partition& p) {
     }
   }
   return ids;
+}
+
+// The same, as a set, to ask "is this record anywhere in the log?".
+inline std::set<std::uint64_t> ids_in_log(const Partition& p) {
+  const std::vector<std::uint64_t> ids = ids_in_order(p);
+  return {ids.begin(), ids.end()};
 }
 
 }  // namespace ksim::core::testing
