@@ -50,6 +50,18 @@ tail -n 1 "$work/bench" | grep -qE '^replication sim_seconds_per_wall_second=[0-
   fail "bench replication's last line breaks the contract: $(tail -n 1 "$work/bench")"
 expect 2 'option --events: the replication benchmark has a fixed workload' bench replication --events 5
 
+# `ksim partition`: one line per key, `<key>\t<partition>`, in the order given, as the Java client.
+# murmur2("foobar") = -790332482, toPositive = 1357151166, % 10 = 6; murmur2("21") -> 0; "abc" -> 7.
+"$ksim" partition --partitions 10 foobar 21 "" abc > "$work/part" 2>&1 || fail "partition failed: $(cat "$work/part")"
+printf 'foobar\t6\n21\t0\n\t1\nabc\t7\n' | cmp -s - "$work/part" || fail "partition printed: $(cat -A "$work/part")"
+"$ksim" partition --partitions 10 --hex 666f6f626172 > "$work/part" 2>&1
+printf '666f6f626172\t6\n' | cmp -s - "$work/part" || fail "hex keys: $(cat -A "$work/part")"
+expect 2 'hex keys need two digits per byte' partition --partitions 10 --hex abc
+expect 2 '"zz" is not a hex byte' partition --partitions 10 --hex zz
+expect 2 -- '--partitions N is required' partition foo
+expect 2 'option --partitions: "0" is not valid' partition --partitions 0 a
+expect 2 'give at least one key' partition --partitions 3
+
 # A demo run is reproducible: same seed, same fingerprint; another seed, another fingerprint.
 fingerprint() { "$ksim" demo gossip --nodes 20 --duration 1s --seed "$1" | sed -n 's/.*fingerprint=\([0-9a-f]*\).*/\1/p'; }
 a=$(fingerprint 5)
