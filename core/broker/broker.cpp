@@ -259,6 +259,14 @@ void Broker::trace_truncation(const Partition& p, const OffsetRange& range, cons
                          {"reason", reason}});
 }
 
+void Broker::handle(sim::NodeId from, const InitProducerIdRequest& m) {
+  InitProducerIdResponse response;
+  response.correlation_id = m.correlation_id;
+  response.producer_id = (static_cast<ProducerId>(id_) << 32) | next_producer_id_++;
+  response.producer_epoch = 0;
+  send_message(from, response);
+}
+
 void Broker::handle(sim::NodeId from, const MetadataRequest& m) {
   MetadataResponse response;
   response.correlation_id = m.correlation_id;

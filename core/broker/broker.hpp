@@ -49,6 +49,7 @@ class Broker final : public KafkaNode {
   void handle(sim::NodeId from, const OffsetsForLeaderEpochRequest& m) override;
   void handle(sim::NodeId from, const OffsetsForLeaderEpochResponse& m) override;
   void handle(sim::NodeId from, const MetadataRequest& m) override;
+  void handle(sim::NodeId from, const InitProducerIdRequest& m) override;
   void handle(sim::NodeId from, const BrokerRegistrationResponse& m) override;
   void handle(sim::NodeId from, const BrokerHeartbeatResponse& m) override;
   void handle(sim::NodeId from, const AlterPartitionResponse& m) override;
@@ -121,8 +122,10 @@ class Broker final : public KafkaNode {
   sim::NodeId controller_;
   std::map<BrokerId, sim::NodeId> peers_;
 
-  // Durable: the partition replicas and their logs.
+  // Durable: the partition replicas and their logs, and the producer ids handed out (a broker
+  // draws ids from a block of its own, as brokers do from blocks the controller grants).
   std::map<TopicPartition, Partition> partitions_;
+  std::int64_t next_producer_id_ = 0;
 
   // Volatile: everything below is lost when the process stops.
   std::int64_t broker_epoch_ = -1;

@@ -25,11 +25,7 @@ std::uint32_t record_bytes(const Record& r, std::int64_t offset_delta, std::int6
 // compress: keys render their identity; values look like small JSON documents whose fields repeat
 // from record to record while their contents vary, as event payloads tend to.
 void render(const Record& r, std::string& out) {
-  if (r.key >= 0) {
-    std::string key = "key-" + std::to_string(r.key);
-    key.resize(r.key_bytes, '.');
-    out += key;
-  }
+  if (r.key >= 0) out += key_text(r.key, r.key_bytes);
   std::uint64_t state = r.id * 0x9e3779b97f4a7c15ULL + 1;
   std::string value = "{\"id\":" + std::to_string(r.id) + ",\"payload\":\"";
   while (value.size() < r.value_bytes) {
@@ -61,6 +57,12 @@ std::uint32_t lz4_compressed_size(const std::string& input) {
 }
 
 }  // namespace
+
+std::string key_text(std::int64_t key, std::uint32_t key_bytes) {
+  std::string text = "key-" + std::to_string(key);
+  text.resize(key_bytes, '.');
+  return text;
+}
 
 std::string_view compression_name(CompressionType type) {
   return type == CompressionType::lz4 ? "lz4" : "none";

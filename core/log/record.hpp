@@ -11,6 +11,7 @@
 #include <memory>
 #include <string_view>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "sim/time.hpp"
@@ -73,6 +74,10 @@ struct RecordBatch {
   std::uint32_t size_bytes() const { return kBatchHeaderBytes + records->stored_bytes; }
   sim::Time max_timestamp() const { return records->max_timestamp; }
 };
+
+// The bytes of a record's key: its identity rendered as "key-<n>", padded with '.' (or cut) to
+// key_bytes. The partitioner hashes these bytes, and lz4 compresses them.
+std::string key_text(std::int64_t key, std::uint32_t key_bytes);
 
 // Bytes of a zig-zag varint, as v2 records encode their lengths and deltas.
 std::uint32_t varint_bytes(std::int64_t value);

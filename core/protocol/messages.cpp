@@ -85,6 +85,9 @@ std::uint32_t wire_size(const MetadataUpdate& m) {
   return size;
 }
 
+std::uint32_t wire_size(const InitProducerIdRequest&) { return kRequestHeader + 2 + 4 + 8 + 2; }
+std::uint32_t wire_size(const InitProducerIdResponse&) { return kResponseHeader + 4 + 2 + 8 + 2; }
+
 std::uint32_t wire_size(const CreateTopicRequest& m) {
   return kRequestHeader + 2 + static_cast<std::uint32_t>(m.topic.size()) + 4 + 2 +
          4 * static_cast<std::uint32_t>(m.assignment.size() * 4);

@@ -193,6 +193,20 @@ struct MetadataUpdate {
   std::vector<TopicConfigEntry> topic_configs;  // of the topics the partitions belong to
 };
 
+// An idempotent producer asks any broker for its producer id and epoch.
+struct InitProducerIdRequest {
+  static constexpr const char* kName = "InitProducerId";
+  std::int32_t correlation_id = 0;
+};
+
+struct InitProducerIdResponse {
+  static constexpr const char* kName = "InitProducerIdResponse";
+  std::int32_t correlation_id = 0;
+  ErrorCode error = ErrorCode::NONE;
+  ProducerId producer_id = kNoProducerId;
+  ProducerEpoch producer_epoch = -1;
+};
+
 // Admin requests, sent to the controller.
 struct CreateTopicRequest {
   static constexpr const char* kName = "CreateTopics";
@@ -238,6 +252,8 @@ std::uint32_t wire_size(const BrokerHeartbeatResponse& m);
 std::uint32_t wire_size(const AlterPartitionRequest& m);
 std::uint32_t wire_size(const AlterPartitionResponse& m);
 std::uint32_t wire_size(const MetadataUpdate& m);
+std::uint32_t wire_size(const InitProducerIdRequest& m);
+std::uint32_t wire_size(const InitProducerIdResponse& m);
 std::uint32_t wire_size(const CreateTopicRequest& m);
 std::uint32_t wire_size(const CreatePartitionsRequest& m);
 std::uint32_t wire_size(const ElectLeadersRequest& m);

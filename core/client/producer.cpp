@@ -1,0 +1,474 @@
+#include "core/client/producer.hpp"
+
+#include <algorithm>
+
+#include "core/client/partitioner.hpp"
+
+namespace ksim::core {
+namespace {
+
+// What a record adds to a batch, as v2 encodes it (deltas are taken as one byte each).
+std::int64_t record_size(const ProducerRecord& r) {
+  const std::int64_t body = 1 + 1 + 1 + varint_bytes(r.key < 0 ? -1 : r.key_bytes) +
+                            (r.key < 0 ? 0 : r.key_bytes) + varint_bytes(r.value_bytes) + r.value_bytes + 1;
+  return varint_bytes(body) + body;
+}
+
+}  // namespace
+
+std::string_view client_error_name(ClientError e) {
+  switch (e) {
+    case ClientError::none: return "none";
+    case ClientError::broker: return "broker";
+    case ClientError::delivery_timeout: return "delivery-timeout";
+    case ClientError::max_block: return "max-block";
+    case ClientError::record_too_large: return "record-too-large";
+  }
+  return "unknown";
+}
+
+Producer::Producer(std::string name, ProducerConfig config, std::vector<sim::NodeId> bootstrap)
+    : KafkaNode(std::move(name)),
+      config_(config),
+      idempotent_(decide_idempotence(config).enabled),
+      bootstrap_(std::move(bootstrap)) {}
+
+std::size_t Producer::pending_records() const {
+  std::size_t n = waiting_.size();
+  for (const auto& [tp, queue] : batches_) {
+    for (const auto& b : queue) n += b->records.size();
+  }
+  return n;
+}
+
+void Producer::on_start() {
+  request_metadata();
+  if (idempotent_) init_producer_id();
+}
+
+void Producer::init_producer_id() {
+  if (producer_id_ != kNoProducerId || bootstrap_.empty()) return;
+  send_message(bootstrap_[next_bootstrap_++ % bootstrap_.size()], InitProducerIdRequest{next_correlation_++});
+  after(config_.request_timeout, [this] { init_producer_id(); });  // no answer: ask another broker
+}
+
+void Producer::on_stop(sim::StopKind) {
+  // A crashed producer loses everything it had not sent; the history stays with the observer.
+  batches_.clear();
+  waiting_.clear();
+  in_flight_.clear();
+  in_flight_per_broker_.clear();
+  buffered_bytes_ = 0;
+  metadata_.clear();
+  metadata_in_flight_ = false;
+  producer_id_ = kNoProducerId;
+  next_sequence_.clear();
+  sender_at_ = sim::Time::max();
+  sender_timer_ = sim::TimerId{};
+}
+
+void Producer::on_connection_reset(sim::NodeId peer) {
+  std::vector<std::int32_t> lost;
+  for (const auto& [correlation, request] : in_flight_) {
+    if (request.broker == peer) lost.push_back(correlation);
+  }
+  for (const std::int32_t correlation : lost) fail_request(correlation);
+}
+
+void Producer::request_metadata() {
+  if (metadata_in_flight_ || bootstrap_.empty()) return;
+  metadata_in_flight_ = true;
+  send_message(bootstrap_[next_bootstrap_++ % bootstrap_.size()], MetadataRequest{next_correlation_++, {}});
+  after(config_.request_timeout, [this] {
+    if (!metadata_in_flight_) return;
+    metadata_in_flight_ = false;  // unanswered: ask another broker
+    request_metadata();
+  });
+}
+
+void Producer::handle(sim::NodeId, const MetadataResponse& m) {
+  metadata_in_flight_ = false;
+  metadata_at_ = now();
+  for (const PartitionState& state : m.partitions) metadata_[state.tp] = state;
+  for (const auto& broker : m.brokers) {
+    if (const auto node = simulation().find_node("broker:" + std::to_string(broker.id))) {
+      broker_nodes_[broker.id] = *node;
+    }
+  }
+  drain_waiting();
+  wake_sender(now());
+}
+
+void Producer::handle(sim::NodeId, const InitProducerIdResponse& m) {
+  if (m.error != ErrorCode::NONE) return;
+  producer_id_ = m.producer_id;
+  producer_epoch_ = m.producer_epoch;
+  wake_sender(now());
+}
+
+std::int32_t Producer::partition_count(const std::string& topic) const {
+  std::int32_t count = 0;
+  for (auto it = metadata_.lower_bound(TopicPartition{topic, 0});
+       it != metadata_.end() && it->first.topic == topic; ++it) {
+    ++count;
+  }
+  return count;
+}
+
+std::optional<std::int32_t> Producer::choose_partition(const ProducerRecord& record) {
+  const std::int32_t count = partition_count(record.topic);
+  if (count == 0) return std::nullopt;
+  if (record.partition) return *record.partition;
+  if (record.key >= 0 && !config_.partitioner_ignore_keys) {
+    const std::string bytes = key_text(record.key, record.key_bytes);
+    return partition_for_key(
+        std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()), count);
+  }
+  if (config_.null_key_partitioning == NullKeyPartitioning::round_robin) {
+    return round_robin_[record.topic]++ % count;
+  }
+  // The built-in sticky partitioner: stay on one partition until batch.size bytes went there,
+  // then move to another, chosen at random.
+  auto sticky = sticky_partition_.find(record.topic);
+  std::int64_t& produced = sticky_bytes_[record.topic];
+  if (sticky == sticky_partition_.end() || produced >= config_.batch_size) {
+    const std::int32_t previous = sticky == sticky_partition_.end() ? -1 : sticky->second;
+    std::int32_t next = static_cast<std::int32_t>(rng().below(static_cast<std::uint64_t>(count)));
+    if (count > 1 && next == previous) next = (next + 1) % count;
+    sticky_partition_[record.topic] = next;
+    produced = 0;
+  }
+  produced += record_size(record);
+  return sticky_partition_[record.topic];
+}
+
+void Producer::send(ProducerRecord record, Callback callback) {
+  ++history_.sent;
+  waiting_.push_back(Waiting{std::move(record), std::move(callback), now()});
+  drain_waiting();
+}
+
+void Producer::drain_waiting() {
+  while (!waiting_.empty()) {
+    Waiting& front = waiting_.front();
+    if (try_append(front)) {
+      waiting_.pop_front();
+      continue;
+    }
+    if (now() - front.since >= config_.max_block) {
+      // The application's send() gave up: memory (or metadata) did not come within max.block.ms.
+      Batch lone;
+      lone.tp = TopicPartition{front.record.topic, front.record.partition.value_or(-1)};
+      lone.created_at = front.since;
+      lone.records.push_back(Record{front.record.id, front.record.key, front.record.key_bytes,
+                                    front.record.value_bytes, 0, front.since});
+      lone.sources.push_back(front.record);
+      lone.callbacks.push_back(std::move(front.callback));
+      waiting_.pop_front();
+      complete(lone, ClientError::max_block, ErrorCode::NONE, -1);
+      continue;
+    }
+    if (partition_count(front.record.topic) == 0) request_metadata();
+    after(front.since + config_.max_block - now(), [this] { drain_waiting(); });
+    return;
+  }
+}
+
+bool Producer::try_append(Waiting& waiting) {
+  const ProducerRecord& record = waiting.record;
+  const std::int64_t size = record_size(record);
+  if (size + kBatchHeaderBytes > config_.max_request_size || size > config_.buffer_memory) {
+    Batch lone;
+    lone.tp = TopicPartition{record.topic, record.partition.value_or(-1)};
+    lone.created_at = now();
+    lone.records.push_back(Record{record.id, record.key, record.key_bytes, record.value_bytes, 0, now()});
+    lone.sources.push_back(record);
+    lone.callbacks.push_back(std::move(waiting.callback));
+    complete(lone, ClientError::record_too_large, ErrorCode::NONE, -1);
+    return true;
+  }
+  const std::optional<std::int32_t> partition = choose_partition(record);
+  if (!partition) return false;
+  const TopicPartition tp{record.topic, *partition};
+  auto& queue = batches_[tp];
+  Batch* open = queue.empty() || queue.back()->closed || queue.back()->in_flight ? nullptr : queue.back().get();
+  if (open != nullptr && open->bytes + size > config_.batch_size) {
+    open->closed = true;
+    wake_sender(now());
+    open = nullptr;
+  }
+  if (open == nullptr) {
+    const std::int64_t reserve = std::max<std::int64_t>(config_.batch_size, size + kBatchHeaderBytes);
+    if (buffered_bytes_ + reserve > config_.buffer_memory) return false;  // blocked: wait for memory
+    auto batch = std::make_unique<Batch>();
+    batch->id = next_batch_id_++;
+    batch->tp = tp;
+    batch->bytes = kBatchHeaderBytes;
+    batch->reserved = reserve;
+    batch->created_at = now();
+    buffered_bytes_ += reserve;
+    open = batch.get();
+    queue.push_back(std::move(batch));
+    wake_sender(now() + config_.linger);
+  }
+  open->records.push_back(Record{record.id, record.key, record.key_bytes, record.value_bytes, 0, now()});
+  open->sources.push_back(record);
+  open->callbacks.push_back(std::move(waiting.callback));
+  open->bytes += size;
+  if (open->bytes >= config_.batch_size) {
+    open->closed = true;
+    wake_sender(now());
+  }
+  return true;
+}
+
+void Producer::flush() {
+  flushing_ = true;
+  for (auto& [tp, queue] : batches_) {
+    for (auto& b : queue) b->closed = true;
+  }
+  wake_sender(now());
+}
+
+void Producer::wake_sender(sim::Time at) {
+  if (!running()) return;
+  at = std::max(at, now());
+  if (at >= sender_at_) return;
+  cancel(sender_timer_);
+  sender_at_ = at;
+  sender_timer_ = this->at(at, [this] {
+    sender_at_ = sim::Time::max();
+    run_sender();
+  });
+}
+
+void Producer::expire_batches() {
+  // In flight or not: a batch past delivery.timeout.ms fails now, and an answer that comes later
+  // for it is ignored, as the Java sender expires in-flight batches too.
+  std::vector<Batch*> expired;
+  for (auto& [tp, queue] : batches_) {
+    for (auto& b : queue) {
+      if (now() - b->created_at >= config_.delivery_timeout) expired.push_back(b.get());
+    }
+  }
+  for (Batch* b : expired) complete(*b, ClientError::delivery_timeout, b->last_error, -1);
+}
+
+void Producer::run_sender() {
+  expire_batches();
+  if (now() - metadata_at_ > config_.metadata_max_age) request_metadata();
+  if (idempotent_ && producer_id_ == kNoProducerId) return;  // woken again by InitProducerId
+  sim::Time next_wake = sim::Time::max();
+  std::map<BrokerId, std::vector<Batch*>> ready;
+  std::map<BrokerId, std::int64_t> request_bytes;
+  bool any_pending = false;
+  for (auto& [tp, queue] : batches_) {
+    if (queue.empty()) continue;
+    any_pending = true;
+    const auto meta = metadata_.find(tp);
+    if (meta == metadata_.end() || meta->second.leader == kNoBroker ||
+        broker_nodes_.count(meta->second.leader) == 0U) {
+      request_metadata();
+      continue;
+    }
+    const BrokerId leader = meta->second.leader;
+    const bool partition_busy = std::any_of(queue.begin(), queue.end(), [](const auto& b) { return b->in_flight; });
+    if (config_.max_in_flight == 1 && partition_busy) continue;  // keep order: one at a time
+    if (in_flight_per_broker_[leader] + (ready.count(leader) != 0U ? 1 : 0) >= config_.max_in_flight) continue;
+    for (std::size_t i = 0; i < queue.size(); ++i) {
+      Batch& b = *queue[i];
+      if (b.in_flight) continue;
+      const bool full = b.closed || i + 1 < queue.size();
+      const sim::Time linger_done = b.created_at + config_.linger;
+      if (b.retry_at > now()) {
+        next_wake = std::min(next_wake, b.retry_at);
+      } else if (!full && !flushing_ && linger_done > now()) {
+        next_wake = std::min(next_wake, linger_done);
+      } else if (request_bytes[leader] + b.bytes <= config_.max_request_size || ready[leader].empty()) {
+        ready[leader].push_back(&b);
+        request_bytes[leader] += b.bytes;
+      }
+      break;  // one batch per partition per request
+    }
+    next_wake = std::min(next_wake, queue.front()->created_at + config_.delivery_timeout);  // > now
+  }
+  for (auto& [broker, list] : ready) send_to(broker, std::move(list));
+  if (!any_pending) flushing_ = false;
+  if (next_wake != sim::Time::max()) wake_sender(next_wake);
+}
+
+void Producer::send_to(BrokerId broker, std::vector<Batch*> list) {
+  ProduceRequest request;
+  request.correlation_id = next_correlation_++;
+  request.acks = config_.acks;
+  request.timeout = config_.request_timeout;
+  InFlight flight;
+  flight.broker = broker_nodes_.at(broker);
+  for (Batch* b : list) {
+    if (!b->built) b->built = make_record_set(b->records, config_.compression);
+    if (idempotent_ && b->base_sequence < 0) {
+      std::int32_t& next = next_sequence_[b->tp];
+      b->base_sequence = next;
+      b->epoch = producer_epoch_;
+      next += static_cast<std::int32_t>(b->records.size());
+    }
+    RecordBatch batch;
+    batch.records = b->built;
+    if (idempotent_) {
+      batch.producer_id = producer_id_;
+      batch.producer_epoch = b->epoch;
+      batch.base_sequence = b->base_sequence;
+    }
+    request.partitions.push_back({b->tp, std::move(batch)});
+    b->in_flight = true;
+    b->closed = true;
+    ++b->attempts;
+    flight.batches.push_back(b->id);
+  }
+  ++history_.requests;
+  const std::int32_t correlation = request.correlation_id;
+  send_message(flight.broker, std::move(request));
+  if (config_.acks == 0) {
+    // Nothing will come back: the batches count as sent, with no offset.
+    for (const std::uint64_t id : flight.batches) {
+      if (Batch* b = find_batch(id)) complete(*b, ClientError::none, ErrorCode::NONE, -1);
+    }
+    return;
+  }
+  flight.timeout = after(config_.request_timeout, [this, correlation] { fail_request(correlation); });
+  ++in_flight_per_broker_[broker];
+  in_flight_.emplace(correlation, std::move(flight));
+}
+
+Producer::Batch* Producer::find_batch(std::uint64_t id) {
+  for (auto& [tp, queue] : batches_) {
+    for (auto& b : queue) {
+      if (b->id == id) return b.get();
+    }
+  }
+  return nullptr;
+}
+
+void Producer::handle(sim::NodeId, const ProduceResponse& m) {
+  const auto it = in_flight_.find(m.correlation_id);
+  if (it == in_flight_.end()) return;  // already given up on (timed out)
+  InFlight flight = std::move(it->second);
+  in_flight_.erase(it);
+  cancel(flight.timeout);
+  for (auto& [broker, node] : broker_nodes_) {
+    if (node == flight.broker) --in_flight_per_broker_[broker];
+  }
+  for (const std::uint64_t id : flight.batches) {
+    Batch* b = find_batch(id);
+    if (b == nullptr) continue;
+    const auto result = std::find_if(m.partitions.begin(), m.partitions.end(),
+                                     [&](const auto& p) { return p.tp == b->tp; });
+    if (result == m.partitions.end()) continue;
+    if (result->error == ErrorCode::NONE) {
+      complete(*b, ClientError::none, ErrorCode::NONE, result->base_offset);
+    } else {
+      if (result->error == ErrorCode::NOT_LEADER_OR_FOLLOWER ||
+          result->error == ErrorCode::UNKNOWN_TOPIC_OR_PARTITION ||
+          result->error == ErrorCode::LEADER_NOT_AVAILABLE) {
+        request_metadata();
+      }
+      retry_or_fail(*b, result->error);
+    }
+  }
+  wake_sender(now());
+}
+
+void Producer::fail_request(std::int32_t correlation) {
+  const auto it = in_flight_.find(correlation);
+  if (it == in_flight_.end()) return;
+  InFlight flight = std::move(it->second);
+  in_flight_.erase(it);
+  cancel(flight.timeout);
+  for (auto& [broker, node] : broker_nodes_) {
+    if (node == flight.broker) --in_flight_per_broker_[broker];
+  }
+  // The request may or may not have been appended: the producer cannot tell, and retries.
+  for (const std::uint64_t id : flight.batches) {
+    if (Batch* b = find_batch(id)) retry_or_fail(*b, ErrorCode::REQUEST_TIMED_OUT);
+  }
+  request_metadata();
+  wake_sender(now());
+}
+
+void Producer::retry_or_fail(Batch& batch, ErrorCode error) {
+  batch.in_flight = false;
+  batch.last_error = error;
+  const bool in_time = now() - batch.created_at < config_.delivery_timeout;
+  // An idempotent batch that overtook an earlier one of its partition (whose request was lost or
+  // is being retried) is refused as out of order; it is retried once the earlier one is in, as
+  // the Java client's transaction manager does. Only a gap with nothing earlier pending is fatal.
+  bool retriable = is_retriable(error);
+  if (idempotent_ && error == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER) {
+    const auto& queue = batches_[batch.tp];
+    retriable = std::any_of(queue.begin(), queue.end(), [&](const auto& b) {
+      return b.get() != &batch && b->base_sequence >= 0 && b->base_sequence < batch.base_sequence;
+    });
+  }
+  if (retriable && batch.attempts <= config_.retries && in_time) {
+    ++history_.retries;
+    // retry.backoff.ms doubling per attempt up to retry.backoff.max.ms, with +-20% jitter.
+    std::int64_t backoff = config_.retry_backoff.ns();
+    for (std::int32_t i = 1; i < batch.attempts && backoff < config_.retry_backoff_max.ns(); ++i) backoff *= 2;
+    backoff = std::min(backoff, config_.retry_backoff_max.ns());
+    const double jitter = rng().uniform_real(0.8, 1.2);
+    batch.retry_at = now() + sim::Duration::from_ns(static_cast<std::int64_t>(static_cast<double>(backoff) * jitter));
+    wake_sender(batch.retry_at);
+    return;
+  }
+  if (idempotent_ && (error == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER || error == ErrorCode::UNKNOWN_PRODUCER_ID)) {
+    // The producer's sequence is broken: bump the epoch and number everything unsent afresh.
+    ++producer_epoch_;
+    next_sequence_.clear();
+    for (auto& [tp, queue] : batches_) {
+      for (auto& b : queue) {
+        if (!b->in_flight && b.get() != &batch) b->base_sequence = -1;
+      }
+    }
+  }
+  complete(batch, in_time ? ClientError::broker : ClientError::delivery_timeout, error, -1);
+}
+
+void Producer::complete(Batch& batch, ClientError client_error, ErrorCode error, Offset base_offset) {
+  BatchReport report;
+  report.tp = batch.tp;
+  report.base_offset = base_offset;
+  report.first_record = history_.record_ids.size();
+  report.records = static_cast<std::uint32_t>(batch.records.size());
+  report.attempts = batch.attempts;
+  report.client_error = client_error;
+  report.error = error;
+  report.created_at = batch.created_at;
+  report.completed_at = now();
+  for (const Record& r : batch.records) history_.record_ids.push_back(r.id);
+  history_.batches.push_back(report);
+  if (simulation().trace().enabled()) {
+    emit(client_error == ClientError::none ? "producer.batch_acked" : "producer.batch_failed",
+         {{"partition", batch.tp.str()},
+          {"base_offset", base_offset},
+          {"records", report.records},
+          {"attempts", report.attempts},
+          {"client_error", client_error_name(client_error)},
+          {"error", error_name(error)}});
+  }
+  for (std::size_t i = 0; i < batch.callbacks.size(); ++i) {
+    if (batch.callbacks[i]) batch.callbacks[i](batch.sources[i], report);
+  }
+  // Free the batch and its memory; blocked sends may go on.
+  auto queue = batches_.find(batch.tp);
+  if (queue != batches_.end()) {
+    auto& list = queue->second;
+    const auto it = std::find_if(list.begin(), list.end(), [&](const auto& b) { return b.get() == &batch; });
+    if (it != list.end()) {
+      buffered_bytes_ -= batch.reserved;
+      list.erase(it);
+      drain_waiting();
+    }
+  }
+}
+
+}  // namespace ksim::core

@@ -1,0 +1,185 @@
+// Producer: the Java KafkaProducer as a node of the simulation.
+//
+// send() partitions a record (explicit partition, key hash, or the sticky / round-robin choice
+// for records without a key) and appends it to the accumulator: one open batch per partition,
+// closed at batch.size and sent when full or after linger.ms. The sender drains ready batches
+// into one Produce request per broker (one batch per partition per request), keeps up to
+// max.in.flight.requests.per.connection requests in flight per broker, and retries retriable
+// failures with exponential backoff until retries or delivery.timeout.ms run out. A request
+// unanswered after request.timeout.ms counts as failed and is retried: if the broker had in fact
+// appended it, a non-idempotent producer writes it twice. With idempotence the producer takes a
+// producer id from a broker and numbers its batches per partition; a resent batch keeps its
+// sequence, so the broker recognises it.
+//
+// Memory: batches hold buffer.memory; when it is full, send() waits (the application blocks)
+// and fails after max.block.ms.
+//
+// Every outcome goes to the history: per batch, its partition, offset, records and error.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/client/producer_config.hpp"
+#include "core/protocol/kafka_node.hpp"
+#include "sim/random.hpp"
+
+namespace ksim::core {
+
+struct ProducerRecord {
+  std::string topic;
+  std::uint64_t id = 0;  // the message id checkers follow
+  std::int64_t key = -1;  // -1: no key
+  std::uint32_t key_bytes = 8;
+  std::uint32_t value_bytes = 100;
+  std::optional<std::int32_t> partition;  // explicit partition
+};
+
+// Why a send failed on the client's side, beside a broker's error code.
+enum class ClientError : std::uint8_t {
+  none,
+  broker,            // the broker answered with `error` and the producer gave up
+  delivery_timeout,  // delivery.timeout.ms passed (TimeoutException: expiring records)
+  max_block,         // buffer.memory stayed full for max.block.ms (TimeoutException)
+  record_too_large,  // larger than max.request.size or buffer.memory (RecordTooLargeException)
+};
+std::string_view client_error_name(ClientError e);
+
+// One batch's fate, as the history keeps it.
+struct BatchReport {
+  TopicPartition tp;
+  Offset base_offset = -1;  // -1 when not acknowledged (or acks=0)
+  std::size_t first_record = 0;  // index into ProducerHistory::record_ids
+  std::uint32_t records = 0;
+  std::int32_t attempts = 0;
+  ClientError client_error = ClientError::none;
+  ErrorCode error = ErrorCode::NONE;
+  sim::Time created_at;
+  sim::Time completed_at;
+  bool ok() const { return client_error == ClientError::none; }
+};
+
+struct ProducerHistory {
+  std::uint64_t sent = 0;       // records handed to send()
+  std::vector<std::uint64_t> record_ids;  // by batch, in the order batches completed
+  std::vector<BatchReport> batches;
+  std::uint64_t requests = 0;
+  std::uint64_t retries = 0;
+};
+
+class Producer final : public KafkaNode {
+ public:
+  // Called once per record when its fate is known (a Java send() callback).
+  using Callback = std::function<void(const ProducerRecord&, const BatchReport&)>;
+
+  Producer(std::string name, ProducerConfig config, std::vector<sim::NodeId> bootstrap);
+
+  const ProducerConfig& config() const { return config_; }
+  bool idempotent() const { return idempotent_; }
+  ProducerId producer_id() const { return producer_id_; }
+  const ProducerHistory& history() const { return history_; }
+  std::size_t buffered_bytes() const { return buffered_bytes_; }
+  // Records waiting: in batches, blocked on memory, or waiting for metadata.
+  std::size_t pending_records() const;
+
+  // Hands a record to the producer. If memory is full, the record (and every later one) waits
+  // until there is room or max.block.ms passes. `callback` runs when the record's batch completes.
+  void send(ProducerRecord record, Callback callback = {});
+  // Sends every batch now, without waiting for linger.ms.
+  void flush();
+
+  using KafkaNode::handle;
+  void handle(sim::NodeId from, const MetadataResponse& m) override;
+  void handle(sim::NodeId from, const InitProducerIdResponse& m) override;
+  void handle(sim::NodeId from, const ProduceResponse& m) override;
+
+ protected:
+  void on_start() override;
+  void on_stop(sim::StopKind kind) override;
+  void on_connection_reset(sim::NodeId peer) override;
+
+ private:
+  struct Batch {
+    std::uint64_t id = 0;
+    TopicPartition tp;
+    std::vector<Record> records;
+    std::vector<Callback> callbacks;  // one per record, possibly empty
+    std::vector<ProducerRecord> sources;
+    std::int64_t bytes = 0;       // estimated size while open
+    std::int64_t reserved = 0;    // what it holds of buffer.memory
+    sim::Time created_at;
+    bool closed = false;          // no more records fit
+    std::int32_t attempts = 0;
+    ErrorCode last_error = ErrorCode::NONE;  // reported if the batch finally expires
+    sim::Time retry_at;
+    std::int32_t base_sequence = -1;
+    ProducerEpoch epoch = -1;
+    std::shared_ptr<const RecordSet> built;  // the records set, built when first sent
+    bool in_flight = false;
+  };
+  struct InFlight {
+    sim::NodeId broker;
+    std::vector<std::uint64_t> batches;
+    sim::TimerId timeout;
+  };
+  struct Waiting {
+    ProducerRecord record;
+    Callback callback;
+    sim::Time since;
+  };
+
+  void request_metadata();
+  void init_producer_id();
+  std::optional<std::int32_t> choose_partition(const ProducerRecord& record);
+  bool try_append(Waiting& waiting);
+  void drain_waiting();
+  void wake_sender(sim::Time at);
+  void run_sender();
+  void send_to(BrokerId broker, std::vector<Batch*> batches);
+  void expire_batches();
+  void complete(Batch& batch, ClientError client_error, ErrorCode error, Offset base_offset);
+  void retry_or_fail(Batch& batch, ErrorCode error);
+  void fail_request(std::int32_t correlation_id);
+  Batch* find_batch(std::uint64_t id);
+  std::int32_t partition_count(const std::string& topic) const;
+
+  ProducerConfig config_;
+  bool idempotent_;
+  std::vector<sim::NodeId> bootstrap_;
+
+  // Everything is volatile: a producer that crashes loses what it had not sent.
+  std::map<TopicPartition, PartitionState> metadata_;
+  std::map<BrokerId, sim::NodeId> broker_nodes_;
+  bool metadata_in_flight_ = false;
+  sim::Time metadata_at_;
+  std::size_t next_bootstrap_ = 0;
+
+  ProducerId producer_id_ = kNoProducerId;
+  ProducerEpoch producer_epoch_ = -1;
+  std::map<TopicPartition, std::int32_t> next_sequence_;
+
+  std::map<TopicPartition, std::deque<std::unique_ptr<Batch>>> batches_;
+  std::deque<Waiting> waiting_;  // blocked on memory or metadata, in send order
+  std::int64_t buffered_bytes_ = 0;
+  std::uint64_t next_batch_id_ = 1;
+  std::map<std::int32_t, InFlight> in_flight_;
+  std::map<BrokerId, std::int32_t> in_flight_per_broker_;
+  std::int32_t next_correlation_ = 1;
+  bool flushing_ = false;
+
+  std::map<std::string, std::int32_t> sticky_partition_;
+  std::map<std::string, std::int64_t> sticky_bytes_;
+  std::map<std::string, std::int32_t> round_robin_;
+
+  sim::TimerId sender_timer_;
+  sim::Time sender_at_ = sim::Time::max();
+
+  ProducerHistory history_;
+};
+
+}  // namespace ksim::core

@@ -1,0 +1,256 @@
+#include <catch2/catch.hpp>
+#include <algorithm>
+#include <map>
+
+#include "core/client/partitioner.hpp"
+#include "core/client/producer.hpp"
+#include "core/cluster/cluster.hpp"
+
+using namespace ksim::core;
+using namespace ksim::sim;
+
+namespace {
+
+struct ProducerLab {
+  ProducerLab(ProducerConfig config, std::int32_t partitions = 1, TopicConfig topic = {}) : cluster(ClusterSpec{}) {
+    REQUIRE(cluster.start());
+    std::vector<std::vector<BrokerId>> assignment;
+    for (std::int32_t p = 0; p < partitions; ++p) assignment.push_back({1, 2, 3});
+    REQUIRE(cluster.controller().create_topic("orders", partitions, 3, topic, assignment) == ErrorCode::NONE);
+    cluster.sim().run_for(seconds(1));
+    std::vector<NodeId> bootstrap;
+    for (BrokerId b = 1; b <= 3; ++b) bootstrap.push_back(cluster.broker(b).id());
+    producer = &cluster.sim().add_node<Producer>("producer:app", config, bootstrap);
+    cluster.sim().start(producer->id());
+    run(milliseconds(100));
+  }
+  void run(Duration d) { cluster.sim().run_for(d); }
+  Time now() { return cluster.sim().now(); }
+  void send(std::uint64_t id, std::int64_t key = -1) {
+    producer->send(ProducerRecord{"orders", id, key, 8, 100, std::nullopt});
+  }
+  // The record ids in partition p's log on its leader, in offset order.
+  std::vector<std::uint64_t> log_ids(std::int32_t p = 0) {
+    const TopicPartition tp{"orders", p};
+    const BrokerId leader = cluster.controller().partition(tp)->leader;
+    std::vector<std::uint64_t> ids;
+    for (const Segment& s : cluster.broker(leader).partition(tp)->log().segments()) {
+      for (const RecordBatch& b : s.batches) {
+        for (const Record& r : b.records->records) ids.push_back(r.id);
+      }
+    }
+    return ids;
+  }
+  void cut_producer_from(BrokerId b, bool both_ways = false) {
+    cluster.sim().apply(FaultAction::between(now(), both_ways ? FaultKind::partition : FaultKind::partition_one_way,
+                                             {producer->id()}, {cluster.broker(b).id()}));
+  }
+  void cut_responses_from(BrokerId b) {
+    cluster.sim().apply(FaultAction::between(now(), FaultKind::partition_one_way, {cluster.broker(b).id()},
+                                             {producer->id()}));
+  }
+  void heal() { cluster.sim().apply(FaultAction::between(now(), FaultKind::heal, {})); }
+
+  Cluster cluster;
+  Producer* producer = nullptr;
+};
+
+ProducerConfig plain() {
+  ProducerConfig c;
+  c.enable_idempotence = false;
+  c.linger = Duration{};
+  c.request_timeout = seconds(1);
+  return c;
+}
+
+ProducerConfig idempotent() {
+  ProducerConfig c;
+  c.linger = Duration{};
+  c.request_timeout = seconds(1);
+  return c;
+}
+
+std::size_t count_of(const std::vector<std::uint64_t>& ids, std::uint64_t id) {
+  return static_cast<std::size_t>(std::count(ids.begin(), ids.end(), id));
+}
+
+}  // namespace
+
+TEST_CASE("producer config: idempotence is on by default and follows Kafka's conflict rules",
+          "[core][client][producer]") {
+  ProducerConfig c;
+  CHECK(decide_idempotence(c).enabled);
+  c.acks = 1;
+  CHECK_FALSE(decide_idempotence(c).enabled);  // the default gives way
+  CHECK(decide_idempotence(c).error.empty());
+  c.enable_idempotence = true;
+  CHECK(decide_idempotence(c).error.find("acks=all") != std::string::npos);  // explicit: an error
+  ProducerConfig many;
+  many.max_in_flight = 6;
+  CHECK_FALSE(decide_idempotence(many).error.empty());  // refused since Kafka 4.0
+  many.enable_idempotence = false;
+  CHECK(decide_idempotence(many).error.empty());
+}
+
+TEST_CASE("producer: keyed records land on the partition the Java client computes",
+          "[core][client][producer]") {
+  ProducerLab lab(plain(), 6);
+  for (std::uint64_t i = 1; i <= 30; ++i) lab.send(i, static_cast<std::int64_t>(i % 5));
+  lab.run(seconds(1));
+  for (std::uint64_t i = 1; i <= 30; ++i) {
+    const std::string key = key_text(static_cast<std::int64_t>(i % 5), 8);
+    const std::vector<std::uint8_t> bytes(key.begin(), key.end());
+    const std::int32_t expected = partition_for_key(bytes, 6);
+    CHECK(count_of(lab.log_ids(expected), i) == 1);
+  }
+}
+
+TEST_CASE("producer: a lost response makes a non-idempotent retry write the record twice",
+          "[core][client][producer][retries]") {
+  ProducerLab lab(plain());
+  lab.cut_responses_from(1);
+  lab.send(1);
+  lab.run(milliseconds(500));  // appended on the leader; the answer is lost
+  lab.heal();
+  lab.run(seconds(3));         // request.timeout.ms passes; the producer resends
+  CHECK(count_of(lab.log_ids(), 1) == 2);
+  REQUIRE(lab.producer->history().batches.size() == 1);
+  CHECK(lab.producer->history().batches.front().ok());
+  CHECK(lab.producer->history().batches.front().attempts == 2);
+}
+
+TEST_CASE("producer: with idempotence the same lost response writes the record once",
+          "[core][client][producer][idempotence]") {
+  ProducerLab lab(idempotent());
+  lab.cut_responses_from(1);
+  lab.send(1);
+  lab.run(milliseconds(500));
+  lab.heal();
+  lab.run(seconds(3));
+  CHECK(count_of(lab.log_ids(), 1) == 1);
+  REQUIRE(lab.producer->history().batches.size() == 1);
+  CHECK(lab.producer->history().batches.front().base_offset == 0);  // the original offset
+}
+
+namespace {
+// Batch A's request is lost on the way; batch B, sent just after, arrives. A is retried later.
+std::vector<std::uint64_t> lost_first_request(ProducerConfig config) {
+  ProducerLab lab(config);
+  lab.cut_producer_from(1);
+  lab.send(1);  // A
+  lab.run(milliseconds(2));
+  lab.heal();
+  lab.send(2);  // B
+  lab.run(seconds(5));
+  return lab.log_ids();
+}
+}  // namespace
+
+TEST_CASE("producer: with max.in.flight 5 and no idempotence a transient error reorders two batches",
+          "[core][client][producer][ordering]") {
+  CHECK(lost_first_request(plain()) == std::vector<std::uint64_t>{2, 1});
+}
+
+TEST_CASE("producer: with idempotence the same loss keeps the order", "[core][client][producer][ordering]") {
+  CHECK(lost_first_request(idempotent()) == std::vector<std::uint64_t>{1, 2});
+}
+
+TEST_CASE("producer: with max.in.flight 1 and no idempotence the order holds too",
+          "[core][client][producer][ordering]") {
+  ProducerConfig c = plain();
+  c.max_in_flight = 1;
+  CHECK(lost_first_request(c) == std::vector<std::uint64_t>{1, 2});
+}
+
+TEST_CASE("producer: acks=0 loses records silently when the leader crashes", "[core][client][producer][acks]") {
+  ProducerConfig c = plain();
+  c.acks = 0;
+  ProducerLab lab(c);
+  lab.cluster.sim().stop(lab.cluster.broker(1).id(), StopKind::process_crash);
+  for (std::uint64_t i = 1; i <= 5; ++i) lab.send(i);
+  lab.run(seconds(1));
+  const ProducerHistory& h = lab.producer->history();
+  REQUIRE_FALSE(h.batches.empty());
+  for (const BatchReport& b : h.batches) CHECK(b.ok());  // the application was told "sent"
+  lab.run(seconds(15));
+  for (std::uint64_t i = 1; i <= 5; ++i) CHECK(count_of(lab.log_ids(), i) == 0);
+}
+
+TEST_CASE("producer: delivery.timeout.ms expires batches while every replica is down",
+          "[core][client][producer][timeouts]") {
+  ProducerConfig c = plain();
+  c.delivery_timeout = seconds(10);
+  c.request_timeout = seconds(2);
+  ProducerLab lab(c);
+  for (BrokerId b : {1, 2, 3}) lab.cluster.sim().stop(lab.cluster.broker(b).id(), StopKind::power_loss);
+  lab.send(1);
+  lab.run(seconds(9));
+  CHECK(lab.producer->history().batches.empty());  // still trying
+  lab.run(seconds(3));
+  REQUIRE(lab.producer->history().batches.size() == 1);
+  CHECK(lab.producer->history().batches.front().client_error == ClientError::delivery_timeout);
+}
+
+TEST_CASE("producer: NOT_ENOUGH_REPLICAS is retried until the delivery timeout",
+          "[core][client][producer][retries]") {
+  ProducerConfig c = idempotent();
+  c.delivery_timeout = seconds(20);
+  TopicConfig topic;
+  topic.min_insync_replicas = 2;
+  ProducerLab lab(c, 1, topic);
+  lab.cluster.sim().stop(lab.cluster.broker(2).id(), StopKind::process_crash);
+  lab.cluster.sim().stop(lab.cluster.broker(3).id(), StopKind::process_crash);
+  lab.run(seconds(12));  // fenced; the ISR is the leader alone
+  lab.send(1);
+  lab.run(seconds(25));
+  REQUIRE(lab.producer->history().batches.size() == 1);
+  const BatchReport& report = lab.producer->history().batches.front();
+  CHECK(report.client_error == ClientError::delivery_timeout);
+  CHECK(report.error == ErrorCode::NOT_ENOUGH_REPLICAS);
+  CHECK(report.attempts > 5);  // retried with backoff the whole time
+  CHECK(lab.log_ids().empty());
+}
+
+TEST_CASE("producer: a full buffer blocks sends, which fail after max.block.ms",
+          "[core][client][producer][backpressure]") {
+  ProducerConfig c = plain();
+  c.buffer_memory = 3 * c.batch_size;
+  c.max_block = seconds(2);
+  c.delivery_timeout = seconds(60);
+  ProducerLab lab(c, 6);
+  for (BrokerId b : {1, 2, 3}) lab.cluster.sim().stop(lab.cluster.broker(b).id(), StopKind::process_crash);
+  for (std::uint64_t i = 1; i <= 6; ++i) {
+    lab.producer->send(ProducerRecord{"orders", i, -1, 0, 100, static_cast<std::int32_t>(i - 1)});
+  }
+  lab.run(seconds(1));
+  CHECK(lab.producer->pending_records() == 6);  // three batches hold the memory, three sends wait
+  CHECK(lab.producer->history().batches.empty());
+  lab.run(seconds(2));
+  std::size_t blocked = 0;
+  for (const BatchReport& b : lab.producer->history().batches) {
+    if (b.client_error == ClientError::max_block) ++blocked;
+  }
+  CHECK(blocked == 3);
+}
+
+TEST_CASE("producer: with linger.ms the sticky partitioner sends fewer, fuller batches than round-robin",
+          "[core][client][producer][partitioner]") {
+  const auto batches_for = [](NullKeyPartitioning how) {
+    ProducerConfig c = plain();
+    c.linger = milliseconds(10);
+    c.null_key_partitioning = how;
+    ProducerLab lab(c, 6);
+    for (std::uint64_t i = 1; i <= 600; ++i) {
+      lab.send(i);
+      lab.run(microseconds(100));  // 10,000 records per second
+    }
+    lab.run(seconds(2));
+    std::size_t acked = 0;
+    for (const BatchReport& b : lab.producer->history().batches) acked += b.ok() ? b.records : 0;
+    CHECK(acked == 600);
+    return lab.producer->history().batches.size();
+  };
+  const std::size_t sticky = batches_for(NullKeyPartitioning::sticky);
+  const std::size_t round_robin = batches_for(NullKeyPartitioning::round_robin);
+  CHECK(sticky * 2 < round_robin);
+}
