@@ -127,19 +127,28 @@ std::optional<std::int32_t> Producer::choose_partition(const ProducerRecord& rec
   if (config_.null_key_partitioning == NullKeyPartitioning::round_robin) {
     return round_robin_[record.topic]++ % count;
   }
-  // The built-in sticky partitioner: stay on one partition until batch.size bytes went there,
-  // then move to another, chosen at random.
-  auto sticky = sticky_partition_.find(record.topic);
-  std::int64_t& produced = sticky_bytes_[record.topic];
-  if (sticky == sticky_partition_.end() || produced >= config_.batch_size) {
-    const std::int32_t previous = sticky == sticky_partition_.end() ? -1 : sticky->second;
-    std::int32_t next = static_cast<std::int32_t>(rng().below(static_cast<std::uint64_t>(count)));
-    if (count > 1 && next == previous) next = (next + 1) % count;
-    sticky_partition_[record.topic] = next;
-    produced = 0;
+  // The built-in sticky partitioner: fill one partition's batch, and when that batch is done
+  // (full, or sent by linger.ms), move to another partition, chosen at random. Moving exactly at
+  // the batch boundary is what gives it full batches.
+  Sticky& sticky = sticky_[record.topic];
+  bool move = sticky.partition < 0;
+  if (!move && sticky.batch_id != 0) {
+    const auto queue = batches_.find(TopicPartition{record.topic, sticky.partition});
+    const Batch* filling = nullptr;
+    if (queue != batches_.end() && !queue->second.empty() && queue->second.back()->id == sticky.batch_id) {
+      filling = queue->second.back().get();
+    }
+    move = filling == nullptr || filling->closed || filling->in_flight ||
+           filling->bytes + record_size(record) > config_.batch_size;
   }
-  produced += record_size(record);
-  return sticky_partition_[record.topic];
+  if (move) {
+    std::int32_t next = static_cast<std::int32_t>(rng().below(static_cast<std::uint64_t>(count)));
+    if (count > 1 && next == sticky.partition) next = (next + 1) % count;
+    sticky.partition = next;
+    sticky.batch_id = 0;
+  }
+  sticky_choice_ = true;
+  return sticky.partition;
 }
 
 void Producer::send(ProducerRecord record, Callback callback) {
@@ -187,6 +196,7 @@ bool Producer::try_append(Waiting& waiting) {
     complete(lone, ClientError::record_too_large, ErrorCode::NONE, -1);
     return true;
   }
+  sticky_choice_ = false;
   const std::optional<std::int32_t> partition = choose_partition(record);
   if (!partition) return false;
   const TopicPartition tp{record.topic, *partition};
@@ -215,6 +225,7 @@ bool Producer::try_append(Waiting& waiting) {
   open->sources.push_back(record);
   open->callbacks.push_back(std::move(waiting.callback));
   open->bytes += size;
+  if (sticky_choice_) sticky_[record.topic].batch_id = open->id;
   if (open->bytes >= config_.batch_size) {
     open->closed = true;
     wake_sender(now());

@@ -80,6 +80,7 @@ class Producer final : public KafkaNode {
   Producer(std::string name, ProducerConfig config, std::vector<sim::NodeId> bootstrap);
 
   const ProducerConfig& config() const { return config_; }
+  using sim::Node::simulation;
   bool idempotent() const { return idempotent_; }
   ProducerId producer_id() const { return producer_id_; }
   const ProducerHistory& history() const { return history_; }
@@ -172,8 +173,12 @@ class Producer final : public KafkaNode {
   std::int32_t next_correlation_ = 1;
   bool flushing_ = false;
 
-  std::map<std::string, std::int32_t> sticky_partition_;
-  std::map<std::string, std::int64_t> sticky_bytes_;
+  struct Sticky {
+    std::int32_t partition = -1;
+    std::uint64_t batch_id = 0;  // the batch being filled there
+  };
+  std::map<std::string, Sticky> sticky_;
+  bool sticky_choice_ = false;  // the record being appended was placed by the sticky partitioner
   std::map<std::string, std::int32_t> round_robin_;
 
   sim::TimerId sender_timer_;

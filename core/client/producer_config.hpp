@@ -13,7 +13,7 @@
 namespace ksim::core {
 
 enum class NullKeyPartitioning : std::uint8_t {
-  sticky,       // the built-in partitioner (Kafka 3.3+): stay until batch.size bytes, then move
+  sticky,       // the built-in partitioner: fill one partition's batch, then move to another
   round_robin,  // the pre-2.4 DefaultPartitioner: the next partition for every record
 };
 

@@ -62,6 +62,10 @@ expect 2 -- '--partitions N is required' partition foo
 expect 2 'option --partitions: "0" is not valid' partition --partitions 0 a
 expect 2 'give at least one key' partition --partitions 3
 
+"$ksim" bench producer --duration 200ms > "$work/bench" 2>&1 || fail "bench producer failed: $(cat "$work/bench")"
+tail -n 1 "$work/bench" | grep -qE '^producer records_per_wall_second=[0-9]+ sim_seconds_per_wall_second=[0-9]+\.[0-9]{2}$' ||
+  fail "bench producer's last line breaks the contract: $(tail -n 1 "$work/bench")"
+
 # A demo run is reproducible: same seed, same fingerprint; another seed, another fingerprint.
 fingerprint() { "$ksim" demo gossip --nodes 20 --duration 1s --seed "$1" | sed -n 's/.*fingerprint=\([0-9a-f]*\).*/\1/p'; }
 a=$(fingerprint 5)

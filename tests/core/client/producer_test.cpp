@@ -4,6 +4,7 @@
 
 #include "core/client/partitioner.hpp"
 #include "core/client/producer.hpp"
+#include "core/client/producer_workload.hpp"
 #include "core/cluster/cluster.hpp"
 
 using namespace ksim::core;
@@ -253,4 +254,75 @@ TEST_CASE("producer: with linger.ms the sticky partitioner sends fewer, fuller b
   const std::size_t sticky = batches_for(NullKeyPartitioning::sticky);
   const std::size_t round_robin = batches_for(NullKeyPartitioning::round_robin);
   CHECK(sticky * 2 < round_robin);
+}
+
+TEST_CASE("workload: a constant rate sends rate x duration records, all acknowledged",
+          "[core][client][workload]") {
+  ProducerLab lab(idempotent(), 3);
+  WorkloadSpec spec;
+  spec.topic = "orders";
+  spec.rate = 2000;
+  spec.key_kind = KeyKind::uniform;
+  spec.key_count = 50;
+  spec.start = lab.now();
+  spec.stop = lab.now() + seconds(2);
+  ProducerWorkload app(*lab.producer, spec, lab.cluster.sim().random().stream("test/app"));
+  lab.run(seconds(4));
+  CHECK(app.generated() == 4000);
+  CHECK(app.answered() == 4000);
+  std::size_t in_logs = 0;
+  for (std::int32_t p = 0; p < 3; ++p) in_logs += lab.log_ids(p).size();
+  CHECK(in_logs == 4000);
+}
+
+TEST_CASE("workload: a hot key takes its share of the records", "[core][client][workload]") {
+  ProducerLab lab(idempotent(), 6);
+  WorkloadSpec spec;
+  spec.topic = "orders";
+  spec.rate = 5000;
+  spec.key_kind = KeyKind::hot;
+  spec.key_count = 100;
+  spec.hot_share = 0.8;
+  spec.start = lab.now();
+  spec.stop = lab.now() + seconds(1);
+  ProducerWorkload app(*lab.producer, spec, lab.cluster.sim().random().stream("test/app"));
+  lab.run(seconds(3));
+  const std::string hot = key_text(0, 8);
+  const std::int32_t hot_partition =
+      partition_for_key(std::vector<std::uint8_t>(hot.begin(), hot.end()), 6);
+  const double share = static_cast<double>(lab.log_ids(hot_partition).size()) / 5000.0;
+  CHECK(share > 0.8);   // the hot key's partition holds its 80% and a sixth of the rest, about
+  CHECK(share < 0.86);  // 0.8 + 0.2 / 6
+}
+
+TEST_CASE("workload: synchronous sends wait for each answer, so one batch holds one record",
+          "[core][client][workload]") {
+  ProducerLab lab(idempotent(), 1);
+  WorkloadSpec spec;
+  spec.topic = "orders";
+  spec.rate = 100'000;  // far more than one round trip allows
+  spec.synchronous = true;
+  spec.start = lab.now();
+  spec.stop = lab.now() + milliseconds(100);
+  ProducerWorkload app(*lab.producer, spec, lab.cluster.sim().random().stream("test/app"));
+  lab.run(seconds(1));
+  CHECK(app.generated() == app.answered());
+  CHECK(app.generated() > 10);
+  CHECK(app.generated() < 100);  // bounded by round trips, not by the rate
+  for (const BatchReport& b : lab.producer->history().batches) CHECK(b.records == 1);
+}
+
+TEST_CASE("workload: bursts send only inside their windows", "[core][client][workload]") {
+  ProducerLab lab(idempotent(), 1);
+  WorkloadSpec spec;
+  spec.topic = "orders";
+  spec.rate_kind = RateKind::burst;
+  spec.rate = 1000;
+  spec.burst_every = seconds(1);
+  spec.burst_for = milliseconds(200);
+  spec.start = lab.now();
+  spec.stop = lab.now() + seconds(3);
+  ProducerWorkload app(*lab.producer, spec, lab.cluster.sim().random().stream("test/app"));
+  lab.run(seconds(4));
+  CHECK(app.generated() == 600);  // three bursts of 200 ms at 1000/s
 }
