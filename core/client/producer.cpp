@@ -31,7 +31,11 @@ Producer::Producer(std::string name, ProducerConfig config, std::vector<sim::Nod
     : KafkaNode(std::move(name)),
       config_(config),
       idempotent_(decide_idempotence(config).enabled),
-      bootstrap_(std::move(bootstrap)) {}
+      bootstrap_(std::move(bootstrap)) {
+  // Configs come validated (the scenario loader reports decide_idempotence()'s error as bad
+  // input); a producer built from a refused config is a bug.
+  KSIM_ASSERT(decide_idempotence(config).error.empty(), "the producer config conflicts with idempotence");
+}
 
 std::size_t Producer::pending_records() const {
   std::size_t n = waiting_.size();

@@ -326,3 +326,28 @@ TEST_CASE("workload: bursts send only inside their windows", "[core][client][wor
   lab.run(seconds(4));
   CHECK(app.generated() == 600);  // three bursts of 200 ms at 1000/s
 }
+
+TEST_CASE("producer: partitioner.ignore.keys spreads keyed records like keyless ones",
+          "[core][client][producer][partitioner]") {
+  ProducerConfig c = plain();
+  c.partitioner_ignore_keys = true;
+  c.null_key_partitioning = NullKeyPartitioning::round_robin;
+  ProducerLab lab(c, 6);
+  for (std::uint64_t i = 1; i <= 60; ++i) lab.send(i, 42);  // one key for all
+  lab.run(seconds(1));
+  for (std::int32_t p = 0; p < 6; ++p) CHECK(lab.log_ids(p).size() == 10);
+}
+
+TEST_CASE("producer: a record above max.request.size fails at once, others go through",
+          "[core][client][producer]") {
+  ProducerConfig c = plain();
+  c.max_request_size = 10'000;
+  ProducerLab lab(c);
+  lab.producer->send(ProducerRecord{"orders", 1, -1, 0, 20'000, std::nullopt});
+  lab.send(2);
+  lab.run(seconds(1));
+  REQUIRE(lab.producer->history().batches.size() == 2);
+  CHECK(lab.producer->history().batches[0].client_error == ClientError::record_too_large);
+  CHECK(lab.producer->history().batches[1].ok());
+  CHECK(lab.log_ids() == std::vector<std::uint64_t>{2});
+}
