@@ -12,5 +12,6 @@ using Args = std::vector<std::string>;
 int command_bench(const Args& args);
 int command_demo(const Args& args);
 int command_partition(const Args& args);
+int command_assign(const Args& args);
 
 }  // namespace ksim::cli

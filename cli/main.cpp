@@ -15,6 +15,7 @@ constexpr const char* kUsage =
     "commands:\n"
     "  demo gossip   run the kernel's gossip workload with random faults and print a summary\n"
     "  partition     the partition the Java producer picks for each key\n"
+    "  assign        what a consumer group's assignor gives each member\n"
     "  bench kernel  measure the event scheduler against two reference event loops\n"
     "  bench replication  measure the broker model on a steady acks=all workload\n"
     "  version       print the version\n"
@@ -29,6 +30,7 @@ int dispatch(int argc, char** argv) {
   if (command == "bench") return ksim::cli::command_bench(args);
   if (command == "demo") return ksim::cli::command_demo(args);
   if (command == "partition") return ksim::cli::command_partition(args);
+  if (command == "assign") return ksim::cli::command_assign(args);
   if (command == "version" || command == "--version") {
     std::printf("ksim %s\n", KSIM_VERSION);
     return 0;

@@ -66,6 +66,26 @@ expect 2 'give at least one key' partition --partitions 3
 tail -n 1 "$work/bench" | grep -qE '^producer records_per_wall_second=[0-9]+ sim_seconds_per_wall_second=[0-9]+\.[0-9]{2}$' ||
   fail "bench producer's last line breaks the contract: $(tail -n 1 "$work/bench")"
 
+# `ksim assign`: JSON in, JSON out, members in file order.
+printf '{"members": {"c1": ["t"], "c0": ["t"]}, "topics": {"t": 5}}' > "$work/group.json"
+"$ksim" assign --assignor range "$work/group.json" > "$work/assign" 2>&1 || fail "assign failed: $(cat "$work/assign")"
+[ "$(cat "$work/assign")" = '{"c1":["t-3","t-4"],"c0":["t-0","t-1","t-2"]}' ] || fail "range assigned: $(cat "$work/assign")"
+"$ksim" assign --assignor roundrobin "$work/group.json" > "$work/assign" 2>&1
+[ "$(cat "$work/assign")" = '{"c1":["t-1","t-3"],"c0":["t-0","t-2","t-4"]}' ] || fail "roundrobin assigned: $(cat "$work/assign")"
+expect 2 'the sticky assignor is not implemented yet' assign --assignor sticky "$work/group.json"
+expect 2 'unknown assignor "fair"' assign --assignor fair "$work/group.json"
+printf '{"members": {"a": ["x"]}, "topics": {"t": 1}}' > "$work/bad.json"
+expect 2 'bad.json: members.a: subscribes to "x", which "topics" does not list' assign --assignor range "$work/bad.json"
+printf '{"members": {"a": ["t"]}, "topics": {"t": 0}}' > "$work/bad.json"
+expect 2 'topics.t: must be a whole number of partitions' assign --assignor range "$work/bad.json"
+printf '{"members": {"a": ["t"]}, "topics": {"t": 1}, "extra": 1}' > "$work/bad.json"
+expect 2 'unknown key "extra"' assign --assignor range "$work/bad.json"
+printf '{"members": {"a": ["t"]}, "topics": {"t": 1}, "owned": {"a": ["t0"]}}' > "$work/bad.json"
+expect 2 '"t0" is not a partition' assign --assignor range "$work/bad.json"
+printf '{"members": ' > "$work/bad.json"
+expect 2 'not valid JSON' assign --assignor range "$work/bad.json"
+expect 2 'cannot be read' assign --assignor range "$work/missing.json"
+
 # A demo run is reproducible: same seed, same fingerprint; another seed, another fingerprint.
 fingerprint() { "$ksim" demo gossip --nodes 20 --duration 1s --seed "$1" | sed -n 's/.*fingerprint=\([0-9a-f]*\).*/\1/p'; }
 a=$(fingerprint 5)

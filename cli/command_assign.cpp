@@ -1,0 +1,167 @@
+// `ksim assign --assignor <range|roundrobin|sticky|cooperative-sticky> FILE`: what a consumer
+// group's leader would assign, for the members and topics described in FILE:
+//
+//   {"members": {"<member>": ["<topic>", ...]}, "topics": {"<topic>": <partitions>},
+//    "owned": {"<member>": ["<topic>-<p>", ...]}, "generation": {"<member>": <int>},
+//    "group_instance_ids": {"<member>": "<id>"}}
+//
+// The last three are optional. It prints {"<member>": ["<topic>-<p>", ...]}, members in the order
+// the file lists them, partitions in the order the assignor produced them.
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "cli/options.hpp"
+#include "cli/usage_error.hpp"
+#include "core/group/assignor.hpp"
+
+namespace ksim::cli {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+class Input {
+ public:
+  explicit Input(std::string file) : file_(std::move(file)) {}
+  [[noreturn]] void fail(const std::string& where, const std::string& what) const {
+    throw UsageError(file_ + ": " + where + ": " + what);
+  }
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+};
+
+core::TopicPartition parse_partition(const Input& in, const std::string& where, const std::string& text) {
+  const auto dash = text.rfind('-');
+  if (dash == std::string::npos || dash == 0 || dash + 1 == text.size() ||
+      text.find_first_not_of("0123456789", dash + 1) != std::string::npos) {
+    in.fail(where, "\"" + text + "\" is not a partition; write it as <topic>-<number>, e.g. orders-0");
+  }
+  return core::TopicPartition{text.substr(0, dash), std::stoi(text.substr(dash + 1))};
+}
+
+const Json& object_at(const Input& in, const Json& doc, const char* key, bool required) {
+  static const Json kEmpty = Json::object();
+  if (!doc.contains(key)) {
+    if (required) in.fail("the top level", std::string("\"") + key + "\" is missing");
+    return kEmpty;
+  }
+  if (!doc[key].is_object()) in.fail(key, "must be an object");
+  return doc[key];
+}
+
+std::vector<core::MemberSubscription> read_members(const Input& in, const Json& doc,
+                                                   std::map<std::string, std::int32_t>& topics) {
+  for (const auto& [key, value] : doc.items()) {
+    static const std::vector<std::string> kKnown{"members", "topics", "owned", "generation", "group_instance_ids"};
+    if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end()) {
+      in.fail("the top level", "unknown key \"" + key +
+                                   "\"; the keys are members, topics, owned, generation, group_instance_ids");
+    }
+  }
+  for (const auto& [topic, count] : object_at(in, doc, "topics", true).items()) {
+    if (!count.is_number_integer() || count.get<std::int64_t>() < 1 || count.get<std::int64_t>() > 1'000'000) {
+      in.fail("topics." + topic, "must be a whole number of partitions, 1 or more");
+    }
+    topics[topic] = count.get<std::int32_t>();
+  }
+  const Json& members = object_at(in, doc, "members", true);
+  if (members.empty()) in.fail("members", "must name at least one member");
+  const Json& owned = object_at(in, doc, "owned", false);
+  const Json& generation = object_at(in, doc, "generation", false);
+  const Json& instances = object_at(in, doc, "group_instance_ids", false);
+  for (const Json* section : {&owned, &generation, &instances}) {
+    for (const auto& [member, value] : section->items()) {
+      if (!members.contains(member)) in.fail(member, "is not listed under \"members\"");
+    }
+  }
+  std::vector<core::MemberSubscription> out;
+  for (const auto& [id, subscription] : members.items()) {
+    const std::string where = "members." + id;
+    if (!subscription.is_array()) in.fail(where, "must be a list of topic names");
+    core::MemberSubscription m;
+    m.member_id = id;
+    for (const Json& topic : subscription) {
+      if (!topic.is_string()) in.fail(where, "must be a list of topic names");
+      if (topics.count(topic.get<std::string>()) == 0U) {
+        in.fail(where, "subscribes to \"" + topic.get<std::string>() + "\", which \"topics\" does not list");
+      }
+      m.topics.push_back(topic.get<std::string>());
+    }
+    if (owned.contains(id)) {
+      if (!owned[id].is_array()) in.fail("owned." + id, "must be a list of partitions");
+      for (const Json& p : owned[id]) {
+        if (!p.is_string()) in.fail("owned." + id, "must be a list of partitions like \"orders-0\"");
+        m.owned.push_back(parse_partition(in, "owned." + id, p.get<std::string>()));
+      }
+    }
+    if (generation.contains(id)) {
+      if (!generation[id].is_number_integer()) in.fail("generation." + id, "must be a whole number (-1: unknown)");
+      m.generation = generation[id].get<std::int32_t>();
+    }
+    if (instances.contains(id)) {
+      if (!instances[id].is_string()) in.fail("group_instance_ids." + id, "must be a string");
+      m.group_instance_id = instances[id].get<std::string>();
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+}  // namespace
+
+int command_assign(const Args& args) {
+  po::options_description options("usage: ksim assign --assignor <name> FILE\n\noptions");
+  options.add_options()
+      ("help,h", "print this help")
+      ("assignor", po::value<std::string>(), "range, roundrobin, sticky or cooperative-sticky");
+  po::options_description hidden;
+  hidden.add_options()("file", po::value<std::string>());
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  const po::variables_map vm = parse_options("assign", args, all, positional);
+  if (vm.count("help") != 0U) {
+    std::fputs((std::ostringstream() << options).str().c_str(), stdout);
+    return 0;
+  }
+  if (vm.count("assignor") == 0U) throw UsageError("ksim assign: --assignor is required (range, roundrobin, sticky, cooperative-sticky)");
+  if (vm.count("file") == 0U) throw UsageError("ksim assign: name the JSON file that describes the group");
+  const std::string assignor = vm["assignor"].as<std::string>();
+  if (assignor == "sticky" || assignor == "cooperative-sticky") {
+    throw UsageError("ksim assign: the " + assignor + " assignor is not implemented yet; range and "
+                     "roundrobin are");
+  }
+  if (assignor != "range" && assignor != "roundrobin") {
+    throw UsageError("ksim assign: unknown assignor \"" + assignor +
+                     "\"; the assignors are range, roundrobin, sticky, cooperative-sticky");
+  }
+  const Input in(vm["file"].as<std::string>());
+  std::ifstream stream(in.file());
+  if (!stream) throw UsageError(in.file() + ": cannot be read; check the path");
+  Json doc;
+  try {
+    doc = Json::parse(stream);
+  } catch (const Json::parse_error& e) {
+    throw UsageError(in.file() + ": not valid JSON: " + e.what());
+  }
+  if (!doc.is_object()) in.fail("the top level", "must be a JSON object with \"members\" and \"topics\"");
+  std::map<std::string, std::int32_t> topics;
+  const std::vector<core::MemberSubscription> members = read_members(in, doc, topics);
+  const core::GroupAssignment result =
+      assignor == "range" ? core::assign_range(members, topics) : core::assign_round_robin(members, topics);
+  Json out = Json::object();
+  for (const core::MemberSubscription& m : members) {
+    Json list = Json::array();
+    for (const core::TopicPartition& tp : result.at(m.member_id)) list.push_back(tp.str());
+    out[m.member_id] = list;
+  }
+  std::printf("%s\n", out.dump().c_str());
+  return 0;
+}
+
+}  // namespace ksim::cli
