@@ -49,6 +49,7 @@ void Broker::on_stop(sim::StopKind kind) {
     p.reset_volatile();
   }
   broker_epoch_ = -1;
+  heartbeating_ = false;
   metadata_offset_ = -1;
   metadata_.clear();
   live_brokers_.clear();
@@ -98,11 +99,15 @@ void Broker::register_with_controller() {
 void Broker::handle(sim::NodeId, const BrokerRegistrationResponse& m) {
   if (m.error != ErrorCode::NONE || registered()) return;
   broker_epoch_ = m.broker_epoch;
-  heartbeat();
+  if (!heartbeating_) {
+    heartbeating_ = true;
+    heartbeat();
+  }
 }
 
 void Broker::heartbeat() {
-  send_message(controller_, BrokerHeartbeatRequest{id_, broker_epoch_});
+  // One loop per incarnation; while a re-registration is pending there is nothing to send.
+  if (registered()) send_message(controller_, BrokerHeartbeatRequest{id_, broker_epoch_});
   after(config_.heartbeat_interval, [this] { heartbeat(); });
 }
 

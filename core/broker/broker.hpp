@@ -129,6 +129,7 @@ class Broker final : public KafkaNode {
 
   // Volatile: everything below is lost when the process stops.
   std::int64_t broker_epoch_ = -1;
+  bool heartbeating_ = false;
   std::int64_t metadata_offset_ = -1;
   std::map<TopicPartition, PartitionState> metadata_;  // every partition, for Metadata requests
   std::vector<MetadataResponse::Broker> live_brokers_;

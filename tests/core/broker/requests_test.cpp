@@ -187,3 +187,37 @@ TEST_CASE("metrics: under-replicated, under-min-ISR and offline partitions over 
   CHECK(metrics.samples().front().under_replicated == 0);
   CHECK(metrics.samples().size() >= 45);
 }
+
+namespace {
+class HeartbeatCounter final : public TraceSink {
+ public:
+  explicit HeartbeatCounter(NodeId broker) : broker_(broker) {}
+  void on_event(const TraceEvent& e) override {
+    if (e.kind != "net.sent" || e.node != broker_) return;
+    for (const auto& f : e.fields) {
+      if (f.key == "label" && f.value.text() == "BrokerHeartbeat") ++count;
+    }
+  }
+  int count = 0;
+
+ private:
+  NodeId broker_;
+};
+}  // namespace
+
+TEST_CASE("controller session: a broker heartbeats once per interval, also after restarts",
+          "[core][controller]") {
+  Lab lab;
+  HeartbeatCounter counter(lab.cluster.broker(2).id());
+  lab.cluster.sim().trace().attach(counter);
+  for (int i = 0; i < 3; ++i) {
+    lab.cluster.sim().stop(lab.cluster.broker(2).id(), StopKind::process_crash);
+    lab.cluster.sim().start(lab.cluster.broker(2).id());
+    lab.run(seconds(1));
+  }
+  counter.count = 0;
+  lab.run(seconds(20));
+  CHECK(counter.count >= 9);  // heartbeat.interval.ms is 2 s
+  CHECK(counter.count <= 11);
+  CHECK_FALSE(lab.cluster.controller().brokers().at(2).fenced);
+}
