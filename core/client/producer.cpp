@@ -319,6 +319,7 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> list) {
   request.timeout = config_.request_timeout;
   InFlight flight;
   flight.broker = broker_nodes_.at(broker);
+  flight.broker_id = broker;
   for (Batch* b : list) {
     if (!b->built) b->built = make_record_set(b->records, config_.compression);
     if (idempotent_ && b->base_sequence < 0) {
@@ -364,16 +365,20 @@ Producer::Batch* Producer::find_batch(std::uint64_t id) {
   return nullptr;
 }
 
-void Producer::handle(sim::NodeId, const ProduceResponse& m) {
-  const auto it = in_flight_.find(m.correlation_id);
-  if (it == in_flight_.end()) return;  // already given up on (timed out)
+std::optional<Producer::InFlight> Producer::take_in_flight(std::int32_t correlation) {
+  const auto it = in_flight_.find(correlation);
+  if (it == in_flight_.end()) return std::nullopt;  // already answered, or given up on
   InFlight flight = std::move(it->second);
   in_flight_.erase(it);
   cancel(flight.timeout);
-  for (auto& [broker, node] : broker_nodes_) {
-    if (node == flight.broker) --in_flight_per_broker_[broker];
-  }
-  for (const std::uint64_t id : flight.batches) {
+  --in_flight_per_broker_[flight.broker_id];
+  return flight;
+}
+
+void Producer::handle(sim::NodeId, const ProduceResponse& m) {
+  const std::optional<InFlight> flight = take_in_flight(m.correlation_id);
+  if (!flight) return;
+  for (const std::uint64_t id : flight->batches) {
     Batch* b = find_batch(id);
     if (b == nullptr) continue;
     const auto result = std::find_if(m.partitions.begin(), m.partitions.end(),
@@ -394,16 +399,10 @@ void Producer::handle(sim::NodeId, const ProduceResponse& m) {
 }
 
 void Producer::fail_request(std::int32_t correlation) {
-  const auto it = in_flight_.find(correlation);
-  if (it == in_flight_.end()) return;
-  InFlight flight = std::move(it->second);
-  in_flight_.erase(it);
-  cancel(flight.timeout);
-  for (auto& [broker, node] : broker_nodes_) {
-    if (node == flight.broker) --in_flight_per_broker_[broker];
-  }
+  const std::optional<InFlight> flight = take_in_flight(correlation);
+  if (!flight) return;
   // The request may or may not have been appended: the producer cannot tell, and retries.
-  for (const std::uint64_t id : flight.batches) {
+  for (const std::uint64_t id : flight->batches) {
     if (Batch* b = find_batch(id)) retry_or_fail(*b, ErrorCode::REQUEST_TIMED_OUT);
   }
   request_metadata();

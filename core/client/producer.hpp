@@ -125,6 +125,7 @@ class Producer final : public KafkaNode {
   };
   struct InFlight {
     sim::NodeId broker;
+    BrokerId broker_id = kNoBroker;
     std::vector<std::uint64_t> batches;
     sim::TimerId timeout;
   };
@@ -146,6 +147,7 @@ class Producer final : public KafkaNode {
   void complete(Batch& batch, ClientError client_error, ErrorCode error, Offset base_offset);
   void retry_or_fail(Batch& batch, ErrorCode error);
   void fail_request(std::int32_t correlation_id);
+  std::optional<InFlight> take_in_flight(std::int32_t correlation_id);
   Batch* find_batch(std::uint64_t id);
   std::int32_t partition_count(const std::string& topic) const;
 
