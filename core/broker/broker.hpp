@@ -46,6 +46,7 @@ class Broker final : public KafkaNode {
   void handle(sim::NodeId from, const ProduceRequest& m) override;
   void handle(sim::NodeId from, const FetchRequest& m) override;
   void handle(sim::NodeId from, const FetchResponse& m) override;
+  void handle(sim::NodeId from, const ListOffsetsRequest& m) override;
   void handle(sim::NodeId from, const OffsetsForLeaderEpochRequest& m) override;
   void handle(sim::NodeId from, const OffsetsForLeaderEpochResponse& m) override;
   void handle(sim::NodeId from, const MetadataRequest& m) override;

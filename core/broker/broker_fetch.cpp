@@ -89,6 +89,25 @@ void Broker::finish_fetch(std::uint64_t id) {
   send_message(fetch.from, read_for_fetch(fetch.request, false, bytes));
 }
 
+void Broker::handle(sim::NodeId from, const ListOffsetsRequest& m) {
+  ListOffsetsResponse response;
+  response.correlation_id = m.correlation_id;
+  for (const auto& want : m.partitions) {
+    ListOffsetsResponse::Partition part;
+    part.tp = want.tp;
+    const Partition* p = partition(want.tp);
+    if (p == nullptr || p->role() != ReplicaRole::leader) {
+      part.error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
+    } else {
+      // A consumer's "latest" is the high watermark: nothing above it is readable yet.
+      part.offset = want.timestamp == ListOffsetsRequest::kEarliest ? p->log().log_start_offset()
+                                                                    : p->log().high_watermark();
+    }
+    response.partitions.push_back(std::move(part));
+  }
+  send_message(from, std::move(response));
+}
+
 void Broker::handle(sim::NodeId from, const OffsetsForLeaderEpochRequest& m) {
   OffsetsForLeaderEpochResponse response;
   response.correlation_id = m.correlation_id;

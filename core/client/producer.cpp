@@ -28,10 +28,9 @@ std::string_view client_error_name(ClientError e) {
 }
 
 Producer::Producer(std::string name, ProducerConfig config, std::vector<sim::NodeId> bootstrap)
-    : KafkaNode(std::move(name)),
+    : KafkaClient(std::move(name), std::move(bootstrap), config.request_timeout),
       config_(config),
-      idempotent_(decide_idempotence(config).enabled),
-      bootstrap_(std::move(bootstrap)) {
+      idempotent_(decide_idempotence(config).enabled) {
   // Configs come validated (the scenario loader reports decide_idempotence()'s error as bad
   // input); a producer built from a refused config is a bug.
   KSIM_ASSERT(decide_idempotence(config).error.empty(), "the producer config conflicts with idempotence");
@@ -51,8 +50,8 @@ void Producer::on_start() {
 }
 
 void Producer::init_producer_id() {
-  if (producer_id_ != kNoProducerId || bootstrap_.empty()) return;
-  send_message(bootstrap_[next_bootstrap_++ % bootstrap_.size()], InitProducerIdRequest{next_correlation_++});
+  if (producer_id_ != kNoProducerId || !has_bootstrap()) return;
+  send_message(next_bootstrap(), InitProducerIdRequest{next_correlation_++});
   after(config_.request_timeout, [this] { init_producer_id(); });  // no answer: ask another broker
 }
 
@@ -64,7 +63,6 @@ void Producer::on_stop(sim::StopKind) {
   in_flight_per_broker_.clear();
   buffered_bytes_ = 0;
   metadata_.clear();
-  metadata_in_flight_ = false;
   producer_id_ = kNoProducerId;
   next_sequence_.clear();
   sender_at_ = sim::Time::max();
@@ -79,26 +77,8 @@ void Producer::on_connection_reset(sim::NodeId peer) {
   for (const std::int32_t correlation : lost) fail_request(correlation);
 }
 
-void Producer::request_metadata() {
-  if (metadata_in_flight_ || bootstrap_.empty()) return;
-  metadata_in_flight_ = true;
-  send_message(bootstrap_[next_bootstrap_++ % bootstrap_.size()], MetadataRequest{next_correlation_++, {}});
-  after(config_.request_timeout, [this] {
-    if (!metadata_in_flight_) return;
-    metadata_in_flight_ = false;  // unanswered: ask another broker
-    request_metadata();
-  });
-}
-
 void Producer::handle(sim::NodeId, const MetadataResponse& m) {
-  metadata_in_flight_ = false;
-  metadata_at_ = now();
-  for (const PartitionState& state : m.partitions) metadata_[state.tp] = state;
-  for (const auto& broker : m.brokers) {
-    if (const auto node = simulation().find_node("broker:" + std::to_string(broker.id))) {
-      broker_nodes_[broker.id] = *node;
-    }
-  }
+  metadata_.apply(m, simulation(), now());
   drain_waiting();
   wake_sender(now());
 }
@@ -110,17 +90,8 @@ void Producer::handle(sim::NodeId, const InitProducerIdResponse& m) {
   wake_sender(now());
 }
 
-std::int32_t Producer::partition_count(const std::string& topic) const {
-  std::int32_t count = 0;
-  for (auto it = metadata_.lower_bound(TopicPartition{topic, 0});
-       it != metadata_.end() && it->first.topic == topic; ++it) {
-    ++count;
-  }
-  return count;
-}
-
 std::optional<std::int32_t> Producer::choose_partition(const ProducerRecord& record) {
-  const std::int32_t count = partition_count(record.topic);
+  const std::int32_t count = metadata_.partition_count(record.topic);
   if (count == 0) return std::nullopt;
   if (record.partition) return *record.partition;
   if (record.key >= 0 && !config_.partitioner_ignore_keys) {
@@ -181,7 +152,7 @@ void Producer::drain_waiting() {
       complete(lone, ClientError::max_block, ErrorCode::NONE, -1);
       continue;
     }
-    if (partition_count(front.record.topic) == 0) request_metadata();
+    if (metadata_.partition_count(front.record.topic) == 0) request_metadata();
     after(front.since + config_.max_block - now(), [this] { drain_waiting(); });
     return;
   }
@@ -271,7 +242,7 @@ void Producer::expire_batches() {
 
 void Producer::run_sender() {
   expire_batches();
-  if (now() - metadata_at_ > config_.metadata_max_age) request_metadata();
+  if (now() - metadata_.updated_at() > config_.metadata_max_age) request_metadata();
   if (idempotent_ && producer_id_ == kNoProducerId) return;  // woken again by InitProducerId
   sim::Time next_wake = sim::Time::max();
   std::map<BrokerId, std::vector<Batch*>> ready;
@@ -280,13 +251,11 @@ void Producer::run_sender() {
   for (auto& [tp, queue] : batches_) {
     if (queue.empty()) continue;
     any_pending = true;
-    const auto meta = metadata_.find(tp);
-    if (meta == metadata_.end() || meta->second.leader == kNoBroker ||
-        broker_nodes_.count(meta->second.leader) == 0U) {
+    if (!metadata_.leader_node(tp)) {
       request_metadata();
       continue;
     }
-    const BrokerId leader = meta->second.leader;
+    const BrokerId leader = metadata_.partition(tp)->leader;
     const bool partition_busy = std::any_of(queue.begin(), queue.end(), [](const auto& b) { return b->in_flight; });
     if (config_.max_in_flight == 1 && partition_busy) continue;  // keep order: one at a time
     if (in_flight_per_broker_[leader] + (ready.count(leader) != 0U ? 1 : 0) >= config_.max_in_flight) continue;
@@ -318,7 +287,7 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> list) {
   request.acks = config_.acks;
   request.timeout = config_.request_timeout;
   InFlight flight;
-  flight.broker = broker_nodes_.at(broker);
+  flight.broker = *metadata_.broker_node(broker);
   flight.broker_id = broker;
   for (Batch* b : list) {
     if (!b->built) b->built = make_record_set(b->records, config_.compression);

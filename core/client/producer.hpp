@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "core/client/kafka_client.hpp"
 #include "core/client/producer_config.hpp"
 #include "core/protocol/kafka_node.hpp"
 #include "sim/random.hpp"
@@ -72,7 +73,7 @@ struct ProducerHistory {
   std::uint64_t retries = 0;
 };
 
-class Producer final : public KafkaNode {
+class Producer final : public KafkaClient {
  public:
   // Called once per record when its fate is known (a Java send() callback).
   using Callback = std::function<void(const ProducerRecord&, const BatchReport&)>;
@@ -94,7 +95,7 @@ class Producer final : public KafkaNode {
   // Sends every batch now, without waiting for linger.ms.
   void flush();
 
-  using KafkaNode::handle;
+  using KafkaClient::handle;
   void handle(sim::NodeId from, const MetadataResponse& m) override;
   void handle(sim::NodeId from, const InitProducerIdResponse& m) override;
   void handle(sim::NodeId from, const ProduceResponse& m) override;
@@ -135,7 +136,6 @@ class Producer final : public KafkaNode {
     sim::Time since;
   };
 
-  void request_metadata();
   void init_producer_id();
   std::optional<std::int32_t> choose_partition(const ProducerRecord& record);
   bool try_append(Waiting& waiting);
@@ -149,18 +149,11 @@ class Producer final : public KafkaNode {
   void fail_request(std::int32_t correlation_id);
   std::optional<InFlight> take_in_flight(std::int32_t correlation_id);
   Batch* find_batch(std::uint64_t id);
-  std::int32_t partition_count(const std::string& topic) const;
 
   ProducerConfig config_;
   bool idempotent_;
-  std::vector<sim::NodeId> bootstrap_;
 
   // Everything is volatile: a producer that crashes loses what it had not sent.
-  std::map<TopicPartition, PartitionState> metadata_;
-  std::map<BrokerId, sim::NodeId> broker_nodes_;
-  bool metadata_in_flight_ = false;
-  sim::Time metadata_at_;
-  std::size_t next_bootstrap_ = 0;
 
   ProducerId producer_id_ = kNoProducerId;
   ProducerEpoch producer_epoch_ = -1;
@@ -172,7 +165,6 @@ class Producer final : public KafkaNode {
   std::uint64_t next_batch_id_ = 1;
   std::map<std::int32_t, InFlight> in_flight_;
   std::map<BrokerId, std::int32_t> in_flight_per_broker_;
-  std::int32_t next_correlation_ = 1;
   bool flushing_ = false;
 
   struct Sticky {

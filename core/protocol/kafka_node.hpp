@@ -21,6 +21,8 @@ class KafkaNode : public sim::Node {
   virtual void handle(sim::NodeId from, const ProduceResponse& m) { unexpected(from, m); }
   virtual void handle(sim::NodeId from, const FetchRequest& m) { unexpected(from, m); }
   virtual void handle(sim::NodeId from, const FetchResponse& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const ListOffsetsRequest& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const ListOffsetsResponse& m) { unexpected(from, m); }
   virtual void handle(sim::NodeId from, const OffsetsForLeaderEpochRequest& m) { unexpected(from, m); }
   virtual void handle(sim::NodeId from, const OffsetsForLeaderEpochResponse& m) { unexpected(from, m); }
   virtual void handle(sim::NodeId from, const MetadataRequest& m) { unexpected(from, m); }

@@ -45,6 +45,14 @@ std::uint32_t wire_size(const FetchResponse& m) {
   return size;
 }
 
+std::uint32_t wire_size(const ListOffsetsRequest& m) {
+  return kRequestHeader + 4 + 1 + static_cast<std::uint32_t>(m.partitions.size()) * 30;
+}
+
+std::uint32_t wire_size(const ListOffsetsResponse& m) {
+  return kResponseHeader + 4 + static_cast<std::uint32_t>(m.partitions.size()) * 38;
+}
+
 std::uint32_t wire_size(const OffsetsForLeaderEpochRequest& m) {
   return kRequestHeader + 4 + static_cast<std::uint32_t>(m.partitions.size()) * 30;
 }

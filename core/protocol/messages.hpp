@@ -84,6 +84,30 @@ struct FetchResponse {
   std::vector<Partition> partitions;
 };
 
+// Where a partition starts or ends, for a consumer without a position (auto.offset.reset).
+struct ListOffsetsRequest {
+  static constexpr const char* kName = "ListOffsets";
+  static constexpr std::int64_t kEarliest = -2;
+  static constexpr std::int64_t kLatest = -1;
+  std::int32_t correlation_id = 0;
+  struct Partition {
+    TopicPartition tp;
+    std::int64_t timestamp = kLatest;  // kEarliest or kLatest
+  };
+  std::vector<Partition> partitions;
+};
+
+struct ListOffsetsResponse {
+  static constexpr const char* kName = "ListOffsetsResponse";
+  std::int32_t correlation_id = 0;
+  struct Partition {
+    TopicPartition tp;
+    ErrorCode error = ErrorCode::NONE;
+    Offset offset = -1;
+  };
+  std::vector<Partition> partitions;
+};
+
 struct OffsetsForLeaderEpochRequest {
   static constexpr const char* kName = "OffsetsForLeaderEpoch";
   std::int32_t correlation_id = 0;
@@ -241,6 +265,8 @@ std::uint32_t wire_size(const ProduceRequest& m);
 std::uint32_t wire_size(const ProduceResponse& m);
 std::uint32_t wire_size(const FetchRequest& m);
 std::uint32_t wire_size(const FetchResponse& m);
+std::uint32_t wire_size(const ListOffsetsRequest& m);
+std::uint32_t wire_size(const ListOffsetsResponse& m);
 std::uint32_t wire_size(const OffsetsForLeaderEpochRequest& m);
 std::uint32_t wire_size(const OffsetsForLeaderEpochResponse& m);
 std::uint32_t wire_size(const MetadataRequest& m);

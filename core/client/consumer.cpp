@@ -1,0 +1,233 @@
+#include "core/client/consumer.hpp"
+
+#include <algorithm>
+
+namespace ksim::core {
+
+Consumer::Consumer(std::string name, ConsumerConfig config, std::vector<sim::NodeId> bootstrap)
+    : KafkaClient(std::move(name), std::move(bootstrap), config.request_timeout), config_(config) {}
+
+void Consumer::on_start() { request_metadata(); }
+
+void Consumer::on_stop(sim::StopKind) {
+  // Positions and buffers are volatile; what was assigned by hand must be assigned again.
+  assigned_.clear();
+  fetches_.clear();
+  metadata_.clear();
+  work_scheduled_ = false;
+}
+
+void Consumer::on_connection_reset(sim::NodeId peer) {
+  const auto broker = metadata_.broker_of(peer);
+  if (!broker) return;
+  const auto it = fetches_.find(*broker);
+  if (it == fetches_.end()) return;
+  cancel(it->second.timeout);
+  fetches_.erase(it);
+  request_metadata();
+  schedule_work(config_.retry_backoff);
+}
+
+void Consumer::handle(sim::NodeId, const MetadataResponse& m) {
+  metadata_.apply(m, simulation(), now());
+  schedule_work(sim::Duration{});
+}
+
+void Consumer::assign(const std::vector<TopicPartition>& partitions) {
+  std::map<TopicPartition, PartitionFetch> next;
+  for (const TopicPartition& tp : partitions) {
+    auto kept = assigned_.find(tp);
+    if (kept != assigned_.end()) {
+      next[tp] = std::move(kept->second);
+    } else {
+      if (config_.auto_offset_reset == OffsetReset::none) {
+        next[tp].failed = true;  // no position and no policy to find one
+        position_errors_.push_back(tp);
+      } else {
+        next[tp].reset = config_.auto_offset_reset;
+      }
+    }
+  }
+  assigned_ = std::move(next);
+  position_errors_.erase(std::remove_if(position_errors_.begin(), position_errors_.end(),
+                                        [&](const TopicPartition& tp) { return assigned_.count(tp) == 0U; }),
+                         position_errors_.end());
+  schedule_work(sim::Duration{});
+}
+
+void Consumer::seek(const TopicPartition& tp, Offset offset) {
+  auto it = assigned_.find(tp);
+  if (it == assigned_.end()) return;
+  it->second.position = offset;
+  it->second.reset.reset();
+  it->second.failed = false;
+  it->second.buffered.clear();
+  position_errors_.erase(std::remove(position_errors_.begin(), position_errors_.end(), tp), position_errors_.end());
+  schedule_work(sim::Duration{});
+}
+
+void Consumer::seek_to_beginning(const TopicPartition& tp) {
+  auto it = assigned_.find(tp);
+  if (it == assigned_.end()) return;
+  it->second = PartitionFetch{};
+  it->second.reset = OffsetReset::earliest;
+  schedule_work(sim::Duration{});
+}
+
+void Consumer::seek_to_end(const TopicPartition& tp) {
+  auto it = assigned_.find(tp);
+  if (it == assigned_.end()) return;
+  it->second = PartitionFetch{};
+  it->second.reset = OffsetReset::latest;
+  schedule_work(sim::Duration{});
+}
+
+std::optional<Offset> Consumer::position(const TopicPartition& tp) const {
+  const auto it = assigned_.find(tp);
+  return it == assigned_.end() ? std::nullopt : it->second.position;
+}
+
+void Consumer::pause(const TopicPartition& tp) {
+  if (auto it = assigned_.find(tp); it != assigned_.end()) it->second.paused = true;
+}
+
+void Consumer::resume(const TopicPartition& tp) {
+  if (auto it = assigned_.find(tp); it != assigned_.end()) it->second.paused = false;
+  schedule_work(sim::Duration{});
+}
+
+std::vector<ConsumedRecord> Consumer::poll() {
+  std::vector<ConsumedRecord> out;
+  for (auto& [tp, state] : assigned_) {
+    if (state.paused) continue;
+    while (!state.buffered.empty() && static_cast<std::int32_t>(out.size()) < config_.max_poll_records) {
+      out.push_back(std::move(state.buffered.front()));
+      state.buffered.pop_front();
+      state.position = out.back().offset + 1;
+    }
+  }
+  schedule_work(sim::Duration{});
+  return out;
+}
+
+void Consumer::schedule_work(sim::Duration after_delay) {
+  if (work_scheduled_ || !running()) return;
+  work_scheduled_ = true;
+  after(after_delay, [this] {
+    work_scheduled_ = false;
+    work();
+  });
+}
+
+void Consumer::work() {
+  if (now() - metadata_.updated_at() > config_.metadata_max_age) request_metadata();
+  send_resets();
+  send_fetches();
+}
+
+void Consumer::send_resets() {
+  std::map<BrokerId, ListOffsetsRequest> requests;
+  for (auto& [tp, state] : assigned_) {
+    if (!state.reset || state.reset_in_flight) continue;
+    const PartitionState* meta = metadata_.partition(tp);
+    if (meta == nullptr || !metadata_.leader_node(tp)) {
+      request_metadata();
+      continue;
+    }
+    ListOffsetsRequest& request = requests[meta->leader];
+    request.partitions.push_back({tp, *state.reset == OffsetReset::earliest ? ListOffsetsRequest::kEarliest
+                                                                            : ListOffsetsRequest::kLatest});
+    state.reset_in_flight = true;
+  }
+  for (auto& [broker, request] : requests) {
+    request.correlation_id = next_correlation_++;
+    send_message(*metadata_.broker_node(broker), std::move(request));
+  }
+}
+
+void Consumer::handle(sim::NodeId, const ListOffsetsResponse& m) {
+  for (const auto& part : m.partitions) {
+    auto it = assigned_.find(part.tp);
+    if (it == assigned_.end() || !it->second.reset_in_flight) continue;
+    it->second.reset_in_flight = false;
+    if (part.error != ErrorCode::NONE) {
+      request_metadata();  // not the leader any more: ask again once metadata is fresh
+      continue;
+    }
+    it->second.position = part.offset;
+    it->second.reset.reset();
+  }
+  schedule_work(config_.retry_backoff);
+}
+
+void Consumer::send_fetches() {
+  std::map<BrokerId, FetchRequest> requests;
+  for (const auto& [tp, state] : assigned_) {
+    if (state.paused || state.failed || !state.position || !state.buffered.empty()) continue;
+    const PartitionState* meta = metadata_.partition(tp);
+    if (meta == nullptr || !metadata_.leader_node(tp)) {
+      request_metadata();
+      continue;
+    }
+    if (fetches_.count(meta->leader) != 0U) continue;  // one fetch in flight per broker
+    FetchRequest& request = requests[meta->leader];
+    request.partitions.push_back({tp, meta->leader_epoch, *state.position, config_.max_partition_fetch_bytes});
+  }
+  for (auto& [broker, request] : requests) {
+    request.correlation_id = next_correlation_++;
+    request.min_bytes = config_.fetch_min_bytes;
+    request.max_wait = config_.fetch_max_wait;
+    request.max_bytes = config_.fetch_max_bytes;
+    FetchInFlight flight{request.correlation_id, {}};
+    const BrokerId leader = broker;
+    flight.timeout = after(config_.request_timeout + config_.fetch_max_wait, [this, leader] {
+      fetches_.erase(leader);
+      request_metadata();
+      schedule_work(config_.retry_backoff);
+    });
+    fetches_[broker] = flight;
+    send_message(*metadata_.broker_node(broker), std::move(request));
+  }
+}
+
+void Consumer::handle(sim::NodeId from, const FetchResponse& m) {
+  const auto broker = metadata_.broker_of(from);
+  if (!broker) return;
+  const auto flight = fetches_.find(*broker);
+  if (flight == fetches_.end() || flight->second.correlation_id != m.correlation_id) return;
+  cancel(flight->second.timeout);
+  fetches_.erase(flight);
+  bool trouble = false;
+  for (const auto& part : m.partitions) {
+    auto it = assigned_.find(part.tp);
+    if (it == assigned_.end() || !it->second.position) continue;
+    PartitionFetch& state = it->second;
+    switch (part.error) {
+      case ErrorCode::NONE:
+        for (const RecordBatch& batch : part.batches) {
+          for (std::int32_t i = 0; i < batch.record_count(); ++i) {
+            const Offset offset = batch.base_offset + i;
+            if (offset < *state.position) continue;  // the batch began before our position
+            state.buffered.push_back(ConsumedRecord{part.tp, offset, batch.records->records[static_cast<std::size_t>(i)]});
+          }
+        }
+        break;
+      case ErrorCode::OFFSET_OUT_OF_RANGE:
+        state.position.reset();
+        if (config_.auto_offset_reset == OffsetReset::none) {
+          state.failed = true;
+          position_errors_.push_back(part.tp);
+        } else {
+          state.reset = config_.auto_offset_reset;
+        }
+        break;
+      default:
+        trouble = true;  // not the leader, or a stale epoch: metadata will tell who leads now
+        break;
+    }
+  }
+  if (trouble) request_metadata();
+  schedule_work(trouble ? config_.retry_backoff : sim::Duration{});
+}
+
+}  // namespace ksim::core

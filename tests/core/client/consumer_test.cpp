@@ -1,0 +1,156 @@
+#include <catch2/catch.hpp>
+#include <map>
+#include <set>
+
+#include "core/client/consumer.hpp"
+#include "core/client/producer.hpp"
+#include "core/cluster/cluster.hpp"
+
+using namespace ksim::core;
+using namespace ksim::sim;
+
+namespace {
+
+struct ConsumerLab {
+  explicit ConsumerLab(ConsumerConfig consumer_config, TopicConfig topic = {}, BrokerConfig broker = {})
+      : cluster(spec(broker)) {
+    REQUIRE(cluster.start());
+    REQUIRE(cluster.controller().create_topic("orders", 3, 3, topic, {{1, 2, 3}, {2, 3, 1}, {3, 1, 2}}) ==
+            ErrorCode::NONE);
+    cluster.sim().run_for(seconds(1));
+    std::vector<NodeId> bootstrap;
+    for (BrokerId b = 1; b <= 3; ++b) bootstrap.push_back(cluster.broker(b).id());
+    ProducerConfig producer_config;
+    producer_config.linger = Duration{};
+    producer = &cluster.sim().add_node<Producer>("producer:app", producer_config, bootstrap);
+    consumer = &cluster.sim().add_node<Consumer>("consumer:standalone", consumer_config, bootstrap);
+    cluster.sim().start(producer->id());
+    cluster.sim().start(consumer->id());
+    run(milliseconds(100));
+  }
+  static ClusterSpec spec(BrokerConfig broker) {
+    ClusterSpec s;
+    s.broker = broker;
+    return s;
+  }
+  void run(Duration d) { cluster.sim().run_for(d); }
+  void produce(std::uint64_t first, std::uint64_t count) {
+    for (std::uint64_t id = first; id < first + count; ++id) {
+      producer->send(ProducerRecord{"orders", id, static_cast<std::int64_t>(id % 17), 8, 100, std::nullopt});
+    }
+    run(seconds(1));
+  }
+  // Polls every 10 ms for `span`, collecting what comes.
+  std::vector<ConsumedRecord> consume(Duration span) {
+    std::vector<ConsumedRecord> all;
+    for (Duration t{}; t < span; t += milliseconds(10)) {
+      run(milliseconds(10));
+      for (ConsumedRecord& r : consumer->poll()) all.push_back(std::move(r));
+    }
+    return all;
+  }
+  std::vector<TopicPartition> all_partitions() const {
+    return {{"orders", 0}, {"orders", 1}, {"orders", 2}};
+  }
+
+  Cluster cluster;
+  Producer* producer = nullptr;
+  Consumer* consumer = nullptr;
+};
+
+ConsumerConfig from(OffsetReset reset) {
+  ConsumerConfig c;
+  c.auto_offset_reset = reset;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("consumer: a standalone consumer reads everything, each record once and in order",
+          "[core][client][consumer]") {
+  ConsumerLab lab(from(OffsetReset::earliest));
+  lab.produce(1, 300);
+  lab.consumer->assign(lab.all_partitions());
+  const std::vector<ConsumedRecord> got = lab.consume(seconds(2));
+  REQUIRE(got.size() == 300);
+  std::set<std::uint64_t> ids;
+  std::map<std::int32_t, Offset> last;
+  for (const ConsumedRecord& r : got) {
+    ids.insert(r.record.id);
+    auto [it, fresh] = last.emplace(r.tp.partition, r.offset);
+    if (!fresh) {
+      CHECK(r.offset == it->second + 1);  // consecutive within a partition
+      it->second = r.offset;
+    }
+  }
+  CHECK(ids.size() == 300);
+  Offset total = 0;
+  for (const TopicPartition& tp : lab.all_partitions()) total += *lab.consumer->position(tp);
+  CHECK(total == 300);
+}
+
+TEST_CASE("consumer: auto.offset.reset=latest starts at the end and sees only new records",
+          "[core][client][consumer]") {
+  ConsumerLab lab(from(OffsetReset::latest));
+  lab.produce(1, 100);
+  lab.consumer->assign(lab.all_partitions());
+  lab.consume(milliseconds(500));
+  lab.produce(1001, 50);
+  const std::vector<ConsumedRecord> got = lab.consume(seconds(1));
+  REQUIRE(got.size() == 50);
+  for (const ConsumedRecord& r : got) CHECK(r.record.id >= 1001);
+}
+
+TEST_CASE("consumer: max.poll.records bounds each poll, seek rereads, pause holds a partition",
+          "[core][client][consumer]") {
+  ConsumerConfig c = from(OffsetReset::earliest);
+  c.max_poll_records = 7;
+  ConsumerLab lab(c);
+  lab.produce(1, 90);
+  const TopicPartition p0{"orders", 0};
+  lab.consumer->assign({p0});
+  lab.run(milliseconds(500));
+  CHECK(lab.consumer->poll().size() == 7);
+  lab.consumer->seek(p0, 0);
+  lab.run(milliseconds(500));
+  const std::vector<ConsumedRecord> again = lab.consumer->poll();
+  REQUIRE_FALSE(again.empty());
+  CHECK(again.front().offset == 0);
+  lab.consumer->pause(p0);
+  lab.run(milliseconds(500));
+  CHECK(lab.consumer->poll().empty());
+  lab.consumer->resume(p0);
+  CHECK(lab.consumer->poll().size() == 7);
+}
+
+TEST_CASE("consumer: retention removes data under a stopped consumer and its reset policy applies",
+          "[core][client][consumer][retention]") {
+  TopicConfig topic;
+  topic.log.segment_bytes = 2'000;
+  topic.log.retention_ms = seconds(30);
+  BrokerConfig broker;
+  broker.retention_check_interval = seconds(5);
+  const TopicPartition p0{"orders", 0};
+  for (const OffsetReset reset : {OffsetReset::earliest, OffsetReset::none}) {
+    INFO("auto.offset.reset=" << (reset == OffsetReset::none ? "none" : "earliest"));
+    ConsumerLab lab(from(reset), topic, broker);
+    lab.produce(1, 200);
+    lab.run(seconds(45));    // all of it expires and is deleted while nobody reads
+    lab.produce(1001, 200);  // new records arrive
+    const Offset log_start = lab.cluster.broker(1).partition(p0)->log().log_start_offset();
+    REQUIRE(log_start > 10);
+    // The consumer comes back where it had stopped, at offset 10: that data is gone.
+    lab.consumer->assign({p0});
+    lab.consumer->seek(p0, 10);
+    const std::vector<ConsumedRecord> got = lab.consume(seconds(1));
+    if (reset == OffsetReset::none) {
+      CHECK(got.empty());
+      CHECK(lab.consumer->position_errors() == std::vector<TopicPartition>{p0});
+    } else {
+      REQUIRE_FALSE(got.empty());
+      CHECK(got.front().offset == log_start);  // skipped to what retention left
+      CHECK(got.front().record.id > 1000);
+      CHECK(lab.consumer->position_errors().empty());
+    }
+  }
+}
