@@ -89,6 +89,7 @@ class Broker final : public KafkaNode {
   void finish_produce(std::uint64_t id, bool timed_out);
 
   // --- broker_fetch.cpp ---
+  static ErrorCode leadership_error(const Partition* p, LeaderEpoch expected);
   struct DelayedFetch {
     sim::NodeId from;
     FetchRequest request;

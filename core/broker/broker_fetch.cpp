@@ -22,6 +22,16 @@ void Broker::handle(sim::NodeId from, const FetchRequest& m) {
   delayed_fetches_.emplace(id, std::move(delayed));
 }
 
+// Whether this broker may answer for `p` as its leader in the epoch the request expects
+// (kNoLeaderEpoch: the requester does not say). Kafka's check, shared by every leader-only request.
+ErrorCode Broker::leadership_error(const Partition* p, LeaderEpoch expected) {
+  if (p == nullptr || p->role() != ReplicaRole::leader) return ErrorCode::NOT_LEADER_OR_FOLLOWER;
+  if (expected == kNoLeaderEpoch) return ErrorCode::NONE;
+  if (expected < p->leader_epoch()) return ErrorCode::FENCED_LEADER_EPOCH;
+  if (expected > p->leader_epoch()) return ErrorCode::UNKNOWN_LEADER_EPOCH;
+  return ErrorCode::NONE;
+}
+
 FetchResponse Broker::read_for_fetch(const FetchRequest& request, bool record_positions,
                                      std::int64_t& bytes) {
   FetchResponse response;
@@ -32,13 +42,7 @@ FetchResponse Broker::read_for_fetch(const FetchRequest& request, bool record_po
     FetchResponse::Partition part;
     part.tp = want.tp;
     Partition* p = find(want.tp);
-    if (p == nullptr || p->role() != ReplicaRole::leader) {
-      part.error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
-    } else if (want.current_leader_epoch != kNoLeaderEpoch && want.current_leader_epoch < p->leader_epoch()) {
-      part.error = ErrorCode::FENCED_LEADER_EPOCH;
-    } else if (want.current_leader_epoch > p->leader_epoch()) {
-      part.error = ErrorCode::UNKNOWN_LEADER_EPOCH;
-    }
+    part.error = leadership_error(p, want.current_leader_epoch);
     if (part.error != ErrorCode::NONE) {
       response.partitions.push_back(std::move(part));
       continue;
@@ -96,9 +100,8 @@ void Broker::handle(sim::NodeId from, const ListOffsetsRequest& m) {
     ListOffsetsResponse::Partition part;
     part.tp = want.tp;
     const Partition* p = partition(want.tp);
-    if (p == nullptr || p->role() != ReplicaRole::leader) {
-      part.error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
-    } else {
+    part.error = leadership_error(p, kNoLeaderEpoch);
+    if (part.error == ErrorCode::NONE) {
       // A consumer's "latest" is the high watermark: nothing above it is readable yet.
       part.offset = want.timestamp == ListOffsetsRequest::kEarliest ? p->log().log_start_offset()
                                                                     : p->log().high_watermark();
@@ -115,13 +118,8 @@ void Broker::handle(sim::NodeId from, const OffsetsForLeaderEpochRequest& m) {
     OffsetsForLeaderEpochResponse::Partition part;
     part.tp = want.tp;
     const Partition* p = partition(want.tp);
-    if (p == nullptr || p->role() != ReplicaRole::leader) {
-      part.error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
-    } else if (want.current_leader_epoch < p->leader_epoch()) {
-      part.error = ErrorCode::FENCED_LEADER_EPOCH;
-    } else if (want.current_leader_epoch > p->leader_epoch()) {
-      part.error = ErrorCode::UNKNOWN_LEADER_EPOCH;
-    } else {
+    part.error = leadership_error(p, want.current_leader_epoch);
+    if (part.error == ErrorCode::NONE) {
       const EpochEndOffset answer =
           p->log().epochs().end_offset_for(want.leader_epoch, p->log().log_end_offset());
       part.leader_epoch = answer.epoch;
