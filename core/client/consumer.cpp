@@ -146,18 +146,20 @@ void Consumer::send_resets() {
 }
 
 void Consumer::handle(sim::NodeId, const ListOffsetsResponse& m) {
+  bool trouble = false;
   for (const auto& part : m.partitions) {
     auto it = assigned_.find(part.tp);
     if (it == assigned_.end() || !it->second.reset_in_flight) continue;
     it->second.reset_in_flight = false;
     if (part.error != ErrorCode::NONE) {
-      request_metadata();  // not the leader any more: ask again once metadata is fresh
+      trouble = true;  // not the leader any more: ask again once metadata is fresh
       continue;
     }
     it->second.position = part.offset;
     it->second.reset.reset();
   }
-  schedule_work(config_.retry_backoff);
+  if (trouble) request_metadata();
+  schedule_work(trouble ? config_.retry_backoff : sim::Duration{});
 }
 
 void Consumer::send_fetches() {

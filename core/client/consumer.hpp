@@ -45,6 +45,7 @@ class Consumer final : public KafkaClient {
   Consumer(std::string name, ConsumerConfig config, std::vector<sim::NodeId> bootstrap);
 
   const ConsumerConfig& config() const { return config_; }
+  using sim::Node::simulation;
 
   // consumer.assign: replaces the set of partitions; kept positions of partitions still assigned.
   void assign(const std::vector<TopicPartition>& partitions);

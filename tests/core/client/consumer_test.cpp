@@ -154,3 +154,46 @@ TEST_CASE("consumer: retention removes data under a stopped consumer and its res
     }
   }
 }
+
+#include "core/client/consumer_workload.hpp"
+
+TEST_CASE("consumer workload: every record is processed once, at the pace processing allows",
+          "[core][client][consumer][workload]") {
+  ConsumerConfig c = from(OffsetReset::earliest);
+  c.max_poll_records = 10;
+  ConsumerLab lab(c);
+  lab.produce(1, 300);
+  lab.consumer->assign(lab.all_partitions());
+  ProcessingSpec spec;
+  spec.per_record_min = spec.per_record_max = milliseconds(10);  // 100 records per second
+  ConsumerWorkload app(*lab.consumer, spec, lab.cluster.sim().random().stream("test/app"));
+  lab.run(seconds(2));
+  CHECK(app.processed().size() > 150);  // about two seconds' worth...
+  CHECK(app.processed().size() < 210);  // ...not the whole backlog
+  lab.run(seconds(2));
+  REQUIRE(app.processed().size() == 300);
+  std::set<std::uint64_t> ids;
+  for (const ProcessedRecord& r : app.processed()) ids.insert(r.id);
+  CHECK(ids.size() == 300);
+  for (std::size_t i = 1; i < app.processed().size(); ++i) {
+    CHECK(app.processed()[i].processed_at - app.processed()[i - 1].processed_at >= milliseconds(10));
+  }
+}
+
+TEST_CASE("consumer workload: a slow-down from a time on stretches processing",
+          "[core][client][consumer][workload]") {
+  ConsumerConfig c = from(OffsetReset::earliest);
+  c.max_poll_records = 10;
+  ConsumerLab lab(c);
+  lab.produce(1, 300);
+  lab.consumer->assign(lab.all_partitions());
+  ProcessingSpec spec;
+  spec.per_record_min = spec.per_record_max = milliseconds(2);
+  spec.slow_from = lab.cluster.sim().now() + milliseconds(200);
+  spec.slow_factor = 10;
+  ConsumerWorkload app(*lab.consumer, spec, lab.cluster.sim().random().stream("test/app"));
+  lab.run(seconds(1));
+  // About 100 records in the first 200 ms, then one every 20 ms: about 140 after a second.
+  CHECK(app.processed().size() > 120);
+  CHECK(app.processed().size() < 160);
+}
