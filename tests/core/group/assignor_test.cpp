@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <algorithm>
 
 #include "core/group/assignor.hpp"
 
@@ -89,4 +90,18 @@ TEST_CASE("coordinator: a group's offsets partition is abs(hashCode(group.id)) %
   // A group whose hash is negative: "polygenelubricants".hashCode() is Integer.MIN_VALUE.
   CHECK(java_string_hash("polygenelubricants") == INT32_MIN);
   CHECK(coordinator_partition("polygenelubricants", 50) == 0);
+}
+
+TEST_CASE("assignors: member order is static members by instance id, then the rest by member id",
+          "[core][group][assignor]") {
+  std::vector<MemberSubscription> members{member("a", {"t"}), member("b", {"t"}, "y"), member("c", {"t"}, "x")};
+  std::sort(members.begin(), members.end(), member_before);
+  CHECK(members[0].member_id == "c");
+  CHECK(members[1].member_id == "b");
+  CHECK(members[2].member_id == "a");
+  // The order decides who gets the extra partitions under range: c, then b.
+  const auto a = assign_range(members, {{"t", 5}});
+  CHECK(names(a.at("c")) == std::vector<std::string>{"t-0", "t-1"});
+  CHECK(names(a.at("b")) == std::vector<std::string>{"t-2", "t-3"});
+  CHECK(names(a.at("a")) == std::vector<std::string>{"t-4"});
 }
