@@ -232,7 +232,7 @@ void Broker::on_high_watermark_moved(Partition& p) {
   try_complete_fetches(p.tp());
   // A follower may now qualify for the ISR.
   if (p.role() == ReplicaRole::leader && !p.alter_in_flight()) {
-    if (const auto joining = p.ready_to_join(now())) {
+    if (const auto joining = p.ready_to_join()) {
       std::vector<BrokerId> isr = p.state().isr;
       isr.push_back(*joining);
       request_isr_change(p, std::move(isr), "follower caught up");

@@ -80,9 +80,7 @@ class Broker final : public KafkaNode {
     sim::NodeId client;
     ProduceResponse response;
     std::vector<Offset> required;  // per partition: the HW that completes it; -1 when done
-    std::int16_t acks;
     sim::TimerId timeout;
-    bool done = false;
   };
   ProduceResponse::Partition append_one(const ProduceRequest::Partition& part, std::int16_t acks);
   void try_complete_produces(const TopicPartition& tp);

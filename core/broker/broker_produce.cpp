@@ -8,7 +8,6 @@ namespace ksim::core {
 void Broker::handle(sim::NodeId from, const ProduceRequest& m) {
   DelayedProduce pending;
   pending.client = from;
-  pending.acks = m.acks;
   pending.response.correlation_id = m.correlation_id;
   bool waits = false;
   for (const ProduceRequest::Partition& part : m.partitions) {

@@ -112,7 +112,7 @@ std::vector<BrokerId> Partition::out_of_sync(sim::Time now, sim::Duration lag_ma
   return lagging;
 }
 
-std::optional<BrokerId> Partition::ready_to_join(sim::Time /*now*/) const {
+std::optional<BrokerId> Partition::ready_to_join() const {
   for (const auto& [id, f] : followers_) {
     if (contains(state_.isr, id)) continue;
     if (f.log_end_offset >= log_.high_watermark() && f.log_end_offset >= leader_epoch_start_offset_) {

@@ -91,7 +91,7 @@ void InvariantChecker::record_committed(const TopicPartition& tp, BrokerId leade
   for (const Segment& s : p->log().segments()) {
     for (const RecordBatch& b : s.batches) {
       if (b.next_offset() <= from || b.base_offset >= to) continue;
-      committed.emplace(b.base_offset, CommittedBatch{b.next_offset(), b.records->records.front().id});
+      committed.emplace(b.base_offset, CommittedBatch{b.records->records.front().id});
     }
   }
 }

@@ -42,7 +42,6 @@ class InvariantChecker final : public sim::TraceSink {
 
  private:
   struct CommittedBatch {
-    Offset next_offset;
     std::uint64_t first_record_id;
   };
   void record_committed(const TopicPartition& tp, BrokerId leader, Offset from, Offset to);

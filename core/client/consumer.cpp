@@ -66,19 +66,16 @@ void Consumer::seek(const TopicPartition& tp, Offset offset) {
   schedule_work(sim::Duration{});
 }
 
-void Consumer::seek_to_beginning(const TopicPartition& tp) {
-  auto it = assigned_.find(tp);
-  if (it == assigned_.end()) return;
-  it->second = PartitionFetch{};
-  it->second.reset = OffsetReset::earliest;
-  schedule_work(sim::Duration{});
-}
+void Consumer::seek_to_beginning(const TopicPartition& tp) { reset_position(tp, OffsetReset::earliest); }
 
-void Consumer::seek_to_end(const TopicPartition& tp) {
+void Consumer::seek_to_end(const TopicPartition& tp) { reset_position(tp, OffsetReset::latest); }
+
+void Consumer::reset_position(const TopicPartition& tp, OffsetReset where) {
   auto it = assigned_.find(tp);
   if (it == assigned_.end()) return;
   it->second = PartitionFetch{};
-  it->second.reset = OffsetReset::latest;
+  it->second.reset = where;
+  position_errors_.erase(std::remove(position_errors_.begin(), position_errors_.end(), tp), position_errors_.end());
   schedule_work(sim::Duration{});
 }
 

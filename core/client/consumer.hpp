@@ -87,6 +87,7 @@ class Consumer final : public KafkaClient {
     sim::TimerId timeout;
   };
 
+  void reset_position(const TopicPartition& tp, OffsetReset where);  // seek_to_beginning / _end
   void work();  // send what can be sent: resets, fetches
   void send_resets();
   void send_fetches();

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/client/consumer.hpp"
+#include "core/client/consumer_workload.hpp"
 #include "core/client/producer.hpp"
 #include "core/cluster/cluster.hpp"
 
@@ -49,6 +50,11 @@ struct ConsumerLab {
     }
     return all;
   }
+  // 300 records waiting in the topic, and the consumer assigned every partition.
+  void backlog() {
+    produce(1, 300);
+    consumer->assign(all_partitions());
+  }
   std::vector<TopicPartition> all_partitions() const {
     return {{"orders", 0}, {"orders", 1}, {"orders", 2}};
   }
@@ -61,6 +67,13 @@ struct ConsumerLab {
 ConsumerConfig from(OffsetReset reset) {
   ConsumerConfig c;
   c.auto_offset_reset = reset;
+  return c;
+}
+
+// Ten records per poll, so that the workload accounts for processing in small steps.
+ConsumerConfig small_polls() {
+  ConsumerConfig c = from(OffsetReset::earliest);
+  c.max_poll_records = 10;
   return c;
 }
 
@@ -155,15 +168,11 @@ TEST_CASE("consumer: retention removes data under a stopped consumer and its res
   }
 }
 
-#include "core/client/consumer_workload.hpp"
 
 TEST_CASE("consumer workload: every record is processed once, at the pace processing allows",
           "[core][client][consumer][workload]") {
-  ConsumerConfig c = from(OffsetReset::earliest);
-  c.max_poll_records = 10;
-  ConsumerLab lab(c);
-  lab.produce(1, 300);
-  lab.consumer->assign(lab.all_partitions());
+  ConsumerLab lab(small_polls());
+  lab.backlog();
   ProcessingSpec spec;
   spec.per_record_min = spec.per_record_max = milliseconds(10);  // 100 records per second
   ConsumerWorkload app(*lab.consumer, spec, lab.cluster.sim().random().stream("test/app"));
@@ -182,11 +191,8 @@ TEST_CASE("consumer workload: every record is processed once, at the pace proces
 
 TEST_CASE("consumer workload: a slow-down from a time on stretches processing",
           "[core][client][consumer][workload]") {
-  ConsumerConfig c = from(OffsetReset::earliest);
-  c.max_poll_records = 10;
-  ConsumerLab lab(c);
-  lab.produce(1, 300);
-  lab.consumer->assign(lab.all_partitions());
+  ConsumerLab lab(small_polls());
+  lab.backlog();
   ProcessingSpec spec;
   spec.per_record_min = spec.per_record_max = milliseconds(2);
   spec.slow_from = lab.cluster.sim().now() + milliseconds(200);
