@@ -76,15 +76,7 @@ void Broker::on_connection_reset(sim::NodeId peer) {
     if (!follow.truncating || p == nullptr) continue;
     const auto node = peers_.find(p->state().leader);
     if (node == peers_.end() || node->second != peer) continue;
-    after(config_.replica_fetch_backoff, [this, key = std::make_unique<TopicPartition>(tp),
-                                          epoch = p->leader_epoch()] {
-      Partition* again = find(*key);
-      const auto it = following_.find(*key);
-      if (again != nullptr && it != following_.end() && it->second.truncating &&
-          again->leader_epoch() == epoch) {
-        send_epoch_query(*again);
-      }
-    });
+    retry_epoch_query(tp, p->leader_epoch(), config_.replica_fetch_backoff);
   }
 }
 

@@ -112,6 +112,7 @@ class Broker final : public KafkaNode {
   };
   void become_follower(Partition& p);
   void send_epoch_query(Partition& p);
+  void retry_epoch_query(const TopicPartition& tp, LeaderEpoch epoch, sim::Duration delay);
   void maybe_fetch(BrokerId leader);
   void fetcher_backoff(BrokerId leader);
   void apply_fetched(Partition& p, const FetchResponse::Partition& part);

@@ -42,13 +42,16 @@ void Broker::send_epoch_query(Partition& p) {
   request.partitions.push_back({p.tp(), p.leader_epoch(), latest});
   send_message(peers_.at(p.state().leader), std::move(request));
   // If no answer comes (lost, or the leader died without a reset), ask again.
-  after(config_.replica_socket_timeout, [this, key = std::make_unique<TopicPartition>(p.tp()),
-                                         epoch = p.leader_epoch()] {
-    Partition* again = find(*key);
+  retry_epoch_query(p.tp(), p.leader_epoch(), config_.replica_socket_timeout);
+}
+
+void Broker::retry_epoch_query(const TopicPartition& tp, LeaderEpoch epoch, sim::Duration delay) {
+  after(delay, [this, key = std::make_unique<TopicPartition>(tp), epoch] {
+    // Only if the question is still open, for the same leader epoch.
+    Partition* p = find(*key);
     const auto it = following_.find(*key);
-    if (again != nullptr && it != following_.end() && it->second.truncating &&
-        again->leader_epoch() == epoch) {
-      send_epoch_query(*again);
+    if (p != nullptr && it != following_.end() && it->second.truncating && p->leader_epoch() == epoch) {
+      send_epoch_query(*p);
     }
   });
 }
