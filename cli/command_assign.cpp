@@ -16,6 +16,7 @@
 #include "cli/options.hpp"
 #include "cli/usage_error.hpp"
 #include "core/group/assignor.hpp"
+#include "core/group/sticky_assignor.hpp"
 
 namespace ksim::cli {
 namespace {
@@ -95,11 +96,24 @@ std::vector<core::MemberSubscription> read_members(const Input& in, const Json& 
       if (!owned[id].is_array()) in.fail("owned." + id, "must be a list of partitions");
       for (const Json& p : owned[id]) {
         if (!p.is_string()) in.fail("owned." + id, "must be a list of partitions like \"orders-0\"");
-        m.owned.push_back(parse_partition(in, "owned." + id, p.get<std::string>()));
+        const core::TopicPartition tp = parse_partition(in, "owned." + id, p.get<std::string>());
+        const auto count = topics.find(tp.topic);
+        if (count == topics.end() || tp.partition >= count->second) {
+          in.fail("owned." + id, "\"" + tp.str() + "\" does not exist; \"topics\" gives " +
+                                     (count == topics.end() ? "no topic \"" + tp.topic + "\""
+                                                            : tp.topic + " " + std::to_string(count->second) + " partitions"));
+        }
+        if (std::find(m.owned.begin(), m.owned.end(), tp) != m.owned.end()) {
+          in.fail("owned." + id, "lists \"" + tp.str() + "\" twice");
+        }
+        m.owned.push_back(tp);
       }
     }
     if (generation.contains(id)) {
-      if (!generation[id].is_number_integer()) in.fail("generation." + id, "must be a whole number (-1: unknown)");
+      if (!generation[id].is_number_integer() || generation[id].get<std::int64_t>() < -1 ||
+          generation[id].get<std::int64_t>() > INT32_MAX) {
+        in.fail("generation." + id, "must be a whole number from -1 (unknown) up");
+      }
       m.generation = generation[id].get<std::int32_t>();
     }
     if (instances.contains(id)) {
@@ -132,11 +146,15 @@ int command_assign(const Args& args) {
   if (vm.count("assignor") == 0U) throw UsageError("ksim assign: --assignor is required (range, roundrobin, sticky, cooperative-sticky)");
   if (vm.count("file") == 0U) throw UsageError("ksim assign: name the JSON file that describes the group");
   const std::string assignor = vm["assignor"].as<std::string>();
-  if (assignor == "sticky" || assignor == "cooperative-sticky") {
-    throw UsageError("ksim assign: the " + assignor + " assignor is not implemented yet; range and "
-                     "roundrobin are");
-  }
-  if (assignor != "range" && assignor != "roundrobin") {
+  using AssignorFunction = core::GroupAssignment (*)(const std::vector<core::MemberSubscription>&,
+                                                     const std::map<std::string, std::int32_t>&);
+  static const std::map<std::string, AssignorFunction> kAssignors{
+      {"range", &core::assign_range},
+      {"roundrobin", &core::assign_round_robin},
+      {"sticky", &core::assign_sticky},
+      {"cooperative-sticky", &core::assign_cooperative_sticky}};
+  const auto chosen = kAssignors.find(assignor);
+  if (chosen == kAssignors.end()) {
     throw UsageError("ksim assign: unknown assignor \"" + assignor +
                      "\"; the assignors are range, roundrobin, sticky, cooperative-sticky");
   }
@@ -152,8 +170,7 @@ int command_assign(const Args& args) {
   if (!doc.is_object()) in.fail("the top level", "must be a JSON object with \"members\" and \"topics\"");
   std::map<std::string, std::int32_t> topics;
   const std::vector<core::MemberSubscription> members = read_members(in, doc, topics);
-  const core::GroupAssignment result =
-      assignor == "range" ? core::assign_range(members, topics) : core::assign_round_robin(members, topics);
+  const core::GroupAssignment result = chosen->second(members, topics);
   Json out = Json::object();
   for (const core::MemberSubscription& m : members) {
     Json list = Json::array();

@@ -7,7 +7,7 @@
 //              to the members in member order, skipping members not subscribed to the topic.
 //
 // Member order is the Java client's: members with a group.instance.id first, by that id; then the
-// others by member id. The sticky and cooperative-sticky assignors are not implemented yet.
+// others by member id. The sticky assignors are in sticky_assignor.hpp.
 #pragma once
 
 #include <map>

@@ -5,16 +5,9 @@
 #include <cstdint>
 #include <string_view>
 
-namespace ksim::core {
+#include "core/group/java_hashing.hpp"
 
-// Java's String.hashCode of an ASCII or UTF-16 string given as UTF-8 bytes: s[0]*31^(n-1) + ...
-// in wrapping 32-bit arithmetic. (Non-ASCII group ids are hashed by their bytes, not by UTF-16
-// code units: a deliberate simplification.)
-constexpr std::int32_t java_string_hash(std::string_view text) {
-  std::uint32_t h = 0;
-  for (const char c : text) h = 31 * h + static_cast<unsigned char>(c);
-  return static_cast<std::int32_t>(h);
-}
+namespace ksim::core {
 
 // Kafka's Utils.abs: Math.abs, except that Integer.MIN_VALUE maps to 0 instead of staying negative.
 constexpr std::int32_t kafka_abs(std::int32_t n) { return n == INT32_MIN ? 0 : (n < 0 ? -n : n); }

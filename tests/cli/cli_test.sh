@@ -72,7 +72,16 @@ printf '{"members": {"c1": ["t"], "c0": ["t"]}, "topics": {"t": 5}}' > "$work/gr
 [ "$(cat "$work/assign")" = '{"c1":["t-3","t-4"],"c0":["t-0","t-1","t-2"]}' ] || fail "range assigned: $(cat "$work/assign")"
 "$ksim" assign --assignor roundrobin "$work/group.json" > "$work/assign" 2>&1
 [ "$(cat "$work/assign")" = '{"c1":["t-1","t-3"],"c0":["t-0","t-2","t-4"]}' ] || fail "roundrobin assigned: $(cat "$work/assign")"
-expect 2 'the sticky assignor is not implemented yet' assign --assignor sticky "$work/group.json"
+# Sticky and cooperative-sticky: c0 keeps t-1 and t-2; t-3 moves to c1, withheld in the cooperative round.
+printf '{"members": {"c0": ["t"], "c1": ["t"]}, "topics": {"t": 4}, "owned": {"c0": ["t-1", "t-2", "t-3"]}, "generation": {"c0": 2}}' > "$work/sticky.json"
+"$ksim" assign --assignor sticky "$work/sticky.json" > "$work/assign" 2>&1
+[ "$(cat "$work/assign")" = '{"c0":["t-1","t-2"],"c1":["t-0","t-3"]}' ] || fail "sticky assigned: $(cat "$work/assign")"
+"$ksim" assign --assignor cooperative-sticky "$work/sticky.json" > "$work/assign" 2>&1
+[ "$(cat "$work/assign")" = '{"c0":["t-1","t-2"],"c1":["t-0"]}' ] || fail "cooperative-sticky assigned: $(cat "$work/assign")"
+printf '{"members": {"a": ["t"]}, "topics": {"t": 2}, "owned": {"a": ["t-5"]}}' > "$work/bad.json"
+expect 2 'owned.a: "t-5" does not exist; "topics" gives t 2 partitions' assign --assignor sticky "$work/bad.json"
+printf '{"members": {"a": ["t"]}, "topics": {"t": 2}, "generation": {"a": -7}}' > "$work/bad.json"
+expect 2 'generation.a: must be a whole number from -1' assign --assignor sticky "$work/bad.json"
 expect 2 'unknown assignor "fair"' assign --assignor fair "$work/group.json"
 printf '{"members": {"a": ["x"]}, "topics": {"t": 1}}' > "$work/bad.json"
 expect 2 'bad.json: members.a: subscribes to "x", which "topics" does not list' assign --assignor range "$work/bad.json"
