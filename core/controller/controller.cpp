@@ -326,7 +326,7 @@ ErrorCode Controller::set_topic_config(const std::string& name, const TopicConfi
 }
 
 void Controller::handle(sim::NodeId from, const CreateTopicRequest& m) {
-  const ErrorCode error = create_topic(m.topic, m.partitions, m.replication_factor, TopicConfig{}, m.assignment);
+  const ErrorCode error = create_topic(m.topic, m.partitions, m.replication_factor, m.config, m.assignment);
   send_message(from, AdminResponse{m.correlation_id, error});
 }
 

@@ -42,9 +42,59 @@ std::vector<std::string> ClassicGroup::member_ids() const {
   return ids;
 }
 
-const std::vector<std::string>* ClassicGroup::assignment_of(const std::string& member) const {
+const std::vector<TopicPartition>* ClassicGroup::assignment_of(const std::string& member) const {
   const auto it = members_.find(member);
   return it == members_.end() ? nullptr : &it->second.assignment;
+}
+
+GroupSnapshot ClassicGroup::snapshot() const {
+  GroupSnapshot out;
+  out.state = state_ == GroupState::empty ? GroupState::empty : GroupState::stable;
+  out.generation = generation_;
+  out.protocol = protocol_;
+  out.leader = leader_;
+  out.state_since = state_since_;
+  for (const std::string& id : join_order_) {
+    const Member& m = members_.at(id);
+    out.members.push_back(GroupMemberView{id, m.instance_id, m.protocols, m.session_timeout, m.rebalance_timeout, m.assignment});
+  }
+  return out;
+}
+
+void ClassicGroup::restore(sim::Time now, const GroupSnapshot& snapshot) {
+  members_.clear();
+  join_order_.clear();
+  pending_.clear();
+  join_deadline_.reset();
+  initial_join_ = false;
+  state_ = snapshot.state;
+  generation_ = snapshot.generation;
+  protocol_ = snapshot.protocol;
+  leader_ = snapshot.leader;
+  state_since_ = snapshot.state_since;
+  for (const GroupMemberView& view : snapshot.members) {
+    Member m;
+    m.id = view.member_id;
+    m.instance_id = view.group_instance_id;
+    m.protocols = view.protocols;
+    m.session_timeout = view.session_timeout;
+    m.rebalance_timeout = view.rebalance_timeout;
+    m.session_expires = now + view.session_timeout;
+    m.assignment = view.assignment;
+    members_[m.id] = std::move(m);
+    join_order_.push_back(view.member_id);
+    // Keep handing out fresh ids after the restored ones.
+    if (view.member_id.rfind("member-", 0) == 0) {
+      next_member_ = std::max<std::uint64_t>(next_member_, std::stoull(view.member_id.substr(7)) + 1);
+    }
+  }
+}
+
+void ClassicGroup::abandon(ErrorCode error) {
+  for (auto& [id, m] : members_) {
+    if (m.awaiting_join) std::exchange(m.awaiting_join, nullptr)(join_error(error));
+    if (m.awaiting_sync) std::exchange(m.awaiting_sync, nullptr)(SyncResult{error, {}});
+  }
 }
 
 ClassicGroup::Member* ClassicGroup::find(const std::string& member_id) {
@@ -176,17 +226,20 @@ void ClassicGroup::complete_join(sim::Time now) {
   ++generation_;
   if (members_.empty()) {
     state_ = GroupState::empty;
+    state_since_ = now;
     leader_.clear();
     protocol_.clear();
+    if (on_settled_) on_settled_();
     return;
   }
   protocol_ = select_protocol();
   if (members_.count(leader_) == 0U) leader_ = join_order_.front();
   state_ = GroupState::completing_rebalance;
-  std::vector<std::pair<std::string, std::vector<std::string>>> subscriptions;
+  std::vector<JoinedMember> subscriptions;
   for (const std::string& id : join_order_) {
-    for (const ProtocolOffer& p : members_.at(id).protocols) {
-      if (p.name == protocol_) subscriptions.emplace_back(id, p.subscription);
+    const Member& m = members_.at(id);
+    for (const ProtocolOffer& p : m.protocols) {
+      if (p.name == protocol_) subscriptions.push_back(JoinedMember{id, m.instance_id, p.subscription});
     }
   }
   for (auto& [id, m] : members_) {
@@ -224,7 +277,7 @@ std::string ClassicGroup::select_protocol() const {
 }
 
 void ClassicGroup::sync(sim::Time now, const std::string& member_id, std::int32_t generation,
-                        std::optional<std::map<std::string, std::vector<std::string>>> assignments,
+                        std::optional<std::map<std::string, std::vector<TopicPartition>>> assignments,
                         SyncCallback reply) {
   Member* member = find(member_id);
   if (member == nullptr) return reply(SyncResult{ErrorCode::UNKNOWN_MEMBER_ID, {}});
@@ -236,9 +289,10 @@ void ClassicGroup::sync(sim::Time now, const std::string& member_id, std::int32_
   if (member_id != leader_ || !assignments) return;
   for (auto& [id, m] : members_) {
     const auto it = assignments->find(id);
-    m.assignment = it == assignments->end() ? std::vector<std::string>{} : it->second;
+    m.assignment = it == assignments->end() ? std::vector<TopicPartition>{} : it->second;
   }
   state_ = GroupState::stable;
+  if (on_settled_) on_settled_();
   for (auto& [id, m] : members_) {
     if (m.awaiting_sync) std::exchange(m.awaiting_sync, nullptr)(SyncResult{ErrorCode::NONE, m.assignment});
   }
@@ -277,6 +331,8 @@ void ClassicGroup::remove_member(sim::Time now, const std::string& member_id) {
   if (leader_ == member_id) leader_.clear();
   if (members_.empty() && state_ != GroupState::preparing_rebalance) {
     state_ = GroupState::empty;
+    state_since_ = now;
+    if (on_settled_) on_settled_();
     return;
   }
   if (state_ == GroupState::stable || state_ == GroupState::completing_rebalance) {

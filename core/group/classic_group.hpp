@@ -23,19 +23,13 @@
 #include <utility>
 #include <vector>
 
-#include "core/protocol/error_code.hpp"
+#include "core/protocol/group_messages.hpp"
 #include "sim/time.hpp"
 
 namespace ksim::core {
 
 enum class GroupState : std::uint8_t { empty, preparing_rebalance, completing_rebalance, stable, dead };
 std::string_view group_state_name(GroupState state);
-
-// An assignor a member supports, with what it sends to the leader (its subscription).
-struct ProtocolOffer {
-  std::string name;
-  std::vector<std::string> subscription;
-};
 
 struct JoinResult {
   ErrorCode error = ErrorCode::NONE;
@@ -44,12 +38,33 @@ struct JoinResult {
   std::string member_id;
   std::string leader_id;
   // For the leader only: every member and its subscription, for the assignor.
-  std::vector<std::pair<std::string, std::vector<std::string>>> members;
+  std::vector<JoinedMember> members;
 };
 
 struct SyncResult {
   ErrorCode error = ErrorCode::NONE;
-  std::vector<std::string> assignment;  // "topic-p", as the leader assigned them
+  std::vector<TopicPartition> assignment;  // as the leader assigned them
+};
+
+// One member as the coordinator sees it (for describe, and for the group's metadata record).
+struct GroupMemberView {
+  std::string member_id;
+  std::optional<std::string> group_instance_id;
+  std::vector<ProtocolOffer> protocols;
+  sim::Duration session_timeout;
+  sim::Duration rebalance_timeout;
+  std::vector<TopicPartition> assignment;
+};
+
+// What the coordinator writes to __consumer_offsets when a generation is settled, and reads back
+// when it takes the group over.
+struct GroupSnapshot {
+  GroupState state = GroupState::empty;
+  std::int32_t generation = 0;
+  std::string protocol;
+  std::string leader;
+  std::vector<GroupMemberView> members;
+  sim::Time state_since;  // when it last became empty (for offsets.retention.minutes)
 };
 
 class ClassicGroup {
@@ -65,7 +80,15 @@ class ClassicGroup {
   const std::string& leader() const { return leader_; }
   const std::string& protocol() const { return protocol_; }
   std::vector<std::string> member_ids() const;
-  const std::vector<std::string>* assignment_of(const std::string& member) const;
+  const std::vector<TopicPartition>* assignment_of(const std::string& member) const;
+  GroupSnapshot snapshot() const;
+  // A coordinator taking over the group from the log: members get a fresh session.
+  void restore(sim::Time now, const GroupSnapshot& snapshot);
+  // The coordinator gives the group up (its broker lost the partition): pending joins and syncs
+  // are answered with `error` (NOT_COORDINATOR).
+  void abandon(ErrorCode error);
+  // Called once the group becomes stable or empty (a new generation settled): what to persist.
+  void set_on_settled(std::function<void()> callback) { on_settled_ = std::move(callback); }
 
   // JoinGroup. An empty member id from a dynamic member is answered at once with
   // MEMBER_ID_REQUIRED and a fresh id to join with; every other join waits for the join phase.
@@ -74,7 +97,7 @@ class ClassicGroup {
             sim::Duration rebalance_timeout, JoinCallback reply);
   // SyncGroup. The leader's call carries every member's assignment.
   void sync(sim::Time now, const std::string& member_id, std::int32_t generation,
-            std::optional<std::map<std::string, std::vector<std::string>>> assignments, SyncCallback reply);
+            std::optional<std::map<std::string, std::vector<TopicPartition>>> assignments, SyncCallback reply);
   ErrorCode heartbeat(sim::Time now, const std::string& member_id, std::int32_t generation);
   ErrorCode leave(sim::Time now, const std::string& member_id);
   // Whether an offset commit from this member at this generation is accepted. A commit from
@@ -95,7 +118,7 @@ class ClassicGroup {
     sim::Time session_expires;
     JoinCallback awaiting_join;
     SyncCallback awaiting_sync;
-    std::vector<std::string> assignment;
+    std::vector<TopicPartition> assignment;
   };
 
   void prepare_rebalance(sim::Time now);
@@ -118,6 +141,8 @@ class ClassicGroup {
   sim::Time join_started_;
   bool initial_join_ = false;              // the join phase of an empty group: it waits the delay
   std::uint64_t next_member_ = 1;
+  sim::Time state_since_;
+  std::function<void()> on_settled_;
 };
 
 }  // namespace ksim::core

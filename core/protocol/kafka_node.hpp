@@ -8,6 +8,7 @@
 #include <memory>
 #include <utility>
 
+#include "core/protocol/group_messages.hpp"
 #include "core/protocol/messages.hpp"
 #include "sim/assert.hpp"
 #include "sim/node.hpp"
@@ -40,6 +41,20 @@ class KafkaNode : public sim::Node {
   virtual void handle(sim::NodeId from, const CreatePartitionsRequest& m) { unexpected(from, m); }
   virtual void handle(sim::NodeId from, const ElectLeadersRequest& m) { unexpected(from, m); }
   virtual void handle(sim::NodeId from, const AdminResponse& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const FindCoordinatorRequest& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const FindCoordinatorResponse& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const JoinGroupRequest& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const JoinGroupResponse& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const SyncGroupRequest& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const SyncGroupResponse& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const HeartbeatRequest& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const HeartbeatResponse& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const LeaveGroupRequest& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const LeaveGroupResponse& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const OffsetCommitRequest& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const OffsetCommitResponse& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const OffsetFetchRequest& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const OffsetFetchResponse& m) { unexpected(from, m); }
 
  protected:
   using sim::Node::Node;

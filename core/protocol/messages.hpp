@@ -239,6 +239,7 @@ struct CreateTopicRequest {
   std::int32_t partitions = 1;
   std::int16_t replication_factor = 1;
   std::vector<std::vector<BrokerId>> assignment;  // explicit replica lists, or empty
+  TopicConfig config;
 };
 
 struct CreatePartitionsRequest {

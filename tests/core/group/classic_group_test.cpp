@@ -7,7 +7,14 @@ using namespace ksim::sim;
 
 namespace {
 
-const std::vector<ProtocolOffer> kRange{{"range", {"orders"}}};
+ProtocolOffer offer(std::string name, std::vector<std::string> topics) {
+  ProtocolOffer p;
+  p.name = std::move(name);
+  p.subscription.topics = std::move(topics);
+  return p;
+}
+
+const std::vector<ProtocolOffer> kRange{offer("range", {"orders"})};
 
 struct Harness {
   ClassicGroup group{"billing", seconds(3)};
@@ -27,7 +34,7 @@ struct Harness {
     group.join(now, id, instance, std::move(protocols), seconds(45), seconds(300),
                [this, id](const JoinResult& r) { joined[id] = r; });
   }
-  void sync(const std::string& id, std::optional<std::map<std::string, std::vector<std::string>>> a = std::nullopt) {
+  void sync(const std::string& id, std::optional<std::map<std::string, std::vector<TopicPartition>>> a = std::nullopt) {
     group.sync(now, id, group.generation(), std::move(a), [this, id](const SyncResult& r) { synced[id] = r; });
   }
   void advance(Duration d) {
@@ -65,10 +72,10 @@ TEST_CASE("group: two members join an empty group, wait the initial delay, and s
 
   h.sync(b);  // a follower waits for the leader's assignment
   CHECK(h.synced.empty());
-  h.sync(a, std::map<std::string, std::vector<std::string>>{{a, {"orders-0"}}, {b, {"orders-1"}}});
+  h.sync(a, std::map<std::string, std::vector<TopicPartition>>{{a, {TopicPartition{"orders", 0}}}, {b, {TopicPartition{"orders", 1}}}});
   CHECK(h.group.state() == GroupState::stable);
-  CHECK(h.synced[b].assignment == std::vector<std::string>{"orders-1"});
-  CHECK(h.synced[a].assignment == std::vector<std::string>{"orders-0"});
+  CHECK(h.synced[b].assignment == std::vector<TopicPartition>{TopicPartition{"orders", 1}});
+  CHECK(h.synced[a].assignment == std::vector<TopicPartition>{TopicPartition{"orders", 0}});
 }
 
 namespace {
@@ -79,7 +86,7 @@ std::pair<std::string, std::string> stable_pair(Harness& h) {
   h.join(a);
   h.join(b);
   h.advance(seconds(4));
-  h.sync(a, std::map<std::string, std::vector<std::string>>{{a, {"orders-0"}}, {b, {"orders-1"}}});
+  h.sync(a, std::map<std::string, std::vector<TopicPartition>>{{a, {TopicPartition{"orders", 0}}}, {b, {TopicPartition{"orders", 1}}}});
   h.sync(b);
   REQUIRE(h.group.state() == GroupState::stable);
   return {a, b};
@@ -122,7 +129,7 @@ TEST_CASE("group: a member that does not rejoin within the rebalance timeout is 
   const auto [a, b] = stable_pair(h);
   CHECK(h.group.leave(h.now, "stranger") == ErrorCode::UNKNOWN_MEMBER_ID);
   h.joined.clear();
-  h.join(a, {{"range", {"orders", "payments"}}});  // new subscription: rebalance
+  h.join(a, {offer("range", {"orders", "payments"})});  // new subscription: rebalance
   // b stays alive (its heartbeats answer REBALANCE_IN_PROGRESS) but never rejoins.
   for (int i = 0; i < 29; ++i) {
     h.advance(seconds(10));
@@ -147,8 +154,8 @@ TEST_CASE("group: a static member restarting within the session timeout causes n
   }
   h.advance(seconds(4));
   REQUIRE(id_of.size() == 2);
-  h.sync(h.group.leader(), std::map<std::string, std::vector<std::string>>{{id_of["host-a"], {"orders-0"}},
-                                                                           {id_of["host-b"], {"orders-1"}}});
+  h.sync(h.group.leader(), std::map<std::string, std::vector<TopicPartition>>{{id_of["host-a"], {TopicPartition{"orders", 0}}},
+                                                                           {id_of["host-b"], {TopicPartition{"orders", 1}}}});
   REQUIRE(h.group.state() == GroupState::stable);
   const std::int32_t generation = h.group.generation();
 
@@ -161,7 +168,7 @@ TEST_CASE("group: a static member restarting within the session timeout causes n
   REQUIRE_FALSE(rejoined.empty());
   CHECK(rejoined != id_of["host-b"]);  // a fresh member id...
   REQUIRE(h.group.assignment_of(rejoined) != nullptr);
-  CHECK(*h.group.assignment_of(rejoined) == std::vector<std::string>{"orders-1"});  // ...same partitions
+  CHECK(*h.group.assignment_of(rejoined) == std::vector<TopicPartition>{TopicPartition{"orders", 1}});  // ...same partitions
   CHECK(h.group.assignment_of(id_of["host-b"]) == nullptr);  // the old id is fenced
 }
 
@@ -183,13 +190,13 @@ TEST_CASE("group: the assignor every member supports wins the vote; none in comm
   Harness h;
   const std::string a = h.first_join();
   const std::string b = h.first_join();
-  h.join(a, {{"range", {"orders"}}, {"cooperative-sticky", {"orders"}}});
-  h.join(b, {{"cooperative-sticky", {"orders"}}});
+  h.join(a, {offer("range", {"orders"}), offer("cooperative-sticky", {"orders"})});
+  h.join(b, {offer("cooperative-sticky", {"orders"})});
   h.advance(seconds(4));
   REQUIRE(h.joined.size() == 2);
   CHECK(h.joined[a].protocol == "cooperative-sticky");
   JoinResult refused;  // checked before anything else, even before a member id is handed out
-  h.group.join(h.now, "", std::nullopt, {{"roundrobin", {"orders"}}}, seconds(45), seconds(300),
+  h.group.join(h.now, "", std::nullopt, {offer("roundrobin", {"orders"})}, seconds(45), seconds(300),
                [&](const JoinResult& r) { refused = r; });
   CHECK(refused.error == ErrorCode::INCONSISTENT_GROUP_PROTOCOL);
 }
