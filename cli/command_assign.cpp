@@ -15,8 +15,7 @@
 
 #include "cli/options.hpp"
 #include "cli/usage_error.hpp"
-#include "core/group/assignor.hpp"
-#include "core/group/sticky_assignor.hpp"
+#include "core/group/assignors.hpp"
 
 namespace ksim::cli {
 namespace {
@@ -146,15 +145,7 @@ int command_assign(const Args& args) {
   if (vm.count("assignor") == 0U) throw UsageError("ksim assign: --assignor is required (range, roundrobin, sticky, cooperative-sticky)");
   if (vm.count("file") == 0U) throw UsageError("ksim assign: name the JSON file that describes the group");
   const std::string assignor = vm["assignor"].as<std::string>();
-  using AssignorFunction = core::GroupAssignment (*)(const std::vector<core::MemberSubscription>&,
-                                                     const std::map<std::string, std::int32_t>&);
-  static const std::map<std::string, AssignorFunction> kAssignors{
-      {"range", &core::assign_range},
-      {"roundrobin", &core::assign_round_robin},
-      {"sticky", &core::assign_sticky},
-      {"cooperative-sticky", &core::assign_cooperative_sticky}};
-  const auto chosen = kAssignors.find(assignor);
-  if (chosen == kAssignors.end()) {
+  if (!core::is_known_assignor(assignor)) {
     throw UsageError("ksim assign: unknown assignor \"" + assignor +
                      "\"; the assignors are range, roundrobin, sticky, cooperative-sticky");
   }
@@ -170,7 +161,7 @@ int command_assign(const Args& args) {
   if (!doc.is_object()) in.fail("the top level", "must be a JSON object with \"members\" and \"topics\"");
   std::map<std::string, std::int32_t> topics;
   const std::vector<core::MemberSubscription> members = read_members(in, doc, topics);
-  const core::GroupAssignment result = chosen->second(members, topics);
+  const core::GroupAssignment result = *core::run_assignor(assignor, members, topics);
   Json out = Json::object();
   for (const core::MemberSubscription& m : members) {
     Json list = Json::array();

@@ -57,6 +57,8 @@ void Broker::on_stop(sim::StopKind kind) {
   delayed_fetches_.clear();
   following_.clear();
   fetchers_.clear();
+  groups_.unload_all();  // a coordinator's groups live in memory; the log keeps what matters
+  offsets_topic_requested_ = false;
 }
 
 void Broker::on_connection_reset(sim::NodeId peer) {
@@ -159,6 +161,7 @@ void Broker::apply_partition_state(const PartitionState& state, const TopicConfi
     try_complete_produces(state.tp);
     try_complete_fetches(state.tp);
   }
+  if (state.tp.topic == kOffsetsTopic) follow_offsets_partition_leadership(*p);
 }
 
 void Broker::check_isr() {

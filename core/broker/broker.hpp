@@ -19,12 +19,13 @@
 #include <vector>
 
 #include "core/broker/partition.hpp"
+#include "core/group/group_coordinator.hpp"
 #include "core/protocol/configs.hpp"
 #include "core/protocol/kafka_node.hpp"
 
 namespace ksim::core {
 
-class Broker final : public KafkaNode {
+class Broker final : public KafkaNode, private GroupCoordinatorHost {
  public:
   Broker(BrokerId id, std::string rack, BrokerConfig config);
 
@@ -41,6 +42,8 @@ class Broker final : public KafkaNode {
   void flush_logs();
   const std::map<TopicPartition, Partition>& partitions() const { return partitions_; }
   const Partition* partition(const TopicPartition& tp) const;
+  // The consumer groups this broker coordinates (read-only: for describe and the checkers).
+  const GroupCoordinator& group_coordinator() const { return groups_; }
 
   using KafkaNode::handle;
   void handle(sim::NodeId from, const ProduceRequest& m) override;
@@ -55,6 +58,15 @@ class Broker final : public KafkaNode {
   void handle(sim::NodeId from, const BrokerHeartbeatResponse& m) override;
   void handle(sim::NodeId from, const AlterPartitionResponse& m) override;
   void handle(sim::NodeId from, const MetadataUpdate& m) override;
+  void handle(sim::NodeId from, const AdminResponse& m) override;
+  // broker_groups.cpp: the group coordinator's requests.
+  void handle(sim::NodeId from, const FindCoordinatorRequest& m) override;
+  void handle(sim::NodeId from, const JoinGroupRequest& m) override;
+  void handle(sim::NodeId from, const SyncGroupRequest& m) override;
+  void handle(sim::NodeId from, const HeartbeatRequest& m) override;
+  void handle(sim::NodeId from, const LeaveGroupRequest& m) override;
+  void handle(sim::NodeId from, const OffsetCommitRequest& m) override;
+  void handle(sim::NodeId from, const OffsetFetchRequest& m) override;
 
  protected:
   void on_start() override;
@@ -79,12 +91,22 @@ class Broker final : public KafkaNode {
   struct DelayedProduce {
     sim::NodeId client;
     ProduceResponse response;
+    // Set for the broker's own writes (the group coordinator's): called instead of replying.
+    std::function<void(const ProduceResponse&)> internal_done;
     std::vector<Offset> required;  // per partition: the HW that completes it; -1 when done
     sim::TimerId timeout;
   };
   ProduceResponse::Partition append_one(const ProduceRequest::Partition& part, std::int16_t acks);
   void try_complete_produces(const TopicPartition& tp);
   void finish_produce(std::uint64_t id, bool timed_out);
+
+  // --- broker_groups.cpp ---
+  void append_offsets_records(std::int32_t partition, std::vector<OffsetsTopicValue> values,
+                              std::function<void(ErrorCode)> done) override;
+  void emit_group_event(std::string_view kind, std::initializer_list<sim::TraceField> fields) override;
+  // Loads or unloads the groups of an __consumer_offsets partition as its leadership changes.
+  void follow_offsets_partition_leadership(const Partition& p);
+  void rearm_group_timer();
 
   // --- broker_fetch.cpp ---
   static ErrorCode leadership_error(const Partition* p, LeaderEpoch expected);
@@ -140,6 +162,9 @@ class Broker final : public KafkaNode {
   std::map<TopicPartition, FollowerFetch> following_;
   std::map<BrokerId, Fetcher> fetchers_;
   std::int32_t next_correlation_id_ = 1;
+  GroupCoordinator groups_{*this, config_};
+  sim::TimerId group_timer_;
+  bool offsets_topic_requested_ = false;
 };
 
 }  // namespace ksim::core

@@ -115,6 +115,10 @@ void Broker::finish_produce(std::uint64_t id, bool timed_out) {
   for (std::size_t i = 0; i < produce.required.size(); ++i) {
     if (timed_out && produce.required[i] >= 0) produce.response.partitions[i].error = ErrorCode::REQUEST_TIMED_OUT;
   }
+  if (produce.internal_done) {
+    produce.internal_done(produce.response);
+    return;
+  }
   send_message(produce.client, std::move(produce.response));
 }
 

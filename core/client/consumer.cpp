@@ -7,7 +7,17 @@ namespace ksim::core {
 Consumer::Consumer(std::string name, ConsumerConfig config, std::vector<sim::NodeId> bootstrap)
     : KafkaClient(std::move(name), std::move(bootstrap), config.request_timeout), config_(config) {}
 
-void Consumer::on_start() { request_metadata(); }
+void Consumer::on_start() {
+  request_metadata();
+  if (group_managed()) {
+    // The restarted application subscribes again: a new member (a static one keeps its
+    // group.instance.id, and so its place).
+    rejoin_needed_ = true;
+    last_poll_ = now();
+    next_auto_commit_ = now() + config_.auto_commit_interval;
+    find_coordinator();
+  }
+}
 
 void Consumer::on_stop(sim::StopKind) {
   // Positions and buffers are volatile; what was assigned by hand must be assigned again.
@@ -15,9 +25,23 @@ void Consumer::on_stop(sim::StopKind) {
   fetches_.clear();
   metadata_.clear();
   work_scheduled_ = false;
+  // So is everything about the group but the subscription.
+  coordinator_.reset();
+  finding_coordinator_ = false;
+  phase_ = MemberPhase::unjoined;
+  rejoin_needed_ = false;
+  generation_lost_ = false;
+  member_id_.clear();
+  generation_ = -1;
+  owned_.clear();
+  group_request_ = 0;
+  heartbeat_in_flight_ = false;
+  committed_request_ = 0;
+  commits_.clear();
 }
 
 void Consumer::on_connection_reset(sim::NodeId peer) {
+  if (coordinator_ && *coordinator_ == peer) coordinator_lost("connection to the coordinator lost");
   const auto broker = metadata_.broker_of(peer);
   if (!broker) return;
   const auto it = fetches_.find(*broker);
@@ -40,7 +64,9 @@ void Consumer::assign(const std::vector<TopicPartition>& partitions) {
     if (kept != assigned_.end()) {
       next[tp] = std::move(kept->second);
     } else {
-      if (config_.auto_offset_reset == OffsetReset::none) {
+      if (config_.group_id) {
+        next[tp].awaiting_committed = true;  // start from the group's committed offset
+      } else if (config_.auto_offset_reset == OffsetReset::none) {
         next[tp].failed = true;  // no position and no policy to find one
         position_errors_.push_back(tp);
       } else {
@@ -49,6 +75,13 @@ void Consumer::assign(const std::vector<TopicPartition>& partitions) {
     }
   }
   assigned_ = std::move(next);
+  if (config_.group_id && running()) {
+    if (coordinator_) {
+      fetch_committed();
+    } else {
+      find_coordinator();
+    }
+  }
   position_errors_.erase(std::remove_if(position_errors_.begin(), position_errors_.end(),
                                         [&](const TopicPartition& tp) { return assigned_.count(tp) == 0U; }),
                          position_errors_.end());
@@ -94,6 +127,7 @@ void Consumer::resume(const TopicPartition& tp) {
 }
 
 std::vector<ConsumedRecord> Consumer::poll() {
+  if (group_managed()) group_poll();
   std::vector<ConsumedRecord> out;
   for (auto& [tp, state] : assigned_) {
     if (state.paused) continue;
@@ -125,7 +159,7 @@ void Consumer::work() {
 void Consumer::send_resets() {
   std::map<BrokerId, ListOffsetsRequest> requests;
   for (auto& [tp, state] : assigned_) {
-    if (!state.reset || state.reset_in_flight) continue;
+    if (!state.reset || state.reset_in_flight || state.awaiting_committed) continue;
     const PartitionState* meta = metadata_.partition(tp);
     if (meta == nullptr || !metadata_.leader_node(tp)) {
       request_metadata();
@@ -162,7 +196,7 @@ void Consumer::handle(sim::NodeId, const ListOffsetsResponse& m) {
 void Consumer::send_fetches() {
   std::map<BrokerId, FetchRequest> requests;
   for (const auto& [tp, state] : assigned_) {
-    if (state.paused || state.failed || !state.position || !state.buffered.empty()) continue;
+    if (state.paused || state.failed || state.awaiting_committed || !state.position || !state.buffered.empty()) continue;
     const PartitionState* meta = metadata_.partition(tp);
     if (meta == nullptr || !metadata_.leader_node(tp)) {
       request_metadata();

@@ -1,5 +1,5 @@
-// Consumer: the Java KafkaConsumer's fetching side, for partitions assigned by hand
-// (consumer.assign). Group membership, commits and rebalances come with the group coordinator.
+// Consumer: the Java KafkaConsumer (classic group protocol): partitions assigned by hand
+// (assign) or by its group (subscribe), fetching, positions, commits and rebalances.
 //
 // For every assigned partition the consumer keeps a position. A partition without one asks its
 // leader where it starts or ends (ListOffsets), as auto.offset.reset says; a position that falls
@@ -8,9 +8,23 @@
 // broker for the partitions that have no buffered records (fetch.min.bytes, fetch.max.wait.ms,
 // max.partition.fetch.bytes, fetch.max.bytes); poll() hands out up to max.poll.records buffered
 // records and moves the positions past them.
+//
+// With group.id and subscribe() the consumer is a member of a consumer group (consumer_group.cpp):
+// it finds the group's coordinator, joins (JoinGroup; the leader runs the assignor and hands the
+// result back through SyncGroup), heartbeats on its own timer as Java's heartbeat thread does,
+// starts each newly assigned partition at its committed offset (or per auto.offset.reset), and
+// rejoins when the coordinator says a rebalance is under way. Like Java, it (re)joins only from
+// poll(): a member that does not poll holds a rebalance up. With the eager protocol it gives up
+// every partition before joining; with the cooperative one (every assignor cooperative-sticky) it
+// keeps consuming and gives up only the partitions that move, then joins once more. When
+// max.poll.interval.ms passes without a poll, the member leaves the group and loses its
+// partitions; it rejoins on its next poll. Commits go to the coordinator: automatically from
+// poll() (enable.auto.commit: the positions, i.e. what earlier polls returned) or when the
+// application asks; a commit from a member whose generation is over fails (CommitFailed).
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -21,6 +35,9 @@
 namespace ksim::core {
 
 enum class OffsetReset : std::uint8_t { earliest, latest, none };
+// read_committed reads up to the last stable offset, which equals the high watermark as long as
+// there are no transactions (ksim has none): both levels read the same records.
+enum class IsolationLevel : std::uint8_t { read_uncommitted, read_committed };
 
 struct ConsumerConfig {
   std::int32_t fetch_min_bytes = 1;                            // fetch.min.bytes
@@ -32,6 +49,31 @@ struct ConsumerConfig {
   sim::Duration request_timeout = sim::milliseconds(30000);    // request.timeout.ms
   sim::Duration retry_backoff = sim::milliseconds(100);        // retry.backoff.ms
   sim::Duration metadata_max_age = sim::milliseconds(300000);  // metadata.max.age.ms
+  IsolationLevel isolation_level = IsolationLevel::read_uncommitted;  // isolation.level
+
+  // The group (subscribe mode).
+  std::optional<std::string> group_id;                          // group.id
+  std::optional<std::string> group_instance_id;                 // group.instance.id (static membership)
+  sim::Duration session_timeout = sim::milliseconds(45000);     // session.timeout.ms
+  sim::Duration heartbeat_interval = sim::milliseconds(3000);   // heartbeat.interval.ms
+  sim::Duration max_poll_interval = sim::milliseconds(300000);  // max.poll.interval.ms
+  bool enable_auto_commit = true;                               // enable.auto.commit (needs group.id)
+  sim::Duration auto_commit_interval = sim::milliseconds(5000); // auto.commit.interval.ms
+  sim::Duration default_api_timeout = sim::milliseconds(60000); // default.api.timeout.ms (commitSync)
+  // partition.assignment.strategy, in preference order.
+  std::vector<std::string> assignors{"range", "cooperative-sticky"};
+};
+
+// How a commit ended. commit_failed is Java's CommitFailedException: the member's generation is
+// over (it was removed from the group, or the group rebalanced without it).
+enum class CommitOutcome : std::uint8_t { committed, commit_failed, rebalance_in_progress, timed_out };
+std::string_view commit_outcome_name(CommitOutcome outcome);
+
+// The application's ConsumerRebalanceListener.
+struct RebalanceListener {
+  std::function<void(const std::vector<TopicPartition>&)> on_revoked;
+  std::function<void(const std::vector<TopicPartition>&)> on_assigned;
+  std::function<void(const std::vector<TopicPartition>&)> on_lost;
 };
 
 struct ConsumedRecord {
@@ -63,10 +105,37 @@ class Consumer final : public KafkaClient {
   // The consumer stops fetching them until seek() gives them one.
   const std::vector<TopicPartition>& position_errors() const { return position_errors_; }
 
+  // --- the group (consumer_group.cpp) ---
+  // subscribe(): the group assigns the partitions of these topics (needs group.id). Survives a
+  // restart of the process, as the restarted application would subscribe again.
+  void subscribe(std::vector<std::string> topics);
+  void set_rebalance_listener(RebalanceListener listener) { listener_ = std::move(listener); }
+  using CommitCallback = std::function<void(CommitOutcome)>;
+  // commitSync of the positions (what poll() has returned so far): retried through coordinator
+  // moves until default.api.timeout.ms. commitAsync: one attempt.
+  void commit_sync(CommitCallback done);
+  void commit_async(CommitCallback done);
+  void commit_offsets(std::vector<std::pair<TopicPartition, Offset>> offsets, bool retry, CommitCallback done);
+  // close(): commits if auto-commit is on, and a dynamic member leaves the group at once (a
+  // static member stays until its session times out). The node can be stopped afterwards.
+  void close();
+  bool in_group() const { return phase_ == MemberPhase::stable; }
+  const std::string& member_id() const { return member_id_; }
+  std::int32_t generation() const { return generation_; }
+  // The partitions the group gave this member (subscribe mode).
+  const std::vector<TopicPartition>& owned() const { return owned_; }
+
   using KafkaClient::handle;
   void handle(sim::NodeId from, const MetadataResponse& m) override;
   void handle(sim::NodeId from, const ListOffsetsResponse& m) override;
   void handle(sim::NodeId from, const FetchResponse& m) override;
+  void handle(sim::NodeId from, const FindCoordinatorResponse& m) override;
+  void handle(sim::NodeId from, const JoinGroupResponse& m) override;
+  void handle(sim::NodeId from, const SyncGroupResponse& m) override;
+  void handle(sim::NodeId from, const HeartbeatResponse& m) override;
+  void handle(sim::NodeId from, const LeaveGroupResponse& m) override;
+  void handle(sim::NodeId from, const OffsetCommitResponse& m) override;
+  void handle(sim::NodeId from, const OffsetFetchResponse& m) override;
 
  protected:
   void on_start() override;
@@ -80,6 +149,7 @@ class Consumer final : public KafkaClient {
     bool reset_in_flight = false;
     bool paused = false;
     bool failed = false;  // out of range with auto.offset.reset=none
+    bool awaiting_committed = false;  // asking the coordinator for the committed offset
     std::deque<ConsumedRecord> buffered;
   };
   struct FetchInFlight {
@@ -93,7 +163,57 @@ class Consumer final : public KafkaClient {
   void send_fetches();
   void schedule_work(sim::Duration after_delay);
 
+  // --- consumer_group.cpp ---
+  enum class MemberPhase : std::uint8_t { unjoined, joining, syncing, stable };
+  struct PendingCommit {
+    std::vector<std::pair<TopicPartition, Offset>> offsets;
+    bool retry = false;
+    sim::Time give_up_at;
+    CommitCallback done;
+    sim::TimerId timeout;
+  };
+  bool group_managed() const { return config_.group_id.has_value() && !subscription_.empty(); }
+  bool cooperative() const;
+  void group_poll();  // what poll() does for the group before handing out records
+  void find_coordinator();
+  void coordinator_lost(const char* reason);
+  void start_join(const char* reason);
+  void send_join();
+  void lead(const JoinGroupResponse& m);
+  void apply_assignment(const std::vector<TopicPartition>& assignment);
+  void give_up(const std::vector<TopicPartition>& partitions, bool lost);
+  void reset_generation(bool forget_member_id, const char* reason);
+  void schedule_heartbeat();
+  void heartbeat_tick();
+  void leave_group(const char* reason);
+  void fetch_committed();
+  void send_commit(std::int32_t correlation);
+  void finish_commit(std::int32_t correlation, CommitOutcome outcome);
+  std::vector<std::pair<TopicPartition, Offset>> consumed_positions() const;
+  void trace_partitions(const char* kind, const std::vector<TopicPartition>& partitions);
+
   ConsumerConfig config_;
+  std::vector<std::string> subscription_;
+  RebalanceListener listener_;
+  std::optional<sim::NodeId> coordinator_;
+  bool finding_coordinator_ = false;
+  MemberPhase phase_ = MemberPhase::unjoined;
+  bool rejoin_needed_ = false;
+  bool generation_lost_ = false;  // owned partitions are lost, not revoked, at the next join
+  std::string member_id_;
+  std::int32_t generation_ = -1;
+  std::string protocol_;
+  std::vector<TopicPartition> owned_;
+  std::vector<TopicPartition> previous_assignment_;  // for the eager sticky assignor
+  std::int32_t previous_generation_ = -1;
+  std::int32_t group_request_ = 0;  // correlation id of the JoinGroup or SyncGroup in flight
+  sim::TimerId group_request_timeout_;
+  sim::TimerId heartbeat_timer_;
+  bool heartbeat_in_flight_ = false;
+  sim::Time last_poll_;
+  sim::Time next_auto_commit_;
+  std::int32_t committed_request_ = 0;  // the OffsetFetch in flight
+  std::map<std::int32_t, PendingCommit> commits_;
   std::map<TopicPartition, PartitionFetch> assigned_;
   std::map<BrokerId, FetchInFlight> fetches_;  // one fetch in flight per leader broker
   std::vector<TopicPartition> position_errors_;

@@ -79,6 +79,8 @@ class ClassicGroup {
   std::int32_t generation() const { return generation_; }
   const std::string& leader() const { return leader_; }
   const std::string& protocol() const { return protocol_; }
+  // When the group last became empty (offsets of an empty group expire from then on).
+  sim::Time state_since() const { return state_since_; }
   std::vector<std::string> member_ids() const;
   const std::vector<TopicPartition>* assignment_of(const std::string& member) const;
   GroupSnapshot snapshot() const;

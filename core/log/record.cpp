@@ -85,7 +85,8 @@ std::uint32_t varint_bytes(std::int64_t value) {
 }
 
 std::shared_ptr<const RecordSet> make_record_set(std::vector<Record> records,
-                                                 CompressionType compression) {
+                                                 CompressionType compression,
+                                                 std::shared_ptr<const RecordPayload> payload) {
   KSIM_ASSERT(!records.empty(), "a batch holds at least one record");
   auto set = std::make_shared<RecordSet>();
   set->compression = compression;
@@ -107,6 +108,7 @@ std::shared_ptr<const RecordSet> make_record_set(std::vector<Record> records,
     set->stored_bytes = lz4_compressed_size(rendered) + framing;
   }
   set->records = std::move(records);
+  set->payload = std::move(payload);
   return set;
 }
 

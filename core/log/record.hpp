@@ -39,6 +39,13 @@ struct Record {
   sim::Time timestamp;
 };
 
+// Internal topics (__consumer_offsets) store typed values the broker itself reads back, where
+// application topics store opaque bytes. A batch of such records carries them here, one value
+// per record in record order; the sizes above still describe the bytes.
+struct RecordPayload {
+  virtual ~RecordPayload() = default;
+};
+
 // The records of one batch, immutable once built.
 struct RecordSet {
   std::vector<Record> records;
@@ -46,12 +53,14 @@ struct RecordSet {
   std::uint32_t uncompressed_bytes = 0;  // the records section as v2 serialises it
   std::uint32_t stored_bytes = 0;        // after compression: on the wire and on disk
   sim::Time max_timestamp;
+  std::shared_ptr<const RecordPayload> payload;  // internal topics only
 };
 
 // Builds a record set: computes the serialised size and, for lz4, compresses a deterministic
 // rendering of the records' keys and values to measure the compressed size.
 std::shared_ptr<const RecordSet> make_record_set(std::vector<Record> records,
-                                                 CompressionType compression);
+                                                 CompressionType compression,
+                                                 std::shared_ptr<const RecordPayload> payload = nullptr);
 
 // The v2 batch header: base offset, length, epoch, magic, crc, attributes, deltas, timestamps,
 // producer id, producer epoch, base sequence, record count.

@@ -32,6 +32,15 @@ struct BrokerConfig {
   // Not a Kafka config: a teaching switch that makes followers truncate to their high watermark
   // (Kafka before 0.11, KIP-101's problem) instead of asking the leader by leader epoch.
   bool legacy_hw_truncation = false;
+
+  // The group coordinator.
+  std::int32_t offsets_topic_partitions = 50;                         // offsets.topic.num.partitions
+  std::int16_t offsets_topic_replication_factor = 3;                  // offsets.topic.replication.factor
+  sim::Duration group_initial_rebalance_delay = sim::milliseconds(3000);  // group.initial.rebalance.delay.ms
+  sim::Duration group_min_session_timeout = sim::milliseconds(6000);      // group.min.session.timeout.ms
+  sim::Duration group_max_session_timeout = sim::milliseconds(1800000);   // group.max.session.timeout.ms
+  sim::Duration offsets_retention = sim::seconds(10080 * 60);             // offsets.retention.minutes
+  sim::Duration offsets_retention_check_interval = sim::milliseconds(600000);  // offsets.retention.check.interval.ms
 };
 
 }  // namespace ksim::core

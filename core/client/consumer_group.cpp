@@ -1,0 +1,565 @@
+// The consumer's group side: coordinator discovery, JoinGroup / SyncGroup, the leader's
+// assignment, heartbeats, the poll timeout, rebalance callbacks, committed offsets and commits.
+#include <algorithm>
+#include <set>
+
+#include "core/client/consumer.hpp"
+#include "core/group/assignors.hpp"
+
+namespace ksim::core {
+namespace {
+
+bool contains(const std::vector<TopicPartition>& list, const TopicPartition& tp) {
+  return std::find(list.begin(), list.end(), tp) != list.end();
+}
+
+std::vector<TopicPartition> minus(const std::vector<TopicPartition>& a, const std::vector<TopicPartition>& b) {
+  std::vector<TopicPartition> out;
+  for (const TopicPartition& tp : a) {
+    if (!contains(b, tp)) out.push_back(tp);
+  }
+  return out;
+}
+
+std::string partition_list(const std::vector<TopicPartition>& partitions) {
+  std::string text;
+  for (const TopicPartition& tp : partitions) text += (text.empty() ? "" : ",") + tp.str();
+  return text;
+}
+
+bool coordinator_error(ErrorCode error) {
+  return error == ErrorCode::NOT_COORDINATOR || error == ErrorCode::COORDINATOR_NOT_AVAILABLE ||
+         error == ErrorCode::COORDINATOR_LOAD_IN_PROGRESS || error == ErrorCode::REQUEST_TIMED_OUT;
+}
+
+}  // namespace
+
+std::string_view commit_outcome_name(CommitOutcome outcome) {
+  switch (outcome) {
+    case CommitOutcome::committed: return "committed";
+    case CommitOutcome::commit_failed: return "CommitFailed";
+    case CommitOutcome::rebalance_in_progress: return "RebalanceInProgress";
+    case CommitOutcome::timed_out: return "TimedOut";
+  }
+  return "unknown";
+}
+
+bool Consumer::cooperative() const {
+  // The cooperative protocol needs every configured assignor to support it.
+  return std::all_of(config_.assignors.begin(), config_.assignors.end(),
+                     [](const std::string& a) { return supports_cooperative(a); });
+}
+
+void Consumer::subscribe(std::vector<std::string> topics) {
+  KSIM_ASSERT(config_.group_id.has_value(), "subscribe() needs group.id");
+  subscription_ = std::move(topics);
+  rejoin_needed_ = true;
+  last_poll_ = now();
+  next_auto_commit_ = now() + config_.auto_commit_interval;
+  if (running()) find_coordinator();
+}
+
+void Consumer::trace_partitions(const char* kind, const std::vector<TopicPartition>& partitions) {
+  emit(kind, {{"group", *config_.group_id},
+              {"member", member_id_},
+              {"generation", generation_},
+              {"partitions", partition_list(partitions)}});
+}
+
+// --- the coordinator ---------------------------------------------------------------------------
+
+void Consumer::find_coordinator() {
+  if (coordinator_ || finding_coordinator_ || !has_bootstrap()) return;
+  finding_coordinator_ = true;
+  const std::int32_t correlation = next_correlation_++;
+  send_message(next_bootstrap(), FindCoordinatorRequest{correlation, *config_.group_id});
+  after(config_.request_timeout, [this, correlation] {
+    if (!finding_coordinator_ || coordinator_) return;
+    (void)correlation;
+    finding_coordinator_ = false;
+    find_coordinator();
+  });
+}
+
+void Consumer::handle(sim::NodeId, const FindCoordinatorResponse& m) {
+  if (!finding_coordinator_) return;
+  finding_coordinator_ = false;
+  const std::optional<sim::NodeId> node =
+      m.error == ErrorCode::NONE ? metadata_.broker_node(m.coordinator) : std::nullopt;
+  if (!node) {
+    if (m.error == ErrorCode::NONE) request_metadata();  // a broker we have not heard of yet
+    after(config_.retry_backoff, [this] { find_coordinator(); });
+    return;
+  }
+  coordinator_ = *node;
+  emit("consumer.coordinator_found", {{"group", *config_.group_id}, {"broker", m.coordinator}});
+  if (group_managed() && rejoin_needed_ && phase_ == MemberPhase::unjoined) start_join("coordinator found");
+  if (group_managed() && phase_ == MemberPhase::stable) schedule_heartbeat();
+  for (auto& [correlation, commit] : commits_) {
+    if (!commit.timeout.valid()) send_commit(correlation);
+  }
+  fetch_committed();
+}
+
+void Consumer::coordinator_lost(const char* reason) {
+  if (!coordinator_) return;
+  emit("consumer.coordinator_lost", {{"group", *config_.group_id}, {"reason", reason}});
+  coordinator_.reset();
+  heartbeat_in_flight_ = false;
+  committed_request_ = 0;
+  if (phase_ == MemberPhase::joining || phase_ == MemberPhase::syncing) {
+    cancel(group_request_timeout_);
+    group_request_ = 0;
+    phase_ = MemberPhase::unjoined;
+    rejoin_needed_ = true;
+  }
+  after(config_.retry_backoff, [this] { find_coordinator(); });
+}
+
+// --- joining -----------------------------------------------------------------------------------
+
+void Consumer::group_poll() {
+  last_poll_ = now();
+  if (!coordinator_) find_coordinator();
+  if (config_.enable_auto_commit && now() >= next_auto_commit_) {
+    next_auto_commit_ = now() + config_.auto_commit_interval;
+    commit_offsets(consumed_positions(), false, [](CommitOutcome) {});
+  }
+  if (rejoin_needed_ && (phase_ == MemberPhase::unjoined || phase_ == MemberPhase::stable)) {
+    start_join(phase_ == MemberPhase::stable ? "rebalance requested" : "joining");
+  }
+}
+
+void Consumer::start_join(const char* reason) {
+  if (!coordinator_) {
+    find_coordinator();
+    return;
+  }
+  // onJoinPrepare: commit what was consumed, then give partitions up: all of them under the
+  // eager protocol, none under the cooperative one (unless the generation is lost).
+  if (config_.enable_auto_commit && generation_ >= 0 && !owned_.empty()) {
+    commit_offsets(consumed_positions(), false, [](CommitOutcome) {});
+  }
+  if (generation_lost_) {
+    give_up(owned_, true);
+  } else if (!cooperative()) {
+    give_up(owned_, false);
+  }
+  generation_lost_ = false;
+  rejoin_needed_ = false;
+  emit("consumer.join_started", {{"group", *config_.group_id}, {"member", member_id_}, {"reason", reason}});
+  send_join();
+}
+
+void Consumer::send_join() {
+  JoinGroupRequest request;
+  request.correlation_id = next_correlation_++;
+  request.group_id = *config_.group_id;
+  request.member_id = member_id_;
+  request.group_instance_id = config_.group_instance_id;
+  request.session_timeout = config_.session_timeout;
+  request.rebalance_timeout = config_.max_poll_interval;
+  for (const std::string& name : config_.assignors) {
+    ProtocolOffer offer;
+    offer.name = name;
+    offer.subscription.topics = subscription_;
+    if (name == "sticky") {
+      // The eager sticky assignor remembers its last assignment (it was revoked before joining).
+      offer.subscription.owned = previous_assignment_;
+      offer.subscription.generation = previous_generation_;
+    } else {
+      offer.subscription.owned = owned_;
+      offer.subscription.generation = owned_.empty() ? -1 : generation_;
+    }
+    request.protocols.push_back(std::move(offer));
+  }
+  phase_ = MemberPhase::joining;
+  group_request_ = request.correlation_id;
+  cancel(group_request_timeout_);
+  // The coordinator may hold a JoinGroup for the whole rebalance timeout.
+  group_request_timeout_ = after(config_.max_poll_interval + sim::seconds(5), [this] {
+    group_request_timeout_ = {};
+    coordinator_lost("JoinGroup timed out");
+  });
+  send_message(*coordinator_, std::move(request));
+}
+
+void Consumer::handle(sim::NodeId, const JoinGroupResponse& m) {
+  if (phase_ != MemberPhase::joining || m.correlation_id != group_request_) return;
+  cancel(group_request_timeout_);
+  group_request_ = 0;
+  phase_ = MemberPhase::unjoined;
+  switch (m.error) {
+    case ErrorCode::NONE: break;
+    case ErrorCode::MEMBER_ID_REQUIRED:
+      member_id_ = m.member_id;
+      send_join();
+      return;
+    case ErrorCode::UNKNOWN_MEMBER_ID:
+    case ErrorCode::ILLEGAL_GENERATION:
+      reset_generation(m.error == ErrorCode::UNKNOWN_MEMBER_ID, error_name(m.error).data());
+      send_join();
+      return;
+    case ErrorCode::REBALANCE_IN_PROGRESS:
+      send_join();
+      return;
+    default:
+      if (coordinator_error(m.error)) {
+        rejoin_needed_ = true;
+        coordinator_lost(error_name(m.error).data());
+        return;
+      }
+      // INCONSISTENT_GROUP_PROTOCOL, INVALID_SESSION_TIMEOUT, FENCED_INSTANCE_ID: fatal for the
+      // application in Java; this member stays out of the group.
+      emit("consumer.join_failed", {{"group", *config_.group_id}, {"error", error_name(m.error)}});
+      return;
+  }
+  member_id_ = m.member_id;
+  generation_ = m.generation;
+  protocol_ = m.protocol;
+  emit("consumer.joined", {{"group", *config_.group_id},
+                           {"member", member_id_},
+                           {"generation", generation_},
+                           {"protocol", protocol_},
+                           {"leader", m.leader == member_id_}});
+  SyncGroupRequest sync;
+  sync.correlation_id = next_correlation_++;
+  sync.group_id = *config_.group_id;
+  sync.member_id = member_id_;
+  sync.generation = generation_;
+  if (m.leader == member_id_ && !m.members.empty()) lead(m);
+  phase_ = MemberPhase::syncing;
+  group_request_ = sync.correlation_id;
+  group_request_timeout_ = after(config_.request_timeout, [this] {
+    group_request_timeout_ = {};
+    coordinator_lost("SyncGroup timed out");
+  });
+  if (m.leader == member_id_ && !m.members.empty()) {
+    // The leader computes everyone's partitions with the chosen assignor.
+    std::vector<MemberSubscription> members;
+    std::map<std::string, std::int32_t> partitions;
+    for (const JoinedMember& joined : m.members) {
+      MemberSubscription s;
+      s.member_id = joined.member_id;
+      s.group_instance_id = joined.group_instance_id;
+      s.topics = joined.subscription.topics;
+      s.owned = joined.subscription.owned;
+      s.generation = joined.subscription.generation;
+      for (const std::string& topic : s.topics) {
+        const std::int32_t count = metadata_.partition_count(topic);
+        if (count > 0) partitions[topic] = count;
+      }
+      members.push_back(std::move(s));
+    }
+    const std::optional<GroupAssignment> assignment = run_assignor(protocol_, members, partitions);
+    if (assignment) {
+      for (const auto& [member, list] : *assignment) sync.assignments.emplace_back(member, list);
+    }
+    emit("consumer.assignment_computed", {{"group", *config_.group_id},
+                                          {"generation", generation_},
+                                          {"assignor", protocol_},
+                                          {"members", static_cast<std::int64_t>(members.size())}});
+  }
+  send_message(*coordinator_, std::move(sync));
+}
+
+void Consumer::lead(const JoinGroupResponse& m) {
+  // Topics some member subscribes to must be in our metadata for the assignor to see them.
+  bool missing = false;
+  for (const JoinedMember& joined : m.members) {
+    for (const std::string& topic : joined.subscription.topics) missing = missing || metadata_.partition_count(topic) <= 0;
+  }
+  if (missing) request_metadata();
+}
+
+void Consumer::handle(sim::NodeId, const SyncGroupResponse& m) {
+  if (phase_ != MemberPhase::syncing || m.correlation_id != group_request_) return;
+  cancel(group_request_timeout_);
+  group_request_ = 0;
+  phase_ = MemberPhase::unjoined;
+  switch (m.error) {
+    case ErrorCode::NONE: break;
+    case ErrorCode::REBALANCE_IN_PROGRESS:
+      start_join("rebalance in progress at SyncGroup");
+      return;
+    case ErrorCode::UNKNOWN_MEMBER_ID:
+    case ErrorCode::ILLEGAL_GENERATION:
+      reset_generation(m.error == ErrorCode::UNKNOWN_MEMBER_ID, error_name(m.error).data());
+      start_join("generation reset at SyncGroup");
+      return;
+    default:
+      rejoin_needed_ = true;
+      coordinator_lost(error_name(m.error).data());
+      return;
+  }
+  phase_ = MemberPhase::stable;
+  apply_assignment(m.assignment);
+  schedule_heartbeat();
+}
+
+void Consumer::apply_assignment(const std::vector<TopicPartition>& assignment) {
+  const std::vector<TopicPartition> revoked = minus(owned_, assignment);
+  const std::vector<TopicPartition> added = minus(assignment, owned_);
+  if (!revoked.empty()) give_up(revoked, false);
+  owned_ = assignment;
+  previous_assignment_ = assignment;
+  previous_generation_ = generation_;
+  for (const TopicPartition& tp : added) {
+    PartitionFetch fresh;
+    fresh.awaiting_committed = true;
+    assigned_[tp] = std::move(fresh);
+  }
+  trace_partitions("consumer.partitions_assigned", added);
+  if (listener_.on_assigned) listener_.on_assigned(added);
+  fetch_committed();
+  // Cooperative: what this member gave up can now go to its new owner, in one more rebalance.
+  if (!revoked.empty()) rejoin_needed_ = true;
+}
+
+void Consumer::give_up(const std::vector<TopicPartition>& partitions, bool lost) {
+  if (partitions.empty()) return;
+  trace_partitions(lost ? "consumer.partitions_lost" : "consumer.partitions_revoked", partitions);
+  const auto& callback = lost ? listener_.on_lost : listener_.on_revoked;
+  if (callback) callback(partitions);
+  for (const TopicPartition& tp : partitions) assigned_.erase(tp);
+  owned_ = minus(owned_, partitions);
+}
+
+void Consumer::reset_generation(bool forget_member_id, const char* reason) {
+  emit("consumer.generation_reset", {{"group", *config_.group_id}, {"member", member_id_}, {"reason", reason}});
+  generation_ = -1;
+  if (forget_member_id) member_id_.clear();
+  generation_lost_ = true;
+  rejoin_needed_ = true;
+}
+
+// --- heartbeats and the poll timeout -----------------------------------------------------------
+
+void Consumer::schedule_heartbeat() {
+  cancel(heartbeat_timer_);
+  heartbeat_timer_ = after(config_.heartbeat_interval, [this] {
+    heartbeat_timer_ = {};
+    heartbeat_tick();
+  });
+}
+
+void Consumer::heartbeat_tick() {
+  if (phase_ != MemberPhase::stable) return;
+  if (now() - last_poll_ > config_.max_poll_interval) {
+    leave_group("consumer poll timeout has expired (max.poll.interval.ms)");
+    return;
+  }
+  schedule_heartbeat();
+  if (!coordinator_ || heartbeat_in_flight_) return;
+  heartbeat_in_flight_ = true;
+  send_message(*coordinator_, HeartbeatRequest{next_correlation_++, *config_.group_id, member_id_, generation_});
+}
+
+void Consumer::handle(sim::NodeId, const HeartbeatResponse& m) {
+  heartbeat_in_flight_ = false;
+  switch (m.error) {
+    case ErrorCode::NONE: return;
+    case ErrorCode::REBALANCE_IN_PROGRESS:
+      if (!rejoin_needed_) emit("consumer.rebalance_noticed", {{"group", *config_.group_id}, {"member", member_id_}});
+      rejoin_needed_ = true;  // rejoined from the next poll()
+      return;
+    case ErrorCode::UNKNOWN_MEMBER_ID:
+    case ErrorCode::ILLEGAL_GENERATION:
+    case ErrorCode::FENCED_INSTANCE_ID:
+      if (phase_ == MemberPhase::stable) {
+        phase_ = MemberPhase::unjoined;
+        reset_generation(m.error != ErrorCode::ILLEGAL_GENERATION, error_name(m.error).data());
+      }
+      return;
+    default:
+      if (coordinator_error(m.error)) coordinator_lost(error_name(m.error).data());
+      return;
+  }
+}
+
+void Consumer::leave_group(const char* reason) {
+  emit("consumer.left_group", {{"group", *config_.group_id}, {"member", member_id_}, {"reason", reason}});
+  // A static member does not leave: the coordinator keeps its place until its session expires.
+  if (coordinator_ && !config_.group_instance_id && !member_id_.empty()) {
+    send_message(*coordinator_, LeaveGroupRequest{next_correlation_++, *config_.group_id, member_id_});
+  }
+  cancel(heartbeat_timer_);
+  phase_ = MemberPhase::unjoined;
+  reset_generation(!config_.group_instance_id, reason);
+}
+
+void Consumer::handle(sim::NodeId, const LeaveGroupResponse&) {}
+
+void Consumer::close() {
+  if (!group_managed()) return;
+  if (config_.enable_auto_commit && phase_ == MemberPhase::stable) commit_offsets(consumed_positions(), false, [](CommitOutcome) {});
+  if (phase_ == MemberPhase::stable) leave_group("the consumer closed");
+  rejoin_needed_ = false;
+  subscription_.clear();
+}
+
+// --- committed offsets: where newly assigned partitions start ------------------------------------
+
+void Consumer::fetch_committed() {
+  if (!config_.group_id || !coordinator_ || committed_request_ != 0) return;
+  OffsetFetchRequest request;
+  request.correlation_id = next_correlation_++;
+  request.group_id = *config_.group_id;
+  for (const auto& [tp, state] : assigned_) {
+    if (state.awaiting_committed) request.partitions.push_back(tp);
+  }
+  if (request.partitions.empty()) return;
+  committed_request_ = request.correlation_id;
+  const std::int32_t correlation = request.correlation_id;
+  after(config_.request_timeout, [this, correlation] {
+    if (committed_request_ != correlation) return;
+    committed_request_ = 0;
+    fetch_committed();
+  });
+  send_message(*coordinator_, std::move(request));
+}
+
+void Consumer::handle(sim::NodeId, const OffsetFetchResponse& m) {
+  if (m.correlation_id != committed_request_) return;
+  committed_request_ = 0;
+  if (m.error != ErrorCode::NONE) {
+    if (coordinator_error(m.error)) coordinator_lost(error_name(m.error).data());
+    return;
+  }
+  for (const auto& [tp, offset] : m.offsets) {
+    auto it = assigned_.find(tp);
+    if (it == assigned_.end() || !it->second.awaiting_committed) continue;
+    PartitionFetch& state = it->second;
+    state.awaiting_committed = false;
+    if (offset >= 0) {
+      state.position = offset;
+    } else if (config_.auto_offset_reset == OffsetReset::none) {
+      state.failed = true;
+      position_errors_.push_back(tp);
+    } else {
+      state.reset = config_.auto_offset_reset;
+    }
+    emit("consumer.position_initialised", {{"partition", tp.str()}, {"committed", offset}});
+  }
+  fetch_committed();  // partitions assigned while this request was out
+  schedule_work(sim::Duration{});
+}
+
+// --- commits -----------------------------------------------------------------------------------
+
+std::vector<std::pair<TopicPartition, Offset>> Consumer::consumed_positions() const {
+  std::vector<std::pair<TopicPartition, Offset>> out;
+  for (const auto& [tp, state] : assigned_) {
+    if (state.position && !state.awaiting_committed) out.emplace_back(tp, *state.position);
+  }
+  return out;
+}
+
+void Consumer::commit_sync(CommitCallback done) { commit_offsets(consumed_positions(), true, std::move(done)); }
+
+void Consumer::commit_async(CommitCallback done) { commit_offsets(consumed_positions(), false, std::move(done)); }
+
+void Consumer::commit_offsets(std::vector<std::pair<TopicPartition, Offset>> offsets, bool retry, CommitCallback done) {
+  KSIM_ASSERT(config_.group_id.has_value(), "commits need group.id");
+  if (group_managed() && phase_ != MemberPhase::stable) {
+    // Java checks locally first: no stable generation, no commit.
+    const CommitOutcome outcome = phase_ == MemberPhase::unjoined && !rejoin_needed_ ? CommitOutcome::commit_failed
+                                  : phase_ == MemberPhase::unjoined && generation_ < 0 ? CommitOutcome::commit_failed
+                                                                                       : CommitOutcome::rebalance_in_progress;
+    emit("consumer.commit", {{"group", *config_.group_id},
+                             {"member", member_id_},
+                             {"generation", generation_},
+                             {"outcome", commit_outcome_name(outcome)}});
+    done(outcome);
+    return;
+  }
+  if (offsets.empty()) {
+    done(CommitOutcome::committed);
+    return;
+  }
+  const std::int32_t correlation = next_correlation_++;
+  PendingCommit& commit = commits_[correlation];
+  commit.offsets = std::move(offsets);
+  commit.retry = retry;
+  commit.give_up_at = now() + config_.default_api_timeout;
+  commit.done = std::move(done);
+  if (coordinator_) {
+    send_commit(correlation);
+  } else {
+    find_coordinator();  // sent once the coordinator is known
+    if (!retry) finish_commit(correlation, CommitOutcome::timed_out);
+  }
+}
+
+void Consumer::send_commit(std::int32_t correlation) {
+  PendingCommit& commit = commits_.at(correlation);
+  OffsetCommitRequest request;
+  request.correlation_id = correlation;
+  request.group_id = *config_.group_id;
+  if (group_managed()) {
+    request.member_id = member_id_;
+    request.generation = generation_;
+  }
+  request.offsets = commit.offsets;
+  commit.timeout = after(config_.request_timeout, [this, correlation] {
+    auto it = commits_.find(correlation);
+    if (it == commits_.end()) return;
+    it->second.timeout = {};
+    if (it->second.retry && now() < it->second.give_up_at) {
+      coordinator_lost("OffsetCommit timed out");
+    } else {
+      finish_commit(correlation, CommitOutcome::timed_out);
+    }
+  });
+  send_message(*coordinator_, std::move(request));
+}
+
+void Consumer::handle(sim::NodeId, const OffsetCommitResponse& m) {
+  auto it = commits_.find(m.correlation_id);
+  if (it == commits_.end()) return;
+  cancel(it->second.timeout);
+  it->second.timeout = {};
+  ErrorCode error = ErrorCode::NONE;
+  for (const auto& [tp, e] : m.partitions) {
+    if (e != ErrorCode::NONE) error = e;
+  }
+  switch (error) {
+    case ErrorCode::NONE: return finish_commit(m.correlation_id, CommitOutcome::committed);
+    case ErrorCode::UNKNOWN_MEMBER_ID:
+    case ErrorCode::ILLEGAL_GENERATION:
+      if (phase_ == MemberPhase::stable) {
+        phase_ = MemberPhase::unjoined;
+        reset_generation(error == ErrorCode::UNKNOWN_MEMBER_ID, error_name(error).data());
+      }
+      return finish_commit(m.correlation_id, CommitOutcome::commit_failed);
+    case ErrorCode::REBALANCE_IN_PROGRESS:
+      rejoin_needed_ = true;
+      return finish_commit(m.correlation_id, CommitOutcome::rebalance_in_progress);
+    default:
+      if (coordinator_error(error)) coordinator_lost(error_name(error).data());
+      if (it->second.retry && now() < it->second.give_up_at) return;  // resent once the coordinator is found
+      return finish_commit(m.correlation_id, CommitOutcome::timed_out);
+  }
+}
+
+void Consumer::finish_commit(std::int32_t correlation, CommitOutcome outcome) {
+  auto it = commits_.find(correlation);
+  if (it == commits_.end()) return;
+  PendingCommit commit = std::move(it->second);
+  commits_.erase(it);
+  cancel(commit.timeout);
+  if (simulation().trace().enabled()) {
+    std::string offsets;
+    for (const auto& [tp, offset] : commit.offsets) {
+      offsets += (offsets.empty() ? "" : ",") + tp.str() + "@" + std::to_string(offset);
+    }
+    emit("consumer.commit", {{"group", *config_.group_id},
+                             {"member", member_id_},
+                             {"generation", generation_},
+                             {"outcome", commit_outcome_name(outcome)},
+                             {"offsets", offsets}});
+  }
+  commit.done(outcome);
+}
+
+}  // namespace ksim::core

@@ -1,0 +1,360 @@
+#include "core/group/group_coordinator.hpp"
+
+#include <algorithm>
+
+#include "core/group/coordinator_partition.hpp"
+
+namespace ksim::core {
+namespace {
+
+// How a failed write to __consumer_offsets reaches the client (as Kafka's coordinator maps it).
+ErrorCode commit_error(ErrorCode append_error) {
+  switch (append_error) {
+    case ErrorCode::NONE: return ErrorCode::NONE;
+    case ErrorCode::NOT_LEADER_OR_FOLLOWER:
+    case ErrorCode::UNKNOWN_TOPIC_OR_PARTITION: return ErrorCode::NOT_COORDINATOR;
+    default: return ErrorCode::COORDINATOR_NOT_AVAILABLE;  // not enough replicas, timed out
+  }
+}
+
+}  // namespace
+
+std::int32_t GroupCoordinator::partition_for(const std::string& group) const {
+  return coordinator_partition(group, config_.offsets_topic_partitions);
+}
+
+GroupCoordinator::Group* GroupCoordinator::find(const std::string& group) {
+  const auto it = groups_.find(group);
+  return it == groups_.end() ? nullptr : &it->second;
+}
+
+const GroupCoordinator::Group* GroupCoordinator::find(const std::string& group) const {
+  const auto it = groups_.find(group);
+  return it == groups_.end() ? nullptr : &it->second;
+}
+
+GroupCoordinator::Group& GroupCoordinator::get_or_create(const std::string& group_id) {
+  if (Group* existing = find(group_id)) return *existing;
+  Group& g = groups_[group_id];
+  g.partition = partition_for(group_id);
+  g.classic = std::make_unique<ClassicGroup>(group_id, config_.group_initial_rebalance_delay);
+  g.classic->set_on_settled([this, group_id] { persist_generation(group_id); });
+  host_.emit_group_event("group.created", {{"group", group_id}});
+  return g;
+}
+
+void GroupCoordinator::persist_generation(const std::string& group_id) {
+  Group* g = find(group_id);
+  if (g == nullptr) return;
+  const ClassicGroup& classic = *g->classic;
+  host_.emit_group_event("group.generation", {{"group", group_id},
+                                              {"generation", classic.generation()},
+                                              {"state", group_state_name(classic.state())},
+                                              {"protocol", classic.protocol()},
+                                              {"leader", classic.leader()},
+                                              {"members", static_cast<std::int64_t>(classic.member_ids().size())}});
+  g->persisting = true;
+  host_.append_offsets_records(g->partition, {GroupMetadataValue{group_id, classic.snapshot(), false}},
+                               [this, group_id](ErrorCode error) {
+                                 Group* group = find(group_id);
+                                 if (group == nullptr) return;
+                                 group->persisting = false;
+                                 const ErrorCode answer = commit_error(error);
+                                 for (auto& held : std::exchange(group->held_syncs, {})) held(answer);
+                               });
+}
+
+void GroupCoordinator::load(std::int32_t partition, const PartitionLog& log, sim::Time now) {
+  partitions_.insert(partition);
+  std::map<std::string, std::map<TopicPartition, CommittedOffset>> offsets;
+  std::map<std::string, std::optional<GroupSnapshot>> metadata;
+  for (const auto& segment : log.segments()) {
+    for (const RecordBatch& batch : segment.batches) {
+      const auto* payload = dynamic_cast<const OffsetsTopicPayload*>(batch.records->payload.get());
+      if (payload == nullptr) continue;
+      for (const OffsetsTopicValue& value : payload->values) {
+        if (const auto* commit = std::get_if<OffsetCommitValue>(&value)) {
+          if (commit->tombstone) {
+            offsets[commit->group].erase(commit->tp);
+          } else {
+            offsets[commit->group][commit->tp] = CommittedOffset{commit->offset, commit->commit_time};
+          }
+        } else {
+          const auto& group = std::get<GroupMetadataValue>(value);
+          metadata[group.group] = group.tombstone ? std::nullopt : std::optional<GroupSnapshot>(group.snapshot);
+        }
+      }
+    }
+  }
+  std::set<std::string> ids;
+  for (const auto& [id, list] : offsets) {
+    if (!list.empty()) ids.insert(id);
+  }
+  for (const auto& [id, snapshot] : metadata) {
+    if (snapshot) ids.insert(id);
+  }
+  for (const std::string& id : ids) {
+    if (partition_for(id) != partition) continue;
+    Group& g = get_or_create(id);
+    if (const auto it = metadata.find(id); it != metadata.end() && it->second) g.classic->restore(now, *it->second);
+    g.offsets = offsets[id];
+    host_.emit_group_event("group.loaded", {{"group", id},
+                                            {"state", group_state_name(g.classic->state())},
+                                            {"generation", g.classic->generation()},
+                                            {"offsets", static_cast<std::int64_t>(g.offsets.size())}});
+  }
+  if (partitions_.size() == 1) next_expiry_check_ = now + config_.offsets_retention_check_interval;
+}
+
+void GroupCoordinator::unload(std::int32_t partition) {
+  partitions_.erase(partition);
+  for (auto it = groups_.begin(); it != groups_.end();) {
+    if (it->second.partition != partition) {
+      ++it;
+      continue;
+    }
+    it->second.classic->abandon(ErrorCode::NOT_COORDINATOR);
+    for (auto& held : std::exchange(it->second.held_syncs, {})) held(ErrorCode::NOT_COORDINATOR);
+    host_.emit_group_event("group.unloaded", {{"group", it->first}});
+    it = groups_.erase(it);
+  }
+}
+
+void GroupCoordinator::unload_all() {
+  groups_.clear();
+  partitions_.clear();
+}
+
+void GroupCoordinator::join(sim::Time now, const JoinGroupRequest& request,
+                            std::function<void(JoinGroupResponse)> reply) {
+  JoinGroupResponse refused;
+  refused.correlation_id = request.correlation_id;
+  if (!coordinates(request.group_id)) {
+    refused.error = ErrorCode::NOT_COORDINATOR;
+    return reply(refused);
+  }
+  if (request.session_timeout < config_.group_min_session_timeout ||
+      request.session_timeout > config_.group_max_session_timeout) {
+    refused.error = ErrorCode::INVALID_SESSION_TIMEOUT;
+    return reply(refused);
+  }
+  Group& g = get_or_create(request.group_id);
+  g.classic->join(now, request.member_id, request.group_instance_id, request.protocols, request.session_timeout,
+                  request.rebalance_timeout,
+                  [reply = std::move(reply), correlation = request.correlation_id](const JoinResult& r) {
+                    JoinGroupResponse response;
+                    response.correlation_id = correlation;
+                    response.error = r.error;
+                    response.generation = r.generation;
+                    response.protocol = r.protocol;
+                    response.leader = r.leader_id;
+                    response.member_id = r.member_id;
+                    response.members = r.members;
+                    reply(std::move(response));
+                  });
+}
+
+void GroupCoordinator::sync(sim::Time now, const SyncGroupRequest& request,
+                            std::function<void(SyncGroupResponse)> reply) {
+  const auto respond = [reply = std::move(reply), correlation = request.correlation_id](const SyncResult& r) {
+    reply(SyncGroupResponse{correlation, r.error, r.assignment});
+  };
+  Group* g = coordinates(request.group_id) ? find(request.group_id) : nullptr;
+  if (g == nullptr) {
+    return respond(SyncResult{coordinates(request.group_id) ? ErrorCode::UNKNOWN_MEMBER_ID : ErrorCode::NOT_COORDINATOR, {}});
+  }
+  std::optional<std::map<std::string, std::vector<TopicPartition>>> assignments;
+  if (!request.assignments.empty() || request.member_id == g->classic->leader()) {
+    assignments.emplace(request.assignments.begin(), request.assignments.end());
+  }
+  g->classic->sync(now, request.member_id, request.generation, std::move(assignments),
+                   [this, group_id = request.group_id, respond](const SyncResult& r) {
+                     Group* group = find(group_id);
+                     if (group != nullptr && group->persisting && r.error == ErrorCode::NONE) {
+                       group->held_syncs.emplace_back([respond, r](ErrorCode error) {
+                         respond(error == ErrorCode::NONE ? r : SyncResult{error, {}});
+                       });
+                       return;
+                     }
+                     respond(r);
+                   });
+}
+
+HeartbeatResponse GroupCoordinator::heartbeat(sim::Time now, const HeartbeatRequest& request) {
+  HeartbeatResponse response{request.correlation_id, ErrorCode::NONE};
+  Group* g = coordinates(request.group_id) ? find(request.group_id) : nullptr;
+  if (!coordinates(request.group_id)) {
+    response.error = ErrorCode::NOT_COORDINATOR;
+  } else if (g == nullptr) {
+    response.error = ErrorCode::UNKNOWN_MEMBER_ID;
+  } else {
+    response.error = g->classic->heartbeat(now, request.member_id, request.generation);
+  }
+  return response;
+}
+
+LeaveGroupResponse GroupCoordinator::leave(sim::Time now, const LeaveGroupRequest& request) {
+  LeaveGroupResponse response{request.correlation_id, ErrorCode::NONE};
+  Group* g = coordinates(request.group_id) ? find(request.group_id) : nullptr;
+  if (!coordinates(request.group_id)) {
+    response.error = ErrorCode::NOT_COORDINATOR;
+  } else if (g == nullptr) {
+    response.error = ErrorCode::UNKNOWN_MEMBER_ID;
+  } else {
+    response.error = g->classic->leave(now, request.member_id);
+    if (response.error == ErrorCode::NONE) {
+      host_.emit_group_event("group.member_left", {{"group", request.group_id}, {"member", request.member_id}});
+    }
+  }
+  return response;
+}
+
+void GroupCoordinator::commit(sim::Time now, const OffsetCommitRequest& request,
+                              std::function<void(OffsetCommitResponse)> reply) {
+  const auto answer_all = [correlation = request.correlation_id, offsets = request.offsets](ErrorCode error) {
+    OffsetCommitResponse response;
+    response.correlation_id = correlation;
+    for (const auto& [tp, offset] : offsets) response.partitions.emplace_back(tp, error);
+    return response;
+  };
+  if (!coordinates(request.group_id)) return reply(answer_all(ErrorCode::NOT_COORDINATOR));
+  Group* g = find(request.group_id);
+  ErrorCode check = ErrorCode::NONE;
+  if (g == nullptr) {
+    // A consumer outside any group (assign mode) creates a group that only holds offsets.
+    check = request.generation < 0 ? ErrorCode::NONE : ErrorCode::ILLEGAL_GENERATION;
+    if (check == ErrorCode::NONE) g = &get_or_create(request.group_id);
+  } else {
+    check = g->classic->check_commit(request.member_id, request.generation);
+  }
+  if (check != ErrorCode::NONE) {
+    host_.emit_group_event("group.commit_refused", {{"group", request.group_id},
+                                                    {"member", request.member_id},
+                                                    {"generation", request.generation},
+                                                    {"error", error_name(check)}});
+    return reply(answer_all(check));
+  }
+  std::vector<OffsetsTopicValue> values;
+  for (const auto& [tp, offset] : request.offsets) values.emplace_back(OffsetCommitValue{request.group_id, tp, offset, now, false});
+  host_.append_offsets_records(
+      g->partition, std::move(values),
+      [this, request, now, reply = std::move(reply), answer_all](ErrorCode append_error) {
+        const ErrorCode error = commit_error(append_error);
+        Group* group = find(request.group_id);
+        if (error == ErrorCode::NONE && group != nullptr) {
+          for (const auto& [tp, offset] : request.offsets) group->offsets[tp] = CommittedOffset{offset, now};
+        }
+        reply(answer_all(error));
+      });
+}
+
+OffsetFetchResponse GroupCoordinator::fetch_offsets(const OffsetFetchRequest& request) const {
+  OffsetFetchResponse response;
+  response.correlation_id = request.correlation_id;
+  if (!coordinates(request.group_id)) {
+    response.error = ErrorCode::NOT_COORDINATOR;
+    return response;
+  }
+  const Group* g = find(request.group_id);
+  if (request.partitions.empty() && g != nullptr) {
+    for (const auto& [tp, committed] : g->offsets) response.offsets.emplace_back(tp, committed.offset);
+    return response;
+  }
+  for (const TopicPartition& tp : request.partitions) {
+    Offset offset = -1;
+    if (g != nullptr) {
+      if (const auto it = g->offsets.find(tp); it != g->offsets.end()) offset = it->second.offset;
+    }
+    response.offsets.emplace_back(tp, offset);
+  }
+  return response;
+}
+
+void GroupCoordinator::reset_offsets(sim::Time now, const std::string& group_id,
+                                     std::vector<std::pair<TopicPartition, Offset>> offsets,
+                                     std::function<void(ErrorCode)> done) {
+  if (!coordinates(group_id)) return done(ErrorCode::NOT_COORDINATOR);
+  Group* g = find(group_id);
+  if (g != nullptr && g->classic->state() != GroupState::empty) return done(ErrorCode::NON_EMPTY_GROUP);
+  OffsetCommitRequest request;
+  request.group_id = group_id;
+  request.offsets = std::move(offsets);
+  commit(now, request, [done = std::move(done)](const OffsetCommitResponse& response) {
+    done(response.partitions.empty() ? ErrorCode::NONE : response.partitions.front().second);
+  });
+}
+
+std::optional<GroupDescription> GroupCoordinator::describe(const std::string& group_id) const {
+  const Group* g = find(group_id);
+  if (g == nullptr) return std::nullopt;
+  GroupSnapshot snapshot = g->classic->snapshot();
+  return GroupDescription{group_id,          g->classic->state(), g->classic->generation(), g->classic->protocol(),
+                          g->classic->leader(), std::move(snapshot.members), g->offsets};
+}
+
+std::vector<std::string> GroupCoordinator::group_ids() const {
+  std::vector<std::string> ids;
+  for (const auto& [id, g] : groups_) ids.push_back(id);
+  return ids;
+}
+
+std::optional<sim::Time> GroupCoordinator::deadline() const {
+  std::optional<sim::Time> next;
+  if (!partitions_.empty()) next = next_expiry_check_;
+  for (const auto& [id, g] : groups_) {
+    const std::optional<sim::Time> due = g.classic->deadline();
+    if (due && (!next || *due < *next)) next = due;
+  }
+  return next;
+}
+
+void GroupCoordinator::on_time(sim::Time now) {
+  for (auto& [id, g] : groups_) {
+    const std::optional<sim::Time> due = g.classic->deadline();
+    if (!due || *due > now) continue;
+    const std::vector<std::string> before = g.classic->member_ids();
+    g.classic->on_time(now);
+    for (const std::string& member : before) {
+      if (g.classic->assignment_of(member) == nullptr) {
+        host_.emit_group_event("group.member_expired", {{"group", id}, {"member", member}});
+      }
+    }
+  }
+  if (!partitions_.empty() && now >= next_expiry_check_) {
+    expire_offsets(now);
+    next_expiry_check_ = now + config_.offsets_retention_check_interval;
+  }
+}
+
+void GroupCoordinator::expire_offsets(sim::Time now) {
+  for (auto it = groups_.begin(); it != groups_.end();) {
+    Group& g = it->second;
+    if (g.classic->state() != GroupState::empty) {
+      ++it;
+      continue;
+    }
+    std::vector<OffsetsTopicValue> tombstones;
+    for (auto offset = g.offsets.begin(); offset != g.offsets.end();) {
+      // An empty group's offsets expire offsets.retention.minutes after the later of the last
+      // commit and the moment the group emptied.
+      const sim::Time base = std::max(offset->second.commit_time, g.classic->state_since());
+      if (base + config_.offsets_retention > now) {
+        ++offset;
+        continue;
+      }
+      host_.emit_group_event("group.offset_expired", {{"group", it->first}, {"partition", offset->first.str()},
+                                                      {"offset", offset->second.offset}});
+      tombstones.emplace_back(OffsetCommitValue{it->first, offset->first, -1, now, true});
+      offset = g.offsets.erase(offset);
+    }
+    const bool dead = g.offsets.empty() && g.classic->member_ids().empty();
+    if (dead) {
+      tombstones.emplace_back(GroupMetadataValue{it->first, {}, true});
+      host_.emit_group_event("group.dead", {{"group", it->first}});
+    }
+    if (!tombstones.empty()) host_.append_offsets_records(g.partition, std::move(tombstones), [](ErrorCode) {});
+    it = dead ? groups_.erase(it) : std::next(it);
+  }
+}
+
+}  // namespace ksim::core
