@@ -130,8 +130,28 @@ void Network::deliver(std::uint32_t slot) {
 
 void Network::abandon(std::uint32_t slot) {
   ++stats_.dropped_receiver_down;
+  const NodeId from = in_flight_[slot].from;
+  const NodeId to = in_flight_[slot].to;
   release(slot);
+  if (endpoints_[to.value].refusing) notify_reset(to, from);
 }
+
+void Network::notify_reset(NodeId node, NodeId peer) {
+  Liveness& peer_life = *endpoints_[peer.value].liveness;
+  if (!peer_life.running) return;
+  // The node's host answers with a reset; it reaches the peer one link latency later, unless a
+  // cut lies in the way by then.
+  scheduler_.schedule_after(
+      link_params(node, peer).latency,
+      [this, node, peer] {
+        if (is_blocked(node, peer)) return;
+        trace_.emit(scheduler_.now(), peer, "net.connection_reset", {{"peer", node}});
+        if (reset_handler_) reset_handler_(peer, node);
+      },
+      Guard::of(peer_life));
+}
+
+void Network::node_started(NodeId node) { endpoints_[node.value].refusing = false; }
 
 void Network::release(std::uint32_t slot) {
   InFlight& message = in_flight_[slot];
@@ -163,6 +183,7 @@ const LinkParams& Network::link_params(NodeId from, NodeId to) const {
 }
 
 void Network::node_stopped(NodeId node, bool process_crash) {
+  endpoints_[node.value].refusing = process_crash;
   const auto n = static_cast<std::uint32_t>(endpoints_.size());
   for (std::uint32_t other = 0; other < n; ++other) {
     const NodeId peer{other};
@@ -176,18 +197,7 @@ void Network::node_stopped(NodeId node, bool process_crash) {
       l->busy_until = Time::zero();
       l->last_arrival = Time::zero();
     }
-    Liveness& peer_life = *endpoints_[other].liveness;
-    if (!process_crash || !was_connected || !peer_life.running) continue;
-    // The peer's kernel answers the next packet with a reset; it reaches the peer one link
-    // latency later, unless a cut lies in the way by then.
-    scheduler_.schedule_after(
-        link_params(node, peer).latency,
-        [this, node, peer] {
-          if (is_blocked(node, peer)) return;
-          trace_.emit(scheduler_.now(), peer, "net.connection_reset", {{"peer", node}});
-          if (reset_handler_) reset_handler_(peer, node);
-        },
-        Guard::of(peer_life));
+    if (process_crash && was_connected) notify_reset(node, peer);
   }
 }
 

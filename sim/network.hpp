@@ -14,6 +14,10 @@
 //     it are dropped, and each peer it was talking to is told "connection reset" one link latency
 //     later (unless a cut eats the notice). A power loss drops the messages the same way but
 //     tells nobody: peers learn by timeout, as with a pulled plug.
+//   - while a crashed process is down, its host refuses connections: a message sent to it is
+//     answered with a reset one link latency after it arrives (a client then tries another
+//     broker at once, as Java's clients do after "connection refused"). A powered-off host
+//     answers nothing.
 //
 // Randomness (jitter, loss) comes from one stream per directed link, named after its two nodes, so
 // traffic on one link never changes what another link draws.
@@ -84,6 +88,12 @@ class Network {
 
   // Called by the simulation when a node stops. `process_crash` decides whether peers are told.
   void node_stopped(NodeId node, bool process_crash);
+  void node_started(NodeId node);
+
+ private:
+  void notify_reset(NodeId node, NodeId peer);
+
+ public:
 
   const NetworkStats& stats() const { return stats_; }
   std::size_t node_count() const { return endpoints_.size(); }
@@ -102,6 +112,7 @@ class Network {
   struct Endpoint {
     std::string name;
     Liveness* liveness = nullptr;
+    bool refusing = false;  // a crashed process: its host answers with resets
   };
   struct InFlight {
     Callback on_delivery;

@@ -46,6 +46,7 @@ void Simulation::start(NodeId id) {
   n.liveness_.incarnation += 1;
   n.liveness_.running = true;
   n.liveness_.paused = false;
+  network_.node_started(id);
   trace_.emit(now(), id, "node.started", {{"incarnation", n.liveness_.incarnation}});
   n.on_start();
 }

@@ -46,3 +46,13 @@ std::optional<BrokerId> ClientMetadata::broker_of(sim::NodeId node) const {
 }
 
 }  // namespace ksim::core
+
+namespace ksim::core {
+
+std::vector<sim::NodeId> ClientMetadata::broker_nodes() const {
+  std::vector<sim::NodeId> nodes;
+  for (const auto& [id, node] : brokers_) nodes.push_back(node);
+  return nodes;
+}
+
+}  // namespace ksim::core

@@ -23,6 +23,8 @@ class ClientMetadata {
   std::optional<sim::NodeId> leader_node(const TopicPartition& tp) const;
   std::optional<sim::NodeId> broker_node(BrokerId id) const;
   std::optional<BrokerId> broker_of(sim::NodeId node) const;
+  // The live brokers' nodes, by broker id (for requests any broker can answer).
+  std::vector<sim::NodeId> broker_nodes() const;
   sim::Time updated_at() const { return updated_at_; }
 
   // Whether a Metadata request is on its way (clients keep one at a time).

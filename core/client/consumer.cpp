@@ -41,7 +41,12 @@ void Consumer::on_stop(sim::StopKind) {
 }
 
 void Consumer::on_connection_reset(sim::NodeId peer) {
+  metadata_peer_reset(peer);
   if (coordinator_ && *coordinator_ == peer) coordinator_lost("connection to the coordinator lost");
+  if (finding_coordinator_ && coordinator_query_target_ == peer) {
+    finding_coordinator_ = false;
+    find_coordinator();
+  }
   const auto broker = metadata_.broker_of(peer);
   if (!broker) return;
   const auto it = fetches_.find(*broker);

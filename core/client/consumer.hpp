@@ -197,6 +197,7 @@ class Consumer final : public KafkaClient {
   RebalanceListener listener_;
   std::optional<sim::NodeId> coordinator_;
   bool finding_coordinator_ = false;
+  sim::NodeId coordinator_query_target_;
   MemberPhase phase_ = MemberPhase::unjoined;
   bool rejoin_needed_ = false;
   bool generation_lost_ = false;  // owned partitions are lost, not revoked, at the next join

@@ -72,10 +72,10 @@ void Consumer::find_coordinator() {
   if (coordinator_ || finding_coordinator_ || !has_bootstrap()) return;
   finding_coordinator_ = true;
   const std::int32_t correlation = next_correlation_++;
-  send_message(next_bootstrap(), FindCoordinatorRequest{correlation, *config_.group_id});
-  after(config_.request_timeout, [this, correlation] {
+  coordinator_query_target_ = any_broker();
+  send_message(coordinator_query_target_, FindCoordinatorRequest{correlation, *config_.group_id});
+  after(config_.request_timeout, [this] {
     if (!finding_coordinator_ || coordinator_) return;
-    (void)correlation;
     finding_coordinator_ = false;
     find_coordinator();
   });
@@ -461,6 +461,10 @@ void Consumer::commit_async(CommitCallback done) { commit_offsets(consumed_posit
 
 void Consumer::commit_offsets(std::vector<std::pair<TopicPartition, Offset>> offsets, bool retry, CommitCallback done) {
   KSIM_ASSERT(config_.group_id.has_value(), "commits need group.id");
+  if (offsets.empty()) {
+    done(CommitOutcome::committed);  // nothing to commit completes at once, as in Java
+    return;
+  }
   if (group_managed() && phase_ != MemberPhase::stable) {
     // Java checks locally first: no stable generation, no commit.
     const CommitOutcome outcome = phase_ == MemberPhase::unjoined && !rejoin_needed_ ? CommitOutcome::commit_failed
@@ -471,10 +475,6 @@ void Consumer::commit_offsets(std::vector<std::pair<TopicPartition, Offset>> off
                              {"generation", generation_},
                              {"outcome", commit_outcome_name(outcome)}});
     done(outcome);
-    return;
-  }
-  if (offsets.empty()) {
-    done(CommitOutcome::committed);
     return;
   }
   const std::int32_t correlation = next_correlation_++;

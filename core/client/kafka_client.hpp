@@ -20,15 +20,30 @@ class KafkaClient : public KafkaNode {
   void request_metadata() {
     if (metadata_.in_flight || bootstrap_.empty()) return;
     metadata_.in_flight = true;
-    send_message(next_bootstrap(), MetadataRequest{next_correlation_++, {}});
+    metadata_target_ = next_bootstrap();
+    send_message(metadata_target_, MetadataRequest{next_correlation_++, {}});
     after(request_timeout_, [this] {
       if (!metadata_.in_flight) return;
       metadata_.in_flight = false;  // unanswered: ask another broker
       request_metadata();
     });
   }
+  // A connection to `peer` was reset (it crashed, or refused us): a Metadata request waiting on
+  // it goes to the next broker at once.
+  void metadata_peer_reset(sim::NodeId peer) {
+    if (!metadata_.in_flight || metadata_target_ != peer) return;
+    metadata_.in_flight = false;
+    request_metadata();
+  }
   // The bootstrap brokers in turn, for requests any broker can answer.
   sim::NodeId next_bootstrap() { return bootstrap_[next_bootstrap_++ % bootstrap_.size()]; }
+  // For requests any broker can answer: the live brokers of the latest metadata in turn (as
+  // Java's least-loaded node avoids brokers it cannot reach), or a bootstrap broker.
+  sim::NodeId any_broker() {
+    const std::vector<sim::NodeId> live = metadata_.broker_nodes();
+    if (live.empty()) return next_bootstrap();
+    return live[next_bootstrap_++ % live.size()];
+  }
   bool has_bootstrap() const { return !bootstrap_.empty(); }
 
   ClientMetadata metadata_;
@@ -37,6 +52,7 @@ class KafkaClient : public KafkaNode {
  private:
   std::vector<sim::NodeId> bootstrap_;
   std::size_t next_bootstrap_ = 0;
+  sim::NodeId metadata_target_;
   sim::Duration request_timeout_;
 };
 

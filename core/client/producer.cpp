@@ -70,6 +70,7 @@ void Producer::on_stop(sim::StopKind) {
 }
 
 void Producer::on_connection_reset(sim::NodeId peer) {
+  metadata_peer_reset(peer);
   std::vector<std::int32_t> lost;
   for (const auto& [correlation, request] : in_flight_) {
     if (request.broker == peer) lost.push_back(correlation);

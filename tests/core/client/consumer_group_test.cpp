@@ -17,9 +17,12 @@ namespace {
 // Three brokers, "orders" with six partitions, __consumer_offsets with three, and a group of
 // consumers each driven by a poll loop (ConsumerWorkload).
 struct GroupLab {
-  explicit GroupLab(BrokerConfig broker = lab_broker()) : cluster(spec(broker)) {
+  explicit GroupLab(BrokerConfig broker = lab_broker(), TopicConfig topic = {}) : cluster(spec(broker)) {
     REQUIRE(cluster.start());
-    REQUIRE(cluster.controller().create_topic("orders", 6, 3, TopicConfig{}, {}) == ErrorCode::NONE);
+    REQUIRE(cluster.controller().create_topic("orders", 6, 3, topic, {}) == ErrorCode::NONE);
+    for (const char* extra : {"orders.DLT", "orders.retry-1", "orders.retry-2"}) {
+      REQUIRE(cluster.controller().create_topic(extra, 1, 3, TopicConfig{}, {}) == ErrorCode::NONE);
+    }
     cluster.sim().run_for(seconds(1));
     for (BrokerId b = 1; b <= 3; ++b) bootstrap.push_back(cluster.broker(b).id());
     ProducerConfig producer_config;
@@ -52,14 +55,19 @@ struct GroupLab {
     Consumer* consumer = nullptr;
     std::unique_ptr<ConsumerWorkload> app;
   };
-  Member& add(const std::string& name, ConsumerConfig config = member_config(), ProcessingSpec processing = {}) {
+  Member& add(const std::string& name, ConsumerConfig config = member_config(), ProcessingSpec processing = {},
+              std::vector<std::string> topics = {"orders"}) {
     Member& m = members[name];
     m.consumer = &cluster.sim().add_node<Consumer>("consumer:" + name, config, bootstrap);
     cluster.sim().start(m.consumer->id());
-    m.consumer->subscribe({"orders"});
-    m.app = std::make_unique<ConsumerWorkload>(*m.consumer, processing, cluster.sim().random().stream("app/" + name));
+    m.consumer->subscribe(std::move(topics));
+    m.app = std::make_unique<ConsumerWorkload>(*m.consumer, processing, cluster.sim().random().stream("app/" + name),
+                                               producer);
     return m;
   }
+  Consumer& consumer(const std::string& name) { return *members.at(name).consumer; }
+  ConsumerWorkload& app(const std::string& name) { return *members.at(name).app; }
+  void crash(const std::string& name) { cluster.sim().stop(consumer(name).id(), StopKind::process_crash); }
   void run(Duration d) { cluster.sim().run_for(d); }
   void produce(std::uint64_t first, std::uint64_t count) {
     for (std::uint64_t id = first; id < first + count; ++id) {
@@ -122,4 +130,317 @@ TEST_CASE("group: consumers join and the partitions spread evenly", "[core][grou
   const auto counts = lab.processed_counts();
   CHECK(counts.size() == 300);
   for (const auto& [id, n] : counts) CHECK(n == 1);
+}
+
+namespace {
+
+// The partitions of "orders" nobody in the group owns, sampled every 10 ms over `span`:
+// accumulated time without an owner per partition.
+std::map<TopicPartition, Duration> unowned_time(GroupLab& lab, Duration span) {
+  std::map<TopicPartition, Duration> gaps;
+  for (Duration t{}; t < span; t += milliseconds(10)) {
+    lab.run(milliseconds(10));
+    std::set<TopicPartition> owned;
+    for (const auto& [name, m] : lab.members) {
+      if (m.consumer->running()) owned.insert(m.consumer->owned().begin(), m.consumer->owned().end());
+    }
+    for (std::int32_t p = 0; p < 6; ++p) {
+      const TopicPartition tp{"orders", p};
+      if (owned.count(tp) == 0U) gaps[tp] += milliseconds(10);
+    }
+  }
+  return gaps;
+}
+
+ConsumerConfig cooperative_config() {
+  ConsumerConfig c = GroupLab::member_config();
+  c.assignors = {"cooperative-sticky"};
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("group: more members than partitions leaves one idle, and it takes over after a crash",
+          "[core][group][consumer]") {
+  GroupLab lab;
+  for (const char* name : {"a", "b", "c", "d", "e", "f", "g"}) lab.add(name);
+  lab.run(seconds(5));
+  std::string idle;
+  for (const auto& [name, m] : lab.members) {
+    CHECK(m.consumer->in_group());
+    if (m.consumer->owned().empty()) idle = name;
+  }
+  REQUIRE(!idle.empty());
+  const std::string victim = idle == "a" ? "b" : "a";
+  const auto lost = lab.members.at(victim).consumer->owned();
+  REQUIRE(lost.size() == 1);
+  lab.cluster.sim().stop(lab.members.at(victim).consumer->id(), StopKind::process_crash);
+  lab.run(seconds(5));  // within the 10 s session timeout: nobody has the partition
+  CHECK(lab.members.at(idle).consumer->owned().empty());
+  lab.run(seconds(10));  // the session expired and the group rebalanced
+  CHECK(lab.members.at(idle).consumer->owned().size() == 1);
+}
+
+TEST_CASE("group: under cooperative rebalancing only moved partitions lose their owner, and for less time",
+          "[core][group][consumer]") {
+  const auto run_with = [](ConsumerConfig config) {
+    GroupLab lab;
+    lab.add("a", config);
+    lab.add("b", config);
+    lab.run(seconds(5));
+    lab.add("c", config);
+    return unowned_time(lab, seconds(10));
+  };
+  const auto eager = run_with(GroupLab::member_config());
+  const auto cooperative = run_with(cooperative_config());
+  CHECK(eager.size() == 6);  // eager: every partition was revoked for the rebalance
+  CHECK(cooperative.size() == 2);  // cooperative: only the two that moved to the newcomer
+  Duration eager_total{};
+  Duration cooperative_total{};
+  for (const auto& [tp, d] : eager) eager_total += d;
+  for (const auto& [tp, d] : cooperative) cooperative_total += d;
+  CHECK(cooperative_total < eager_total);
+}
+
+namespace {
+
+ProcessingSpec steady(Duration per_record, CommitStyle commit = CommitStyle::automatic) {
+  ProcessingSpec p;
+  p.per_record_min = per_record;
+  p.per_record_max = per_record;
+  p.commit = commit;
+  return p;
+}
+
+ConsumerConfig manual_commits() {
+  ConsumerConfig c = GroupLab::member_config();
+  c.enable_auto_commit = false;
+  return c;
+}
+
+std::size_t duplicates(const std::map<std::uint64_t, int>& counts) {
+  std::size_t n = 0;
+  for (const auto& [id, count] : counts) n += count > 1 ? 1U : 0U;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("group: a crash after processing but before the commit gives duplicates", "[core][group][consumer]") {
+  GroupLab lab;
+  lab.add("a", GroupLab::member_config(), steady(milliseconds(5)));
+  lab.add("b", GroupLab::member_config(), steady(milliseconds(5)));
+  lab.run(seconds(3));
+  lab.produce(1, 600);
+  lab.run(milliseconds(1500));  // a has processed records whose offsets auto-commit has not yet sent
+  lab.crash("a");
+  lab.run(seconds(20));
+  const auto counts = lab.processed_counts();
+  CHECK(counts.size() == 600);    // nothing lost...
+  CHECK(duplicates(counts) > 0);  // ...but b processed again what a had done since its last commit
+}
+
+TEST_CASE("group: commit before processing plus a crash loses records", "[core][group][consumer]") {
+  GroupLab lab;
+  lab.add("a", manual_commits(), steady(milliseconds(20), CommitStyle::before_processing));
+  lab.add("b", manual_commits(), steady(milliseconds(20), CommitStyle::before_processing));
+  lab.run(seconds(3));
+  lab.produce(1, 300);
+  lab.run(milliseconds(510));  // a is in the middle of a poll it has already committed
+  lab.crash("a");
+  lab.run(seconds(25));
+  const auto counts = lab.processed_counts();
+  CHECK(counts.size() < 300);  // the records a committed but never finished are gone
+  CHECK(duplicates(counts) == 0);
+}
+
+TEST_CASE("group: a consumer slower than max.poll.interval.ms leaves, its commit fails, others redo its records",
+          "[core][group][consumer]") {
+  ConsumerConfig config = manual_commits();
+  config.max_poll_interval = seconds(2);
+  ProcessingSpec slow = steady(milliseconds(5), CommitStyle::sync_after_processing);
+  slow.slow_from = Time::zero() + seconds(4);
+  slow.slow_factor = 100.0;  // 10 records per poll now take 5 s
+  GroupLab lab;
+  lab.add("slow", config, slow);
+  lab.add("fast", config, steady(milliseconds(5), CommitStyle::sync_after_processing));
+  lab.run(seconds(3));
+  REQUIRE(lab.consumer("slow").owned().size() == 3);
+  lab.produce(1, 600);
+  lab.run(seconds(30));
+  CHECK(lab.app("slow").commits(CommitOutcome::commit_failed) > 0);
+  const auto counts = lab.processed_counts();
+  CHECK(counts.size() == 600);    // the fast member finished everything...
+  CHECK(duplicates(counts) > 0);  // ...including the slow member's uncommitted poll
+}
+
+TEST_CASE("group: the coordinator's broker crashes and committed offsets survive", "[core][group][consumer]") {
+  GroupLab lab;
+  lab.add("a");
+  lab.run(seconds(3));
+  lab.produce(1, 300);
+  lab.run(seconds(10));  // processed and auto-committed
+  const Broker& old_coordinator = lab.coordinator_of("billing");
+  const auto before = old_coordinator.group_coordinator().describe("billing");
+  REQUIRE(before);
+  REQUIRE(before->offsets.size() == 6);
+  lab.crash("a");
+  lab.cluster.sim().stop(old_coordinator.id(), StopKind::process_crash);
+  lab.run(seconds(15));  // a new leader of the offsets partition coordinates the group
+  const Broker& new_coordinator = lab.coordinator_of("billing");
+  REQUIRE(new_coordinator.broker_id() != old_coordinator.broker_id());
+  const auto after = new_coordinator.group_coordinator().describe("billing");
+  REQUIRE(after);
+  CHECK(after->offsets.size() == 6);
+  for (const auto& [tp, committed] : before->offsets) CHECK(after->offsets.at(tp).offset == committed.offset);
+  // A new member starts where the group left off: nothing is processed twice.
+  lab.add("b");
+  lab.produce(1001, 60);
+  lab.run(seconds(15));
+  std::set<std::uint64_t> seen_by_b;
+  for (const ProcessedRecord& r : lab.app("b").processed()) seen_by_b.insert(r.id);
+  CHECK(seen_by_b.size() == 60);
+  CHECK((seen_by_b.empty() || *seen_by_b.begin() > 1000));
+}
+
+TEST_CASE("group: a static consumer restarting within the session timeout keeps its partitions, no rebalance",
+          "[core][group][consumer]") {
+  ConsumerConfig a = GroupLab::member_config();
+  a.group_instance_id = "host-a";
+  ConsumerConfig b = GroupLab::member_config();
+  b.group_instance_id = "host-b";
+  GroupLab lab;
+  lab.add("a", a);
+  lab.add("b", b);
+  lab.run(seconds(5));
+  const auto owned_before = lab.consumer("a").owned();
+  const std::int32_t generation = lab.consumer("b").generation();
+  lab.crash("a");
+  lab.run(seconds(3));
+  lab.cluster.sim().start(lab.consumer("a").id());
+  lab.run(seconds(5));
+  CHECK(lab.consumer("a").in_group());
+  CHECK(lab.consumer("a").owned() == owned_before);
+  CHECK(lab.consumer("b").generation() == generation);  // b never rebalanced
+  CHECK(lab.consumer("a").generation() == generation);
+}
+
+TEST_CASE("group: two groups each receive every record", "[core][group][consumer]") {
+  GroupLab lab;
+  lab.add("billing-1", GroupLab::member_config("billing"));
+  lab.add("audit-1", GroupLab::member_config("audit"));
+  lab.add("audit-2", GroupLab::member_config("audit"));
+  lab.run(seconds(3));
+  lab.produce(1, 200);
+  lab.run(seconds(10));
+  std::set<std::uint64_t> billing;
+  std::set<std::uint64_t> audit;
+  for (const ProcessedRecord& r : lab.app("billing-1").processed()) billing.insert(r.id);
+  for (const char* name : {"audit-1", "audit-2"}) {
+    for (const ProcessedRecord& r : lab.app(name).processed()) audit.insert(r.id);
+  }
+  CHECK(billing.size() == 200);
+  CHECK(audit.size() == 200);
+}
+
+TEST_CASE("group: a new group starts at the earliest or the latest offset as auto.offset.reset says",
+          "[core][group][consumer]") {
+  GroupLab lab;
+  lab.produce(1, 100);  // already there before either group exists
+  lab.run(seconds(2));
+  ConsumerConfig earliest = GroupLab::member_config("from-start");
+  ConsumerConfig latest = GroupLab::member_config("from-now");
+  latest.auto_offset_reset = OffsetReset::latest;
+  lab.add("e", earliest);
+  lab.add("l", latest);
+  lab.run(seconds(5));
+  lab.produce(1001, 50);
+  lab.run(seconds(5));
+  CHECK(lab.app("e").processed().size() == 150);
+  CHECK(lab.app("l").processed().size() == 50);
+  for (const ProcessedRecord& r : lab.app("l").processed()) CHECK(r.id > 1000);
+}
+
+TEST_CASE("group: retention removes data under a stopped group and its reset policy applies",
+          "[core][group][consumer][retention]") {
+  TopicConfig topic;
+  topic.log.segment_bytes = 2'000;
+  topic.log.retention_ms = seconds(30);
+  BrokerConfig broker = GroupLab::lab_broker();
+  broker.retention_check_interval = seconds(5);
+  GroupLab lab(broker, topic);
+  lab.add("a");
+  lab.run(seconds(3));
+  lab.produce(1, 60);
+  lab.run(seconds(5));  // processed and committed
+  lab.crash("a");
+  lab.produce(101, 600);  // arrives while the group is down...
+  lab.run(seconds(60));   // ...and expires unread
+  lab.produce(1001, 60);
+  lab.run(seconds(1));
+  lab.cluster.sim().start(lab.consumer("a").id());
+  lab.run(seconds(20));
+  std::set<std::uint64_t> after_restart;
+  for (const ProcessedRecord& r : lab.app("a").processed()) {
+    if (r.id > 100) after_restart.insert(r.id);
+  }
+  // The committed offsets point into deleted data: earliest skips to what retention left, so
+  // the records that arrived while it was down are lost to this group, the newest are read.
+  CHECK(after_restart.count(1001) == 1);
+  std::size_t missed = 0;
+  for (std::uint64_t id = 101; id < 701; ++id) missed += after_restart.count(id) == 0U ? 1U : 0U;
+  CHECK(missed > 0);
+}
+
+TEST_CASE("group: a poison record stalls its partition, is skipped, dead-lettered, or retried through retry topics",
+          "[core][group][consumer][poison]") {
+  for (const ErrorHandling handling : {ErrorHandling::stop, ErrorHandling::skip, ErrorHandling::dead_letter,
+                                       ErrorHandling::retry_topics, ErrorHandling::retry_in_place}) {
+    INFO("pattern " << error_handling_name(handling));
+    GroupLab lab;
+    ProcessingSpec spec = steady(milliseconds(1));
+    spec.poison = {50};
+    spec.on_error = handling;
+    spec.dead_letter_topic = "orders.DLT";
+    spec.retry_topics = {"orders.retry-1", "orders.retry-2"};
+    spec.retry_backoff = seconds(1);
+    lab.add("a", GroupLab::member_config(), spec, {"orders", "orders.retry-1", "orders.retry-2"});
+    lab.add("dlq", GroupLab::member_config("dlq-reader"), {}, {"orders.DLT"});
+    lab.run(seconds(3));
+    lab.produce(1, 200);
+    lab.run(seconds(15));
+    std::set<std::uint64_t> done;
+    for (const ProcessedRecord& r : lab.app("a").processed()) done.insert(r.id);
+    std::vector<std::uint64_t> dead;
+    for (const ProcessedRecord& r : lab.app("dlq").processed()) dead.push_back(r.id);
+    CHECK(done.count(50) == 0);
+    const auto& failed = lab.app("a").failed();
+    REQUIRE_FALSE(failed.empty());
+    CHECK(failed.front().id == 50);
+    if (handling == ErrorHandling::stop) {
+      // Its partition stalls: the records behind it on that partition are never processed.
+      std::size_t behind = 0;
+      for (std::uint64_t id = 51; id <= 200; ++id) behind += done.count(id) == 0U ? 1U : 0U;
+      CHECK(behind > 0);
+      CHECK(failed.front().action == "stalled");
+      CHECK(dead.empty());
+    } else {
+      CHECK(done.size() == 199);  // the stream moved on
+    }
+    if (handling == ErrorHandling::skip) CHECK(dead.empty());
+    if (handling == ErrorHandling::dead_letter || handling == ErrorHandling::retry_in_place) {
+      CHECK(dead == std::vector<std::uint64_t>{50});
+      CHECK(failed.size() == 1);
+    }
+    if (handling == ErrorHandling::retry_topics) {
+      // main -> retry-1 -> retry-2 -> dead letter, each retry after its backoff.
+      CHECK(dead == std::vector<std::uint64_t>{50});
+      REQUIRE(failed.size() == 3);
+      CHECK(failed[0].action == "sent to orders.retry-1");
+      CHECK(failed[1].action == "sent to orders.retry-2");
+      CHECK(failed[2].action == "dead-lettered");
+      CHECK(failed[1].at - failed[0].at >= seconds(1));
+      CHECK(failed[2].at - failed[1].at >= seconds(2));
+    }
+  }
 }
