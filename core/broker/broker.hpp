@@ -44,6 +44,10 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost {
   const Partition* partition(const TopicPartition& tp) const;
   // The consumer groups this broker coordinates (read-only: for describe and the checkers).
   const GroupCoordinator& group_coordinator() const { return groups_; }
+  // Admin (kafka-consumer-groups --reset-offsets): overwrite an inactive group's offsets, when
+  // this broker coordinates the group.
+  void reset_group_offsets(const std::string& group, std::vector<std::pair<TopicPartition, Offset>> offsets,
+                           std::function<void(ErrorCode)> done);
 
   using KafkaNode::handle;
   void handle(sim::NodeId from, const ProduceRequest& m) override;

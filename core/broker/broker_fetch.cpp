@@ -103,8 +103,14 @@ void Broker::handle(sim::NodeId from, const ListOffsetsRequest& m) {
     part.error = leadership_error(p, kNoLeaderEpoch);
     if (part.error == ErrorCode::NONE) {
       // A consumer's "latest" is the high watermark: nothing above it is readable yet.
-      part.offset = want.timestamp == ListOffsetsRequest::kEarliest ? p->log().log_start_offset()
-                                                                    : p->log().high_watermark();
+      if (want.timestamp == ListOffsetsRequest::kEarliest) {
+        part.offset = p->log().log_start_offset();
+      } else if (want.timestamp == ListOffsetsRequest::kLatest) {
+        part.offset = p->log().high_watermark();
+      } else {
+        part.offset = p->log().offset_for_timestamp(sim::Time::zero() + sim::Duration::from_ns(want.timestamp),
+                                                    p->log().high_watermark());
+      }
     }
     response.partitions.push_back(std::move(part));
   }

@@ -69,6 +69,12 @@ void Broker::handle(sim::NodeId from, const OffsetCommitRequest& m) {
 
 void Broker::handle(sim::NodeId from, const OffsetFetchRequest& m) { send_message(from, groups_.fetch_offsets(m)); }
 
+void Broker::reset_group_offsets(const std::string& group, std::vector<std::pair<TopicPartition, Offset>> offsets,
+                                 std::function<void(ErrorCode)> done) {
+  groups_.reset_offsets(now(), group, std::move(offsets), std::move(done));
+  rearm_group_timer();
+}
+
 void Broker::append_offsets_records(std::int32_t partition, std::vector<OffsetsTopicValue> values,
                                     std::function<void(ErrorCode)> done) {
   ProduceRequest::Partition part;

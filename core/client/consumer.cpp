@@ -108,6 +108,11 @@ void Consumer::seek_to_beginning(const TopicPartition& tp) { reset_position(tp, 
 
 void Consumer::seek_to_end(const TopicPartition& tp) { reset_position(tp, OffsetReset::latest); }
 
+void Consumer::seek_to_timestamp(const TopicPartition& tp, sim::Time t) {
+  reset_position(tp, OffsetReset::latest);
+  if (auto it = assigned_.find(tp); it != assigned_.end()) it->second.seek_time = t;
+}
+
 void Consumer::reset_position(const TopicPartition& tp, OffsetReset where) {
   auto it = assigned_.find(tp);
   if (it == assigned_.end()) return;
@@ -171,8 +176,9 @@ void Consumer::send_resets() {
       continue;
     }
     ListOffsetsRequest& request = requests[meta->leader];
-    request.partitions.push_back({tp, *state.reset == OffsetReset::earliest ? ListOffsetsRequest::kEarliest
-                                                                            : ListOffsetsRequest::kLatest});
+    std::int64_t when = *state.reset == OffsetReset::earliest ? ListOffsetsRequest::kEarliest : ListOffsetsRequest::kLatest;
+    if (state.seek_time) when = (*state.seek_time - sim::Time::zero()).ns();
+    request.partitions.push_back({tp, when});
     state.reset_in_flight = true;
   }
   for (auto& [broker, request] : requests) {
@@ -191,8 +197,13 @@ void Consumer::handle(sim::NodeId, const ListOffsetsResponse& m) {
       trouble = true;  // not the leader any more: ask again once metadata is fresh
       continue;
     }
+    if (it->second.seek_time && part.offset < 0) {
+      it->second.seek_time.reset();  // nothing that recent: the end, as an application would seek
+      continue;
+    }
     it->second.position = part.offset;
     it->second.reset.reset();
+    it->second.seek_time.reset();
   }
   if (trouble) request_metadata();
   schedule_work(trouble ? config_.retry_backoff : sim::Duration{});

@@ -94,6 +94,8 @@ class Consumer final : public KafkaClient {
   void seek(const TopicPartition& tp, Offset offset);
   void seek_to_beginning(const TopicPartition& tp);
   void seek_to_end(const TopicPartition& tp);
+  // offsetsForTimes + seek: the first record at or after `t`; the end when there is none.
+  void seek_to_timestamp(const TopicPartition& tp, sim::Time t);
   std::optional<Offset> position(const TopicPartition& tp) const;
   void pause(const TopicPartition& tp);
   void resume(const TopicPartition& tp);
@@ -146,6 +148,7 @@ class Consumer final : public KafkaClient {
   struct PartitionFetch {
     std::optional<Offset> position;
     std::optional<OffsetReset> reset;  // a ListOffsets to send or waiting for its answer
+    std::optional<sim::Time> seek_time;  // with reset: look the offset up by this time
     bool reset_in_flight = false;
     bool paused = false;
     bool failed = false;  // out of range with auto.offset.reset=none

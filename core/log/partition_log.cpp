@@ -60,6 +60,21 @@ void PartitionLog::append_as_follower(const RecordBatch& batch, sim::Time now) {
   push(batch, now);
 }
 
+Offset PartitionLog::offset_for_timestamp(sim::Time t, Offset upper_bound) const {
+  for (const Segment& segment : segments_) {
+    if (segment.max_timestamp < t) continue;  // Kafka's time index lets it skip whole segments too
+    for (const RecordBatch& batch : segment.batches) {
+      if (batch.max_timestamp() < t) continue;
+      for (std::int32_t i = 0; i < batch.record_count(); ++i) {
+        const Offset offset = batch.base_offset + i;
+        if (offset >= upper_bound) return -1;
+        if (offset >= log_start_offset_ && batch.records->records[static_cast<std::size_t>(i)].timestamp >= t) return offset;
+      }
+    }
+  }
+  return -1;
+}
+
 ReadResult PartitionLog::read(Offset from, std::int64_t max_bytes, Offset upper_bound,
                               bool min_one_batch) const {
   ReadResult result;

@@ -70,6 +70,9 @@ class PartitionLog {
   // high watermark for consumers, the LEO for followers), up to `max_bytes` but always at least
   // one batch when `min_one_batch`, as Kafka does so that a big batch cannot block a reader.
   ReadResult read(Offset from, std::int64_t max_bytes, Offset upper_bound, bool min_one_batch) const;
+  // ListOffsets by time: the first offset below `upper_bound` whose record's timestamp is at or
+  // after `t`, or -1 when there is none.
+  Offset offset_for_timestamp(sim::Time t, Offset upper_bound) const;
 
   // Removes every batch that holds an offset >= `offset`. Batches are atomic, so the log may end
   // below `offset` afterwards. Returns the removed range.

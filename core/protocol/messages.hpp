@@ -92,7 +92,8 @@ struct ListOffsetsRequest {
   std::int32_t correlation_id = 0;
   struct Partition {
     TopicPartition tp;
-    std::int64_t timestamp = kLatest;  // kEarliest or kLatest
+    // kEarliest, kLatest, or a time (ns since the run began): the first offset at or after it.
+    std::int64_t timestamp = kLatest;
   };
   std::vector<Partition> partitions;
 };

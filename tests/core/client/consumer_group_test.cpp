@@ -7,6 +7,7 @@
 #include "core/client/consumer_workload.hpp"
 #include "core/client/producer.hpp"
 #include "core/cluster/cluster.hpp"
+#include "core/cluster/group_admin.hpp"
 #include "core/group/coordinator_partition.hpp"
 
 using namespace ksim::core;
@@ -443,4 +444,94 @@ TEST_CASE("group: a poison record stalls its partition, is skipped, dead-lettere
       CHECK(failed[2].at - failed[1].at >= seconds(2));
     }
   }
+}
+
+TEST_CASE("group admin: describe shows members, committed offsets and lag, as kafka-consumer-groups does",
+          "[core][group][admin]") {
+  GroupLab lab;
+  lab.add("a");
+  lab.add("b");
+  lab.run(seconds(3));
+  lab.produce(1, 300);
+  lab.run(seconds(10));  // everything processed and auto-committed
+  auto view = describe_group(lab.cluster, "billing");
+  REQUIRE(view);
+  CHECK(view->state == GroupState::stable);
+  CHECK(view->members.size() == 2);
+  REQUIRE(view->partitions.size() == 6);
+  Offset total = 0;
+  for (const GroupPartitionRow& row : view->partitions) {
+    CHECK(!row.member.empty());
+    REQUIRE(row.lag);
+    CHECK(*row.lag == 0);
+    total += row.committed;
+  }
+  CHECK(total == 300);
+  // Both stop; 60 more records arrive: the lag shows them.
+  lab.crash("a");
+  lab.crash("b");
+  lab.produce(1001, 60);
+  lab.run(seconds(15));  // their sessions expire: the group is empty
+  view = describe_group(lab.cluster, "billing");
+  REQUIRE(view);
+  CHECK(view->state == GroupState::empty);
+  std::int64_t lag = 0;
+  for (const GroupPartitionRow& row : view->partitions) {
+    CHECK(row.member.empty());
+    lag += row.lag.value_or(0);
+  }
+  CHECK(lag == 60);
+}
+
+TEST_CASE("group admin: offsets of an inactive group reset to earliest, shifted, or to a time",
+          "[core][group][admin]") {
+  GroupLab lab;
+  lab.add("a");
+  lab.run(seconds(3));
+  lab.produce(1, 120);
+  lab.run(seconds(5));
+  const Time middle = lab.cluster.sim().now();
+  lab.produce(1001, 60);
+  lab.run(seconds(5));
+  std::optional<ErrorCode> outcome;
+  const auto reset = [&](OffsetResetSpec spec) {
+    outcome.reset();
+    reset_group_offsets(lab.cluster, "billing", "orders", spec, [&](ErrorCode e) { outcome = e; });
+    lab.run(seconds(1));
+    REQUIRE(outcome);
+    return *outcome;
+  };
+  const auto committed_total = [&] {
+    Offset total = 0;
+    const std::optional<GroupAdminView> view = describe_group(lab.cluster, "billing");
+    for (const GroupPartitionRow& row : view->partitions) total += row.committed;
+    return total;
+  };
+  CHECK(reset(OffsetResetSpec{OffsetResetKind::to_earliest, 0, {}}) == ErrorCode::NON_EMPTY_GROUP);
+  lab.consumer("a").close();  // a dynamic member leaves at once
+  lab.run(seconds(1));
+  lab.crash("a");
+  CHECK(reset(OffsetResetSpec{OffsetResetKind::to_earliest, 0, {}}) == ErrorCode::NONE);
+  CHECK(committed_total() == 0);
+  CHECK(reset(OffsetResetSpec{OffsetResetKind::shift_by, 5, {}}) == ErrorCode::NONE);
+  Offset shifted = 0;  // five on, but never past a partition's end
+  const std::optional<GroupAdminView> shifted_view = describe_group(lab.cluster, "billing");
+  REQUIRE(shifted_view);
+  for (const GroupPartitionRow& row : shifted_view->partitions) {
+    shifted += std::min<Offset>(5, row.log_end);
+  }
+  CHECK(committed_total() == shifted);
+  CHECK(reset(OffsetResetSpec{OffsetResetKind::to_latest, 0, {}}) == ErrorCode::NONE);
+  CHECK(committed_total() == 180);
+  CHECK(reset(OffsetResetSpec{OffsetResetKind::to_datetime, 0, middle}) == ErrorCode::NONE);
+  CHECK(committed_total() == 120);
+  // The member comes back and reads from there: exactly the 60 later records.
+  const std::size_t before = lab.app("a").processed().size();
+  lab.cluster.sim().start(lab.consumer("a").id());
+  lab.consumer("a").subscribe({"orders"});
+  lab.run(seconds(10));
+  std::set<std::uint64_t> reread;
+  for (std::size_t i = before; i < lab.app("a").processed().size(); ++i) reread.insert(lab.app("a").processed()[i].id);
+  CHECK(reread.size() == 60);
+  CHECK(*reread.begin() == 1001);
 }

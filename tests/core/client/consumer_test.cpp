@@ -203,3 +203,20 @@ TEST_CASE("consumer workload: a slow-down from a time on stretches processing",
   CHECK(app.processed().size() > 120);
   CHECK(app.processed().size() < 160);
 }
+
+TEST_CASE("consumer: seek to a timestamp starts at the first record written at or after it",
+          "[core][client][consumer]") {
+  ConsumerLab lab(from(OffsetReset::earliest));
+  lab.produce(1, 90);
+  const Time cut = lab.cluster.sim().now();
+  lab.produce(1001, 30);
+  const TopicPartition p0{"orders", 0};
+  lab.consumer->assign({p0});
+  lab.consumer->seek_to_timestamp(p0, cut);
+  const std::vector<ConsumedRecord> got = lab.consume(seconds(1));
+  REQUIRE_FALSE(got.empty());
+  for (const ConsumedRecord& r : got) CHECK(r.record.id > 1000);
+  // A time after every record: the end, so only what comes next is read.
+  lab.consumer->seek_to_timestamp(p0, lab.cluster.sim().now() + seconds(1));
+  CHECK(lab.consume(seconds(1)).empty());
+}
