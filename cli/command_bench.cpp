@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "cli/bench_assign.hpp"
 #include "cli/bench_kernel.hpp"
 #include "cli/bench_producer.hpp"
 #include "cli/bench_replication.hpp"
@@ -134,6 +135,34 @@ int bench_producer(const po::variables_map& vm) {
   return 0;
 }
 
+int bench_assign(const po::variables_map& vm) {
+  reject_kernel_options(vm, "assign");
+  if (!vm["duration"].defaulted()) throw UsageError("option --duration: only the producer benchmark takes it");
+  const std::uint64_t seed = count_option(vm, "seed", 0, UINT64_MAX);
+  std::printf("assign: 1000 members, 100 topics x 100 partitions; uniform = everyone subscribes to "
+              "everything, non-uniform = each member to its own ~30 topics; seed %llu\n",
+              static_cast<unsigned long long>(seed));
+  double cooperative_ms = 0;
+  double range_ms = 0;
+  for (const AssignorTiming& t : run_assignor_bench(seed)) {
+    std::printf("  %-19s %-25s %9.1f ms  (partition counts differ by up to %zu)\n", t.assignor.c_str(),
+                t.case_name.c_str(), t.milliseconds, t.max_minus_min);
+    if (t.case_name == "uniform" || t.case_name == "non-uniform") {
+      if (t.assignor == "cooperative-sticky") cooperative_ms += t.milliseconds;
+      if (t.assignor == "range") range_ms += t.milliseconds;
+    }
+  }
+  const RebalanceTiming r = run_rebalance_bench(seed, 500);
+  std::printf("  rebalance: 500 consumers join one group over 1000 partitions (3 brokers): settled at "
+              "generation %d after %.0f simulated ms, %.0f ms of wall time\n",
+              r.generation, r.simulated_milliseconds, r.wall_milliseconds);
+  // The contract line scripts parse: always last. The assignor figures add the uniform and
+  // non-uniform runs.
+  std::printf("assign cooperative_sticky_ms=%.1f range_ms=%.1f rebalance_500_wall_ms=%.0f\n", cooperative_ms,
+              range_ms, r.wall_milliseconds);
+  return 0;
+}
+
 }  // namespace
 
 int command_bench(const Args& args) {
@@ -146,7 +175,8 @@ int command_bench(const Args& args) {
   return run_named("bench", "benchmark", args, options,
                    {{"kernel", "the event scheduler under the hold model", bench_kernel},
                     {"replication", "a 3-broker cluster replicating acks=all batches", bench_replication},
-                    {"producer", "one producer at 200,000 records per simulated second", bench_producer}});
+                    {"producer", "one producer at 200,000 records per simulated second", bench_producer},
+                    {"assign", "the assignors on 1,000 members and a 500-member rebalance", bench_assign}});
 }
 
 }  // namespace ksim::cli

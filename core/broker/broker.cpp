@@ -216,15 +216,20 @@ void Broker::handle(sim::NodeId, const AlterPartitionResponse& m) {
   }
 }
 
-void Broker::on_high_watermark_moved(Partition& p) {
+void Broker::on_high_watermark_moved(Partition& p, bool only_if_advanced) {
   const Offset before = p.log().high_watermark();
-  if (p.maybe_advance_high_watermark() && simulation().trace().enabled()) {
+  const bool advanced = p.maybe_advance_high_watermark();
+  if (advanced && simulation().trace().enabled()) {
     emit("partition.hw_advanced", {{"partition", p.tp().str()},
                                    {"from", before},
                                    {"to", p.log().high_watermark()}});
   }
-  try_complete_produces(p.tp());
-  try_complete_fetches(p.tp());
+  // Waiting produces and consumer fetches wait for the HW: with it unchanged (a follower's
+  // position report that moved nothing) there is nothing new for them.
+  if (advanced || !only_if_advanced) {
+    try_complete_produces(p.tp());
+    try_complete_fetches(p.tp());
+  }
   // A follower may now qualify for the ISR.
   if (p.role() == ReplicaRole::leader && !p.alter_in_flight()) {
     if (const auto joining = p.ready_to_join()) {

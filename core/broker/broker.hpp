@@ -84,7 +84,9 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost {
   void apply_partition_state(const PartitionState& state, const TopicConfig& config);
   void check_isr();
   void request_isr_change(Partition& p, std::vector<BrokerId> new_isr, const char* reason);
-  void on_high_watermark_moved(Partition& p);
+  // Moves the HW if the ISR allows, and completes what waited on it. `only_if_advanced`: the
+  // caller changed nothing but the followers' positions.
+  void on_high_watermark_moved(Partition& p, bool only_if_advanced = false);
   void periodic_checkpoint();
   void periodic_retention();
   void periodic_flush();

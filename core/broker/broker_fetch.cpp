@@ -50,7 +50,7 @@ FetchResponse Broker::read_for_fetch(const FetchRequest& request, bool record_po
     PartitionLog& log = p->log();
     if (from_follower && record_positions) {
       p->update_follower_fetch(request.replica_id, want.fetch_offset, now());
-      on_high_watermark_moved(*p);
+      on_high_watermark_moved(*p, true);
     }
     const Offset upper = from_follower ? log.log_end_offset() : log.high_watermark();
     ReadResult read = log.read(want.fetch_offset, want.partition_max_bytes, upper, true);

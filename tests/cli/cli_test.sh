@@ -66,6 +66,10 @@ expect 2 'give at least one key' partition --partitions 3
 tail -n 1 "$work/bench" | grep -qE '^producer records_per_wall_second=[0-9]+ sim_seconds_per_wall_second=[0-9]+\.[0-9]{2}$' ||
   fail "bench producer's last line breaks the contract: $(tail -n 1 "$work/bench")"
 
+"$ksim" bench assign > "$work/bench" 2>&1 || fail "bench assign failed: $(cat "$work/bench")"
+tail -n 1 "$work/bench" | grep -qE '^assign cooperative_sticky_ms=[0-9]+\.[0-9] range_ms=[0-9]+\.[0-9] rebalance_500_wall_ms=[0-9]+$' ||
+  fail "bench assign's last line breaks the contract: $(tail -n 1 "$work/bench")"
+
 # `ksim assign`: JSON in, JSON out, members in file order.
 printf '{"members": {"c1": ["t"], "c0": ["t"]}, "topics": {"t": 5}}' > "$work/group.json"
 "$ksim" assign --assignor range "$work/group.json" > "$work/assign" 2>&1 || fail "assign failed: $(cat "$work/assign")"

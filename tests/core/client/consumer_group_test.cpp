@@ -535,3 +535,32 @@ TEST_CASE("group admin: offsets of an inactive group reset to earliest, shifted,
   CHECK(reread.size() == 60);
   CHECK(*reread.begin() == 1001);
 }
+
+TEST_CASE("group: an empty group's offsets expire after offsets.retention.minutes", "[core][group][consumer]") {
+  BrokerConfig broker = GroupLab::lab_broker();
+  broker.offsets_retention = seconds(60);
+  broker.offsets_retention_check_interval = seconds(10);
+  GroupLab lab(broker);
+  lab.add("a");
+  lab.run(seconds(3));
+  lab.produce(1, 60);
+  lab.run(seconds(5));
+  lab.consumer("a").close();
+  lab.run(seconds(1));
+  lab.crash("a");
+  lab.run(seconds(30));  // empty, but within the retention: the offsets are kept
+  auto view = describe_group(lab.cluster, "billing");
+  REQUIRE(view);
+  CHECK(view->state == GroupState::empty);
+  CHECK(view->partitions.size() == 6);
+  lab.run(seconds(45));  // past the retention: expired, and the group with them
+  view = describe_group(lab.cluster, "billing");
+  REQUIRE(view);
+  CHECK(view->partitions.empty());
+  // Back with auto.offset.reset=earliest and nothing committed: everything is read again.
+  const std::size_t before = lab.app("a").processed().size();
+  lab.cluster.sim().start(lab.consumer("a").id());
+  lab.consumer("a").subscribe({"orders"});
+  lab.run(seconds(10));
+  CHECK(lab.app("a").processed().size() - before == 60);
+}

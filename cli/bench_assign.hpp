@@ -1,0 +1,32 @@
+// The assignor benchmark (see bench_assign.cpp).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ksim::cli {
+
+struct AssignorTiming {
+  std::string assignor;
+  std::string case_name;
+  double milliseconds = 0;
+  std::size_t max_minus_min = 0;  // the spread of partition counts over members
+};
+
+// Each assignor on 1,000 members x 10,000 partitions (100 topics of 100): everyone subscribed to
+// everything, then each member to its own 30 topics; and the sticky pair once more after one
+// member left (the previous round as ownership).
+std::vector<AssignorTiming> run_assignor_bench(std::uint64_t seed);
+
+struct RebalanceTiming {
+  double wall_milliseconds = 0;
+  double simulated_milliseconds = 0;  // from the first join to every member holding partitions
+  std::int32_t generation = 0;
+  std::size_t members_in_group = 0;
+};
+
+// 500 consumers join one group over a 1,000-partition topic on a 3-broker cluster.
+RebalanceTiming run_rebalance_bench(std::uint64_t seed, std::int32_t members);
+
+}  // namespace ksim::cli
