@@ -214,6 +214,8 @@ class Consumer final : public KafkaClient {
   sim::TimerId group_request_timeout_;
   sim::TimerId heartbeat_timer_;
   bool heartbeat_in_flight_ = false;
+  sim::Time heartbeat_sent_at_;
+  sim::Time last_heartbeat_answer_;
   sim::Time last_poll_;
   sim::Time next_auto_commit_;
   std::int32_t committed_request_ = 0;  // the OffsetFetch in flight

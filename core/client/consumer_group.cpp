@@ -92,6 +92,7 @@ void Consumer::handle(sim::NodeId, const FindCoordinatorResponse& m) {
     return;
   }
   coordinator_ = *node;
+  last_heartbeat_answer_ = now();
   emit("consumer.coordinator_found", {{"group", *config_.group_id}, {"broker", m.coordinator}});
   if (group_managed() && rejoin_needed_ && phase_ == MemberPhase::unjoined) start_join("coordinator found");
   if (group_managed() && phase_ == MemberPhase::stable) schedule_heartbeat();
@@ -293,6 +294,7 @@ void Consumer::handle(sim::NodeId, const SyncGroupResponse& m) {
       return;
   }
   phase_ = MemberPhase::stable;
+  last_heartbeat_answer_ = now();  // the SyncGroup answer counts as one
   apply_assignment(m.assignment);
   schedule_heartbeat();
 }
@@ -350,13 +352,22 @@ void Consumer::heartbeat_tick() {
     return;
   }
   schedule_heartbeat();
+  // No answer for a whole session: the coordinator is unreachable (a cut, a dead broker); look
+  // it up again, as Java does when its heartbeat session expires.
+  if (coordinator_ && now() - last_heartbeat_answer_ > config_.session_timeout) {
+    coordinator_lost("no heartbeat answer within session.timeout.ms");
+    return;
+  }
+  if (heartbeat_in_flight_ && now() - heartbeat_sent_at_ > config_.request_timeout) heartbeat_in_flight_ = false;
   if (!coordinator_ || heartbeat_in_flight_) return;
   heartbeat_in_flight_ = true;
+  heartbeat_sent_at_ = now();
   send_message(*coordinator_, HeartbeatRequest{next_correlation_++, *config_.group_id, member_id_, generation_});
 }
 
 void Consumer::handle(sim::NodeId, const HeartbeatResponse& m) {
   heartbeat_in_flight_ = false;
+  last_heartbeat_answer_ = now();
   switch (m.error) {
     case ErrorCode::NONE: return;
     case ErrorCode::REBALANCE_IN_PROGRESS:

@@ -113,7 +113,8 @@ void ConsumerWorkload::process(std::vector<ConsumedRecord> records) {
       }
       continue;
     }
-    in_progress_.push_back(ProcessedRecord{r.tp, r.offset, r.record.id, clock, consumer_.member_id(), consumer_.generation()});
+    in_progress_.push_back(ProcessedRecord{r.tp, r.offset, r.record.id, clock, consumer_.config().group_id.value_or(""),
+                                           consumer_.member_id(), consumer_.generation()});
   }
   scheduler.schedule_at(clock, [this, inc = incarnation_] {
     if (!consumer_.running() || consumer_.incarnation() != inc) return;  // crashed mid-poll: lost

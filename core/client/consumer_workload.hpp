@@ -62,6 +62,7 @@ struct ProcessedRecord {
   Offset offset = -1;
   std::uint64_t id = 0;
   sim::Time processed_at;
+  std::string group;           // group.id (empty without one)
   std::string member;          // the group member (empty outside a group)
   std::int32_t generation = -1;
 };

@@ -43,7 +43,10 @@ std::optional<GroupAdminView> describe_group(const Cluster& cluster, const std::
   GroupAdminView view;
   view.group = group;
   view.coordinator = coordinator->broker_id();
-  if (!description) return view;  // the coordinator has never heard of it: Dead, no members
+  if (!description) {
+    view.state = GroupState::dead;  // unknown to its coordinator, as kafka-consumer-groups says
+    return view;
+  }
   view.state = description->state;
   view.generation = description->generation;
   view.protocol = description->protocol;

@@ -564,3 +564,23 @@ TEST_CASE("group: an empty group's offsets expire after offsets.retention.minute
   lab.run(seconds(10));
   CHECK(lab.app("a").processed().size() - before == 60);
 }
+
+TEST_CASE("group: a member cut off from the cluster is removed, and rejoins once the cut heals",
+          "[core][group][consumer]") {
+  GroupLab lab;
+  lab.add("a");
+  lab.add("b");
+  lab.run(seconds(5));
+  REQUIRE(lab.consumer("a").owned().size() == 3);
+  const std::int32_t generation = lab.consumer("b").generation();
+  Simulation& sim = lab.cluster.sim();
+  sim.apply(FaultAction::on_node(sim.now(), FaultKind::isolate, lab.consumer("a").id()));
+  lab.run(seconds(15));  // past the 10 s session: b has everything
+  CHECK(lab.consumer("b").owned().size() == 6);
+  CHECK(lab.consumer("b").generation() > generation);
+  sim.apply(FaultAction::between(sim.now(), FaultKind::heal, {}, {}));
+  lab.run(seconds(20));
+  CHECK(lab.consumer("a").in_group());
+  CHECK(lab.consumer("a").owned().size() == 3);
+  CHECK(lab.consumer("b").owned().size() == 3);
+}
