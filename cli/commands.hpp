@@ -13,5 +13,8 @@ int command_bench(const Args& args);
 int command_demo(const Args& args);
 int command_partition(const Args& args);
 int command_assign(const Args& args);
+int command_run(const Args& args);
+int command_check(const Args& args);
+int command_list(const Args& args);
 
 }  // namespace ksim::cli

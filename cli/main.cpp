@@ -13,11 +13,16 @@ constexpr const char* kUsage =
     "usage: ksim <command> [options]\n"
     "\n"
     "commands:\n"
+    "  run           play scenario files and report what happened (exit 1 when an expectation fails)\n"
+    "  check         validate scenario files without running them\n"
+    "  list          the bundled labs, with a line each\n"
     "  demo gossip   run the kernel's gossip workload with random faults and print a summary\n"
     "  partition     the partition the Java producer picks for each key\n"
     "  assign        what a consumer group's assignor gives each member\n"
     "  bench kernel  measure the event scheduler against two reference event loops\n"
     "  bench replication  measure the broker model on a steady acks=all workload\n"
+    "  bench producer     measure one producer at 200,000 records per simulated second\n"
+    "  bench assign       measure the assignors and a 500-member rebalance\n"
     "  version       print the version\n"
     "  help          print this text\n"
     "\n"
@@ -31,6 +36,9 @@ int dispatch(int argc, char** argv) {
   if (command == "demo") return ksim::cli::command_demo(args);
   if (command == "partition") return ksim::cli::command_partition(args);
   if (command == "assign") return ksim::cli::command_assign(args);
+  if (command == "run") return ksim::cli::command_run(args);
+  if (command == "check") return ksim::cli::command_check(args);
+  if (command == "list") return ksim::cli::command_list(args);
   if (command == "version" || command == "--version") {
     std::printf("ksim %s\n", KSIM_VERSION);
     return 0;

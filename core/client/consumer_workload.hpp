@@ -85,6 +85,11 @@ class ConsumerWorkload {
   const std::vector<ProcessedRecord>& processed() const { return processed_; }
   const std::vector<FailedRecord>& failed() const { return failed_; }
   std::int64_t commits(CommitOutcome outcome) const { return commit_counts_[static_cast<std::size_t>(outcome)]; }
+  // From `from` on, processing takes `factor` times longer (a slow dependency, a GC-heavy host).
+  void slow_down(sim::Time from, double factor) {
+    spec_.slow_from = from;
+    spec_.slow_factor = factor;
+  }
 
  private:
   void poll();

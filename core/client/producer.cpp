@@ -71,6 +71,9 @@ void Producer::on_stop(sim::StopKind) {
 
 void Producer::on_connection_reset(sim::NodeId peer) {
   metadata_peer_reset(peer);
+  // As Java's NetworkClient does on a disconnect: ask where the leaders are now. With acks=0
+  // this is the only way the producer ever learns that its leader is gone.
+  request_metadata();
   std::vector<std::int32_t> lost;
   for (const auto& [correlation, request] : in_flight_) {
     if (request.broker == peer) lost.push_back(correlation);

@@ -1,0 +1,118 @@
+#include "core/scenario/figures.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "core/protocol/error_code.hpp"
+#include "core/scenario/config_keys.hpp"
+
+namespace ksim::core {
+namespace {
+
+// The figures with no argument, and those whose argument names a group, a partition, an error
+// code or an invariant.
+const std::vector<std::string>& plain_figures() {
+  static const std::vector<std::string> names{
+      "sent", "acked", "acked_lost", "sent_lost", "failed_sends", "duplicates_in_log", "reordered_keys",
+      "invariant_violations", "max_unavailable_ms", "converged", "convergence_ms", "e2e_latency_p50_ms",
+      "e2e_latency_p99_ms"};
+  return names;
+}
+const std::vector<std::string>& group_figures() {
+  static const std::vector<std::string> names{"processed", "duplicates_processed", "skipped", "max_lag", "final_lag",
+                                              "rebalances", "commit_failures", "no_owner_ms", "max_no_owner_ms",
+                                              "dead_lettered"};
+  return names;
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& s) {
+  return std::find(list.begin(), list.end(), s) != list.end();
+}
+
+}  // namespace
+
+bool parse_expectation(const std::string& text, Expectation& out, std::string& error) {
+  static const std::vector<std::string> kOps{"==", "!=", "<=", ">=", "<", ">"};
+  for (const std::string& op : kOps) {
+    const auto at = text.find(op);
+    if (at == std::string::npos) continue;
+    std::string figure = text.substr(0, at);
+    std::string value = text.substr(at + op.size());
+    const auto trim = [](std::string& s) {
+      s.erase(0, s.find_first_not_of(' '));
+      s.erase(s.find_last_not_of(' ') + 1);
+    };
+    trim(figure);
+    trim(value);
+    if (figure.empty()) break;
+    char* end = nullptr;
+    const double number = std::strtod(value.c_str(), &end);
+    if (value.empty() || end == nullptr || *end != '\0' || !std::isfinite(number)) {
+      error = "\"" + text + "\": the right side must be a number";
+      return false;
+    }
+    out.figure = figure;
+    out.op = op;
+    out.value = number;
+    return true;
+  }
+  error = "\"" + text + "\" is not an expectation; write FIGURE OP NUMBER, e.g. \"acked_lost == 0\"";
+  return false;
+}
+
+std::string check_figure_name(const Scenario& s, const std::string& figure) {
+  const auto open = figure.find('[');
+  const std::string name = figure.substr(0, open);
+  std::string argument;
+  if (open != std::string::npos) {
+    if (figure.back() != ']') return "\"" + figure + "\": a figure's argument goes in brackets, e.g. rebalances[billing]";
+    argument = figure.substr(open + 1, figure.size() - open - 2);
+  }
+  if (contains(plain_figures(), name) && argument.empty()) return {};
+  if (contains(group_figures(), name)) {
+    if (argument.empty()) return "\"" + name + "\" needs a group: " + name + "[GROUP]";
+    for (const ConsumerSpec& c : s.consumers) {
+      if (c.group == argument || (c.group.empty() && c.name == argument)) return {};
+    }
+    return "\"" + figure + "\": no consumer group or consumer \"" + argument + "\" is defined";
+  }
+  if (name == "produce_errors") {
+    if (parse_error_name(argument)) return {};
+    return "\"" + figure + "\": \"" + argument + "\" is not a Kafka error name (e.g. NOT_ENOUGH_REPLICAS)";
+  }
+  if (name == "unavailable_ms") {
+    for (const TopicSpec& t : s.topics) {
+      for (std::int32_t p = 0; p < t.partitions; ++p) {
+        if (argument == t.name + "-" + std::to_string(p)) return {};
+      }
+    }
+    return "\"" + figure + "\": partition \"" + argument + "\" does not exist";
+  }
+  if (name == "invariant_violations") {
+    static const std::vector<std::string> kInvariants{"one_leader_per_epoch", "hw_monotonic", "isr_subset_of_replicas",
+                                                      "leader_in_isr", "strong_isr"};
+    if (contains(kInvariants, argument)) return {};
+    return "\"" + figure + "\": the invariants are one_leader_per_epoch, hw_monotonic, isr_subset_of_replicas, "
+           "leader_in_isr, strong_isr";
+  }
+  std::vector<std::string> all = plain_figures();
+  all.insert(all.end(), group_figures().begin(), group_figures().end());
+  all.insert(all.end(), {"produce_errors", "unavailable_ms"});
+  const std::string suggestion = did_you_mean(name, all);
+  return "\"" + figure + "\" is not a figure" +
+         (suggestion.empty() ? std::string("; docs/scenario-format.md lists them") : "; did you mean \"" + suggestion + "\"?");
+}
+
+bool expectation_holds(const Expectation& e, const Figures& figures, double& actual) {
+  const auto it = figures.find(e.figure);
+  actual = it == figures.end() ? 0.0 : it->second;
+  if (e.op == "==") return actual == e.value;
+  if (e.op == "!=") return actual != e.value;
+  if (e.op == "<") return actual < e.value;
+  if (e.op == "<=") return actual <= e.value;
+  if (e.op == ">") return actual > e.value;
+  return actual >= e.value;
+}
+
+}  // namespace ksim::core

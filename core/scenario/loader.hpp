@@ -1,0 +1,26 @@
+// Reading a scenario file. Anything the loader does not understand is an error naming the file,
+// the place in it (a JSON path such as topics[0].config) and, where it can, the fix; nothing is
+// silently defaulted or ignored.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "core/scenario/scenario.hpp"
+
+namespace ksim::core {
+
+class ScenarioError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Loads `path`, with the named variant's patch applied and its expectations in force when
+// `variant` is given. Throws ScenarioError.
+Scenario load_scenario(const std::string& path, const std::optional<std::string>& variant = std::nullopt);
+// The same from text already read (for tests and the fuzz target); `name` stands for the file.
+Scenario parse_scenario(const std::string& text, const std::string& name,
+                        const std::optional<std::string>& variant = std::nullopt);
+
+}  // namespace ksim::core

@@ -1,0 +1,579 @@
+#include "core/scenario/runner.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "core/cluster/group_admin.hpp"
+#include "core/group/coordinator_partition.hpp"
+#include "core/scenario/loader.hpp"
+
+namespace ksim::core {
+namespace {
+
+constexpr sim::Duration kSampleEvery = sim::milliseconds(10);
+constexpr sim::Duration kLagSampleEvery = sim::seconds(1);
+
+std::string text_of(const sim::TraceEvent& e, std::string_view key) {
+  for (const sim::TraceField& f : e.fields) {
+    if (f.key != key) continue;
+    if (f.value.type() == sim::TraceValue::Type::text) return std::string(f.value.text());
+    return std::to_string(f.value.integer());
+  }
+  return {};
+}
+
+double percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+  return values[std::min(index, values.size() - 1)];
+}
+
+}  // namespace
+
+bool RunResult::passed() const {
+  return std::all_of(expectations.begin(), expectations.end(), [](const ExpectationResult& e) { return e.passed; });
+}
+
+// Follows the trace for the report's timeline and the rebalance counts.
+class ScenarioRun::Observer final : public sim::TraceSink {
+ public:
+  explicit Observer(ScenarioRun& run) : run_(run) {}
+  void on_event(const sim::TraceEvent& e) override {
+    const std::string_view kind = e.kind;
+    const sim::Simulation& sim = run_.cluster_->sim();
+    // The internal offsets topic's fifty partitions would drown the story; the groups' own
+    // events tell what matters about coordinators.
+    if (text_of(e, "partition").rfind(kOffsetsTopic, 0) == 0) return;
+    const auto add = [&](const char* category, std::string text) {
+      run_.timeline_.push_back(TimelineEntry{e.time, category, std::move(text)});
+    };
+    if (kind == "fault.applied") {
+      std::string target = text_of(e, "target");
+      for (const sim::TraceField& f : e.fields) {
+        if (f.key == "target" && f.value.type() == sim::TraceValue::Type::node) target = sim.node_name(sim::NodeId{static_cast<std::uint32_t>(f.value.integer())});
+      }
+      add("fault", text_of(e, "fault") + (target.empty() ? " between " + text_of(e, "side_a") + " and " + text_of(e, "side_b") : " " + target));
+    } else if (kind == "partition.leader_elected") {
+      add("election", text_of(e, "partition") + ": broker " + text_of(e, "leader") + " elected leader (" + text_of(e, "reason") +
+                          "), epoch " + text_of(e, "leader_epoch") + ", ISR [" + text_of(e, "isr") + "]");
+    } else if (kind == "partition.offline") {
+      add("election", text_of(e, "partition") + " is offline: " + text_of(e, "reason"));
+    } else if (kind == "partition.isr_changed") {
+      add("isr", text_of(e, "partition") + ": ISR now [" + text_of(e, "isr") + "]");
+    } else if (kind == "log.truncated") {
+      add("truncation", sim.node_name(e.node) + " truncated " + text_of(e, "partition") + " (" + text_of(e, "reason") + ")");
+    } else if (kind == "controller.broker_fenced") {
+      add("fault", "controller fenced broker " + text_of(e, "broker"));
+    } else if (kind == "group.generation") {
+      const std::string group = text_of(e, "group");
+      if (text_of(e, "state") == "Stable") ++run_rebalances_[group];
+      add("rebalance", "group " + group + " generation " + text_of(e, "generation") + ": " + text_of(e, "state") + ", " +
+                           text_of(e, "members") + " members, " + text_of(e, "protocol"));
+    } else if (kind == "consumer.left_group") {
+      add("rebalance", sim.node_name(e.node) + " left group " + text_of(e, "group") + ": " + text_of(e, "reason"));
+    } else if (kind == "group.member_expired") {
+      add("rebalance", "group " + text_of(e, "group") + ": member " + text_of(e, "member") + " expired (session timeout)");
+    } else if (kind == "consumer.commit" && text_of(e, "outcome") != "committed") {
+      add("error", sim.node_name(e.node) + ": commit " + text_of(e, "outcome") + " (generation " + text_of(e, "generation") + ")");
+    } else if (kind == "consumer.partitions_lost") {
+      add("rebalance", sim.node_name(e.node) + " lost " + text_of(e, "partitions"));
+    }
+  }
+  std::map<std::string, std::int64_t> run_rebalances_;
+
+ private:
+  ScenarioRun& run_;
+};
+
+ScenarioRun::ScenarioRun(Scenario scenario, RunOptions options)
+    : scenario_(std::move(scenario)), options_(std::move(options)) {
+  if (options_.seed) scenario_.seed = *options_.seed;
+  scenario_.cluster.seed = scenario_.seed;
+  end_ = sim::Time::zero() + (options_.until ? std::min(*options_.until, scenario_.duration) : scenario_.duration);
+  cluster_ = std::make_unique<Cluster>(scenario_.cluster);
+  hasher_ = std::make_unique<sim::TraceHasher>();
+  invariants_ = std::make_unique<InvariantChecker>(*cluster_);
+  observer_ = std::make_unique<Observer>(*this);
+  sim::Simulation& sim = cluster_->sim();
+  sim.trace().attach(*hasher_);
+  sim.trace().attach(*invariants_);
+  sim.trace().attach(*observer_);
+  for (sim::TraceSink* sink : options_.sinks) sim.trace().attach(*sink);
+  if (!cluster_->start()) note("error", "not every broker registered with the controller within 10 s");
+  for (BrokerId b = 1; b <= cluster_->broker_count(); ++b) bootstrap_.push_back(cluster_->broker(b).id());
+  create_topics();
+  sim.run_for(sim::milliseconds(500));  // leaders elected, metadata published
+  start_producers();
+  for (const ConsumerSpec& spec : scenario_.consumers) {
+    for (std::int32_t i = 0; i < spec.members; ++i) add_member(spec, i);
+  }
+  for (const NarrationEntry& n : scenario_.narration) timeline_.push_back(TimelineEntry{n.at, "narration", n.text});
+  schedule_faults();
+  sim.scheduler().schedule_at(sim.now() + kSampleEvery, [this] { sample(); });
+}
+
+ScenarioRun::~ScenarioRun() = default;
+
+void ScenarioRun::note(const std::string& kind, const std::string& text) {
+  timeline_.push_back(TimelineEntry{cluster_->sim().now(), kind, text});
+}
+
+void ScenarioRun::create_topics() {
+  Controller& controller = cluster_->controller();
+  std::set<std::string> created;
+  for (const TopicSpec& t : scenario_.topics) {
+    const ErrorCode e = controller.create_topic(t.name, t.partitions, t.replication_factor, t.config, t.assignment);
+    if (e != ErrorCode::NONE) note("error", "creating " + t.name + ": " + std::string(error_name(e)));
+    created.insert(t.name);
+  }
+  // The topics the error-handling patterns write to, as frameworks create them: one partition,
+  // the replication factor of the topic they serve.
+  for (const ConsumerSpec& c : scenario_.consumers) {
+    if (c.processing.on_error == ErrorHandling::stop || c.processing.on_error == ErrorHandling::skip) continue;
+    const std::string serving = c.topics.empty() ? c.assign.front().topic : c.topics.front();
+    const auto rf = std::find_if(scenario_.topics.begin(), scenario_.topics.end(), [&](const TopicSpec& t) { return t.name == serving; })->replication_factor;
+    std::vector<std::string> extra = c.processing.retry_topics;
+    extra.push_back(c.processing.dead_letter_topic);
+    for (const std::string& name : extra) {
+      if (created.insert(name).second) controller.create_topic(name, 1, rf, TopicConfig{});
+    }
+  }
+}
+
+void ScenarioRun::start_producers() {
+  sim::Simulation& sim = cluster_->sim();
+  for (const ProducerSpec& p : scenario_.producers) {
+    Producer& producer = sim.add_node<Producer>("producer:" + p.name, p.config, bootstrap_);
+    sim.start(producer.id());
+    producers_[p.name] = &producer;
+    producer_apps_.push_back(std::make_unique<ProducerWorkload>(producer, p.workload, sim.random().stream("producer/" + p.name)));
+  }
+}
+
+void ScenarioRun::add_member(const ConsumerSpec& spec, std::int32_t index) {
+  sim::Simulation& sim = cluster_->sim();
+  Member m;
+  m.group = spec.group;
+  m.name = spec.group.empty() ? "consumer:" + spec.name : "consumer:" + spec.group + "/" + std::to_string(index);
+  m.spec = &spec;
+  m.consumer = &sim.add_node<Consumer>(m.name, spec.config, bootstrap_);
+  sim.start(m.consumer->id());
+  if (spec.group.empty()) {
+    m.consumer->assign(spec.assign);
+  } else {
+    std::vector<std::string> topics = spec.topics;
+    if (spec.processing.on_error == ErrorHandling::retry_topics) {
+      topics.insert(topics.end(), spec.processing.retry_topics.begin(), spec.processing.retry_topics.end());
+    }
+    m.consumer->subscribe(std::move(topics));
+  }
+  const ErrorHandling e = spec.processing.on_error;
+  if (e == ErrorHandling::dead_letter || e == ErrorHandling::retry_topics || e == ErrorHandling::retry_in_place) {
+    m.forwarder = &sim.add_node<Producer>("producer:" + m.name.substr(9) + "/forwarder", ProducerConfig{}, bootstrap_);
+    sim.start(m.forwarder->id());
+  }
+  m.app = std::make_unique<ConsumerWorkload>(*m.consumer, spec.processing, sim.random().stream("app/" + m.name), m.forwarder);
+  members_.push_back(std::move(m));
+}
+
+void ScenarioRun::schedule_faults() {
+  for (const FaultSpec& f : scenario_.faults) {
+    if (sim::Time::zero() + (f.at - sim::Time::zero()) > end_) continue;
+    const FaultSpec* fault = &f;
+    cluster_->sim().scheduler().schedule_at(std::max(f.at, cluster_->sim().now()), [this, fault] { fire(*fault); });
+  }
+}
+
+std::optional<sim::NodeId> ScenarioRun::resolve(const std::string& target, std::string& why) {
+  const ClusterView view = cluster_->view();
+  const auto partition_of = [&](const std::string& text) -> const PartitionView* {
+    const auto dash = text.rfind('-');
+    const TopicPartition tp{text.substr(0, dash), std::stoi(text.substr(dash + 1))};
+    for (const PartitionView& p : view.partitions) {
+      if (p.tp == tp) return &p;
+    }
+    return nullptr;
+  };
+  if (target == "controller") return cluster_->controller().id();
+  if (target.rfind("broker:", 0) == 0) return cluster_->broker(std::stoi(target.substr(7))).id();
+  if (target.rfind("leader-of:", 0) == 0) {
+    const PartitionView* p = partition_of(target.substr(10));
+    if (p == nullptr || p->leader == kNoBroker) {
+      why = target.substr(10) + " has no leader";
+      return std::nullopt;
+    }
+    return cluster_->broker(p->leader).id();
+  }
+  if (target.rfind("follower-of:", 0) == 0) {
+    const PartitionView* p = partition_of(target.substr(12));
+    if (p != nullptr) {
+      for (const BrokerId r : p->replicas) {
+        if (r != p->leader) return cluster_->broker(r).id();
+      }
+    }
+    why = target.substr(12) + " has no follower";
+    return std::nullopt;
+  }
+  if (target.rfind("coordinator-of:", 0) == 0) {
+    const std::string group = target.substr(15);
+    const Broker& any = cluster_->broker(1);
+    const TopicPartition tp{kOffsetsTopic, coordinator_partition(group, any.config().offsets_topic_partitions)};
+    for (const PartitionView& p : view.partitions) {
+      if (p.tp == tp && p.leader != kNoBroker) return cluster_->broker(p.leader).id();
+    }
+    why = "group " + group + " has no coordinator yet";
+    return std::nullopt;
+  }
+  for (const Member& m : members_) {
+    if (m.name == target) return m.consumer->id();
+  }
+  if (target.rfind("producer:", 0) == 0) {
+    if (const auto it = producers_.find(target.substr(9)); it != producers_.end()) return it->second->id();
+  }
+  why = "no " + target + " exists at this point";
+  return std::nullopt;
+}
+
+std::vector<sim::NodeId> ScenarioRun::resolve_side(const std::vector<std::string>& side,
+                                                   const std::vector<sim::NodeId>& other) {
+  std::vector<sim::NodeId> nodes;
+  if (side.size() == 1 && side.front() == "rest") {
+    const sim::Simulation& sim = cluster_->sim();
+    for (std::uint32_t i = 0; i < sim.node_count(); ++i) {
+      const sim::NodeId id{i};
+      if (std::find(other.begin(), other.end(), id) == other.end()) nodes.push_back(id);
+    }
+    return nodes;
+  }
+  for (const std::string& t : side) {
+    std::string why;
+    if (const auto node = resolve(t, why)) nodes.push_back(*node);
+    else note("fault", "a side of the fault names " + t + ", which resolves to nothing: " + why);
+  }
+  return nodes;
+}
+
+void ScenarioRun::fire(const FaultSpec& f) {
+  sim::Simulation& sim = cluster_->sim();
+  const sim::Time now = sim.now();
+  static const std::map<std::string, sim::FaultKind> kNodeFaults{
+      {"crash", sim::FaultKind::crash},     {"power-loss", sim::FaultKind::power_loss},
+      {"disk-loss", sim::FaultKind::disk_loss}, {"restart", sim::FaultKind::restart},
+      {"pause", sim::FaultKind::pause},     {"resume", sim::FaultKind::resume},
+      {"isolate", sim::FaultKind::isolate}};
+  if (const auto kind = kNodeFaults.find(f.action); kind != kNodeFaults.end()) {
+    std::string why;
+    const std::optional<sim::NodeId> node = resolve(f.target, why);
+    if (!node) {
+      note("fault", f.action + " " + f.target + " did nothing: " + why);
+      return;
+    }
+    sim.apply(sim::FaultAction::on_node(now, kind->second, *node));
+    // A standalone consumer's application assigns its partitions again when it comes back.
+    if (kind->second == sim::FaultKind::restart) {
+      for (Member& m : members_) {
+        if (m.consumer->id() == *node && m.group.empty()) m.consumer->assign(m.spec->assign);
+      }
+    }
+    return;
+  }
+  if (f.action == "partition" || f.action == "heal" || f.action == "slow-link" || f.action == "restore-link") {
+    std::vector<sim::NodeId> a;
+    std::vector<sim::NodeId> b;
+    if (!f.between.empty()) {
+      a = resolve_side(f.between[0], {});
+      b = resolve_side(f.between[1], a);
+    }
+    sim::FaultKind kind = sim::FaultKind::heal;
+    if (f.action == "partition") kind = f.one_way ? sim::FaultKind::partition_one_way : sim::FaultKind::partition;
+    if (f.action == "slow-link") kind = sim::FaultKind::set_link;
+    if (f.action == "restore-link") kind = sim::FaultKind::restore_link;
+    sim::FaultAction action = sim::FaultAction::between(now, kind, a, b);
+    action.link = f.link;
+    sim.apply(action);
+    return;
+  }
+  if (f.action == "slow") {
+    for (Member& m : members_) {
+      if (m.name == f.target) m.app->slow_down(now, f.factor);
+    }
+    note("fault", f.target + " processes " + std::to_string(static_cast<int>(f.factor)) + "x slower from now on");
+    return;
+  }
+  if (f.action == "add-consumer") {
+    for (const ConsumerSpec& spec : scenario_.consumers) {
+      if (spec.group != f.group) continue;
+      const auto existing = static_cast<std::int32_t>(std::count_if(members_.begin(), members_.end(), [&](const Member& m) { return m.group == f.group; }));
+      for (std::int32_t i = 0; i < f.count; ++i) add_member(spec, existing + i);
+      note("fault", std::to_string(f.count) + " consumer(s) join group " + f.group);
+    }
+    return;
+  }
+  if (f.action == "add-partitions") {
+    const ErrorCode e = cluster_->controller().create_partitions(f.topic, f.partitions);
+    note("fault", "partitions of " + f.topic + " raised to " + std::to_string(f.partitions) +
+                      (e == ErrorCode::NONE ? std::string() : ": " + std::string(error_name(e))));
+    return;
+  }
+  if (f.action == "reset-offsets") {
+    const std::string what = "reset offsets of group " + f.group + " on " + f.topic + " " + std::string(offset_reset_kind_name(f.reset.kind));
+    reset_group_offsets(*cluster_, f.group, f.topic, f.reset, [this, what](ErrorCode e) {
+      note(e == ErrorCode::NONE ? "fault" : "error", what + (e == ErrorCode::NONE ? std::string() : ": " + std::string(error_name(e))));
+    });
+  }
+}
+
+void ScenarioRun::sample() {
+  sim::Simulation& sim = cluster_->sim();
+  // Partitions without a live leader.
+  for (const auto& [name, topic] : cluster_->controller().topics()) {
+    if (name == kOffsetsTopic) continue;
+    for (const PartitionState& p : topic.partitions) {
+      const bool live = p.leader != kNoBroker && cluster_->broker(p.leader).running();
+      if (!live) unavailable_[p.tp] += kSampleEvery;
+    }
+  }
+  // Partitions of each group's topics that no running member owns.
+  std::map<std::string, std::set<TopicPartition>> owned;
+  for (const Member& m : members_) {
+    if (m.group.empty()) continue;
+    auto& set = owned[m.group];
+    if (m.consumer->running()) set.insert(m.consumer->owned().begin(), m.consumer->owned().end());
+  }
+  for (const ConsumerSpec& spec : scenario_.consumers) {
+    if (spec.group.empty()) continue;
+    for (const std::string& topic : spec.topics) {
+      const auto* record = cluster_->controller().topics().count(topic) != 0U ? &cluster_->controller().topics().at(topic) : nullptr;
+      if (record == nullptr) continue;
+      for (const PartitionState& p : record->partitions) {
+        sim::Duration& gap = no_owner_gap_[spec.group][p.tp];
+        if (owned[spec.group].count(p.tp) == 0U) {
+          no_owner_[spec.group][p.tp] += kSampleEvery;
+          gap += kSampleEvery;
+          max_no_owner_gap_[spec.group] = std::max(max_no_owner_gap_[spec.group], gap);
+        } else {
+          gap = sim::Duration{};
+        }
+      }
+    }
+  }
+  // Lag, once a second.
+  if (sim.now() - last_lag_sample_ >= kLagSampleEvery) {
+    last_lag_sample_ = sim.now();
+    for (const ConsumerSpec& spec : scenario_.consumers) {
+      if (spec.group.empty()) continue;
+      if (const auto view = describe_group(*cluster_, spec.group)) {
+        std::int64_t lag = 0;
+        for (const GroupPartitionRow& row : view->partitions) lag += row.lag.value_or(0);
+        max_lag_[spec.group] = std::max(max_lag_[spec.group], lag);
+      }
+    }
+  }
+  if (sim.now() + kSampleEvery <= end_) sim.scheduler().schedule_after(kSampleEvery, [this] { sample(); });
+}
+
+RunResult ScenarioRun::run_to_end() {
+  cluster_->sim().run_until(end_);
+  RunResult r;
+  r.scenario = scenario_.name;
+  r.file = scenario_.file;
+  r.seed = scenario_.seed;
+  r.trace_hash = hasher_->hash();
+  r.events = hasher_->events();
+  r.ended = cluster_->sim().now();
+  r.figures = compute_figures();
+  for (const Expectation& e : scenario_.expect) {
+    ExpectationResult er;
+    er.expr = e.text;
+    er.passed = expectation_holds(e, r.figures, er.actual);
+    r.expectations.push_back(std::move(er));
+  }
+  std::stable_sort(timeline_.begin(), timeline_.end(), [](const TimelineEntry& a, const TimelineEntry& b) { return a.at < b.at; });
+  r.timeline = timeline_;
+  return r;
+}
+
+Figures ScenarioRun::compute_figures() {
+  Figures f;
+  // --- the logs at the end: which record ids each partition holds ---
+  std::map<std::uint64_t, int> in_log;
+  std::map<TopicPartition, std::vector<std::pair<Offset, const Record*>>> log_records;
+  for (const TopicSpec& t : scenario_.topics) {
+    const auto& record = cluster_->controller().topics().at(t.name);
+    for (const PartitionState& p : record.partitions) {
+      // The leader's log if it runs; otherwise the most advanced replica's (what is on disk).
+      const Partition* chosen = nullptr;
+      for (BrokerId b = 1; b <= cluster_->broker_count(); ++b) {
+        const Partition* replica = cluster_->broker(b).partition(p.tp);
+        if (replica == nullptr) continue;
+        if (b == p.leader && cluster_->broker(b).running()) {
+          chosen = replica;
+          break;
+        }
+        if (chosen == nullptr || replica->log().high_watermark() > chosen->log().high_watermark()) chosen = replica;
+      }
+      if (chosen == nullptr) continue;
+      const PartitionLog& log = chosen->log();
+      for (const auto& segment : log.segments()) {
+        for (const RecordBatch& batch : segment.batches) {
+          for (std::int32_t i = 0; i < batch.record_count(); ++i) {
+            const Offset offset = batch.base_offset + i;
+            if (offset >= log.high_watermark()) break;
+            const Record& rec = batch.records->records[static_cast<std::size_t>(i)];
+            ++in_log[rec.id];
+            log_records[p.tp].emplace_back(offset, &rec);
+          }
+        }
+      }
+    }
+  }
+  // --- producers ---
+  std::int64_t sent = 0, acked = 0, acked_lost = 0, sent_lost = 0, failed = 0;
+  std::map<std::uint64_t, sim::Time> sent_at;
+  std::map<std::pair<std::string, TopicPartition>, std::map<Offset, std::uint64_t>> acked_at;  // for skipped[G]
+  for (const auto& [name, producer] : producers_) {
+    const ProducerHistory& h = producer->history();
+    sent += static_cast<std::int64_t>(h.sent);
+    for (const BatchReport& b : h.batches) {
+      for (std::uint32_t i = 0; i < b.records; ++i) {
+        const std::uint64_t id = h.record_ids[b.first_record + i];
+        sent_at[id] = b.created_at;
+        if (!b.ok()) {
+          ++failed;
+          if (b.client_error == ClientError::broker) ++f["produce_errors[" + std::string(error_name(b.error)) + "]"];
+          continue;
+        }
+        if (in_log.count(id) == 0U) ++sent_lost;
+        if (b.base_offset >= 0) {
+          ++acked;
+          if (in_log.count(id) == 0U) ++acked_lost;
+          acked_at[{"", b.tp}][b.base_offset + i] = id;
+        }
+      }
+    }
+  }
+  f["sent"] = static_cast<double>(sent);
+  f["acked"] = static_cast<double>(acked);
+  f["acked_lost"] = static_cast<double>(acked_lost);
+  f["sent_lost"] = static_cast<double>(sent_lost);
+  f["failed_sends"] = static_cast<double>(failed);
+  std::int64_t duplicates = 0;
+  for (const auto& [id, count] : in_log) duplicates += count > 1 ? 1 : 0;
+  f["duplicates_in_log"] = static_cast<double>(duplicates);
+  // Keys whose records from one producer sit out of send order (ids grow in send order).
+  std::set<std::pair<std::uint64_t, std::int64_t>> reordered;
+  for (const auto& [tp, records] : log_records) {
+    std::map<std::pair<std::uint64_t, std::int64_t>, std::uint64_t> last;
+    for (const auto& [offset, rec] : records) {
+      if (rec->key < 0) continue;
+      const std::pair<std::uint64_t, std::int64_t> key{rec->id / 1'000'000'000ULL, rec->key};
+      auto& seen = last[key];
+      if (rec->id < seen) reordered.insert(key);
+      seen = std::max(seen, rec->id);
+    }
+  }
+  f["reordered_keys"] = static_cast<double>(reordered.size());
+  // --- groups and consumers ---
+  std::vector<double> latencies;
+  std::set<std::uint64_t> latency_seen;
+  for (const ConsumerSpec& spec : scenario_.consumers) {
+    const std::string group = spec.group.empty() ? spec.name : spec.group;
+    std::map<std::uint64_t, int> processed;
+    std::set<std::uint64_t> failed_ids;
+    std::int64_t count = 0, dead = 0, commit_failures = 0;
+    for (const Member& m : members_) {
+      if (m.spec != &spec) continue;
+      for (const ProcessedRecord& r : m.app->processed()) {
+        ++processed[r.id];
+        ++count;
+        if (latency_seen.insert(r.id).second && sent_at.count(r.id) != 0U) {
+          latencies.push_back(static_cast<double>((r.processed_at - sent_at[r.id]).ns()) / 1e6);
+        }
+      }
+      for (const FailedRecord& r : m.app->failed()) {
+        failed_ids.insert(r.id);
+        dead += r.action == "dead-lettered" ? 1 : 0;
+      }
+      commit_failures += m.app->commits(CommitOutcome::commit_failed);
+    }
+    std::int64_t dup = 0;
+    for (const auto& [id, n] : processed) dup += n > 1 ? 1 : 0;
+    f["processed[" + group + "]"] = static_cast<double>(count);
+    f["duplicates_processed[" + group + "]"] = static_cast<double>(dup);
+    f["dead_lettered[" + group + "]"] = static_cast<double>(dead);
+    f["commit_failures[" + group + "]"] = static_cast<double>(commit_failures);
+    if (spec.group.empty()) continue;
+    f["rebalances[" + group + "]"] = static_cast<double>(observer_->run_rebalances_[group]);
+    double no_owner_ms = 0;
+    for (const auto& [tp, d] : no_owner_[group]) no_owner_ms += static_cast<double>(d.ns()) / 1e6;
+    f["no_owner_ms[" + group + "]"] = no_owner_ms;
+    f["max_no_owner_ms[" + group + "]"] = static_cast<double>(max_no_owner_gap_[group].ns()) / 1e6;
+    // Lag and skipped records, from the committed offsets at the end.
+    std::int64_t final_lag = 0;
+    std::int64_t skipped = 0;
+    if (const auto view = describe_group(*cluster_, group)) {
+      for (const GroupPartitionRow& row : view->partitions) {
+        if (std::find(spec.topics.begin(), spec.topics.end(), row.tp.topic) == spec.topics.end()) continue;
+        final_lag += row.lag.value_or(0);
+        const auto acked_here = acked_at.find({"", row.tp});
+        if (acked_here == acked_at.end()) continue;
+        for (const auto& [offset, id] : acked_here->second) {
+          if (offset >= row.committed) break;
+          if (processed.count(id) == 0U && failed_ids.count(id) == 0U) ++skipped;
+        }
+      }
+    }
+    f["final_lag[" + group + "]"] = static_cast<double>(final_lag);
+    f["max_lag[" + group + "]"] = static_cast<double>(std::max(max_lag_[group], final_lag));
+    f["skipped[" + group + "]"] = static_cast<double>(skipped);
+  }
+  f["e2e_latency_p50_ms"] = percentile(latencies, 0.50);
+  f["e2e_latency_p99_ms"] = percentile(latencies, 0.99);
+  // --- availability and invariants ---
+  double worst = 0;
+  for (const TopicSpec& t : scenario_.topics) {
+    for (std::int32_t p = 0; p < t.partitions; ++p) f["unavailable_ms[" + TopicPartition{t.name, p}.str() + "]"] = 0;
+  }
+  for (const auto& [tp, d] : unavailable_) {
+    const double ms = static_cast<double>(d.ns()) / 1e6;
+    f["unavailable_ms[" + tp.str() + "]"] = ms;
+    worst = std::max(worst, ms);
+  }
+  f["max_unavailable_ms"] = worst;
+  f["invariant_violations"] = static_cast<double>(invariants_->violations().size());
+  for (const char* name : {"one_leader_per_epoch", "hw_monotonic", "isr_subset_of_replicas", "leader_in_isr", "strong_isr"}) {
+    f[std::string("invariant_violations[") + name + "]"] = static_cast<double>(invariants_->count(name));
+  }
+  // Converged: at the end every partition has a live leader and a full ISR.
+  bool converged = true;
+  for (const TopicSpec& t : scenario_.topics) {
+    for (const PartitionState& p : cluster_->controller().topics().at(t.name).partitions) {
+      converged = converged && p.leader != kNoBroker && cluster_->broker(p.leader).running() && p.isr.size() == p.replicas.size();
+    }
+  }
+  f["converged"] = converged ? 1 : 0;
+  return f;
+}
+
+std::vector<RunResult> run_scenario_file(const std::string& path, const std::optional<std::string>& variant,
+                                         const RunOptions& options) {
+  std::vector<RunResult> results;
+  const Scenario base = load_scenario(path);
+  std::vector<std::optional<std::string>> runs;
+  if (variant) {
+    runs.emplace_back(variant);
+  } else {
+    runs.emplace_back(std::nullopt);
+    for (const std::string& name : base.variant_names) runs.emplace_back(name);
+  }
+  for (const std::optional<std::string>& v : runs) {
+    ScenarioRun run(v ? load_scenario(path, v) : base, options);
+    RunResult r = run.run_to_end();
+    r.variant = v.value_or("");
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+}  // namespace ksim::core

@@ -1,0 +1,119 @@
+// ScenarioRun: plays a scenario. It builds the cluster, creates the topics, starts the producers
+// and consumers, fires the faults at their times (resolving role targets such as leader-of:T-P at
+// that moment), follows what happens, and at the end computes the figures and checks the
+// expectations. The same object serves the CLI (run to the end) and the GUI (step it).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/check/invariant_checker.hpp"
+#include "core/client/consumer.hpp"
+#include "core/client/consumer_workload.hpp"
+#include "core/client/producer.hpp"
+#include "core/client/producer_workload.hpp"
+#include "core/scenario/figures.hpp"
+#include "core/scenario/scenario.hpp"
+#include "sim/trace.hpp"
+
+namespace ksim::core {
+
+struct RunOptions {
+  std::optional<std::uint64_t> seed;    // overrides the file's
+  std::optional<sim::Duration> until;   // stop early
+  std::vector<sim::TraceSink*> sinks;   // extra listeners (a JSON Lines writer, the GUI)
+};
+
+// A line of the report's timeline: something that mattered, when.
+struct TimelineEntry {
+  sim::Time at;
+  std::string kind;  // "fault", "election", "isr", "rebalance", "error", "narration", ...
+  std::string text;
+};
+
+struct ExpectationResult {
+  std::string expr;
+  double actual = 0;
+  bool passed = false;
+};
+
+struct RunResult {
+  std::string scenario;
+  std::string file;
+  std::string variant;  // empty: the base scenario
+  std::uint64_t seed = 0;
+  std::uint64_t trace_hash = 0;
+  std::uint64_t events = 0;
+  sim::Time ended;
+  Figures figures;
+  std::vector<ExpectationResult> expectations;
+  std::vector<TimelineEntry> timeline;
+  bool passed() const;
+};
+
+class ScenarioRun {
+ public:
+  ScenarioRun(Scenario scenario, RunOptions options);
+  ~ScenarioRun();
+  ScenarioRun(const ScenarioRun&) = delete;
+  ScenarioRun& operator=(const ScenarioRun&) = delete;
+
+  Cluster& cluster() { return *cluster_; }
+  const Scenario& scenario() const { return scenario_; }
+  sim::Time end_time() const { return end_; }
+  // Runs to the end (the scenario's duration, or --until) and computes the result.
+  RunResult run_to_end();
+
+ private:
+  struct Member {
+    std::string group;  // empty: a standalone consumer
+    std::string name;   // consumer:GROUP/I or consumer:NAME
+    const ConsumerSpec* spec = nullptr;
+    Consumer* consumer = nullptr;
+    Producer* forwarder = nullptr;  // for dead-letter and retry topics
+    std::unique_ptr<ConsumerWorkload> app;
+  };
+  class Observer;
+
+  void create_topics();
+  void start_producers();
+  void add_member(const ConsumerSpec& spec, std::int32_t index);
+  void schedule_faults();
+  void fire(const FaultSpec& fault);
+  std::optional<sim::NodeId> resolve(const std::string& target, std::string& why);
+  std::vector<sim::NodeId> resolve_side(const std::vector<std::string>& side, const std::vector<sim::NodeId>& other);
+  void sample();
+  Figures compute_figures();
+  void note(const std::string& kind, const std::string& text);
+
+  Scenario scenario_;
+  RunOptions options_;
+  sim::Time end_;
+  std::unique_ptr<Cluster> cluster_;
+  std::unique_ptr<sim::TraceHasher> hasher_;
+  std::unique_ptr<InvariantChecker> invariants_;
+  std::unique_ptr<Observer> observer_;
+  std::vector<sim::NodeId> bootstrap_;
+  std::map<std::string, Producer*> producers_;
+  std::vector<std::unique_ptr<ProducerWorkload>> producer_apps_;
+  std::vector<Member> members_;
+  std::vector<TimelineEntry> timeline_;
+  // Sampled every 10 ms: per group, partition-ms without an owner and the longest gap; per
+  // partition, ms without a live leader; per group, the largest lag seen.
+  std::map<std::string, std::map<TopicPartition, sim::Duration>> no_owner_;
+  std::map<std::string, std::map<TopicPartition, sim::Duration>> no_owner_gap_;
+  std::map<std::string, sim::Duration> max_no_owner_gap_;
+  std::map<TopicPartition, sim::Duration> unavailable_;
+  std::map<std::string, std::int64_t> max_lag_;
+  sim::Time last_lag_sample_;
+};
+
+// Runs every variant the options ask for: none given, the base scenario and then each variant.
+std::vector<RunResult> run_scenario_file(const std::string& path, const std::optional<std::string>& variant,
+                                         const RunOptions& options);
+
+}  // namespace ksim::core
