@@ -36,6 +36,7 @@ void Consumer::on_stop(sim::StopKind) {
   owned_.clear();
   group_request_ = 0;
   heartbeat_in_flight_ = false;
+  preparing_join_ = false;
   committed_request_ = 0;
   commits_.clear();
 }

@@ -171,6 +171,7 @@ class Consumer final : public KafkaClient {
   struct PendingCommit {
     std::vector<std::pair<TopicPartition, Offset>> offsets;
     bool retry = false;
+    std::int32_t generation = -1;  // the member's generation when the commit was made
     sim::Time give_up_at;
     CommitCallback done;
     sim::TimerId timeout;
@@ -181,6 +182,7 @@ class Consumer final : public KafkaClient {
   void find_coordinator();
   void coordinator_lost(const char* reason);
   void start_join(const char* reason);
+  void join_after_commit(const char* reason);
   void send_join();
   void lead(const JoinGroupResponse& m);
   void apply_assignment(const std::vector<TopicPartition>& assignment);
@@ -214,6 +216,8 @@ class Consumer final : public KafkaClient {
   sim::TimerId group_request_timeout_;
   sim::TimerId heartbeat_timer_;
   bool heartbeat_in_flight_ = false;
+  std::int32_t heartbeat_generation_ = -1;
+  bool preparing_join_ = false;  // waiting for the pre-rebalance commit before joining
   sim::Time heartbeat_sent_at_;
   sim::Time last_heartbeat_answer_;
   sim::Time last_poll_;

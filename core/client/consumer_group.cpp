@@ -136,11 +136,30 @@ void Consumer::start_join(const char* reason) {
     find_coordinator();
     return;
   }
-  // onJoinPrepare: commit what was consumed, then give partitions up: all of them under the
-  // eager protocol, none under the cooperative one (unless the generation is lost).
-  if (config_.enable_auto_commit && generation_ >= 0 && !owned_.empty()) {
-    commit_offsets(consumed_positions(), false, [](CommitOutcome) {});
+  if (preparing_join_) return;
+  // onJoinPrepare: with auto-commit, commit what was consumed first, and join once that commit
+  // is answered (as Java's consumer waits for it); the group accepts commits of the current
+  // generation while it prepares the rebalance.
+  if (config_.enable_auto_commit && phase_ == MemberPhase::stable && generation_ >= 0 && !owned_.empty()) {
+    preparing_join_ = true;
+    commit_offsets(consumed_positions(), false, [this, reason, inc = incarnation()](CommitOutcome) {
+      if (incarnation() != inc || !preparing_join_) return;
+      preparing_join_ = false;
+      join_after_commit(reason);
+    });
+    return;
   }
+  join_after_commit(reason);
+}
+
+void Consumer::join_after_commit(const char* reason) {
+  if (!coordinator_) {
+    rejoin_needed_ = true;
+    find_coordinator();
+    return;
+  }
+  // Then give partitions up: all of them under the eager protocol, none under the cooperative
+  // one (unless the generation is lost: then they are lost, not revoked).
   if (generation_lost_) {
     give_up(owned_, true);
   } else if (!cooperative()) {
@@ -362,12 +381,15 @@ void Consumer::heartbeat_tick() {
   if (!coordinator_ || heartbeat_in_flight_) return;
   heartbeat_in_flight_ = true;
   heartbeat_sent_at_ = now();
+  heartbeat_generation_ = generation_;
   send_message(*coordinator_, HeartbeatRequest{next_correlation_++, *config_.group_id, member_id_, generation_});
 }
 
 void Consumer::handle(sim::NodeId, const HeartbeatResponse& m) {
   heartbeat_in_flight_ = false;
   last_heartbeat_answer_ = now();
+  // An answer about a generation this member has already left behind says nothing now.
+  if (heartbeat_generation_ != generation_ || phase_ != MemberPhase::stable) return;
   switch (m.error) {
     case ErrorCode::NONE: return;
     case ErrorCode::REBALANCE_IN_PROGRESS:
@@ -492,6 +514,7 @@ void Consumer::commit_offsets(std::vector<std::pair<TopicPartition, Offset>> off
   PendingCommit& commit = commits_[correlation];
   commit.offsets = std::move(offsets);
   commit.retry = retry;
+  commit.generation = generation_;
   commit.give_up_at = now() + config_.default_api_timeout;
   commit.done = std::move(done);
   if (coordinator_) {
@@ -534,17 +557,20 @@ void Consumer::handle(sim::NodeId, const OffsetCommitResponse& m) {
   for (const auto& [tp, e] : m.partitions) {
     if (e != ErrorCode::NONE) error = e;
   }
+  // What the answer says about the member counts only if the member is still in the generation
+  // it committed from.
+  const bool current = it->second.generation == generation_;
   switch (error) {
     case ErrorCode::NONE: return finish_commit(m.correlation_id, CommitOutcome::committed);
     case ErrorCode::UNKNOWN_MEMBER_ID:
     case ErrorCode::ILLEGAL_GENERATION:
-      if (phase_ == MemberPhase::stable) {
+      if (current && phase_ == MemberPhase::stable) {
         phase_ = MemberPhase::unjoined;
         reset_generation(error == ErrorCode::UNKNOWN_MEMBER_ID, error_name(error).data());
       }
       return finish_commit(m.correlation_id, CommitOutcome::commit_failed);
     case ErrorCode::REBALANCE_IN_PROGRESS:
-      rejoin_needed_ = true;
+      if (current) rejoin_needed_ = true;
       return finish_commit(m.correlation_id, CommitOutcome::rebalance_in_progress);
     default:
       if (coordinator_error(error)) coordinator_lost(error_name(error).data());

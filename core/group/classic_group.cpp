@@ -318,7 +318,9 @@ ErrorCode ClassicGroup::check_commit(const std::string& member_id, std::int32_t 
   }
   if (members_.count(member_id) == 0U) return ErrorCode::UNKNOWN_MEMBER_ID;
   if (generation != generation_) return ErrorCode::ILLEGAL_GENERATION;
-  if (state_ == GroupState::preparing_rebalance) return ErrorCode::REBALANCE_IN_PROGRESS;
+  // A member may commit while the group prepares a rebalance (an eager member commits before it
+  // rejoins), not while the new assignment is being handed out.
+  if (state_ == GroupState::completing_rebalance) return ErrorCode::REBALANCE_IN_PROGRESS;
   return ErrorCode::NONE;
 }
 

@@ -102,7 +102,8 @@ class ClassicGroup {
             std::optional<std::map<std::string, std::vector<TopicPartition>>> assignments, SyncCallback reply);
   ErrorCode heartbeat(sim::Time now, const std::string& member_id, std::int32_t generation);
   ErrorCode leave(sim::Time now, const std::string& member_id);
-  // Whether an offset commit from this member at this generation is accepted. A commit from
+  // Whether an offset commit from this member at this generation is accepted: yes while Stable
+  // or PreparingRebalance, REBALANCE_IN_PROGRESS while CompletingRebalance. A commit from
   // outside the group (no member id, generation -1) is accepted only while the group is empty.
   ErrorCode check_commit(const std::string& member_id, std::int32_t generation) const;
 

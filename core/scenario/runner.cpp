@@ -79,6 +79,20 @@ class ScenarioRun::Observer final : public sim::TraceSink {
     } else if (kind == "consumer.partitions_lost") {
       add("rebalance", sim.node_name(e.node) + " lost " + text_of(e, "partitions"));
     }
+    if (kind == "consumer.partitions_assigned" || kind == "consumer.partitions_revoked" || kind == "consumer.partitions_lost") {
+      const std::string group = text_of(e, "group");
+      const std::string list = text_of(e, "partitions");
+      for (std::size_t start = 0; start < list.size();) {
+        const std::size_t comma = std::min(list.find(',', start), list.size());
+        const std::string item = list.substr(start, comma - start);
+        const auto dash = item.rfind('-');
+        const TopicPartition tp{item.substr(0, dash), std::stoi(item.substr(dash + 1))};
+        run_.set_owner(group, tp, e.node, kind == "consumer.partitions_assigned", e.time);
+        start = comma + 1;
+      }
+    } else if (kind == "node.stopped") {
+      run_.member_stopped(e.node, e.time);
+    }
   }
   std::map<std::string, std::int64_t> run_rebalances_;
 
@@ -324,6 +338,55 @@ void ScenarioRun::fire(const FaultSpec& f) {
   }
 }
 
+void ScenarioRun::set_owner(const std::string& group, const TopicPartition& tp, sim::NodeId member, bool owns,
+                            sim::Time now) {
+  std::set<sim::NodeId>& owners = owners_[group][tp];
+  const bool before = !owners.empty();
+  if (owns) {
+    owners.insert(member);
+  } else {
+    owners.erase(member);
+  }
+  const bool after = !owners.empty();
+  if (before == after) return;
+  if (!after) {
+    unowned_since_[group][tp] = now;
+    return;
+  }
+  // The partition has an owner again: the gap counts once the group has owned every partition
+  // (the first join is not a gap).
+  const auto since = unowned_since_[group].find(tp);
+  if (since != unowned_since_[group].end()) {
+    if (formed_.count(group) != 0U) {
+      const sim::Duration gap = now - since->second;
+      no_owner_[group][tp] += gap;
+      max_no_owner_gap_[group] = std::max(max_no_owner_gap_[group], gap);
+    }
+    unowned_since_[group].erase(since);
+  }
+  if (formed_.count(group) == 0U) {
+    std::size_t partitions = 0;
+    for (const ConsumerSpec& spec : scenario_.consumers) {
+      if (spec.group != group) continue;
+      for (const std::string& topic : spec.topics) {
+        const auto found = cluster_->controller().topics().find(topic);
+        if (found != cluster_->controller().topics().end()) partitions += found->second.partitions.size();
+      }
+    }
+    std::size_t owned = 0;
+    for (const auto& [p, set] : owners_[group]) owned += set.empty() ? 0U : 1U;
+    if (owned >= partitions) formed_.insert(group);
+  }
+}
+
+void ScenarioRun::member_stopped(sim::NodeId node, sim::Time now) {
+  for (auto& [group, partitions] : owners_) {
+    for (auto& [tp, owners] : partitions) {
+      if (owners.count(node) != 0U) set_owner(group, tp, node, false, now);
+    }
+  }
+}
+
 void ScenarioRun::sample() {
   sim::Simulation& sim = cluster_->sim();
   // Partitions without a live leader.
@@ -332,30 +395,6 @@ void ScenarioRun::sample() {
     for (const PartitionState& p : topic.partitions) {
       const bool live = p.leader != kNoBroker && cluster_->broker(p.leader).running();
       if (!live) unavailable_[p.tp] += kSampleEvery;
-    }
-  }
-  // Partitions of each group's topics that no running member owns.
-  std::map<std::string, std::set<TopicPartition>> owned;
-  for (const Member& m : members_) {
-    if (m.group.empty()) continue;
-    auto& set = owned[m.group];
-    if (m.consumer->running()) set.insert(m.consumer->owned().begin(), m.consumer->owned().end());
-  }
-  for (const ConsumerSpec& spec : scenario_.consumers) {
-    if (spec.group.empty()) continue;
-    for (const std::string& topic : spec.topics) {
-      const auto* record = cluster_->controller().topics().count(topic) != 0U ? &cluster_->controller().topics().at(topic) : nullptr;
-      if (record == nullptr) continue;
-      for (const PartitionState& p : record->partitions) {
-        sim::Duration& gap = no_owner_gap_[spec.group][p.tp];
-        if (owned[spec.group].count(p.tp) == 0U) {
-          no_owner_[spec.group][p.tp] += kSampleEvery;
-          gap += kSampleEvery;
-          max_no_owner_gap_[spec.group] = std::max(max_no_owner_gap_[spec.group], gap);
-        } else {
-          gap = sim::Duration{};
-        }
-      }
     }
   }
   // Lag, once a second.
@@ -505,9 +544,16 @@ Figures ScenarioRun::compute_figures() {
     f["commit_failures[" + group + "]"] = static_cast<double>(commit_failures);
     if (spec.group.empty()) continue;
     f["rebalances[" + group + "]"] = static_cast<double>(observer_->run_rebalances_[group]);
+    for (const auto& [tp, since] : unowned_since_[group]) {
+      if (formed_.count(group) == 0U) continue;
+      const sim::Duration gap = cluster_->sim().now() - since;
+      no_owner_[group][tp] += gap;
+      max_no_owner_gap_[group] = std::max(max_no_owner_gap_[group], gap);
+    }
     double no_owner_ms = 0;
     for (const auto& [tp, d] : no_owner_[group]) no_owner_ms += static_cast<double>(d.ns()) / 1e6;
     f["no_owner_ms[" + group + "]"] = no_owner_ms;
+    f["partitions_paused[" + group + "]"] = static_cast<double>(no_owner_[group].size());
     f["max_no_owner_ms[" + group + "]"] = static_cast<double>(max_no_owner_gap_[group].ns()) / 1e6;
     // Lag and skipped records, from the committed offsets at the end.
     std::int64_t final_lag = 0;

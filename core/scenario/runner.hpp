@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -87,6 +88,9 @@ class ScenarioRun {
   std::optional<sim::NodeId> resolve(const std::string& target, std::string& why);
   std::vector<sim::NodeId> resolve_side(const std::vector<std::string>& side, const std::vector<sim::NodeId>& other);
   void sample();
+  // Ownership as the members' callbacks report it (followed through the trace).
+  void set_owner(const std::string& group, const TopicPartition& tp, sim::NodeId member, bool owns, sim::Time now);
+  void member_stopped(sim::NodeId node, sim::Time now);
   Figures compute_figures();
   void note(const std::string& kind, const std::string& text);
 
@@ -102,11 +106,14 @@ class ScenarioRun {
   std::vector<std::unique_ptr<ProducerWorkload>> producer_apps_;
   std::vector<Member> members_;
   std::vector<TimelineEntry> timeline_;
-  // Sampled every 10 ms: per group, partition-ms without an owner and the longest gap; per
-  // partition, ms without a live leader; per group, the largest lag seen.
+  // Per group and partition: who owns it, since when nobody does, the time without an owner and
+  // the longest gap. Sampled every 10 ms: per partition, time without a live leader; once a
+  // second, each group's lag.
+  std::map<std::string, std::map<TopicPartition, std::set<sim::NodeId>>> owners_;
+  std::map<std::string, std::map<TopicPartition, sim::Time>> unowned_since_;
   std::map<std::string, std::map<TopicPartition, sim::Duration>> no_owner_;
-  std::map<std::string, std::map<TopicPartition, sim::Duration>> no_owner_gap_;
   std::map<std::string, sim::Duration> max_no_owner_gap_;
+  std::set<std::string> formed_;  // groups that have owned every partition once
   std::map<TopicPartition, sim::Duration> unavailable_;
   std::map<std::string, std::int64_t> max_lag_;
   sim::Time last_lag_sample_;

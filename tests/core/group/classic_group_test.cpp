@@ -172,7 +172,7 @@ TEST_CASE("group: a static member restarting within the session timeout causes n
   CHECK(h.group.assignment_of(id_of["host-b"]) == nullptr);  // the old id is fenced
 }
 
-TEST_CASE("group: commits from an old generation or a stranger are refused",
+TEST_CASE("group: commits from an old generation, a stranger, or during the handout are refused",
           "[core][group][coordinator]") {
   Harness h;
   CHECK(h.group.check_commit("", -1) == ErrorCode::NONE);  // an empty group takes simple commits
@@ -182,7 +182,14 @@ TEST_CASE("group: commits from an old generation or a stranger are refused",
   CHECK(h.group.check_commit("stranger", 1) == ErrorCode::UNKNOWN_MEMBER_ID);
   CHECK(h.group.check_commit("", -1) == ErrorCode::UNKNOWN_MEMBER_ID);
   CHECK(h.group.leave(h.now, b) == ErrorCode::NONE);
-  CHECK(h.group.check_commit(a, 1) == ErrorCode::REBALANCE_IN_PROGRESS);
+  // While the group prepares a rebalance, members may still commit what they did (Kafka lets
+  // them, so that an eager member can commit before it rejoins)...
+  CHECK(h.group.state() == GroupState::preparing_rebalance);
+  CHECK(h.group.check_commit(a, 1) == ErrorCode::NONE);
+  // ...but not while the new generation's assignment is being handed out.
+  h.join(a);
+  REQUIRE(h.group.state() == GroupState::completing_rebalance);
+  CHECK(h.group.check_commit(a, 2) == ErrorCode::REBALANCE_IN_PROGRESS);
 }
 
 TEST_CASE("group: the assignor every member supports wins the vote; none in common is refused",
