@@ -480,7 +480,8 @@ Figures ScenarioRun::compute_figures() {
         sent_at[id] = b.created_at;
         if (!b.ok()) {
           ++failed;
-          if (b.client_error == ClientError::broker) ++f["produce_errors[" + std::string(error_name(b.error)) + "]"];
+          // By the last error a broker gave it (also when the batch finally expired).
+          if (b.error != ErrorCode::NONE) ++f["produce_errors[" + std::string(error_name(b.error)) + "]"];
           continue;
         }
         if (in_log.count(id) == 0U) ++sent_lost;
