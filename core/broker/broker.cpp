@@ -101,7 +101,7 @@ void Broker::handle(sim::NodeId, const BrokerRegistrationResponse& m) {
 
 void Broker::heartbeat() {
   // One loop per incarnation; while a re-registration is pending there is nothing to send.
-  if (registered()) send_message(controller_, BrokerHeartbeatRequest{id_, broker_epoch_});
+  if (registered()) send_message(controller_, BrokerHeartbeatRequest{id_, broker_epoch_, metadata_offset_});
   after(config_.heartbeat_interval, [this] { heartbeat(); });
 }
 

@@ -113,6 +113,9 @@ void Controller::handle(sim::NodeId from, const BrokerHeartbeatRequest& m) {
   broker.last_heartbeat = now();
   if (broker.fenced) unfence(broker);
   send_message(from, BrokerHeartbeatResponse{ErrorCode::NONE, broker.fenced});
+  // Updates were pushed while the broker could not hear them (a network cut): send it the whole
+  // picture, as a KRaft broker would catch up by fetching the metadata log.
+  if (m.metadata_offset < last_delta_offset_) publish_all_to(broker);
 }
 
 void Controller::fence(BrokerRecord& broker, const char* reason) {
@@ -371,6 +374,7 @@ MetadataUpdate Controller::update_of(std::vector<PartitionState> partitions) con
 
 void Controller::publish(const std::vector<PartitionState>& changed) {
   ++metadata_offset_;
+  last_delta_offset_ = metadata_offset_;
   for (const auto& [id, broker] : brokers_) {
     if (broker.registered) send_message(broker.node, update_of(changed));
   }
@@ -381,6 +385,8 @@ void Controller::publish_all_to(const BrokerRecord& broker) {
   for (const auto& [name, topic] : topics_) {
     for (const PartitionState& p : topic.partitions) all.push_back(p);
   }
+  // A snapshot takes an offset of its own, newer than any update already on its way to the
+  // broker, so that it is applied after them.
   ++metadata_offset_;
   send_message(broker.node, update_of(std::move(all)));
 }

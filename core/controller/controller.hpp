@@ -96,6 +96,7 @@ class Controller final : public KafkaNode {
   std::map<std::string, TopicRecord> topics_;
   std::int64_t next_broker_epoch_ = 1;
   std::int64_t metadata_offset_ = 0;
+  std::int64_t last_delta_offset_ = 0;  // the offset of the last change pushed to every broker
   // Volatile.
   sim::TimerId session_timer_;
 };

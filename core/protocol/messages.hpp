@@ -179,6 +179,9 @@ struct BrokerHeartbeatRequest {
   static constexpr const char* kName = "BrokerHeartbeat";
   BrokerId broker_id = kNoBroker;
   std::int64_t broker_epoch = -1;
+  // The last metadata the broker applied: as in KRaft, where brokers fetch the metadata log, a
+  // broker that missed updates (a network cut) catches up.
+  std::int64_t metadata_offset = -1;
 };
 
 struct BrokerHeartbeatResponse {

@@ -53,7 +53,11 @@ class ScenarioRun::Observer final : public sim::TraceSink {
       for (const sim::TraceField& f : e.fields) {
         if (f.key == "target" && f.value.type() == sim::TraceValue::Type::node) target = sim.node_name(sim::NodeId{static_cast<std::uint32_t>(f.value.integer())});
       }
-      add("fault", text_of(e, "fault") + (target.empty() ? " between " + text_of(e, "side_a") + " and " + text_of(e, "side_b") : " " + target));
+      const std::string a = text_of(e, "side_a");
+      const std::string b = text_of(e, "side_b");
+      std::string where = " " + target;
+      if (target.empty()) where = a.empty() && b.empty() ? std::string(" (every cut)") : " between " + a + " and " + b;
+      add("fault", text_of(e, "fault") + where);
     } else if (kind == "partition.leader_elected") {
       add("election", text_of(e, "partition") + ": broker " + text_of(e, "leader") + " elected leader (" + text_of(e, "reason") +
                           "), epoch " + text_of(e, "leader_epoch") + ", ISR [" + text_of(e, "isr") + "]");
