@@ -701,11 +701,19 @@ Scenario parse_scenario(const std::string& text, const std::string& name, const 
       throw ScenarioError(name + ": variants: no variant \"" + *variant + "\"" +
                           (list.empty() ? std::string("; the file defines none") : "; the file defines " + list));
     }
-    if (chosen->contains("patch")) {
-      Json patched = doc;
-      merge(patched, (*chosen)["patch"]);
-      patched["variants"] = doc["variants"];
-      return build(patched, name, variant);
+    try {
+      if (chosen->contains("patch")) {
+        Json patched = doc;
+        merge(patched, (*chosen)["patch"]);
+        patched["variants"] = doc["variants"];
+        return build(patched, name, variant);
+      }
+      return build(doc, name, variant);
+    } catch (const ScenarioError& e) {
+      // Say which variant the mistake belongs to.
+      std::string message = e.what();
+      if (message.rfind(name + ": ", 0) == 0) message.insert(name.size() + 2, "variant \"" + *variant + "\": ");
+      throw ScenarioError(message);
     }
   }
   return build(doc, name, variant);
