@@ -99,6 +99,25 @@ printf '{"members": ' > "$work/bad.json"
 expect 2 'not valid JSON' assign --assignor range "$work/bad.json"
 expect 2 'cannot be read' assign --assignor range "$work/missing.json"
 
+# Scenarios: check, list, run (exit 0 when the expectations hold, 1 when one fails, 2 on bad input).
+labs=$(cd "$(dirname "$0")/../../scenarios" && pwd)
+expect 0 'ok \(' check "$labs/acks-leader-crash.json"
+"$ksim" list > "$work/list" 2>&1 || fail "list failed: $(cat "$work/list")"
+grep -q '^acks-leader-crash.json .*followers have not copied' "$work/list" || fail "list lacks the acks lab: $(cat "$work/list")"
+"$ksim" run --report json --variant acks=all "$labs/acks-leader-crash.json" > "$work/run" 2>&1 || fail "run failed: $(cat "$work/run")"
+[ "$(wc -l < "$work/run")" -eq 1 ] || fail "one variant should print one JSON line: $(cat "$work/run")"
+for key in '"scenario":' '"seed":7' '"trace_hash":"[0-9a-f]{16}"' '"passed":true' '"figures":\{' '"expectations":\[\{"expr":"acked_lost == 0","actual":0'; do
+  grep -qE "$key" "$work/run" || fail "the JSON report lacks $key: $(head -c 300 "$work/run")"
+done
+sed 's/"expect": \["acked_lost > 0"/"expect": ["acked_lost > 1000000"/' "$labs/acks-leader-crash.json" > "$work/failing.json"
+expect 1 '✗ acked_lost > 1000000' run --variant base --until 12s "$work/failing.json"
+expect 2 'option --report: must be text or json' run --report xml "$labs/acks-leader-crash.json"
+expect 2 'no variant "acks=2"' run --variant acks=2 "$labs/acks-leader-crash.json"
+expect 2 'cannot be read' run "$work/missing.json"
+"$ksim" run --variant acks=all --until 11s --trace "$work/trace.jsonl" "$labs/acks-leader-crash.json" > /dev/null 2>&1
+grep -q '"kind":"fault.applied"' "$work/trace.jsonl" || fail "--trace did not write the run's events"
+expect 2 'option --trace: writes one run' run --trace "$work/t2.jsonl" "$labs/acks-leader-crash.json"
+
 # A demo run is reproducible: same seed, same fingerprint; another seed, another fingerprint.
 fingerprint() { "$ksim" demo gossip --nodes 20 --duration 1s --seed "$1" | sed -n 's/.*fingerprint=\([0-9a-f]*\).*/\1/p'; }
 a=$(fingerprint 5)
