@@ -16,5 +16,6 @@ int command_assign(const Args& args);
 int command_run(const Args& args);
 int command_check(const Args& args);
 int command_list(const Args& args);
+int command_describe(const Args& args);
 
 }  // namespace ksim::cli

@@ -416,6 +416,8 @@ void ScenarioRun::sample() {
   if (sim.now() + kSampleEvery <= end_) sim.scheduler().schedule_after(kSampleEvery, [this] { sample(); });
 }
 
+void ScenarioRun::run_until(sim::Time t) { cluster_->sim().run_until(std::min(t, end_)); }
+
 RunResult ScenarioRun::run_to_end() {
   cluster_->sim().run_until(end_);
   RunResult r;

@@ -68,6 +68,8 @@ class ScenarioRun {
   sim::Time end_time() const { return end_; }
   // Runs to the end (the scenario's duration, or --until) and computes the result.
   RunResult run_to_end();
+  // Runs until `t` (at most the end) without computing anything: for describe and the GUI.
+  void run_until(sim::Time t);
 
  private:
   struct Member {

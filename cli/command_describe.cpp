@@ -1,0 +1,118 @@
+// `ksim describe FILE --at T [--variant NAME]`: the cluster at time T of a scenario, the way
+// kafka-topics --describe and kafka-consumer-groups --describe show it.
+#include <cstdio>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "cli/usage_error.hpp"
+#include "core/cluster/group_admin.hpp"
+#include "core/group/offsets_records.hpp"
+#include "core/scenario/loader.hpp"
+#include "core/scenario/runner.hpp"
+
+namespace ksim::cli {
+namespace {
+
+std::string join(const std::vector<core::BrokerId>& ids) {
+  std::string out;
+  for (const core::BrokerId id : ids) out += (out.empty() ? "" : ",") + std::to_string(id);
+  return out;
+}
+
+void describe_topics(const core::ScenarioRun& run, const core::Cluster& cluster) {
+  const core::ClusterView view = cluster.view();
+  std::printf("brokers:");
+  for (const core::BrokerView& b : view.brokers) {
+    std::printf(" %d(%s%s)", b.id, !b.running ? "down" : b.paused ? "paused" : b.fenced ? "fenced" : "up",
+                b.rack.empty() ? "" : (", rack " + b.rack).c_str());
+  }
+  std::printf("; controller %s\n\n", view.controller_running ? "up" : "down");
+  for (const core::TopicSpec& t : run.scenario().topics) {
+    const core::TopicConfig& c = cluster.controller().topics().at(t.name).config;
+    std::printf("Topic: %s\tPartitionCount: %d\tReplicationFactor: %d\tConfigs: min.insync.replicas=%d,unclean.leader.election.enable=%s\n",
+                t.name.c_str(), t.partitions, t.replication_factor, c.min_insync_replicas,
+                c.unclean_leader_election ? "true" : "false");
+    for (const core::PartitionView& p : view.partitions) {
+      if (p.tp.topic != t.name) continue;
+      std::printf("\tTopic: %s\tPartition: %d\tLeader: %s\tReplicas: %s\tIsr: %s\tEpoch: %d", t.name.c_str(), p.tp.partition,
+                  p.leader == core::kNoBroker ? "none" : std::to_string(p.leader).c_str(), join(p.replicas).c_str(),
+                  join(p.isr).c_str(), p.leader_epoch);
+      std::string logs;
+      for (const core::ReplicaView& r : p.replica_logs) {
+        logs += " " + std::to_string(r.broker) + ":LEO=" + std::to_string(r.log_end_offset) + ",HW=" + std::to_string(r.high_watermark);
+      }
+      std::printf("\tLogs:%s%s\n", logs.c_str(), p.offline() ? "\t(offline)" : p.under_min_isr() ? "\t(under min ISR)" : "");
+    }
+  }
+}
+
+void describe_groups(const core::ScenarioRun& run, const core::Cluster& cluster) {
+  for (const core::ConsumerSpec& spec : run.scenario().consumers) {
+    if (spec.group.empty()) continue;
+    const std::optional<core::GroupAdminView> g = core::describe_group(cluster, spec.group);
+    std::printf("\n");
+    if (!g) {
+      std::printf("Consumer group '%s' has no running coordinator.\n", spec.group.c_str());
+      continue;
+    }
+    std::printf("GROUP %s  STATE %s  GENERATION %d  PROTOCOL %s  COORDINATOR %d  MEMBERS %zu\n", spec.group.c_str(),
+                std::string(core::group_state_name(g->state)).c_str(), g->generation,
+                g->protocol.empty() ? "-" : g->protocol.c_str(), g->coordinator, g->members.size());
+    std::printf("%-14s %-20s %-10s %-15s %-15s %-8s %s\n", "GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET",
+                "LOG-END-OFFSET", "LAG", "CONSUMER-ID");
+    for (const core::GroupPartitionRow& row : g->partitions) {
+      std::printf("%-14s %-20s %-10d %-15s %-15s %-8s %s\n", spec.group.c_str(), row.tp.topic.c_str(), row.tp.partition,
+                  row.committed < 0 ? "-" : std::to_string(row.committed).c_str(),
+                  row.log_end < 0 ? "-" : std::to_string(row.log_end).c_str(),
+                  row.lag ? std::to_string(*row.lag).c_str() : "-", row.member.empty() ? "-" : row.member.c_str());
+    }
+  }
+}
+
+}  // namespace
+
+int command_describe(const Args& args) {
+  po::options_description options("usage: ksim describe FILE --at T [--variant NAME] [--seed N]\n\noptions");
+  options.add_options()
+      ("help,h", "print this help")
+      ("at", po::value<std::string>(), "the simulated time to describe (e.g. 12s)")
+      ("variant", po::value<std::string>(), "a variant of the scenario")
+      ("seed", po::value<std::string>(), "root seed (overrides the file's)");
+  po::options_description hidden;
+  hidden.add_options()("file", po::value<std::string>());
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  const po::variables_map vm = parse_options("describe", args, all, positional);
+  if (vm.count("help") != 0U) {
+    std::fputs((std::ostringstream() << options).str().c_str(), stdout);
+    return 0;
+  }
+  if (vm.count("file") == 0U) throw UsageError("ksim describe: name a scenario file");
+  if (vm.count("at") == 0U) throw UsageError("ksim describe: --at T is required (e.g. --at 12s)");
+  const sim::Duration at = duration_option(vm, "at");
+  std::optional<std::string> variant;
+  if (vm.count("variant") != 0U && vm["variant"].as<std::string>() != "base") variant = vm["variant"].as<std::string>();
+  core::RunOptions run_options;
+  if (vm.count("seed") != 0U) run_options.seed = count_option(vm, "seed", 0, INT64_MAX);
+  core::Scenario scenario;
+  try {
+    scenario = core::load_scenario(vm["file"].as<std::string>(), variant);
+  } catch (const core::ScenarioError& e) {
+    throw UsageError(e.what());
+  }
+  if (at > scenario.duration) {
+    throw UsageError("option --at: " + sim::format_duration(at) + " is after the end of the run (" +
+                     sim::format_duration(scenario.duration) + ")");
+  }
+  core::ScenarioRun run(std::move(scenario), run_options);
+  run.run_until(sim::Time::zero() + at);
+  std::printf("%s at %s\n\n", run.scenario().name.c_str(), sim::format_duration(at).c_str());
+  describe_topics(run, run.cluster());
+  describe_groups(run, run.cluster());
+  return 0;
+}
+
+}  // namespace ksim::cli
