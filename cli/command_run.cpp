@@ -74,7 +74,10 @@ int command_run(const Args& args) {
       } else {
         runs.emplace_back(file, std::nullopt);
         if (!variant) {
-          for (const std::string& v : base.variant_names) runs.emplace_back(file, v);
+          for (const std::string& v : base.variant_names) {
+            core::load_scenario(file, v);  // a broken variant is bad input too, found before anything runs
+            runs.emplace_back(file, v);
+          }
         }
       }
     }

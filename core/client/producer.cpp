@@ -65,6 +65,7 @@ void Producer::on_stop(sim::StopKind) {
   metadata_.clear();
   producer_id_ = kNoProducerId;
   next_sequence_.clear();
+  last_acked_sequence_.clear();
   sender_at_ = sim::Time::max();
   sender_timer_ = sim::TimerId{};
 }
@@ -358,6 +359,10 @@ void Producer::handle(sim::NodeId, const ProduceResponse& m) {
                                      [&](const auto& p) { return p.tp == b->tp; });
     if (result == m.partitions.end()) continue;
     if (result->error == ErrorCode::NONE) {
+      if (idempotent_ && b->base_sequence >= 0 && b->epoch == producer_epoch_) {
+        std::int32_t& acked = last_acked_sequence_[b->tp];
+        acked = std::max(acked, b->base_sequence + static_cast<std::int32_t>(b->records.size()) - 1);
+      }
       complete(*b, ClientError::none, ErrorCode::NONE, result->base_offset);
     } else {
       if (result->error == ErrorCode::NOT_LEADER_OR_FOLLOWER ||
@@ -395,6 +400,14 @@ void Producer::retry_or_fail(Batch& batch, ErrorCode error) {
     retriable = std::any_of(queue.begin(), queue.end(), [&](const auto& b) {
       return b.get() != &batch && b->base_sequence >= 0 && b->base_sequence < batch.base_sequence;
     });
+    // A batch that is not the next one after the last acknowledged sequence (a later batch was
+    // acknowledged, so this one is already in the log, its answer lost and its entry gone from
+    // the broker's five-batch window) is retried, not treated as a gap, as the Java client does:
+    // it ends in a delivery timeout rather than in a duplicate.
+    const auto acked = last_acked_sequence_.find(batch.tp);
+    if (batch.epoch == producer_epoch_ && acked != last_acked_sequence_.end() && batch.base_sequence <= acked->second) {
+      retriable = true;
+    }
   }
   if (retriable && batch.attempts <= config_.retries && in_time) {
     ++history_.retries;
@@ -411,6 +424,7 @@ void Producer::retry_or_fail(Batch& batch, ErrorCode error) {
     // The producer's sequence is broken: bump the epoch and number everything unsent afresh.
     ++producer_epoch_;
     next_sequence_.clear();
+    last_acked_sequence_.clear();
     for (auto& [tp, queue] : batches_) {
       for (auto& b : queue) {
         if (!b->in_flight && b.get() != &batch) b->base_sequence = -1;

@@ -158,6 +158,7 @@ class Producer final : public KafkaClient {
   ProducerId producer_id_ = kNoProducerId;
   ProducerEpoch producer_epoch_ = -1;
   std::map<TopicPartition, std::int32_t> next_sequence_;
+  std::map<TopicPartition, std::int32_t> last_acked_sequence_;  // in the current epoch
 
   std::map<TopicPartition, std::deque<std::unique_ptr<Batch>>> batches_;
   std::deque<Waiting> waiting_;  // blocked on memory or metadata, in send order

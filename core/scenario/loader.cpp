@@ -139,7 +139,7 @@ std::string element_name(const Json& j) {
 }
 
 // Objects merge key by key; lists of named objects merge element by element (by "name" or
-// "group"), new names are appended; anything else is replaced.
+// "group"), new names are appended; anything else, an empty list included, is replaced.
 void merge(Json& target, const Json& patch) {
   if (patch.is_object() && target.is_object()) {
     for (const auto& [key, value] : patch.items()) {
@@ -151,7 +151,7 @@ void merge(Json& target, const Json& patch) {
     }
     return;
   }
-  if (patch.is_array() && target.is_array() &&
+  if (patch.is_array() && target.is_array() && !patch.empty() &&
       std::all_of(patch.begin(), patch.end(), [](const Json& e) { return !element_name(e).empty(); })) {
     for (const Json& element : patch) {
       const std::string name = element_name(element);

@@ -511,8 +511,9 @@ Figures ScenarioRun::compute_figures() {
   std::set<std::pair<std::uint64_t, std::int64_t>> reordered;
   for (const auto& [tp, records] : log_records) {
     std::map<std::pair<std::uint64_t, std::int64_t>, std::uint64_t> last;
+    std::set<std::uint64_t> seen_ids;  // a duplicate is counted as such, not as a reordering too
     for (const auto& [offset, rec] : records) {
-      if (rec->key < 0) continue;
+      if (rec->key < 0 || !seen_ids.insert(rec->id).second) continue;
       const std::pair<std::uint64_t, std::int64_t> key{rec->id / 1'000'000'000ULL, rec->key};
       auto& seen = last[key];
       if (rec->id < seen) reordered.insert(key);
