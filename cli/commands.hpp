@@ -17,5 +17,6 @@ int command_run(const Args& args);
 int command_check(const Args& args);
 int command_list(const Args& args);
 int command_describe(const Args& args);
+int command_explore(const Args& args);
 
 }  // namespace ksim::cli

@@ -16,6 +16,7 @@ constexpr const char* kUsage =
     "  run           play scenario files and report what happened (exit 1 when an expectation fails)\n"
     "  check         validate scenario files without running them\n"
     "  list          the bundled labs, with a line each\n"
+    "  explore       run many seeds of a scenario (optionally with random faults) and list the failing ones\n"
     "  describe      a scenario's cluster and groups at a moment, as kafka-topics / kafka-consumer-groups show them\n"
     "  demo gossip   run the kernel's gossip workload with random faults and print a summary\n"
     "  partition     the partition the Java producer picks for each key\n"
@@ -41,6 +42,7 @@ int dispatch(int argc, char** argv) {
   if (command == "check") return ksim::cli::command_check(args);
   if (command == "list") return ksim::cli::command_list(args);
   if (command == "describe") return ksim::cli::command_describe(args);
+  if (command == "explore") return ksim::cli::command_explore(args);
   if (command == "version" || command == "--version") {
     std::printf("ksim %s\n", KSIM_VERSION);
     return 0;

@@ -124,6 +124,24 @@ grep -qE 'Topic: orders	Partition: 0	Leader: none	Replicas: 1,2,3	Isr: 1	.*\(off
 expect 2 'option --at: 99s is after the end of the run' describe "$labs/unclean-leader-election.json" --at 99s
 expect 2 -- '--at T is required' describe "$labs/unclean-leader-election.json"
 
+# explore: seeds, shards that together make the whole, --merge, and the reproduce line.
+"$ksim" explore "$labs/acks-leader-crash.json" --variant acks=all --seeds 1..8 --random-faults --jobs 2 --json "$work/all.json" > "$work/explore" 2>&1
+[ $? -le 1 ] || fail "explore failed: $(cat "$work/explore")"
+grep -qE '^explored .*acks-leader-crash.json: 8 seeds \(1\.\.8, shard 1/1\) with random faults, [0-9]+ failing$' "$work/explore" ||
+  fail "explore's summary line: $(head -n 1 "$work/explore")"
+"$ksim" explore "$labs/acks-leader-crash.json" --variant acks=all --seeds 1..8 --random-faults --shard 1/2 --json "$work/s1.json" > /dev/null 2>&1
+"$ksim" explore "$labs/acks-leader-crash.json" --variant acks=all --seeds 1..8 --random-faults --shard 2/2 --json "$work/s2.json" > /dev/null 2>&1
+"$ksim" explore --merge "$work/s1.json" "$work/s2.json" > "$work/merged" 2>&1
+"$ksim" explore --merge "$work/all.json" > "$work/whole" 2>&1
+cmp -s "$work/merged" "$work/whole" || fail "two shards merged differ from the whole campaign: $(cat "$work/merged") / $(cat "$work/whole")"
+if grep -q 'reproduce:' "$work/explore"; then
+  seed=$(sed -n 's/.*--seeds \([0-9]*\)\.\..*/\1/p' "$work/explore" | head -n 1)
+  "$ksim" explore "$labs/acks-leader-crash.json" --variant acks=all --random-faults --seeds "$seed..$seed" > "$work/again" 2>&1
+  grep -q "1 failing" "$work/again" || fail "the reproduce command did not fail again: $(cat "$work/again")"
+fi
+expect 2 'option --seeds: "9..1" is not a range' explore "$labs/acks-leader-crash.json" --seeds 9..1
+expect 2 'option --shard: "3/2" is not I/N' explore "$labs/acks-leader-crash.json" --seeds 1..2 --shard 3/2
+
 # A demo run is reproducible: same seed, same fingerprint; another seed, another fingerprint.
 fingerprint() { "$ksim" demo gossip --nodes 20 --duration 1s --seed "$1" | sed -n 's/.*fingerprint=\([0-9a-f]*\).*/\1/p'; }
 a=$(fingerprint 5)
