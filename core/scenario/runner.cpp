@@ -476,6 +476,7 @@ Figures ScenarioRun::compute_figures() {
   // --- producers ---
   std::int64_t sent = 0, acked = 0, acked_lost = 0, sent_lost = 0, failed = 0;
   std::map<std::uint64_t, sim::Time> sent_at;
+  std::vector<double> produce_latencies;  // per acknowledged record: send to acknowledgement
   std::map<std::pair<std::string, TopicPartition>, std::map<Offset, std::uint64_t>> acked_at;  // for skipped[G]
   for (const auto& [name, producer] : producers_) {
     const ProducerHistory& h = producer->history();
@@ -493,6 +494,7 @@ Figures ScenarioRun::compute_figures() {
         if (in_log.count(id) == 0U) ++sent_lost;
         if (b.base_offset >= 0) {
           ++acked;
+          produce_latencies.push_back(static_cast<double>((b.completed_at - b.created_at).ns()) / 1e6);
           if (in_log.count(id) == 0U) ++acked_lost;
           acked_at[{"", b.tp}][b.base_offset + i] = id;
         }
@@ -582,6 +584,8 @@ Figures ScenarioRun::compute_figures() {
     f["max_lag[" + group + "]"] = static_cast<double>(std::max(max_lag_[group], final_lag));
     f["skipped[" + group + "]"] = static_cast<double>(skipped);
   }
+  f["produce_latency_p50_ms"] = percentile(produce_latencies, 0.50);
+  f["produce_latency_p99_ms"] = percentile(produce_latencies, 0.99);
   f["e2e_latency_p50_ms"] = percentile(latencies, 0.50);
   f["e2e_latency_p99_ms"] = percentile(latencies, 0.99);
   // --- availability and invariants ---
