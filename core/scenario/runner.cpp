@@ -474,13 +474,15 @@ Figures ScenarioRun::compute_figures() {
     }
   }
   // --- producers ---
-  std::int64_t sent = 0, acked = 0, acked_lost = 0, sent_lost = 0, failed = 0;
+  std::int64_t sent = 0, acked = 0, acked_lost = 0, sent_lost = 0, failed = 0, batches = 0, retries = 0;
   std::map<std::uint64_t, sim::Time> sent_at;
   std::vector<double> produce_latencies;  // per acknowledged record: send to acknowledgement
   std::map<std::pair<std::string, TopicPartition>, std::map<Offset, std::uint64_t>> acked_at;  // for skipped[G]
   for (const auto& [name, producer] : producers_) {
     const ProducerHistory& h = producer->history();
     sent += static_cast<std::int64_t>(h.sent);
+    batches += static_cast<std::int64_t>(h.batches.size());
+    retries += static_cast<std::int64_t>(h.retries);
     for (const BatchReport& b : h.batches) {
       for (std::uint32_t i = 0; i < b.records; ++i) {
         const std::uint64_t id = h.record_ids[b.first_record + i];
@@ -506,6 +508,8 @@ Figures ScenarioRun::compute_figures() {
   f["acked_lost"] = static_cast<double>(acked_lost);
   f["sent_lost"] = static_cast<double>(sent_lost);
   f["failed_sends"] = static_cast<double>(failed);
+  f["batches"] = static_cast<double>(batches);
+  f["retries"] = static_cast<double>(retries);
   std::int64_t duplicates = 0;
   for (const auto& [id, count] : in_log) duplicates += count > 1 ? 1 : 0;
   f["duplicates_in_log"] = static_cast<double>(duplicates);
