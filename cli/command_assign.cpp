@@ -129,19 +129,10 @@ std::vector<core::MemberSubscription> read_members(const Input& in, const Json& 
 int command_assign(const Args& args) {
   po::options_description options("usage: ksim assign --assignor <name> FILE\n\noptions");
   options.add_options()
-      ("help,h", "print this help")
       ("assignor", po::value<std::string>(), "range, roundrobin, sticky or cooperative-sticky");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value<std::string>());
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("file", 1);
-  const po::variables_map vm = parse_options("assign", args, all, positional);
-  if (vm.count("help") != 0U) {
-    std::fputs((std::ostringstream() << options).str().c_str(), stdout);
-    return 0;
-  }
+  const std::optional<po::variables_map> parsed = parse_file_command("assign", args, options, false);
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
   if (vm.count("assignor") == 0U) throw UsageError("ksim assign: --assignor is required (range, roundrobin, sticky, cooperative-sticky)");
   if (vm.count("file") == 0U) throw UsageError("ksim assign: name the JSON file that describes the group");
   const std::string assignor = vm["assignor"].as<std::string>();

@@ -75,21 +75,12 @@ void describe_groups(const core::ScenarioRun& run, const core::Cluster& cluster)
 int command_describe(const Args& args) {
   po::options_description options("usage: ksim describe FILE --at T [--variant NAME] [--seed N]\n\noptions");
   options.add_options()
-      ("help,h", "print this help")
       ("at", po::value<std::string>(), "the simulated time to describe (e.g. 12s)")
       ("variant", po::value<std::string>(), "a variant of the scenario")
       ("seed", po::value<std::string>(), "root seed (overrides the file's)");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value<std::string>());
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("file", 1);
-  const po::variables_map vm = parse_options("describe", args, all, positional);
-  if (vm.count("help") != 0U) {
-    std::fputs((std::ostringstream() << options).str().c_str(), stdout);
-    return 0;
-  }
+  const std::optional<po::variables_map> parsed = parse_file_command("describe", args, options, false);
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
   if (vm.count("file") == 0U) throw UsageError("ksim describe: name a scenario file");
   if (vm.count("at") == 0U) throw UsageError("ksim describe: --at T is required (e.g. --at 12s)");
   const sim::Duration at = duration_option(vm, "at");

@@ -188,7 +188,6 @@ int merge(const std::vector<std::string>& files) {
 int command_explore(const Args& args) {
   po::options_description options("usage: ksim explore FILE --seeds A..B [options] | ksim explore --merge RESULT.json...\n\noptions");
   options.add_options()
-      ("help,h", "print this help")
       ("seeds", po::value<std::string>(), "the seeds to run, A..B")
       ("random-faults", "add a fault mix drawn from each seed")
       ("jobs", po::value<std::string>()->default_value("1"), "runs in parallel")
@@ -196,17 +195,9 @@ int command_explore(const Args& args) {
       ("variant", po::value<std::string>(), "explore this variant instead of the base scenario")
       ("json", po::value<std::string>(), "write the results to this file (for --merge)")
       ("merge", "join explore results given as files");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value<std::vector<std::string>>());
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("file", -1);
-  const po::variables_map vm = parse_options("explore", args, all, positional);
-  if (vm.count("help") != 0U) {
-    std::fputs((std::ostringstream() << options).str().c_str(), stdout);
-    return 0;
-  }
+  const std::optional<po::variables_map> parsed = parse_file_command("explore", args, options, true);
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
   if (vm.count("file") == 0U) throw UsageError("ksim explore: name a scenario file (or result files with --merge)");
   const std::vector<std::string> files = vm["file"].as<std::vector<std::string>>();
   if (vm.count("merge") != 0U) return merge(files);

@@ -37,23 +37,14 @@ std::filesystem::path scenarios_dir() {
 int command_run(const Args& args) {
   po::options_description options("usage: ksim run FILE... [options]\n\noptions");
   options.add_options()
-      ("help,h", "print this help")
       ("seed", po::value<std::string>(), "root seed (overrides the file's)")
       ("until", po::value<std::string>(), "stop at this simulated time (e.g. 20s)")
       ("variant", po::value<std::string>(), "run only this variant (the base scenario is \"base\")")
       ("trace", po::value<std::string>(), "write every trace event to FILE.jsonl (one run only)")
       ("report", po::value<std::string>()->default_value("text"), "text or json");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value<std::vector<std::string>>());
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("file", -1);
-  const po::variables_map vm = parse_options("run", args, all, positional);
-  if (vm.count("help") != 0U) {
-    std::fputs((std::ostringstream() << options).str().c_str(), stdout);
-    return 0;
-  }
+  const std::optional<po::variables_map> parsed = parse_file_command("run", args, options, true);
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
   const std::vector<std::string> files = files_of(vm, "run");
   const std::string report = vm["report"].as<std::string>();
   if (report != "text" && report != "json") throw UsageError("option --report: must be text or json, not \"" + report + "\"");
@@ -118,18 +109,9 @@ int command_run(const Args& args) {
 
 int command_check(const Args& args) {
   po::options_description options("usage: ksim check FILE...\n\noptions");
-  options.add_options()("help,h", "print this help");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value<std::vector<std::string>>());
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("file", -1);
-  const po::variables_map vm = parse_options("check", args, all, positional);
-  if (vm.count("help") != 0U) {
-    std::fputs((std::ostringstream() << options).str().c_str(), stdout);
-    return 0;
-  }
+    const std::optional<po::variables_map> parsed = parse_file_command("check", args, options, true);
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
   for (const std::string& file : files_of(vm, "check")) {
     try {
       const core::Scenario s = core::load_scenario(file);

@@ -67,6 +67,27 @@ std::uint64_t count_option(const po::variables_map& vm, const std::string& name,
   return value;
 }
 
+std::optional<po::variables_map> parse_file_command(const std::string& command, const Args& args,
+                                                    po::options_description& options, bool many) {
+  options.add_options()("help,h", "print this help");
+  po::options_description hidden;
+  if (many) {
+    hidden.add_options()("file", po::value<std::vector<std::string>>());
+  } else {
+    hidden.add_options()("file", po::value<std::string>());
+  }
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("file", many ? -1 : 1);
+  po::variables_map vm = parse_options(command, args, all, positional);
+  if (vm.count("help") != 0U) {
+    std::fputs((std::ostringstream() << options).str().c_str(), stdout);
+    return std::nullopt;
+  }
+  return vm;
+}
+
 sim::Duration duration_option(const po::variables_map& vm, const std::string& name) {
   sim::Duration value;
   std::string error;

@@ -4,6 +4,7 @@
 #include <boost/program_options.hpp>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,12 @@ namespace po = boost::program_options;
 po::variables_map parse_options(const std::string& command, const Args& args,
                                 const po::options_description& options,
                                 const po::positional_options_description& positional = {});
+
+// Parses `ksim COMMAND [options] FILE...`: adds --help to `options` and the positional `file`
+// (a std::string when `many` is false, else a std::vector<std::string>). Returns nothing when
+// --help was asked for and printed.
+std::optional<po::variables_map> parse_file_command(const std::string& command, const Args& args,
+                                                    po::options_description& options, bool many);
 
 // One choice of a command that takes a name: `ksim bench kernel`, `ksim demo gossip`.
 struct NamedRun {

@@ -3,106 +3,20 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
-#include "core/scenario/config_keys.hpp"
+#include "core/scenario/loader_node.hpp"
 #include "core/scenario/figures.hpp"
 
 namespace ksim::core {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using namespace scenario_detail;
+using Json = scenario_detail::Json;
 
 constexpr std::size_t kMaxFileBytes = 4U << 20U;
 constexpr int kMaxDepth = 32;
-constexpr std::int64_t kMaxCount = 100'000;  // brokers, partitions, members: far beyond a lab
-
-// The file being read, for the messages of nodes built from fragments (one load at a time).
-const std::string* current_file = nullptr;
-
-// A JSON value and where it sits in the file.
-class Node {
- public:
-  Node(const Json& json, std::string path, const std::string& file) : json_(json), path_(std::move(path)), file_(file) {}
-
-  [[noreturn]] void fail(const std::string& what) const {
-    throw ScenarioError(file_ + ": " + (path_.empty() ? std::string("the top level") : path_) + ": " + what);
-  }
-  const std::string& path() const { return path_; }
-  const Json& json() const { return json_; }
-
-  const Node& object(std::initializer_list<const char*> allowed) const {
-    if (!json_.is_object()) fail("must be an object");
-    std::vector<std::string> keys(allowed.begin(), allowed.end());
-    for (const auto& [key, value] : json_.items()) {
-      if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
-      std::string message = "unknown key \"" + key + "\"";
-      const std::string suggestion = did_you_mean(key, keys);
-      message += suggestion.empty() ? "; the keys here are " + join(keys) : "; did you mean \"" + suggestion + "\"?";
-      Node(value, child_path(key), file_).fail(message);
-    }
-    return *this;
-  }
-  bool has(const char* key) const { return json_.is_object() && json_.contains(key); }
-  Node at(const char* key) const {
-    if (!has(key)) fail(std::string("\"") + key + "\" is missing");
-    return Node(json_.at(key), child_path(key), file_);
-  }
-  std::vector<Node> array() const {
-    if (!json_.is_array()) fail("must be a list");
-    std::vector<Node> out;
-    for (std::size_t i = 0; i < json_.size(); ++i) out.emplace_back(json_[i], path_ + "[" + std::to_string(i) + "]", file_);
-    return out;
-  }
-  std::string string() const {
-    if (!json_.is_string()) fail("must be a string");
-    return json_.get<std::string>();
-  }
-  bool boolean() const {
-    if (!json_.is_boolean()) fail("must be true or false");
-    return json_.get<bool>();
-  }
-  double number(double lo, double hi) const {
-    if (!json_.is_number()) fail("must be a number");
-    const double n = json_.get<double>();
-    if (!std::isfinite(n) || n < lo || n > hi) fail("must be between " + format(lo) + " and " + format(hi));
-    return n;
-  }
-  std::int64_t integer(std::int64_t lo, std::int64_t hi) const {
-    if (!json_.is_number_integer()) fail("must be a whole number");
-    const std::int64_t n = json_.is_number_unsigned() && json_.get<std::uint64_t>() > INT64_MAX ? INT64_MAX : json_.get<std::int64_t>();
-    if (n < lo || n > hi) fail("must be between " + std::to_string(lo) + " and " + std::to_string(hi));
-    return n;
-  }
-  sim::Duration duration() const {
-    if (!json_.is_string()) fail("must be a duration written as a string, such as \"250ms\", \"5s\" or \"2m\"");
-    sim::Duration d;
-    std::string error;
-    if (!sim::parse_duration(json_.get<std::string>(), d, error)) fail(error);
-    if (d > sim::minutes(60 * 24 * 365)) fail("is longer than a year; a lab runs for seconds or minutes");
-    return d;
-  }
-  sim::Time instant() const { return sim::Time::zero() + duration(); }
-
- private:
-  std::string child_path(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
-  static std::string join(const std::vector<std::string>& keys) {
-    std::string out;
-    for (const std::string& k : keys) out += (out.empty() ? "" : ", ") + k;
-    return out;
-  }
-  static std::string format(double d) {
-    std::ostringstream s;
-    s << d;
-    return s.str();
-  }
-
-  const Json& json_;
-  std::string path_;
-  const std::string& file_;
-};
 
 // --- raw text checks before the JSON parser sees it ---------------------------------------------
 
@@ -203,41 +117,7 @@ void read_config(const Node& parent, Config& config, Apply apply) {
   }
 }
 
-sim::LinkParams read_link(const Node& n, sim::LinkParams link) {
-  if (n.has("latency")) link.latency = n.at("latency").duration();
-  if (n.has("jitter")) link.jitter = n.at("jitter").duration();
-  if (n.has("loss")) link.loss = n.at("loss").number(0, 1);
-  if (n.has("bandwidth")) {
-    const Node b = n.at("bandwidth");
-    const std::string text = b.string();
-    std::size_t used = 0;
-    double value = 0;
-    try {
-      value = std::stod(text, &used);
-    } catch (const std::exception&) {
-      b.fail("must be a rate such as \"100Mbps\" or \"1Gbps\"");
-    }
-    const std::string unit = text.substr(used);
-    double scale = 0;
-    if (unit == "bps") scale = 1;
-    if (unit == "Kbps") scale = 1e3;
-    if (unit == "Mbps") scale = 1e6;
-    if (unit == "Gbps") scale = 1e9;
-    if (scale == 0 || !(value > 0) || value * scale > 1e12) b.fail("must be a rate such as \"100Mbps\" or \"1Gbps\"");
-    link.bandwidth_bps = static_cast<std::int64_t>(value * scale);
-  }
-  return link;
-}
 
-TopicPartition read_partition(const Node& n) {
-  const std::string text = n.string();
-  const auto dash = text.rfind('-');
-  if (dash == std::string::npos || dash == 0 || dash + 1 == text.size() ||
-      text.find_first_not_of("0123456789", dash + 1) != std::string::npos || text.size() - dash > 7) {
-    n.fail("\"" + text + "\" is not a partition; write it as <topic>-<number>, e.g. orders-0");
-  }
-  return TopicPartition{text.substr(0, dash), std::stoi(text.substr(dash + 1))};
-}
 
 void read_cluster(const Node& n, Scenario& s) {
   n.object({"brokers", "racks", "network", "config"});
@@ -293,22 +173,7 @@ void read_topics(const Node& list, Scenario& s) {
   }
 }
 
-const TopicSpec* find_topic(const Scenario& s, const std::string& name) {
-  for (const TopicSpec& t : s.topics) {
-    if (t.name == name) return &t;
-  }
-  return nullptr;
-}
 
-void require_topic(const Scenario& s, const Node& n) {
-  const std::string name = n.string();
-  if (find_topic(s, name) != nullptr) return;
-  std::vector<std::string> names;
-  for (const TopicSpec& t : s.topics) names.push_back(t.name);
-  const std::string suggestion = did_you_mean(name, names);
-  n.fail("topic \"" + name + "\" is not defined under \"topics\"" +
-         (suggestion.empty() ? std::string() : "; did you mean \"" + suggestion + "\"?"));
-}
 
 void read_producers(const Node& list, Scenario& s) {
   std::set<std::string> names;
@@ -480,142 +345,6 @@ void read_consumers(const Node& list, Scenario& s) {
   }
 }
 
-// Targets are checked for form (and for names that exist) now, resolved when the fault fires.
-void check_target(const Scenario& s, const Node& n) {
-  const std::string t = n.string();
-  const auto after = [&](const char* prefix) { return t.substr(std::string(prefix).size()); };
-  if (t == "controller") return;
-  if (t.rfind("broker:", 0) == 0) {
-    const std::string id = after("broker:");
-    if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos || id.size() > 4 ||
-        std::stoi(id) < 1 || std::stoi(id) > s.cluster.brokers) {
-      n.fail("\"" + t + "\": brokers are broker:1 to broker:" + std::to_string(s.cluster.brokers));
-    }
-    return;
-  }
-  if (t.rfind("leader-of:", 0) == 0 || t.rfind("follower-of:", 0) == 0) {
-    const Json probe = after(t.rfind("leader-of:", 0) == 0 ? "leader-of:" : "follower-of:");
-    const TopicPartition tp = read_partition(Node(probe, n.path(), *current_file));
-    const TopicSpec* topic = find_topic(s, tp.topic);
-    if (topic == nullptr || tp.partition >= topic->partitions) n.fail("\"" + t + "\": partition " + tp.str() + " does not exist");
-    return;
-  }
-  if (t.rfind("coordinator-of:", 0) == 0) {
-    const std::string group = after("coordinator-of:");
-    if (std::none_of(s.consumers.begin(), s.consumers.end(), [&](const ConsumerSpec& c) { return c.group == group; })) {
-      n.fail("\"" + t + "\": no consumer group \"" + group + "\" is defined");
-    }
-    return;
-  }
-  if (t.rfind("consumer:", 0) == 0) {
-    const std::string rest = after("consumer:");
-    const auto slash = rest.find('/');
-    for (const ConsumerSpec& c : s.consumers) {
-      if (slash == std::string::npos && c.group.empty() && c.name == rest) return;
-      if (slash != std::string::npos && c.group == rest.substr(0, slash)) {
-        const std::string index = rest.substr(slash + 1);
-        if (!index.empty() && index.find_first_not_of("0123456789") == std::string::npos && index.size() < 5) return;
-      }
-    }
-    n.fail("\"" + t + "\": name a member as consumer:GROUP/I (I from 0) or a standalone consumer as consumer:NAME");
-  }
-  if (t.rfind("producer:", 0) == 0) {
-    const std::string name = after("producer:");
-    if (std::any_of(s.producers.begin(), s.producers.end(), [&](const ProducerSpec& p) { return p.name == name; })) return;
-    n.fail("\"" + t + "\": no producer \"" + name + "\" is defined");
-  }
-  n.fail("\"" + t + "\" is not a target; use broker:N, leader-of:T-P, follower-of:T-P, controller, "
-         "coordinator-of:GROUP, consumer:GROUP/I, consumer:NAME or producer:NAME");
-}
-
-void read_faults(const Node& list, Scenario& s) {
-  static const std::vector<std::string> kActions{"crash", "power-loss", "disk-loss", "restart", "pause", "resume",
-                                                 "partition", "isolate", "heal", "slow-link", "restore-link",
-                                                 "slow", "add-consumer", "add-partitions", "reset-offsets"};
-  for (const Node& n : list.array()) {
-    n.object({"at", "do", "target", "between", "one_way", "latency", "jitter", "bandwidth", "loss", "factor",
-              "group", "count", "topic", "partitions", "to"});
-    FaultSpec f;
-    f.where = n.path();
-    f.at = n.at("at").instant();
-    if (f.at > sim::Time::zero() + s.duration) n.at("at").fail("comes after the end of the run (" + sim::format_duration(s.duration) + ")");
-    f.action = n.at("do").string();
-    if (std::find(kActions.begin(), kActions.end(), f.action) == kActions.end()) {
-      const std::string suggestion = did_you_mean(f.action, kActions);
-      n.at("do").fail("\"" + f.action + "\" is not a fault" +
-                      (suggestion.empty() ? "; see docs/scenario-format.md" : "; did you mean \"" + suggestion + "\"?"));
-    }
-    const bool needs_target = f.action == "crash" || f.action == "power-loss" || f.action == "disk-loss" ||
-                              f.action == "restart" || f.action == "pause" || f.action == "resume" ||
-                              f.action == "isolate" || f.action == "slow";
-    if (needs_target) {
-      check_target(s, n.at("target"));
-      f.target = n.at("target").string();
-    }
-    if (f.action == "slow" && f.target.rfind("consumer:", 0) != 0) n.at("target").fail("slow applies to a consumer");
-    if (f.action == "partition" || f.action == "slow-link" || f.action == "restore-link" ||
-        (f.action == "heal" && n.has("between"))) {
-      const std::vector<Node> sides = n.at("between").array();
-      if (sides.size() != 2) n.at("between").fail("must be two sides: [[targets], [targets]] (the second may be \"rest\")");
-      for (std::size_t i = 0; i < 2; ++i) {
-        std::vector<std::string> side;
-        if (i == 1 && sides[1].json().is_string()) {
-          if (sides[1].string() != "rest") sides[1].fail("the second side is a list of targets or \"rest\"");
-          side.push_back("rest");
-        } else {
-          for (const Node& t : sides[i].array()) {
-            check_target(s, t);
-            side.push_back(t.string());
-          }
-          if (side.empty()) sides[i].fail("must name at least one target");
-        }
-        f.between.push_back(std::move(side));
-      }
-    }
-    if (n.has("one_way")) f.one_way = n.at("one_way").boolean();
-    if (f.action == "slow-link") {
-      f.link = read_link(n, s.cluster.network);
-    }
-    if (f.action == "slow") f.factor = n.at("factor").number(1, 1'000'000);
-    if (f.action == "add-consumer") {
-      f.group = n.at("group").string();
-      if (std::none_of(s.consumers.begin(), s.consumers.end(), [&](const ConsumerSpec& c) { return c.group == f.group; })) {
-        n.at("group").fail("no consumer group \"" + f.group + "\" is defined");
-      }
-      if (n.has("count")) f.count = static_cast<std::int32_t>(n.at("count").integer(1, 1000));
-    }
-    if (f.action == "add-partitions") {
-      require_topic(s, n.at("topic"));
-      f.topic = n.at("topic").string();
-      f.partitions = static_cast<std::int32_t>(n.at("partitions").integer(1, 10'000));
-      if (f.partitions <= find_topic(s, f.topic)->partitions) n.at("partitions").fail("must be more than the topic has now (partitions only grow)");
-    }
-    if (f.action == "reset-offsets") {
-      f.group = n.at("group").string();
-      require_topic(s, n.at("topic"));
-      f.topic = n.at("topic").string();
-      const std::string to = n.at("to").string();
-      if (to == "earliest") f.reset.kind = OffsetResetKind::to_earliest;
-      else if (to == "latest") f.reset.kind = OffsetResetKind::to_latest;
-      else if (to.rfind("shift:", 0) == 0) {
-        f.reset.kind = OffsetResetKind::shift_by;
-        try {
-          f.reset.shift = std::stoll(to.substr(6));
-        } catch (const std::exception&) {
-          n.at("to").fail("shift:N needs a whole number, e.g. shift:-100");
-        }
-      } else if (to.rfind("time:", 0) == 0) {
-        f.reset.kind = OffsetResetKind::to_datetime;
-        f.reset.datetime = Node(Json(to.substr(5)), n.path() + ".to", *current_file).instant();
-      } else {
-        n.at("to").fail("must be earliest, latest, shift:N or time:T");
-      }
-    }
-    s.faults.push_back(std::move(f));
-  }
-  std::stable_sort(s.faults.begin(), s.faults.end(), [](const FaultSpec& a, const FaultSpec& b) { return a.at < b.at; });
-}
-
 void read_narration(const Node& list, Scenario& s) {
   for (const Node& n : list.array()) {
     n.object({"at", "text", "pause", "focus"});
@@ -675,6 +404,59 @@ Scenario build(const Json& doc, const std::string& file, const std::optional<std
 }
 
 }  // namespace
+
+sim::LinkParams scenario_detail::read_link(const Node& n, sim::LinkParams link) {
+  if (n.has("latency")) link.latency = n.at("latency").duration();
+  if (n.has("jitter")) link.jitter = n.at("jitter").duration();
+  if (n.has("loss")) link.loss = n.at("loss").number(0, 1);
+  if (n.has("bandwidth")) {
+    const Node b = n.at("bandwidth");
+    const std::string text = b.string();
+    std::size_t used = 0;
+    double value = 0;
+    try {
+      value = std::stod(text, &used);
+    } catch (const std::exception&) {
+      b.fail("must be a rate such as \"100Mbps\" or \"1Gbps\"");
+    }
+    const std::string unit = text.substr(used);
+    double scale = 0;
+    if (unit == "bps") scale = 1;
+    if (unit == "Kbps") scale = 1e3;
+    if (unit == "Mbps") scale = 1e6;
+    if (unit == "Gbps") scale = 1e9;
+    if (scale == 0 || !(value > 0) || value * scale > 1e12) b.fail("must be a rate such as \"100Mbps\" or \"1Gbps\"");
+    link.bandwidth_bps = static_cast<std::int64_t>(value * scale);
+  }
+  return link;
+}
+
+TopicPartition scenario_detail::read_partition(const Node& n) {
+  const std::string text = n.string();
+  const auto dash = text.rfind('-');
+  if (dash == std::string::npos || dash == 0 || dash + 1 == text.size() ||
+      text.find_first_not_of("0123456789", dash + 1) != std::string::npos || text.size() - dash > 7) {
+    n.fail("\"" + text + "\" is not a partition; write it as <topic>-<number>, e.g. orders-0");
+  }
+  return TopicPartition{text.substr(0, dash), std::stoi(text.substr(dash + 1))};
+}
+
+const TopicSpec* scenario_detail::find_topic(const Scenario& s, const std::string& name) {
+  for (const TopicSpec& t : s.topics) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+void scenario_detail::require_topic(const Scenario& s, const Node& n) {
+  const std::string name = n.string();
+  if (find_topic(s, name) != nullptr) return;
+  std::vector<std::string> names;
+  for (const TopicSpec& t : s.topics) names.push_back(t.name);
+  const std::string suggestion = did_you_mean(name, names);
+  n.fail("topic \"" + name + "\" is not defined under \"topics\"" +
+         (suggestion.empty() ? std::string() : "; did you mean \"" + suggestion + "\"?"));
+}
 
 Scenario parse_scenario(const std::string& text, const std::string& name, const std::optional<std::string>& variant) {
   check_shape(text, name);

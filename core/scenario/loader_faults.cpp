@@ -1,0 +1,148 @@
+// Reading the fault timeline: actions, their fields, and targets checked for form now and
+// resolved by the runner when the fault fires.
+#include <algorithm>
+
+#include "core/scenario/loader_node.hpp"
+
+namespace ksim::core::scenario_detail {
+namespace {
+
+// Targets are checked for form (and for names that exist) now, resolved when the fault fires.
+void check_target(const Scenario& s, const Node& n) {
+  const std::string t = n.string();
+  const auto after = [&](const char* prefix) { return t.substr(std::string(prefix).size()); };
+  if (t == "controller") return;
+  if (t.rfind("broker:", 0) == 0) {
+    const std::string id = after("broker:");
+    if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos || id.size() > 4 ||
+        std::stoi(id) < 1 || std::stoi(id) > s.cluster.brokers) {
+      n.fail("\"" + t + "\": brokers are broker:1 to broker:" + std::to_string(s.cluster.brokers));
+    }
+    return;
+  }
+  if (t.rfind("leader-of:", 0) == 0 || t.rfind("follower-of:", 0) == 0) {
+    const Json probe = after(t.rfind("leader-of:", 0) == 0 ? "leader-of:" : "follower-of:");
+    const TopicPartition tp = read_partition(Node(probe, n.path(), *current_file));
+    const TopicSpec* topic = find_topic(s, tp.topic);
+    if (topic == nullptr || tp.partition >= topic->partitions) n.fail("\"" + t + "\": partition " + tp.str() + " does not exist");
+    return;
+  }
+  if (t.rfind("coordinator-of:", 0) == 0) {
+    const std::string group = after("coordinator-of:");
+    if (std::none_of(s.consumers.begin(), s.consumers.end(), [&](const ConsumerSpec& c) { return c.group == group; })) {
+      n.fail("\"" + t + "\": no consumer group \"" + group + "\" is defined");
+    }
+    return;
+  }
+  if (t.rfind("consumer:", 0) == 0) {
+    const std::string rest = after("consumer:");
+    const auto slash = rest.find('/');
+    for (const ConsumerSpec& c : s.consumers) {
+      if (slash == std::string::npos && c.group.empty() && c.name == rest) return;
+      if (slash != std::string::npos && c.group == rest.substr(0, slash)) {
+        const std::string index = rest.substr(slash + 1);
+        if (!index.empty() && index.find_first_not_of("0123456789") == std::string::npos && index.size() < 5) return;
+      }
+    }
+    n.fail("\"" + t + "\": name a member as consumer:GROUP/I (I from 0) or a standalone consumer as consumer:NAME");
+  }
+  if (t.rfind("producer:", 0) == 0) {
+    const std::string name = after("producer:");
+    if (std::any_of(s.producers.begin(), s.producers.end(), [&](const ProducerSpec& p) { return p.name == name; })) return;
+    n.fail("\"" + t + "\": no producer \"" + name + "\" is defined");
+  }
+  n.fail("\"" + t + "\" is not a target; use broker:N, leader-of:T-P, follower-of:T-P, controller, "
+         "coordinator-of:GROUP, consumer:GROUP/I, consumer:NAME or producer:NAME");
+}
+
+}  // namespace
+
+void read_faults(const Node& list, Scenario& s) {
+  static const std::vector<std::string> kActions{"crash", "power-loss", "disk-loss", "restart", "pause", "resume",
+                                                 "partition", "isolate", "heal", "slow-link", "restore-link",
+                                                 "slow", "add-consumer", "add-partitions", "reset-offsets"};
+  for (const Node& n : list.array()) {
+    n.object({"at", "do", "target", "between", "one_way", "latency", "jitter", "bandwidth", "loss", "factor",
+              "group", "count", "topic", "partitions", "to"});
+    FaultSpec f;
+    f.where = n.path();
+    f.at = n.at("at").instant();
+    if (f.at > sim::Time::zero() + s.duration) n.at("at").fail("comes after the end of the run (" + sim::format_duration(s.duration) + ")");
+    f.action = n.at("do").string();
+    if (std::find(kActions.begin(), kActions.end(), f.action) == kActions.end()) {
+      const std::string suggestion = did_you_mean(f.action, kActions);
+      n.at("do").fail("\"" + f.action + "\" is not a fault" +
+                      (suggestion.empty() ? "; see docs/scenario-format.md" : "; did you mean \"" + suggestion + "\"?"));
+    }
+    const bool needs_target = f.action == "crash" || f.action == "power-loss" || f.action == "disk-loss" ||
+                              f.action == "restart" || f.action == "pause" || f.action == "resume" ||
+                              f.action == "isolate" || f.action == "slow";
+    if (needs_target) {
+      check_target(s, n.at("target"));
+      f.target = n.at("target").string();
+    }
+    if (f.action == "slow" && f.target.rfind("consumer:", 0) != 0) n.at("target").fail("slow applies to a consumer");
+    if (f.action == "partition" || f.action == "slow-link" || f.action == "restore-link" ||
+        (f.action == "heal" && n.has("between"))) {
+      const std::vector<Node> sides = n.at("between").array();
+      if (sides.size() != 2) n.at("between").fail("must be two sides: [[targets], [targets]] (the second may be \"rest\")");
+      for (std::size_t i = 0; i < 2; ++i) {
+        std::vector<std::string> side;
+        if (i == 1 && sides[1].json().is_string()) {
+          if (sides[1].string() != "rest") sides[1].fail("the second side is a list of targets or \"rest\"");
+          side.push_back("rest");
+        } else {
+          for (const Node& t : sides[i].array()) {
+            check_target(s, t);
+            side.push_back(t.string());
+          }
+          if (side.empty()) sides[i].fail("must name at least one target");
+        }
+        f.between.push_back(std::move(side));
+      }
+    }
+    if (n.has("one_way")) f.one_way = n.at("one_way").boolean();
+    if (f.action == "slow-link") {
+      f.link = read_link(n, s.cluster.network);
+    }
+    if (f.action == "slow") f.factor = n.at("factor").number(1, 1'000'000);
+    if (f.action == "add-consumer") {
+      f.group = n.at("group").string();
+      if (std::none_of(s.consumers.begin(), s.consumers.end(), [&](const ConsumerSpec& c) { return c.group == f.group; })) {
+        n.at("group").fail("no consumer group \"" + f.group + "\" is defined");
+      }
+      if (n.has("count")) f.count = static_cast<std::int32_t>(n.at("count").integer(1, 1000));
+    }
+    if (f.action == "add-partitions") {
+      require_topic(s, n.at("topic"));
+      f.topic = n.at("topic").string();
+      f.partitions = static_cast<std::int32_t>(n.at("partitions").integer(1, 10'000));
+      if (f.partitions <= find_topic(s, f.topic)->partitions) n.at("partitions").fail("must be more than the topic has now (partitions only grow)");
+    }
+    if (f.action == "reset-offsets") {
+      f.group = n.at("group").string();
+      require_topic(s, n.at("topic"));
+      f.topic = n.at("topic").string();
+      const std::string to = n.at("to").string();
+      if (to == "earliest") f.reset.kind = OffsetResetKind::to_earliest;
+      else if (to == "latest") f.reset.kind = OffsetResetKind::to_latest;
+      else if (to.rfind("shift:", 0) == 0) {
+        f.reset.kind = OffsetResetKind::shift_by;
+        try {
+          f.reset.shift = std::stoll(to.substr(6));
+        } catch (const std::exception&) {
+          n.at("to").fail("shift:N needs a whole number, e.g. shift:-100");
+        }
+      } else if (to.rfind("time:", 0) == 0) {
+        f.reset.kind = OffsetResetKind::to_datetime;
+        f.reset.datetime = Node(Json(to.substr(5)), n.path() + ".to", *current_file).instant();
+      } else {
+        n.at("to").fail("must be earliest, latest, shift:N or time:T");
+      }
+    }
+    s.faults.push_back(std::move(f));
+  }
+  std::stable_sort(s.faults.begin(), s.faults.end(), [](const FaultSpec& a, const FaultSpec& b) { return a.at < b.at; });
+}
+
+}  // namespace ksim::core::scenario_detail
