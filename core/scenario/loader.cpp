@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -120,7 +121,7 @@ void read_config(const Node& parent, Config& config, Apply apply) {
 
 
 void read_cluster(const Node& n, Scenario& s) {
-  n.object({"brokers", "racks", "network", "config"});
+  n.section("cluster");
   s.cluster.brokers = static_cast<std::int32_t>(n.at("brokers").integer(1, 100));
   if (n.has("racks")) {
     for (const Node& r : n.at("racks").array()) s.cluster.racks.push_back(r.string());
@@ -130,7 +131,7 @@ void read_cluster(const Node& n, Scenario& s) {
   }
   if (n.has("network")) {
     const Node net = n.at("network");
-    net.object({"latency", "jitter", "bandwidth", "loss"});
+    net.section("network");
     s.cluster.network = read_link(net, s.cluster.network);
   }
   read_config(n, s.cluster.broker, apply_broker_config);
@@ -139,7 +140,7 @@ void read_cluster(const Node& n, Scenario& s) {
 void read_topics(const Node& list, Scenario& s) {
   std::set<std::string> names;
   for (const Node& n : list.array()) {
-    n.object({"name", "partitions", "replication.factor", "assignment", "config"});
+    n.section("topic");
     TopicSpec t;
     t.name = n.at("name").string();
     if (t.name.empty() || t.name.size() > 249 || t.name.find_first_not_of(
@@ -179,7 +180,7 @@ void read_producers(const Node& list, Scenario& s) {
   std::set<std::string> names;
   std::uint64_t next_id = 1;
   for (const Node& n : list.array()) {
-    n.object({"name", "topic", "rate", "keys", "key_bytes", "value_bytes", "mode", "start", "stop", "config"});
+    n.section("producer");
     ProducerSpec p;
     p.name = n.at("name").string();
     if (p.name.empty() || !names.insert(p.name).second) n.at("name").fail("needs a name of its own");
@@ -307,7 +308,7 @@ void read_processing(const Node& n, ConsumerSpec& c) {
 void read_consumers(const Node& list, Scenario& s) {
   std::set<std::string> names;
   for (const Node& n : list.array()) {
-    n.object({"group", "members", "topics", "name", "assign", "processing", "commit", "on_error", "poison", "slow", "config"});
+    n.section("consumer");
     ConsumerSpec c;
     c.source = n.path();
     if (n.has("group")) {
@@ -347,7 +348,7 @@ void read_consumers(const Node& list, Scenario& s) {
 
 void read_narration(const Node& list, Scenario& s) {
   for (const Node& n : list.array()) {
-    n.object({"at", "text", "pause", "focus"});
+    n.section("narration");
     NarrationEntry e;
     e.at = n.at("at").instant();
     e.text = n.at("text").string();
@@ -372,8 +373,7 @@ std::vector<Expectation> read_expectations(const Node& list, const Scenario& s) 
 
 Scenario build(const Json& doc, const std::string& file, const std::optional<std::string>& variant) {
   const Node root(doc, "", file);
-  root.object({"name", "summary", "seed", "duration", "cluster", "topics", "producers", "consumers", "faults",
-               "narration", "expect", "variants"});
+  root.section("scenario");
   Scenario s;
   s.file = file;
   s.name = root.at("name").string();
@@ -391,7 +391,7 @@ Scenario build(const Json& doc, const std::string& file, const std::optional<std
   if (root.has("expect")) s.expect = read_expectations(root.at("expect"), s);
   if (root.has("variants")) {
     for (const Node& v : root.at("variants").array()) {
-      v.object({"name", "patch", "expect"});
+      v.section("variant");
       s.variant_names.push_back(v.at("name").string());
     }
   }
@@ -404,6 +404,26 @@ Scenario build(const Json& doc, const std::string& file, const std::optional<std
 }
 
 }  // namespace
+
+const std::vector<std::string>& scenario_section_keys(std::string_view section) {
+  static const std::map<std::string, std::vector<std::string>, std::less<>> kSections{
+      {"scenario", {"name", "summary", "seed", "duration", "cluster", "topics", "producers", "consumers", "faults",
+                    "narration", "expect", "variants"}},
+      {"cluster", {"brokers", "racks", "network", "config"}},
+      {"network", {"latency", "jitter", "bandwidth", "loss"}},
+      {"topic", {"name", "partitions", "replication.factor", "assignment", "config"}},
+      {"producer", {"name", "topic", "rate", "keys", "key_bytes", "value_bytes", "mode", "start", "stop", "config"}},
+      {"consumer", {"group", "members", "topics", "name", "assign", "processing", "commit", "on_error", "poison", "slow",
+                    "config"}},
+      {"fault", {"at", "do", "target", "between", "one_way", "latency", "jitter", "bandwidth", "loss", "factor", "group",
+                 "count", "topic", "partitions", "to"}},
+      {"narration", {"at", "text", "pause", "focus"}},
+      {"variant", {"name", "patch", "expect"}},
+  };
+  const auto it = kSections.find(section);
+  KSIM_ASSERT(it != kSections.end(), "an unknown scenario section");
+  return it->second;
+}
 
 sim::LinkParams scenario_detail::read_link(const Node& n, sim::LinkParams link) {
   if (n.has("latency")) link.latency = n.at("latency").duration();

@@ -6,6 +6,8 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/scenario/scenario.hpp"
 
@@ -15,6 +17,11 @@ class ScenarioError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// The keys a section of a scenario file may have ("scenario" for the top level, "cluster",
+// "network", "topic", "producer", "consumer", "fault", "narration", "variant"): what the loader
+// accepts, and what scenarios/schema.json must list (a test holds them together).
+const std::vector<std::string>& scenario_section_keys(std::string_view section);
 
 // Loads `path`, with the named variant's patch applied and its expectations in force when
 // `variant` is given. Throws ScenarioError.

@@ -62,8 +62,7 @@ void read_faults(const Node& list, Scenario& s) {
                                                  "partition", "isolate", "heal", "slow-link", "restore-link",
                                                  "slow", "add-consumer", "add-partitions", "reset-offsets"};
   for (const Node& n : list.array()) {
-    n.object({"at", "do", "target", "between", "one_way", "latency", "jitter", "bandwidth", "loss", "factor",
-              "group", "count", "topic", "partitions", "to"});
+    n.section("fault");
     FaultSpec f;
     f.where = n.path();
     f.at = n.at("at").instant();

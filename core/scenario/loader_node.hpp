@@ -31,8 +31,12 @@ class Node {
   const Json& json() const { return json_; }
 
   const Node& object(std::initializer_list<const char*> allowed) const {
+    return object(std::vector<std::string>(allowed.begin(), allowed.end()));
+  }
+  // The keys of a named section (see scenario_section_keys).
+  const Node& section(std::string_view name) const { return object(scenario_section_keys(name)); }
+  const Node& object(const std::vector<std::string>& keys) const {
     if (!json_.is_object()) fail("must be an object");
-    std::vector<std::string> keys(allowed.begin(), allowed.end());
     for (const auto& [key, value] : json_.items()) {
       if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
       std::string message = "unknown key \"" + key + "\"";
