@@ -184,7 +184,8 @@ class Consumer final : public KafkaClient {
   void start_join(const char* reason);
   void join_after_commit(const char* reason);
   void send_join();
-  void lead(const JoinGroupResponse& m);
+  // The leader needs every subscribed topic in its metadata for the assignor to see it.
+  void refresh_metadata_for(const JoinGroupResponse& m);
   void apply_assignment(const std::vector<TopicPartition>& assignment);
   void give_up(const std::vector<TopicPartition>& partitions, bool lost);
   void reset_generation(bool forget_member_id, const char* reason);

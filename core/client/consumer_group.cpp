@@ -247,7 +247,7 @@ void Consumer::handle(sim::NodeId, const JoinGroupResponse& m) {
   sync.group_id = *config_.group_id;
   sync.member_id = member_id_;
   sync.generation = generation_;
-  if (m.leader == member_id_ && !m.members.empty()) lead(m);
+  if (m.leader == member_id_ && !m.members.empty()) refresh_metadata_for(m);
   phase_ = MemberPhase::syncing;
   group_request_ = sync.correlation_id;
   group_request_timeout_ = after(config_.request_timeout, [this] {
@@ -283,7 +283,7 @@ void Consumer::handle(sim::NodeId, const JoinGroupResponse& m) {
   send_message(*coordinator_, std::move(sync));
 }
 
-void Consumer::lead(const JoinGroupResponse& m) {
+void Consumer::refresh_metadata_for(const JoinGroupResponse& m) {
   // Topics some member subscribes to must be in our metadata for the assignor to see them.
   bool missing = false;
   for (const JoinedMember& joined : m.members) {
@@ -500,9 +500,10 @@ void Consumer::commit_offsets(std::vector<std::pair<TopicPartition, Offset>> off
   }
   if (group_managed() && phase_ != MemberPhase::stable) {
     // Java checks locally first: no stable generation, no commit.
-    const CommitOutcome outcome = phase_ == MemberPhase::unjoined && !rejoin_needed_ ? CommitOutcome::commit_failed
-                                  : phase_ == MemberPhase::unjoined && generation_ < 0 ? CommitOutcome::commit_failed
-                                                                                       : CommitOutcome::rebalance_in_progress;
+    // Out of the group (left, or its generation is over): CommitFailed; on its way back in:
+    // RebalanceInProgress.
+    const bool out = phase_ == MemberPhase::unjoined && (!rejoin_needed_ || generation_ < 0);
+    const CommitOutcome outcome = out ? CommitOutcome::commit_failed : CommitOutcome::rebalance_in_progress;
     emit("consumer.commit", {{"group", *config_.group_id},
                              {"member", member_id_},
                              {"generation", generation_},

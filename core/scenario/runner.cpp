@@ -197,7 +197,7 @@ void ScenarioRun::add_member(const ConsumerSpec& spec, std::int32_t index) {
 
 void ScenarioRun::schedule_faults() {
   for (const FaultSpec& f : scenario_.faults) {
-    if (sim::Time::zero() + (f.at - sim::Time::zero()) > end_) continue;
+    if (f.at > end_) continue;
     const FaultSpec* fault = &f;
     cluster_->sim().scheduler().schedule_at(std::max(f.at, cluster_->sim().now()), [this, fault] { fire(*fault); });
   }
