@@ -1,5 +1,7 @@
 // `ksim bench kernel`: the hold-model benchmark of the event scheduler (see bench_kernel.hpp).
+#include <algorithm>
 #include <cstdio>
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 
@@ -7,6 +9,7 @@
 #include "cli/bench_kernel.hpp"
 #include "cli/bench_producer.hpp"
 #include "cli/bench_replication.hpp"
+#include "cli/bench_throughput.hpp"
 #include "cli/options.hpp"
 #include "cli/usage_error.hpp"
 
@@ -18,6 +21,17 @@ struct SizeResult {
   HoldRun baseline;
   HoldRun bare;
 };
+
+// Each benchmark has a fixed workload; an option it does not read is refused rather than ignored.
+void accept_only(const po::variables_map& vm, const char* bench, std::initializer_list<const char*> allowed) {
+  for (const auto& [name, value] : vm) {
+    if (value.defaulted() || name == "name") continue;  // "name": the benchmark itself
+    if (std::find_if(allowed.begin(), allowed.end(), [&](const char* a) { return name == a; }) != allowed.end()) continue;
+    std::string accepted;
+    for (const char* a : allowed) accepted += std::string(accepted.empty() ? "" : ", ") + "--" + a;
+    throw UsageError("option --" + name + ": the " + bench + " benchmark does not take it (it takes " + accepted + ")");
+  }
+}
 
 HoldRun faster(const HoldRun& a, const HoldRun& b) { return a.seconds <= b.seconds ? a : b; }
 
@@ -50,7 +64,7 @@ void print_size(std::uint64_t pending, const SizeResult& r) {
 }
 
 int bench_kernel(const po::variables_map& vm) {
-  if (!vm["duration"].defaulted()) throw UsageError("option --duration: only the producer benchmark takes it");
+  accept_only(vm, "kernel", {"events", "rounds", "seed"});
   const std::uint64_t events = count_option(vm, "events", 1, 1'000'000'000'000);
   const std::uint64_t seed = count_option(vm, "seed", 0, UINT64_MAX);
   const auto rounds = static_cast<int>(count_option(vm, "rounds", 1, 100));
@@ -69,11 +83,8 @@ int bench_kernel(const po::variables_map& vm) {
   return 0;
 }
 
-void reject_kernel_options(const po::variables_map& vm, const char* bench);
-
 int bench_replication(const po::variables_map& vm) {
-  reject_kernel_options(vm, "replication");
-  if (!vm["duration"].defaulted()) throw UsageError("option --duration: only the producer benchmark takes it");
+  accept_only(vm, "replication", {"seed"});
   const std::uint64_t seed = count_option(vm, "seed", 0, UINT64_MAX);
   const sim::Duration duration = sim::seconds(60);
   const ReplicationBench r = run_replication_bench(seed, duration, 1200);
@@ -94,17 +105,8 @@ int bench_replication(const po::variables_map& vm) {
   return 0;
 }
 
-void reject_kernel_options(const po::variables_map& vm, const char* bench) {
-  for (const char* fixed : {"events", "rounds"}) {
-    if (!vm[fixed].defaulted()) {
-      throw UsageError(std::string("option --") + fixed + ": the " + bench +
-                       " benchmark has a fixed workload; only --seed applies");
-    }
-  }
-}
-
 int bench_producer(const po::variables_map& vm) {
-  reject_kernel_options(vm, "producer");
+  accept_only(vm, "producer", {"seed", "duration"});
   const std::uint64_t seed = count_option(vm, "seed", 0, UINT64_MAX);
   const sim::Duration duration = duration_option(vm, "duration");
   if (duration <= sim::Duration{}) throw UsageError("option --duration: must be positive");
@@ -136,8 +138,7 @@ int bench_producer(const po::variables_map& vm) {
 }
 
 int bench_assign(const po::variables_map& vm) {
-  reject_kernel_options(vm, "assign");
-  if (!vm["duration"].defaulted()) throw UsageError("option --duration: only the producer benchmark takes it");
+  accept_only(vm, "assign", {"seed"});
   const std::uint64_t seed = count_option(vm, "seed", 0, UINT64_MAX);
   std::printf("assign: 1000 members, 100 topics x 100 partitions; uniform = everyone subscribes to "
               "everything, non-uniform = each member to its own ~30 topics; seed %llu\n",
@@ -163,6 +164,34 @@ int bench_assign(const po::variables_map& vm) {
   return 0;
 }
 
+int bench_throughput(const po::variables_map& vm) {
+  accept_only(vm, "throughput", {"seed", "duration", "brokers", "partitions"});
+  const std::uint64_t seed = count_option(vm, "seed", 0, UINT64_MAX);
+  ThroughputShape shape;
+  if (!vm["duration"].defaulted()) shape.duration = duration_option(vm, "duration");
+  if (shape.duration <= sim::Duration{}) throw UsageError("option --duration: must be positive");
+  shape.brokers = static_cast<std::int32_t>(count_option(vm, "brokers", 3, 100));
+  shape.partitions = static_cast<std::int32_t>(count_option(vm, "partitions", 1, 100'000));
+  std::printf("throughput: %d brokers, 1 topic of %d partitions with RF=3, 3 producers (acks=all, lz4, "
+              "100 B values) at 100000 records per simulated second in all, a group of 6 consumers; "
+              "%s simulated, seed %llu\n",
+              shape.brokers, shape.partitions, sim::format_duration(shape.duration).c_str(),
+              static_cast<unsigned long long>(seed));
+  const ThroughputBench r = run_throughput_bench(seed, shape);
+  std::printf("  records sent %llu, acknowledged %llu, consumed %llu; %llu events in %.2f s of wall time "
+              "(%.2f M events per wall s)\n",
+              static_cast<unsigned long long>(r.records_sent), static_cast<unsigned long long>(r.records_acked),
+              static_cast<unsigned long long>(r.records_consumed), static_cast<unsigned long long>(r.events),
+              r.wall_seconds, static_cast<double>(r.events) / r.wall_seconds / 1e6);
+  if (r.records_acked != r.records_sent || r.records_consumed != r.records_acked) {
+    throw std::runtime_error("not every record was acknowledged and consumed once; the benchmark's cluster is broken");
+  }
+  // The contract line scripts parse: always last.
+  std::printf("throughput sim_seconds_per_wall_second=%.1f records_per_wall_second=%.0f\n",
+              r.sim_seconds / r.wall_seconds, static_cast<double>(r.records_consumed) / r.wall_seconds);
+  return 0;
+}
+
 }  // namespace
 
 int command_bench(const Args& args) {
@@ -171,12 +200,15 @@ int command_bench(const Args& args) {
       ("events", po::value<std::string>()->default_value("10000000"), "events per run")
       ("rounds", po::value<std::string>()->default_value("3"), "rounds per loop; the best one counts")
       ("seed", po::value<std::string>()->default_value("1"), "root seed")
-      ("duration", po::value<std::string>()->default_value("30s"), "producer: simulated time");
+      ("duration", po::value<std::string>()->default_value("30s"), "producer, throughput: simulated time")
+      ("brokers", po::value<std::string>()->default_value("3"), "throughput: brokers")
+      ("partitions", po::value<std::string>()->default_value("12"), "throughput: partitions of the topic");
   return run_named("bench", "benchmark", args, options,
                    {{"kernel", "the event scheduler under the hold model", bench_kernel},
                     {"replication", "a 3-broker cluster replicating acks=all batches", bench_replication},
                     {"producer", "one producer at 200,000 records per simulated second", bench_producer},
-                    {"assign", "the assignors on 1,000 members and a 500-member rebalance", bench_assign}});
+                    {"assign", "the assignors on 1,000 members and a 500-member rebalance", bench_assign},
+                    {"throughput", "3 producers, 3 brokers and a group of 6 consumers, end to end", bench_throughput}});
 }
 
 }  // namespace ksim::cli

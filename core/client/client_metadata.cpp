@@ -5,7 +5,10 @@ namespace ksim::core {
 void ClientMetadata::apply(const MetadataResponse& response, const sim::Simulation& sim, sim::Time now) {
   in_flight = false;
   updated_at_ = now;
-  for (const PartitionState& state : response.partitions) partitions_[state.tp] = state;
+  for (const PartitionState& state : response.partitions) {
+    const auto [it, added] = partitions_.insert_or_assign(state.tp, state);
+    if (added) ++partition_counts_[state.tp.topic];
+  }
   for (const auto& broker : response.brokers) {
     // Brokers are named broker:<id> in every cluster the model builds.
     if (const auto node = sim.find_node("broker:" + std::to_string(broker.id))) brokers_[broker.id] = *node;
@@ -13,12 +16,8 @@ void ClientMetadata::apply(const MetadataResponse& response, const sim::Simulati
 }
 
 std::int32_t ClientMetadata::partition_count(const std::string& topic) const {
-  std::int32_t count = 0;
-  for (auto it = partitions_.lower_bound(TopicPartition{topic, 0}); it != partitions_.end() && it->first.topic == topic;
-       ++it) {
-    ++count;
-  }
-  return count;
+  const auto it = partition_counts_.find(topic);
+  return it == partition_counts_.end() ? 0 : it->second;
 }
 
 const PartitionState* ClientMetadata::partition(const TopicPartition& tp) const {

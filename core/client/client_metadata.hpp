@@ -32,6 +32,7 @@ class ClientMetadata {
 
  private:
   std::map<TopicPartition, PartitionState> partitions_;
+  std::map<std::string, std::int32_t, std::less<>> partition_counts_;  // asked once per record sent
   std::map<BrokerId, sim::NodeId> brokers_;
   sim::Time updated_at_;
 };

@@ -100,7 +100,7 @@ void Consumer::seek(const TopicPartition& tp, Offset offset) {
   it->second.position = offset;
   it->second.reset.reset();
   it->second.failed = false;
-  it->second.buffered.clear();
+  it->second.clear_buffer();
   position_errors_.erase(std::remove(position_errors_.begin(), position_errors_.end(), tp), position_errors_.end());
   schedule_work(sim::Duration{});
 }
@@ -140,12 +140,22 @@ void Consumer::resume(const TopicPartition& tp) {
 std::vector<ConsumedRecord> Consumer::poll() {
   if (group_managed()) group_poll();
   std::vector<ConsumedRecord> out;
+  std::size_t buffered = 0;
+  for (const auto& [tp, state] : assigned_) buffered += state.paused ? 0 : state.buffered_records;
+  const auto limit = static_cast<std::size_t>(config_.max_poll_records);
+  out.reserve(std::min(buffered, limit));
   for (auto& [tp, state] : assigned_) {
     if (state.paused) continue;
-    while (!state.buffered.empty() && static_cast<std::int32_t>(out.size()) < config_.max_poll_records) {
-      out.push_back(std::move(state.buffered.front()));
-      state.buffered.pop_front();
+    while (!state.buffered.empty() && out.size() < limit) {
+      PartitionFetch::Buffered& front = state.buffered.front();
+      const std::vector<Record>& records = front.batch.records->records;
+      const auto take = std::min(records.size() - static_cast<std::size_t>(front.next), limit - out.size());
+      for (std::size_t i = 0; i < take; ++i, ++front.next) {
+        out.push_back(ConsumedRecord{tp, front.batch.base_offset + front.next, records[static_cast<std::size_t>(front.next)]});
+      }
+      state.buffered_records -= take;
       state.position = out.back().offset + 1;
+      if (static_cast<std::size_t>(front.next) == records.size()) state.buffered.pop_front();
     }
   }
   schedule_work(sim::Duration{});
@@ -255,11 +265,11 @@ void Consumer::handle(sim::NodeId from, const FetchResponse& m) {
     switch (part.error) {
       case ErrorCode::NONE:
         for (const RecordBatch& batch : part.batches) {
-          for (std::int32_t i = 0; i < batch.record_count(); ++i) {
-            const Offset offset = batch.base_offset + i;
-            if (offset < *state.position) continue;  // the batch began before our position
-            state.buffered.push_back(ConsumedRecord{part.tp, offset, batch.records->records[static_cast<std::size_t>(i)]});
-          }
+          // A batch that began before our position is handed out from the position on.
+          const Offset skip = std::max<Offset>(0, *state.position - batch.base_offset);
+          if (skip >= batch.record_count()) continue;
+          state.buffered.push_back(PartitionFetch::Buffered{batch, static_cast<std::int32_t>(skip)});
+          state.buffered_records += static_cast<std::size_t>(batch.record_count() - skip);
         }
         break;
       case ErrorCode::OFFSET_OUT_OF_RANGE:

@@ -153,7 +153,18 @@ class Consumer final : public KafkaClient {
     bool paused = false;
     bool failed = false;  // out of range with auto.offset.reset=none
     bool awaiting_committed = false;  // asking the coordinator for the committed offset
-    std::deque<ConsumedRecord> buffered;
+    // Fetched batches not yet handed out, each with the index of its next record: records are
+    // copied out one by one only when poll() returns them.
+    struct Buffered {
+      RecordBatch batch;
+      std::int32_t next = 0;
+    };
+    std::deque<Buffered> buffered;
+    std::size_t buffered_records = 0;
+    void clear_buffer() {
+      buffered.clear();
+      buffered_records = 0;
+    }
   };
   struct FetchInFlight {
     std::int32_t correlation_id = 0;

@@ -34,7 +34,11 @@ std::string_view error_handling_name(ErrorHandling handling) {
 }
 
 ConsumerWorkload::ConsumerWorkload(Consumer& consumer, ProcessingSpec spec, sim::Rng rng, Producer* producer)
-    : consumer_(consumer), spec_(std::move(spec)), rng_(rng), producer_(producer) {
+    : consumer_(consumer),
+      spec_(std::move(spec)),
+      rng_(rng),
+      producer_(producer),
+      group_(consumer.config().group_id.value_or("")) {
   sim::Scheduler& scheduler = consumer_.simulation().scheduler();
   incarnation_ = consumer_.incarnation();
   scheduler.schedule_after(sim::Duration{}, [this] { poll(); });
@@ -113,17 +117,35 @@ void ConsumerWorkload::process(std::vector<ConsumedRecord> records) {
       }
       continue;
     }
-    in_progress_.push_back(ProcessedRecord{r.tp, r.offset, r.record.id, clock, consumer_.config().group_id.value_or(""),
-                                           consumer_.member_id(), consumer_.generation()});
+    in_progress_.push_back(ProcessedRecord{r.record.id, r.offset, clock, consumer_.generation(),
+                                           intern_partition(r.tp), intern_member(consumer_.member_id())});
   }
   scheduler.schedule_at(clock, [this, inc = incarnation_] {
     if (!consumer_.running() || consumer_.incarnation() != inc) return;  // crashed mid-poll: lost
-    processed_.insert(processed_.end(), in_progress_.begin(), in_progress_.end());
+    processed_.insert(processed_.end(), in_progress_.begin(), in_progress_.end());  // trivially copied
     failed_.insert(failed_.end(), failing_.begin(), failing_.end());
     in_progress_.clear();
     failing_.clear();
     after_processing();
   });
+}
+
+// A poll returns records partition by partition, so the partition looked up last is almost always
+// the one asked for; the index finds the rest. Member ids change only with rebalances.
+std::uint32_t ConsumerWorkload::intern_partition(const TopicPartition& tp) {
+  if (!partitions_.empty() && partitions_[last_partition_] == tp) return last_partition_;
+  const auto [it, added] = partition_index_.try_emplace(tp, static_cast<std::uint32_t>(partitions_.size()));
+  if (added) partitions_.push_back(tp);
+  last_partition_ = it->second;
+  return last_partition_;
+}
+
+std::uint32_t ConsumerWorkload::intern_member(const std::string& member_id) {
+  for (std::size_t i = member_ids_.size(); i-- > 0;) {
+    if (member_ids_[i] == member_id) return static_cast<std::uint32_t>(i);
+  }
+  member_ids_.push_back(member_id);
+  return static_cast<std::uint32_t>(member_ids_.size() - 1);
 }
 
 void ConsumerWorkload::after_processing() {

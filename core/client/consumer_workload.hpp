@@ -22,6 +22,7 @@
 #pragma once
 
 #include <array>
+#include <boost/container/deque.hpp>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -57,15 +58,22 @@ struct ProcessingSpec {
   std::int32_t in_place_attempts = 3;
 };
 
+// One record the application finished, kept for the checkers. Labs and benchmarks keep millions
+// of these, so the partition and the member id are indexes into the workload's own tables
+// (ConsumerWorkload::partition_of, member_of) rather than strings copied per record.
 struct ProcessedRecord {
-  TopicPartition tp;
-  Offset offset = -1;
   std::uint64_t id = 0;
+  Offset offset = -1;
   sim::Time processed_at;
-  std::string group;           // group.id (empty without one)
-  std::string member;          // the group member (empty outside a group)
-  std::int32_t generation = -1;
+  std::int32_t generation = -1;  // the group generation it was processed in (-1 outside a group)
+  std::uint32_t partition = 0;   // index into the workload's partitions
+  std::uint32_t member = 0;      // index into the workload's member ids ("" outside a group)
 };
+
+// The processed records, in order. A deque of large blocks: a long run keeps millions, and a
+// vector would copy them all each time it grows.
+using ProcessedLog = boost::container::deque<ProcessedRecord, void,
+                                             boost::container::deque_options_t<boost::container::block_size<4096U>>>;
 
 // A record whose processing failed, and what became of it.
 struct FailedRecord {
@@ -82,7 +90,12 @@ class ConsumerWorkload {
   // resumes when it restarts. `producer` sends to the dead-letter and retry topics.
   ConsumerWorkload(Consumer& consumer, ProcessingSpec spec, sim::Rng rng, Producer* producer = nullptr);
 
-  const std::vector<ProcessedRecord>& processed() const { return processed_; }
+  const ProcessedLog& processed() const { return processed_; }
+  const TopicPartition& partition_of(const ProcessedRecord& r) const { return partitions_[r.partition]; }
+  // The group member that processed it: the member id of its generation, empty outside a group.
+  const std::string& member_of(const ProcessedRecord& r) const { return member_ids_[r.member]; }
+  // group.id (empty without one)
+  const std::string& group() const { return group_; }
   const std::vector<FailedRecord>& failed() const { return failed_; }
   std::int64_t commits(CommitOutcome outcome) const { return commit_counts_[static_cast<std::size_t>(outcome)]; }
   // From `from` on, processing takes `factor` times longer (a slow dependency, a GC-heavy host).
@@ -110,7 +123,15 @@ class ConsumerWorkload {
   ProcessingSpec spec_;
   sim::Rng rng_;
   Producer* producer_;
-  std::vector<ProcessedRecord> processed_;
+  std::uint32_t intern_partition(const TopicPartition& tp);
+  std::uint32_t intern_member(const std::string& member_id);
+
+  std::string group_;
+  std::vector<TopicPartition> partitions_;
+  std::map<TopicPartition, std::uint32_t> partition_index_;
+  std::uint32_t last_partition_ = 0;
+  std::vector<std::string> member_ids_;
+  ProcessedLog processed_;
   std::vector<ProcessedRecord> in_progress_;  // the current poll's records
   std::vector<FailedRecord> failed_;
   std::vector<FailedRecord> failing_;  // the current poll's failures

@@ -39,7 +39,7 @@ Producer::Producer(std::string name, ProducerConfig config, std::vector<sim::Nod
 std::size_t Producer::pending_records() const {
   std::size_t n = waiting_.size();
   for (const auto& [tp, queue] : batches_) {
-    for (const auto& b : queue) n += b->records.size();
+    for (const auto& b : queue) n += b->contents().size();
   }
   return n;
 }
@@ -151,7 +151,6 @@ void Producer::drain_waiting() {
       lone.created_at = front.since;
       lone.records.push_back(Record{front.record.id, front.record.key, front.record.key_bytes,
                                     front.record.value_bytes, 0, front.since});
-      lone.sources.push_back(front.record);
       lone.callbacks.push_back(std::move(front.callback));
       waiting_.pop_front();
       complete(lone, ClientError::max_block, ErrorCode::NONE, -1);
@@ -171,7 +170,6 @@ bool Producer::try_append(Waiting& waiting) {
     lone.tp = TopicPartition{record.topic, record.partition.value_or(-1)};
     lone.created_at = now();
     lone.records.push_back(Record{record.id, record.key, record.key_bytes, record.value_bytes, 0, now()});
-    lone.sources.push_back(record);
     lone.callbacks.push_back(std::move(waiting.callback));
     complete(lone, ClientError::record_too_large, ErrorCode::NONE, -1);
     return true;
@@ -196,13 +194,17 @@ bool Producer::try_append(Waiting& waiting) {
     batch->bytes = kBatchHeaderBytes;
     batch->reserved = reserve;
     batch->created_at = now();
+    // Records of one workload are alike in size: room for a full batch of this one's size spares
+    // the vectors their regrowth.
+    const auto expected = static_cast<std::size_t>(std::min<std::int64_t>(config_.batch_size / std::max<std::int64_t>(size, 1) + 1, 4096));
+    batch->records.reserve(expected);
+    batch->callbacks.reserve(expected);
     buffered_bytes_ += reserve;
     open = batch.get();
     queue.push_back(std::move(batch));
     wake_sender(now() + config_.linger);
   }
   open->records.push_back(Record{record.id, record.key, record.key_bytes, record.value_bytes, 0, now()});
-  open->sources.push_back(record);
   open->callbacks.push_back(std::move(waiting.callback));
   open->bytes += size;
   if (sticky_choice_) sticky_[record.topic].batch_id = open->id;
@@ -295,12 +297,12 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> list) {
   flight.broker = *metadata_.broker_node(broker);
   flight.broker_id = broker;
   for (Batch* b : list) {
-    if (!b->built) b->built = make_record_set(b->records, config_.compression);
+    if (!b->built) b->built = make_record_set(std::move(b->records), config_.compression);
     if (idempotent_ && b->base_sequence < 0) {
       std::int32_t& next = next_sequence_[b->tp];
       b->base_sequence = next;
       b->epoch = producer_epoch_;
-      next += static_cast<std::int32_t>(b->records.size());
+      next += static_cast<std::int32_t>(b->contents().size());
     }
     RecordBatch batch;
     batch.records = b->built;
@@ -361,7 +363,7 @@ void Producer::handle(sim::NodeId, const ProduceResponse& m) {
     if (result->error == ErrorCode::NONE) {
       if (idempotent_ && b->base_sequence >= 0 && b->epoch == producer_epoch_) {
         std::int32_t& acked = last_acked_sequence_[b->tp];
-        acked = std::max(acked, b->base_sequence + static_cast<std::int32_t>(b->records.size()) - 1);
+        acked = std::max(acked, b->base_sequence + static_cast<std::int32_t>(b->contents().size()) - 1);
       }
       complete(*b, ClientError::none, ErrorCode::NONE, result->base_offset);
     } else {
@@ -439,13 +441,14 @@ void Producer::complete(Batch& batch, ClientError client_error, ErrorCode error,
   report.tp = batch.tp;
   report.base_offset = base_offset;
   report.first_record = history_.record_ids.size();
-  report.records = static_cast<std::uint32_t>(batch.records.size());
+  const std::vector<Record>& records = batch.contents();
+  report.records = static_cast<std::uint32_t>(records.size());
   report.attempts = batch.attempts;
   report.client_error = client_error;
   report.error = error;
   report.created_at = batch.created_at;
   report.completed_at = now();
-  for (const Record& r : batch.records) history_.record_ids.push_back(r.id);
+  for (const Record& r : records) history_.record_ids.push_back(r.id);
   history_.batches.push_back(report);
   if (simulation().trace().enabled()) {
     emit(client_error == ClientError::none ? "producer.batch_acked" : "producer.batch_failed",
@@ -457,7 +460,7 @@ void Producer::complete(Batch& batch, ClientError client_error, ErrorCode error,
           {"error", error_name(error)}});
   }
   for (std::size_t i = 0; i < batch.callbacks.size(); ++i) {
-    if (batch.callbacks[i]) batch.callbacks[i](batch.sources[i], report);
+    if (batch.callbacks[i]) batch.callbacks[i](records[i], report);
   }
   // Free the batch and its memory; blocked sends may go on.
   auto queue = batches_.find(batch.tp);

@@ -76,7 +76,9 @@ struct ProducerHistory {
 class Producer final : public KafkaClient {
  public:
   // Called once per record when its fate is known (a Java send() callback).
-  using Callback = std::function<void(const ProducerRecord&, const BatchReport&)>;
+  // As Java's onCompletion(metadata, exception): the record as the batch holds it (its offset is
+  // the report's base_offset plus its place in the batch) and the batch's outcome.
+  using Callback = std::function<void(const Record&, const BatchReport&)>;
 
   Producer(std::string name, ProducerConfig config, std::vector<sim::NodeId> bootstrap);
 
@@ -111,7 +113,6 @@ class Producer final : public KafkaClient {
     TopicPartition tp;
     std::vector<Record> records;
     std::vector<Callback> callbacks;  // one per record, possibly empty
-    std::vector<ProducerRecord> sources;
     std::int64_t bytes = 0;       // estimated size while open
     std::int64_t reserved = 0;    // what it holds of buffer.memory
     sim::Time created_at;
@@ -123,6 +124,8 @@ class Producer final : public KafkaClient {
     ProducerEpoch epoch = -1;
     std::shared_ptr<const RecordSet> built;  // the records set, built when first sent
     bool in_flight = false;
+    // The records: gathered in `records` while open, moved into `built` when first sent.
+    const std::vector<Record>& contents() const { return built ? built->records : records; }
   };
   struct InFlight {
     sim::NodeId broker;

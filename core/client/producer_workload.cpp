@@ -49,7 +49,7 @@ void ProducerWorkload::tick() {
   if (spec_.synchronous) {
     if (!waiting_for_answer_ && next_due_ <= sim.now()) {
       waiting_for_answer_ = true;
-      producer_.send(next_record(), [this](const ProducerRecord&, const BatchReport&) {
+      producer_.send(next_record(), [this](const Record&, const BatchReport&) {
         waiting_for_answer_ = false;
         ++answered_;
         producer_.simulation().scheduler().schedule_after(sim::Duration{}, [this] { tick(); });
@@ -63,7 +63,7 @@ void ProducerWorkload::tick() {
   const sim::Time horizon = sim.now() + spec_.tick;
   while (next_due_ < horizon && next_due_ < spec_.stop) {
     if (spec_.rate_kind != RateKind::burst || in_burst(next_due_)) {
-      producer_.send(next_record(), [this](const ProducerRecord&, const BatchReport&) { ++answered_; });
+      producer_.send(next_record(), [this](const Record&, const BatchReport&) { ++answered_; });
       next_due_ = next_due_ + gap();
     } else {
       // Outside a burst: skip to the start of the next one.

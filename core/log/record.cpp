@@ -3,6 +3,8 @@
 #include <lz4.h>
 
 #include <algorithm>
+#include <charconv>
+#include <iterator>
 #include <string>
 
 #include "sim/assert.hpp"
@@ -26,9 +28,17 @@ std::uint32_t record_bytes(const Record& r, std::int64_t offset_delta, std::int6
 // from record to record while their contents vary, as event payloads tend to.
 void render(const Record& r, std::string& out) {
   if (r.key >= 0) out += key_text(r.key, r.key_bytes);
+  // Written straight into `out` (no string per record): this runs for every record of every
+  // lz4 batch.
+  const std::size_t start = out.size();
+  const std::size_t end = start + r.value_bytes;
+  out += "{\"id\":";
+  char digits[24];
+  const auto [last, error] = std::to_chars(std::begin(digits), std::end(digits), r.id);
+  out.append(digits, last);
+  out += ",\"payload\":\"";
   std::uint64_t state = r.id * 0x9e3779b97f4a7c15ULL + 1;
-  std::string value = "{\"id\":" + std::to_string(r.id) + ",\"payload\":\"";
-  while (value.size() < r.value_bytes) {
+  while (out.size() < end) {
     state ^= state >> 12;
     state ^= state << 25;
     state ^= state >> 27;
@@ -37,16 +47,17 @@ void render(const Record& r, std::string& out) {
     static constexpr std::string_view kWords[16] = {
         "order", "customer", "amount", "status", "paid", "shipped", "eur", "usd",
         "item", "qty", "42", "7", "true", "false", "region", "eu-west"};
-    value += kWords[word];
-    value += ',';
+    out += kWords[word];
+    out += ',';
   }
-  value.resize(r.value_bytes);
-  out += value;
+  out.resize(end);
 }
 
 std::uint32_t lz4_compressed_size(const std::string& input) {
   const int bound = LZ4_compressBound(static_cast<int>(input.size()));
-  std::string output(static_cast<std::size_t>(bound), '\0');
+  // One scratch buffer per thread (explore runs seeds on several): only the size is kept.
+  thread_local std::string output;
+  if (output.size() < static_cast<std::size_t>(bound)) output.resize(static_cast<std::size_t>(bound));
   const int written = LZ4_compress_default(input.data(), output.data(),
                                            static_cast<int>(input.size()), bound);
   KSIM_ASSERT(written > 0, "lz4 compression failed");
@@ -99,8 +110,8 @@ std::shared_ptr<const RecordSet> make_record_set(std::vector<Record> records,
   set->uncompressed_bytes = total;
   set->stored_bytes = total;
   if (compression == CompressionType::lz4) {
-    std::string rendered;
-    rendered.reserve(total);
+    thread_local std::string rendered;  // scratch, reused from batch to batch
+    rendered.clear();
     for (const Record& r : records) render(r, rendered);
     // The per-record framing (lengths, deltas) is counted as it is, uncompressed: a slight
     // overestimate, since lz4 would squeeze those bytes too.

@@ -48,7 +48,8 @@ tail -n 1 "$work/bench" | grep -qE '^kernel events_per_s=[0-9]+ baseline_events_
 "$ksim" bench replication > "$work/bench" 2>&1 || fail "bench replication failed: $(cat "$work/bench")"
 tail -n 1 "$work/bench" | grep -qE '^replication sim_seconds_per_wall_second=[0-9]+\.[0-9] batches_per_wall_second=[0-9]+$' ||
   fail "bench replication's last line breaks the contract: $(tail -n 1 "$work/bench")"
-expect 2 'option --events: the replication benchmark has a fixed workload' bench replication --events 5
+expect 2 'option --events: the replication benchmark does not take it \(it takes --seed\)' bench replication --events 5
+expect 2 'option --partitions: the kernel benchmark does not take it' bench kernel --partitions 5
 
 # `ksim partition`: one line per key, `<key>\t<partition>`, in the order given, as the Java client.
 # murmur2("foobar") = -790332482, toPositive = 1357151166, % 10 = 6; murmur2("21") -> 0; "abc" -> 7.
@@ -69,6 +70,14 @@ tail -n 1 "$work/bench" | grep -qE '^producer records_per_wall_second=[0-9]+ sim
 "$ksim" bench assign > "$work/bench" 2>&1 || fail "bench assign failed: $(cat "$work/bench")"
 tail -n 1 "$work/bench" | grep -qE '^assign cooperative_sticky_ms=[0-9]+\.[0-9] range_ms=[0-9]+\.[0-9] rebalance_500_wall_ms=[0-9]+$' ||
   fail "bench assign's last line breaks the contract: $(tail -n 1 "$work/bench")"
+
+# `ksim bench throughput`: the contract line, and its own check that every record was consumed once.
+"$ksim" bench throughput --duration 2s > "$work/bench" 2>&1 || fail "bench throughput failed: $(cat "$work/bench")"
+tail -n 1 "$work/bench" | grep -qE '^throughput sim_seconds_per_wall_second=[0-9]+\.[0-9] records_per_wall_second=[0-9]+$' ||
+  fail "bench throughput's last line breaks the contract: $(tail -n 1 "$work/bench")"
+grep -qE 'records sent (1[0-9]{5}|2[0-9]{5}), acknowledged \1, consumed \1;' "$work/bench" ||
+  fail "bench throughput did not carry 2 s of records end to end: $(cat "$work/bench")"
+expect 2 'option --brokers: "2" is not valid' bench throughput --brokers 2
 
 # `ksim assign`: JSON in, JSON out, members in file order.
 printf '{"members": {"c1": ["t"], "c0": ["t"]}, "topics": {"t": 5}}' > "$work/group.json"
