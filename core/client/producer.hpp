@@ -17,6 +17,7 @@
 // Every outcome goes to the history: per batch, its partition, offset, records and error.
 #pragma once
 
+#include <boost/container/deque.hpp>
 #include <deque>
 #include <functional>
 #include <map>
@@ -67,7 +68,10 @@ struct BatchReport {
 
 struct ProducerHistory {
   std::uint64_t sent = 0;       // records handed to send()
-  std::vector<std::uint64_t> record_ids;  // by batch, in the order batches completed
+  // By batch, in the order batches completed: one id per record sent, so a deque of large blocks
+  // that grows without copying what it holds.
+  boost::container::deque<std::uint64_t, void, boost::container::deque_options_t<boost::container::block_size<8192U>>>
+      record_ids;
   std::vector<BatchReport> batches;
   std::uint64_t requests = 0;
   std::uint64_t retries = 0;
