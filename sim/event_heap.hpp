@@ -99,7 +99,8 @@ class EventHeap {
   std::size_t logical_size() const { return entries_.size() - kPad; }
 
   void remove_root();
-  void sift_up(std::size_t index);
+  // Moves the entry at `index` up while it is earlier than its parent, never above `top`.
+  void sift_up(std::size_t index, std::size_t top = 0);
   void sift_down(std::size_t index);
   void rebuild();
 
@@ -128,9 +129,9 @@ inline void EventHeap::remove_root() {
   sift_down(0);
 }
 
-inline void EventHeap::sift_up(std::size_t index) {
+inline void EventHeap::sift_up(std::size_t index, std::size_t top) {
   const HeapEntry moving = at(index);
-  while (index > 0) {
+  while (index > top) {
     const std::size_t parent = (index - 1) / kArity;
     if (!(moving < at(parent))) break;
     at(index) = at(parent);
@@ -142,8 +143,10 @@ inline void EventHeap::sift_up(std::size_t index) {
 // Moves the hole at `index` down along the earliest children to a leaf, then lets the entry that
 // was there climb back up. Events are mostly scheduled behind most pending ones, so the entry
 // belongs near the leaves, and this saves a comparison per level over the textbook loop (the
-// bottom-up variant of Floyd and Wegener).
+// bottom-up variant of Floyd and Wegener). The climb stops where the hole started: above it the
+// heap may not be ordered yet (rebuild() sifts parents down before their own parents).
 inline void EventHeap::sift_down(std::size_t index) {
+  const std::size_t start = index;
   const std::size_t size = logical_size();
   const HeapEntry moving = at(index);
   for (;;) {
@@ -158,7 +161,7 @@ inline void EventHeap::sift_down(std::size_t index) {
     index = best;
   }
   at(index) = moving;
-  sift_up(index);
+  sift_up(index, start);
 }
 
 inline void EventHeap::rebuild() {

@@ -94,6 +94,13 @@ void Consumer::assign(const std::vector<TopicPartition>& partitions) {
   schedule_work(sim::Duration{});
 }
 
+void Consumer::reconfigure(const ConsumerConfig& config) {
+  KSIM_ASSERT(config.group_id == config_.group_id && config.group_instance_id == config_.group_instance_id,
+              "a running consumer keeps its group and instance id");
+  config_ = config;
+  schedule_work(sim::Duration{});
+}
+
 void Consumer::seek(const TopicPartition& tp, Offset offset) {
   auto it = assigned_.find(tp);
   if (it == assigned_.end()) return;

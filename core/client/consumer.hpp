@@ -87,6 +87,11 @@ class Consumer final : public KafkaClient {
   Consumer(std::string name, ConsumerConfig config, std::vector<sim::NodeId> bootstrap);
 
   const ConsumerConfig& config() const { return config_; }
+  // New configs from now on (a scenario's set-config). As with the producer, Kafka would need a
+  // new consumer; ksim keeps this one and each value takes effect where it is next read (the
+  // poll timer at the next poll, session.timeout.ms at the next JoinGroup, fetch sizes at the next
+  // fetch). The group and the assignment strategy cannot change this way.
+  void reconfigure(const ConsumerConfig& config);
   using sim::Node::simulation;
 
   // consumer.assign: replaces the set of partitions; kept positions of partitions still assigned.

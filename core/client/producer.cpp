@@ -49,6 +49,22 @@ void Producer::on_start() {
   if (idempotent_) init_producer_id();
 }
 
+void Producer::reconfigure(const ProducerConfig& config) {
+  KSIM_ASSERT(decide_idempotence(config).error.empty(), "the producer config conflicts with idempotence");
+  const bool was_idempotent = idempotent_;
+  config_ = config;
+  idempotent_ = decide_idempotence(config).enabled;
+  if (was_idempotent && !idempotent_) {
+    producer_id_ = kNoProducerId;
+    next_sequence_.clear();
+    last_acked_sequence_.clear();
+  }
+  if (running()) {
+    if (idempotent_ && !was_idempotent) init_producer_id();
+    wake_sender(now());
+  }
+}
+
 void Producer::init_producer_id() {
   if (producer_id_ != kNoProducerId || !has_bootstrap()) return;
   send_message(next_bootstrap(), InitProducerIdRequest{next_correlation_++});

@@ -97,6 +97,12 @@ class Producer final : public KafkaClient {
 
   // Hands a record to the producer. If memory is full, the record (and every later one) waits
   // until there is room or max.block.ms passes. `callback` runs when the record's batch completes.
+  // New configs from now on (a scenario's set-config, a GUI's live change). Kafka fixes a
+  // producer's configs when it is created, so a real application would close this producer and
+  // open another; ksim keeps the instance, its buffered records and its history, and applies the
+  // configs to what it sends next. Idempotence follows the new configs: turned on, the producer
+  // asks for a producer id before sending again; turned off, it stops numbering batches.
+  void reconfigure(const ProducerConfig& config);
   void send(ProducerRecord record, Callback callback = {});
   // Sends every batch now, without waiting for linger.ms.
   void flush();

@@ -55,6 +55,7 @@ void Controller::on_start() {
     if (broker.registered) publish_all_to(broker);
   }
   check_sessions();
+  after(config_.leader_imbalance_check_interval, [this] { check_leaders(); });
 }
 
 void Controller::on_stop(sim::StopKind /*kind*/) {
@@ -70,6 +71,20 @@ void Controller::check_sessions() {
     }
   }
   session_timer_ = after(sim::milliseconds(250), [this] { check_sessions(); });
+}
+
+void Controller::check_leaders() {
+  // Preferred-leader rebalancing (auto.leader.rebalance.enable) is not modelled; only the unclean
+  // elections a config change made possible.
+  std::vector<PartitionState> changed;
+  for (auto& [name, topic] : topics_) {
+    if (!topic.config.unclean_leader_election) continue;
+    for (PartitionState& p : topic.partitions) {
+      if (p.leader == kNoBroker && elect(p, true)) record_change(p, changed);
+    }
+  }
+  if (!changed.empty()) publish(changed);
+  after(config_.leader_imbalance_check_interval, [this] { check_leaders(); });
 }
 
 void Controller::handle(sim::NodeId from, const BrokerRegistrationRequest& m) {

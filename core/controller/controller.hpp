@@ -80,6 +80,8 @@ class Controller final : public KafkaNode {
   const TopicConfig& config_of(const std::string& topic) const { return topics_.at(topic).config; }
   bool usable(BrokerId id) const;
   void check_sessions();
+  // The periodic leader check: unclean elections the topics' configs now allow.
+  void check_leaders();
   void fence(BrokerRecord& broker, const char* reason);
   void unfence(BrokerRecord& broker);
   // Picks a leader for a partition whose leader is gone or fenced. Returns whether it changed.

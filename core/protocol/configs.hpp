@@ -28,6 +28,11 @@ struct BrokerConfig {
   sim::Duration hw_checkpoint_interval = sim::milliseconds(5000);
   sim::Duration retention_check_interval = sim::milliseconds(300000);  // log.retention.check.interval.ms
   sim::Duration flush_check_interval = sim::milliseconds(1000);   // how often flush.ms is checked
+  // leader.imbalance.check.interval.seconds: how often the controller looks over leaders. Since
+  // Kafka 3.9 (KAFKA-12670) the same check elects an unclean leader for a leaderless partition
+  // whose topic allows it, so enabling unclean.leader.election.enable takes effect at the next
+  // check, not at once.
+  sim::Duration leader_imbalance_check_interval = sim::seconds(300);
   sim::Duration controller_request_timeout = sim::milliseconds(5000);  // AlterPartition retries
   // Not a Kafka config: a teaching switch that makes followers truncate to their high watermark
   // (Kafka before 0.11, KIP-101's problem) instead of asking the leader by leader epoch.

@@ -126,6 +126,7 @@ const std::map<std::string, Setter<BrokerConfig>, std::less<>>& broker_keys() {
       {"group.initial.rebalance.delay.ms", duration(&BrokerConfig::group_initial_rebalance_delay)},
       {"group.min.session.timeout.ms", duration(&BrokerConfig::group_min_session_timeout)},
       {"group.max.session.timeout.ms", duration(&BrokerConfig::group_max_session_timeout)},
+      {"leader.imbalance.check.interval.seconds", duration(&BrokerConfig::leader_imbalance_check_interval, sim::seconds(1), sim::seconds(1))},
       {"offsets.retention.minutes", duration(&BrokerConfig::offsets_retention, sim::minutes(1), sim::minutes(1))},
       {"offsets.retention.check.interval.ms", duration(&BrokerConfig::offsets_retention_check_interval, sim::milliseconds(1), sim::milliseconds(1))},
       // Not a Kafka config: replays the pre-KIP-101 truncation to the high watermark.

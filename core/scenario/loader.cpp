@@ -84,28 +84,6 @@ void merge(Json& target, const Json& patch) {
 
 // --- sections -----------------------------------------------------------------------------------
 
-ConfigValue config_value(const Node& n) {
-  ConfigValue v;
-  const Json& j = n.json();
-  if (j.is_boolean()) {
-    v.kind = ConfigValue::Kind::boolean;
-    v.flag = j.get<bool>();
-  } else if (j.is_number()) {
-    v.kind = ConfigValue::Kind::number;
-    v.number = j.get<double>();
-    v.integral = j.is_number_integer();
-  } else if (j.is_string()) {
-    v.kind = ConfigValue::Kind::text;
-    v.text = j.get<std::string>();
-  } else if (j.is_array()) {
-    v.kind = ConfigValue::Kind::list;
-    for (const Node& item : n.array()) v.items.push_back(item.string());
-  } else {
-    n.fail("must be a number, a string, true or false, or a list of strings");
-  }
-  return v;
-}
-
 template <typename Config, typename Apply>
 void read_config(const Node& parent, Config& config, Apply apply) {
   if (!parent.has("config")) return;
@@ -416,13 +394,35 @@ const std::vector<std::string>& scenario_section_keys(std::string_view section) 
       {"consumer", {"group", "members", "topics", "name", "assign", "processing", "commit", "on_error", "poison", "slow",
                     "config"}},
       {"fault", {"at", "do", "target", "between", "one_way", "latency", "jitter", "bandwidth", "loss", "factor", "group",
-                 "count", "topic", "partitions", "to"}},
+                 "count", "topic", "partitions", "to", "config"}},
       {"narration", {"at", "text", "pause", "focus"}},
       {"variant", {"name", "patch", "expect"}},
   };
   const auto it = kSections.find(section);
   KSIM_ASSERT(it != kSections.end(), "an unknown scenario section");
   return it->second;
+}
+
+ConfigValue scenario_detail::config_value(const Node& n) {
+  ConfigValue v;
+  const Json& j = n.json();
+  if (j.is_boolean()) {
+    v.kind = ConfigValue::Kind::boolean;
+    v.flag = j.get<bool>();
+  } else if (j.is_number()) {
+    v.kind = ConfigValue::Kind::number;
+    v.number = j.get<double>();
+    v.integral = j.is_number_integer();
+  } else if (j.is_string()) {
+    v.kind = ConfigValue::Kind::text;
+    v.text = j.get<std::string>();
+  } else if (j.is_array()) {
+    v.kind = ConfigValue::Kind::list;
+    for (const Node& item : n.array()) v.items.push_back(item.string());
+  } else {
+    n.fail("must be a number, a string, true or false, or a list of strings");
+  }
+  return v;
 }
 
 sim::LinkParams scenario_detail::read_link(const Node& n, sim::LinkParams link) {

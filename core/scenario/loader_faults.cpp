@@ -55,12 +55,75 @@ void check_target(const Scenario& s, const Node& n) {
          "coordinator-of:GROUP, consumer:GROUP/I, consumer:NAME or producer:NAME");
 }
 
+// The keys a running consumer cannot change: they define its membership.
+bool fixed_consumer_key(std::string_view key) {
+  return key == "group.id" || key == "group.instance.id" || key == "partition.assignment.strategy" ||
+         key == "enable.auto.commit";
+}
+
+// set-config: the target names whose configs change (topic:T, producer:NAME, group:G for every
+// member of a group, consumer:NAME for a standalone consumer); every key is checked now by
+// applying the changes, in file order, to the target's starting configs.
+void read_set_config(const Scenario& s, const Node& n, FaultSpec& f) {
+  const Node target = n.at("target");
+  f.target = target.string();
+  const Node section = n.at("config");
+  if (!section.json().is_object() || section.json().empty()) {
+    section.fail("must be an object of Kafka configs to change, e.g. {\"min.insync.replicas\": 2}");
+  }
+  std::vector<std::pair<std::string, Node>> entries;
+  for (const auto& [key, value] : section.json().items()) {
+    const Node entry(value, section.path() + "." + key, *current_file);
+    f.configs.emplace_back(key, config_value(entry));
+    entries.emplace_back(key, entry);
+  }
+  const auto apply_all = [&](auto& config, auto apply) {
+    for (const auto& [key, entry] : entries) {
+      const std::string error = apply(config, key, config_value(entry));
+      if (!error.empty()) entry.fail(error);
+    }
+  };
+  const auto after = [&](const char* prefix) { return f.target.substr(std::string(prefix).size()); };
+  if (f.target.rfind("topic:", 0) == 0) {
+    const TopicSpec* topic = find_topic(s, after("topic:"));
+    if (topic == nullptr) target.fail("\"" + f.target + "\": no topic \"" + after("topic:") + "\" is defined");
+    TopicConfig config = topic->config;
+    apply_all(config, apply_topic_config);
+    if (config.min_insync_replicas > topic->replication_factor) {
+      section.fail("min.insync.replicas (" + std::to_string(config.min_insync_replicas) + ") is above the topic's replication factor (" +
+                   std::to_string(topic->replication_factor) + "): every acks=all write would fail");
+    }
+    return;
+  }
+  if (f.target.rfind("producer:", 0) == 0) {
+    check_target(s, target);
+    const auto producer = std::find_if(s.producers.begin(), s.producers.end(), [&](const ProducerSpec& p) { return p.name == after("producer:"); });
+    ProducerConfig config = producer->config;
+    apply_all(config, apply_producer_config);
+    if (const IdempotenceDecision d = decide_idempotence(config); !d.error.empty()) section.fail(d.error);
+    return;
+  }
+  const ConsumerSpec* consumer = nullptr;
+  for (const ConsumerSpec& c : s.consumers) {
+    if ((f.target == "group:" + c.group && !c.group.empty()) || (c.group.empty() && f.target == "consumer:" + c.name)) consumer = &c;
+  }
+  if (consumer == nullptr) {
+    target.fail("\"" + f.target + "\": set-config takes topic:T, producer:NAME, group:G (every member) or consumer:NAME "
+                "(a standalone consumer), naming one the file defines");
+  }
+  for (const auto& [key, entry] : entries) {
+    if (fixed_consumer_key(key)) entry.fail(key + " cannot change in a running consumer (it defines its group membership)");
+  }
+  ConsumerConfig config = consumer->config;
+  apply_all(config, apply_consumer_config);
+}
+
 }  // namespace
 
 void read_faults(const Node& list, Scenario& s) {
   static const std::vector<std::string> kActions{"crash", "power-loss", "disk-loss", "restart", "pause", "resume",
                                                  "partition", "isolate", "heal", "slow-link", "restore-link",
-                                                 "slow", "add-consumer", "add-partitions", "reset-offsets"};
+                                                 "slow", "add-consumer", "add-partitions", "reset-offsets", "set-config"};
   for (const Node& n : list.array()) {
     n.section("fault");
     FaultSpec f;
@@ -118,6 +181,7 @@ void read_faults(const Node& list, Scenario& s) {
       f.partitions = static_cast<std::int32_t>(n.at("partitions").integer(1, 10'000));
       if (f.partitions <= find_topic(s, f.topic)->partitions) n.at("partitions").fail("must be more than the topic has now (partitions only grow)");
     }
+    if (f.action == "set-config") read_set_config(s, n, f);
     if (f.action == "reset-offsets") {
       f.group = n.at("group").string();
       require_topic(s, n.at("topic"));

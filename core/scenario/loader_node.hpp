@@ -106,6 +106,7 @@ class Node {
 };
 
 sim::LinkParams read_link(const Node& n, sim::LinkParams link);
+ConfigValue config_value(const Node& n);
 TopicPartition read_partition(const Node& n);
 const TopicSpec* find_topic(const Scenario& s, const std::string& name);
 void require_topic(const Scenario& s, const Node& n);

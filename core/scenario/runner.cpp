@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <sstream>
 
 #include "core/cluster/group_admin.hpp"
 #include "core/group/coordinator_partition.hpp"
@@ -175,7 +176,8 @@ void ScenarioRun::add_member(const ConsumerSpec& spec, std::int32_t index) {
   m.group = spec.group;
   m.name = spec.group.empty() ? "consumer:" + spec.name : "consumer:" + spec.group + "/" + std::to_string(index);
   m.spec = &spec;
-  m.consumer = &sim.add_node<Consumer>(m.name, spec.config, bootstrap_);
+  const auto changed = live_consumer_configs_.find(&spec);  // a set-config came before this member
+  m.consumer = &sim.add_node<Consumer>(m.name, changed == live_consumer_configs_.end() ? spec.config : changed->second, bootstrap_);
   sim.start(m.consumer->id());
   if (spec.group.empty()) {
     m.consumer->assign(spec.assign);
@@ -334,12 +336,77 @@ void ScenarioRun::fire(const FaultSpec& f) {
                       (e == ErrorCode::NONE ? std::string() : ": " + std::string(error_name(e))));
     return;
   }
+  if (f.action == "set-config") return set_config(f);
   if (f.action == "reset-offsets") {
     const std::string what = "reset offsets of group " + f.group + " on " + f.topic + " " + std::string(offset_reset_kind_name(f.reset.kind));
     reset_group_offsets(*cluster_, f.group, f.topic, f.reset, [this, what](ErrorCode e) {
       note(e == ErrorCode::NONE ? "fault" : "error", what + (e == ErrorCode::NONE ? std::string() : ": " + std::string(error_name(e))));
     });
   }
+}
+
+namespace {
+
+std::string config_text(const std::vector<std::pair<std::string, ConfigValue>>& configs) {
+  std::string text;
+  for (const auto& [key, v] : configs) {
+    text += (text.empty() ? "" : ", ") + key + "=";
+    switch (v.kind) {
+      case ConfigValue::Kind::boolean: text += v.flag ? "true" : "false"; break;
+      case ConfigValue::Kind::text: text += v.text; break;
+      case ConfigValue::Kind::number: {
+        std::ostringstream number;
+        number << v.number;
+        text += number.str();
+        break;
+      }
+      case ConfigValue::Kind::list:
+        for (std::size_t i = 0; i < v.items.size(); ++i) text += (i == 0 ? "" : ",") + v.items[i];
+        break;
+    }
+  }
+  return text;
+}
+
+// Applies checked changes (the loader refused bad ones against the starting configs).
+template <typename Config, typename Apply>
+Config with_changes(Config config, const std::vector<std::pair<std::string, ConfigValue>>& changes, Apply apply) {
+  for (const auto& [key, value] : changes) {
+    const std::string error = apply(config, key, value);
+    KSIM_ASSERT(error.empty(), "a set-config change the loader accepted no longer applies");
+  }
+  return config;
+}
+
+}  // namespace
+
+void ScenarioRun::set_config(const FaultSpec& f) {
+  const std::string changes = config_text(f.configs);
+  if (f.target.rfind("topic:", 0) == 0) {
+    const std::string topic = f.target.substr(6);
+    Controller& controller = cluster_->controller();
+    const ErrorCode e = controller.set_topic_config(topic, with_changes(controller.topics().at(topic).config, f.configs, apply_topic_config));
+    note(e == ErrorCode::NONE ? "fault" : "error", "topic " + topic + " config: " + changes +
+                                                         (e == ErrorCode::NONE ? std::string() : ": " + std::string(error_name(e))));
+    return;
+  }
+  if (f.target.rfind("producer:", 0) == 0) {
+    Producer& producer = *producers_.at(f.target.substr(9));
+    producer.reconfigure(with_changes(producer.config(), f.configs, apply_producer_config));
+    note("fault", f.target + " config: " + changes);
+    return;
+  }
+  for (const ConsumerSpec& spec : scenario_.consumers) {
+    const bool chosen = spec.group.empty() ? f.target == "consumer:" + spec.name : f.target == "group:" + spec.group;
+    if (!chosen) continue;
+    const auto changed = live_consumer_configs_.find(&spec);
+    const ConsumerConfig config = with_changes(changed == live_consumer_configs_.end() ? spec.config : changed->second, f.configs, apply_consumer_config);
+    live_consumer_configs_[&spec] = config;
+    for (Member& m : members_) {
+      if (m.spec == &spec) m.consumer->reconfigure(config);
+    }
+  }
+  note("fault", f.target + " config: " + changes);
 }
 
 void ScenarioRun::set_owner(const std::string& group, const TopicPartition& tp, sim::NodeId member, bool owns,

@@ -87,6 +87,7 @@ class ScenarioRun {
   void add_member(const ConsumerSpec& spec, std::int32_t index);
   void schedule_faults();
   void fire(const FaultSpec& fault);
+  void set_config(const FaultSpec& fault);
   std::optional<sim::NodeId> resolve(const std::string& target, std::string& why);
   std::vector<sim::NodeId> resolve_side(const std::vector<std::string>& side, const std::vector<sim::NodeId>& other);
   void sample();
@@ -107,6 +108,7 @@ class ScenarioRun {
   std::map<std::string, Producer*> producers_;
   std::vector<std::unique_ptr<ProducerWorkload>> producer_apps_;
   std::vector<Member> members_;
+  std::map<const ConsumerSpec*, ConsumerConfig> live_consumer_configs_;  // changed by set-config
   std::vector<TimelineEntry> timeline_;
   // Per group and partition: who owns it, since when nobody does, the time without an owner and
   // the longest gap. Sampled every 10 ms: per partition, time without a live leader; once a

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/client/consumer.hpp"
@@ -16,6 +17,7 @@
 #include "core/client/producer_workload.hpp"
 #include "core/cluster/cluster.hpp"
 #include "core/cluster/group_admin.hpp"
+#include "core/scenario/config_keys.hpp"
 #include "sim/fault_plan.hpp"
 
 namespace ksim::core {
@@ -61,6 +63,9 @@ struct FaultSpec {
   std::string topic;                              // add-partitions, reset-offsets
   std::int32_t partitions = 0;                    // add-partitions: the new total
   OffsetResetSpec reset;                          // reset-offsets
+  // set-config: Kafka config keys and values, applied in order over the target's configs of the
+  // moment (checked against its starting configs when the file is loaded).
+  std::vector<std::pair<std::string, ConfigValue>> configs;
   std::string where;  // the JSON path, for messages
 };
 

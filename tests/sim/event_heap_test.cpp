@@ -78,3 +78,27 @@ TEST_CASE("event heap: remove_if keeps exactly the survivors, in order", "[sim][
   CHECK(heap.size() == survivors.size());
   drain_and_compare(heap, survivors);
 }
+
+// Floyd's construction sifts each parent down while the levels above it are still unordered: an
+// entry sifted down from a parent must never climb above that parent (it once did, and a sweep of
+// cancelled timers then ran a later event before an earlier one).
+TEST_CASE("event heap: remove_if restores the order whatever survives", "[sim][heap]") {
+  Rng rng(11);
+  for (int round = 0; round < 200; ++round) {
+    EventHeap heap;
+    std::vector<HeapEntry> survivors;
+    const auto count = static_cast<std::uint64_t>(rng.uniform_int(2, 400));
+    for (std::uint64_t i = 0; i < count; ++i) {
+      const HeapEntry entry(rng.uniform_int(0, 100), i);
+      heap.push(entry);
+      survivors.push_back(entry);
+    }
+    const std::uint64_t modulus = static_cast<std::uint64_t>(rng.uniform_int(2, 5));
+    heap.remove_if([&](const HeapEntry& e) { return e.order() % modulus == 0; });
+    survivors.erase(std::remove_if(survivors.begin(), survivors.end(),
+                                   [&](const HeapEntry& e) { return e.order() % modulus == 0; }),
+                    survivors.end());
+    REQUIRE(heap.size() == survivors.size());
+    drain_and_compare(heap, survivors);
+  }
+}

@@ -55,3 +55,72 @@ TEST_CASE("scenario runner: the same scenario and seed give the same trace hash"
   CHECK(a.figures == b.figures);
   CHECK(a.trace_hash != c.trace_hash);
 }
+
+namespace {
+
+RunResult run_text(const std::string& text) {
+  ScenarioRun r(parse_scenario(text, "lab.json"), RunOptions{});
+  return r.run_to_end();
+}
+
+}  // namespace
+
+TEST_CASE("scenario runner: set-config raises min.insync.replicas while a follower is down", "[core][scenario]") {
+  // One follower of three is down from 3s and soon out of the ISR: with min.insync.replicas=2
+  // writes go on; raised to 3 at 8s, every acks=all write is refused with NOT_ENOUGH_REPLICAS.
+  const std::string lab = R"({
+    "name": "min isr at runtime", "seed": 1, "duration": "14s",
+    "cluster": {"brokers": 3, "config": {"replica.lag.time.max.ms": 1000}},
+    "topics": [{"name": "t", "partitions": 1, "replication.factor": 3, "assignment": [[1, 2, 3]],
+                "config": {"min.insync.replicas": 2}}],
+    "producers": [{"name": "p", "topic": "t", "rate": 200, "start": "1s", "stop": "13s",
+                   "config": {"acks": "all", "delivery.timeout.ms": 2000, "request.timeout.ms": 1000, "linger.ms": 0}}],
+    "faults": [{"at": "3s", "do": "crash", "target": "broker:3"},
+               {"at": "8s", "do": "set-config", "target": "topic:t", "config": {"min.insync.replicas": 3}}]
+  })";
+  const RunResult r = run_text(lab);
+  CHECK(r.figures.at("produce_errors[NOT_ENOUGH_REPLICAS]") > 0);
+  CHECK(r.figures.at("failed_sends") > 500);  // about five seconds' worth at 200/s
+  CHECK(r.figures.at("acked") > 1000);        // everything before 8s
+  bool noted = false;
+  for (const TimelineEntry& e : r.timeline) noted = noted || e.text == "topic t config: min.insync.replicas=3";
+  CHECK(noted);
+}
+
+TEST_CASE("scenario runner: enabling unclean election at runtime takes effect at the controller's next leader check", "[core][scenario]") {
+  // The leader dies while the only follower is out of the ISR: the partition is offline. Setting
+  // unclean.leader.election.enable at 6s elects the follower at the next periodic check (every 4s
+  // here, from the controller's start), not at once.
+  const std::string lab = R"({
+    "name": "unclean at runtime", "seed": 1, "duration": "16s",
+    "cluster": {"brokers": 2, "config": {"leader.imbalance.check.interval.seconds": 4, "replica.lag.time.max.ms": 1000,
+                                         "broker.session.timeout.ms": 1000, "broker.heartbeat.interval.ms": 250}},
+    "topics": [{"name": "t", "partitions": 1, "replication.factor": 2, "assignment": [[1, 2]]}],
+    "producers": [{"name": "p", "topic": "t", "rate": 100, "start": "1s", "stop": "15s", "config": {"acks": "1"}}],
+    "faults": [{"at": "2s", "do": "pause", "target": "broker:2"},
+               {"at": "4s", "do": "resume", "target": "broker:2"},
+               {"at": "4s", "do": "crash", "target": "broker:1"},
+               {"at": "6s", "do": "set-config", "target": "topic:t", "config": {"unclean.leader.election.enable": true}}]
+  })";
+  const RunResult r = run_text(lab);
+  // Without a live leader from the crash (4s) until the check at 8s.
+  CHECK(r.figures.at("unavailable_ms[t-0]") >= 3900);
+  CHECK(r.figures.at("unavailable_ms[t-0]") <= 4200);
+}
+
+TEST_CASE("scenario runner: set-config on a producer changes acks for what it sends next", "[core][scenario]") {
+  // acks=all at first; at 5s the producer switches to acks=0 and its batches are answered by
+  // nobody from then on: acked falls behind sent, yet nothing fails.
+  const std::string lab = R"({
+    "name": "acks at runtime", "seed": 1, "duration": "10s", "cluster": {"brokers": 3},
+    "topics": [{"name": "t", "partitions": 1, "replication.factor": 3}],
+    "producers": [{"name": "p", "topic": "t", "rate": 100, "start": "1s", "stop": "9s", "config": {"acks": "all"}}],
+    "faults": [{"at": "5s", "do": "set-config", "target": "producer:p", "config": {"acks": "0"}}]
+  })";
+  const RunResult r = run_text(lab);
+  CHECK(r.figures.at("failed_sends") == 0);
+  CHECK(r.figures.at("sent") >= 790);
+  CHECK(r.figures.at("acked") > 350);  // the first four seconds, acknowledged
+  CHECK(r.figures.at("acked") < 450);  // nothing after the switch
+  CHECK(r.figures.at("sent_lost") == 0);
+}
