@@ -38,6 +38,7 @@ FetchResponse Broker::read_for_fetch(const FetchRequest& request, bool record_po
   response.correlation_id = request.correlation_id;
   const bool from_follower = request.replica_id != kNoBroker;
   bytes = 0;
+  response.partitions.reserve(request.partitions.size());
   for (const FetchRequest::Partition& want : request.partitions) {
     FetchResponse::Partition part;
     part.tp = want.tp;

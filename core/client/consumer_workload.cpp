@@ -92,6 +92,8 @@ void ConsumerWorkload::process(std::vector<ConsumedRecord> records) {
   // finishing time, once the last is done.
   sim::Time clock = scheduler.now();
   std::set<TopicPartition> stopped;  // partitions sent back to a failing or not-yet-due record
+  const std::uint32_t member = intern_member(consumer_.member_id());  // one member for the whole poll
+  const std::int32_t generation = consumer_.generation();
   for (const ConsumedRecord& r : records) {
     if (stopped.count(r.tp) != 0U) continue;
     const std::size_t level = retry_level(r.tp.topic);
@@ -117,12 +119,11 @@ void ConsumerWorkload::process(std::vector<ConsumedRecord> records) {
       }
       continue;
     }
-    in_progress_.push_back(ProcessedRecord{r.record.id, r.offset, clock, consumer_.generation(),
-                                           intern_partition(r.tp), intern_member(consumer_.member_id())});
+    in_progress_.push_back(ProcessedRecord{r.record.id, r.offset, clock, generation, intern_partition(r.tp), member});
   }
   scheduler.schedule_at(clock, [this, inc = incarnation_] {
     if (!consumer_.running() || consumer_.incarnation() != inc) return;  // crashed mid-poll: lost
-    processed_.insert(processed_.end(), in_progress_.begin(), in_progress_.end());  // trivially copied
+    for (const ProcessedRecord& r : in_progress_) processed_.push_back(r);  // the deque's fast path
     failed_.insert(failed_.end(), failing_.begin(), failing_.end());
     in_progress_.clear();
     failing_.clear();
