@@ -15,7 +15,7 @@ namespace {
 const std::vector<std::string>& plain_figures() {
   static const std::vector<std::string> names{
       "sent", "acked", "acked_lost", "sent_lost", "failed_sends", "batches", "retries", "duplicates_in_log", "reordered_keys",
-      "invariant_violations", "max_unavailable_ms", "converged", "e2e_latency_p50_ms",
+      "invariant_violations", "max_unavailable_ms", "converged", "convergence_ms", "e2e_latency_p50_ms",
       "e2e_latency_p99_ms", "produce_latency_p50_ms", "produce_latency_p99_ms"};
   return names;
 }

@@ -359,6 +359,10 @@ Scenario build(const Json& doc, const std::string& file, const std::optional<std
   if (root.has("seed")) s.seed = static_cast<std::uint64_t>(root.at("seed").integer(0, INT64_MAX));
   s.duration = root.at("duration").duration();
   if (s.duration <= sim::Duration{}) root.at("duration").fail("must be positive");
+  if (root.has("converge_within")) {
+    s.converge_within = root.at("converge_within").duration();
+    if (s.converge_within <= sim::Duration{}) root.at("converge_within").fail("must be positive");
+  }
   read_cluster(root.at("cluster"), s);
   s.cluster.seed = s.seed;
   read_topics(root.at("topics"), s);
@@ -385,7 +389,7 @@ Scenario build(const Json& doc, const std::string& file, const std::optional<std
 
 const std::vector<std::string>& scenario_section_keys(std::string_view section) {
   static const std::map<std::string, std::vector<std::string>, std::less<>> kSections{
-      {"scenario", {"name", "summary", "seed", "duration", "cluster", "topics", "producers", "consumers", "faults",
+      {"scenario", {"name", "summary", "seed", "duration", "converge_within", "cluster", "topics", "producers", "consumers", "faults",
                     "narration", "expect", "variants"}},
       {"cluster", {"brokers", "racks", "network", "config"}},
       {"network", {"latency", "jitter", "bandwidth", "loss"}},

@@ -91,6 +91,11 @@ class ScenarioRun {
   std::optional<sim::NodeId> resolve(const std::string& target, std::string& why);
   std::vector<sim::NodeId> resolve_side(const std::vector<std::string>& side, const std::vector<sim::NodeId>& other);
   void sample();
+  // Whether the cluster has healed: every partition led by a live broker with a full ISR whose
+  // replicas all hold the committed records, every group's partitions owned, and every consumer within one poll (max.poll.records) of the high
+  // watermark.
+  bool healed() const;
+  bool caught_up(const Consumer& consumer, const TopicPartition& tp) const;
   // Ownership as the members' callbacks report it (followed through the trace).
   void set_owner(const std::string& group, const TopicPartition& tp, sim::NodeId member, bool owns, sim::Time now);
   void member_stopped(sim::NodeId node, sim::Time now);
@@ -100,6 +105,9 @@ class ScenarioRun {
   Scenario scenario_;
   RunOptions options_;
   sim::Time end_;
+  sim::Time last_fault_;                 // convergence is measured from here
+  sim::Time heal_deadline_;              // the run may go on until then to converge
+  std::optional<sim::Time> converged_at_;  // healed since then, without a relapse
   std::unique_ptr<Cluster> cluster_;
   std::unique_ptr<sim::TraceHasher> hasher_;
   std::unique_ptr<InvariantChecker> invariants_;

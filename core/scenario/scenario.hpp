@@ -95,6 +95,10 @@ struct Scenario {
   std::string summary;
   std::uint64_t seed = 1;
   sim::Duration duration = sim::seconds(30);
+  // The heal bound: after the last fault the cluster must converge (every partition led with a
+  // full ISR, every group's partitions owned and its consumers caught up) within this long; the
+  // run goes on past `duration` until it does or the bound passes.
+  sim::Duration converge_within = sim::seconds(60);
   ClusterSpec cluster;
   std::vector<TopicSpec> topics;
   std::vector<ProducerSpec> producers;

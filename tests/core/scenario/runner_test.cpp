@@ -124,3 +124,35 @@ TEST_CASE("scenario runner: set-config on a producer changes acks for what it se
   CHECK(r.figures.at("acked") < 450);  // nothing after the switch
   CHECK(r.figures.at("sent_lost") == 0);
 }
+
+TEST_CASE("scenario runner: convergence is measured from the last fault, with a bounded heal phase", "[core][scenario]") {
+  // A follower crashes at 3s and comes back at 6s: it catches up and rejoins the ISR, so the
+  // cluster converges within the run, some time after the restart (the last fault).
+  const std::string heals = R"({
+    "name": "heals", "seed": 1, "duration": "15s", "cluster": {"brokers": 3, "config": {"replica.lag.time.max.ms": 1000}},
+    "topics": [{"name": "t", "partitions": 1, "replication.factor": 3, "assignment": [[1, 2, 3]]}],
+    "producers": [{"name": "p", "topic": "t", "rate": 100, "start": "1s", "stop": "14s"}],
+    "consumers": [{"group": "g", "topics": ["t"], "config": {"auto.offset.reset": "earliest"}}],
+    "faults": [{"at": "3s", "do": "crash", "target": "broker:3"}, {"at": "6s", "do": "restart", "target": "broker:3"}]
+  })";
+  const RunResult healed = run_text(heals);
+  CHECK(healed.figures.at("converged") == 1);
+  CHECK(healed.figures.at("convergence_ms") > 0);
+  CHECK(healed.figures.at("convergence_ms") < 5000);
+  CHECK(healed.ended == ksim::sim::Time::zero() + ksim::sim::seconds(15));  // no heal phase needed
+
+  // The same follower never comes back: the ISR stays short. The run goes on past its 15s for the
+  // heal bound (20s after the last fault) and the report says it did not converge.
+  std::string never = heals;
+  const std::string restart = R"(, {"at": "6s", "do": "restart", "target": "broker:3"})";
+  never.erase(never.find(restart), restart.size());
+  const std::string duration = R"("duration": "15s")";
+  never.replace(never.find(duration), duration.size(), R"("duration": "15s", "converge_within": "20s")");
+  const RunResult stuck = run_text(never);
+  CHECK(stuck.figures.at("converged") == 0);
+  CHECK(stuck.figures.at("convergence_ms") >= 20000);
+  CHECK(stuck.ended == ksim::sim::Time::zero() + ksim::sim::seconds(23));
+  bool said = false;
+  for (const TimelineEntry& e : stuck.timeline) said = said || e.text == "did not converge within 20s of the last fault";
+  CHECK(said);
+}
