@@ -33,6 +33,14 @@ std::string_view error_handling_name(ErrorHandling handling) {
   return "unknown";
 }
 
+bool ProcessingSpec::is_poison(std::uint64_t id) const {
+  if (poison.count(id) != 0U) return true;
+  if (poison_rate <= 0) return false;
+  std::uint64_t state = id ^ poison_seed;
+  // The top 53 bits as a fraction in [0, 1).
+  return static_cast<double>(sim::splitmix64(state) >> 11) * 0x1.0p-53 < poison_rate;
+}
+
 ConsumerWorkload::ConsumerWorkload(Consumer& consumer, ProcessingSpec spec, sim::Rng rng, Producer* producer)
     : consumer_(consumer),
       spec_(std::move(spec)),
@@ -112,7 +120,7 @@ void ConsumerWorkload::process(std::vector<ConsumedRecord> records) {
       }
     }
     clock = clock + processing_time(clock);
-    if (spec_.poison.count(r.record.id) != 0U) {
+    if (spec_.is_poison(r.record.id)) {
       if (!handle_failure(r, clock)) {
         stopped.insert(r.tp);
         consumer_.seek(r.tp, r.offset);

@@ -51,6 +51,11 @@ struct ProcessingSpec {
   CommitStyle commit = CommitStyle::automatic;
   // Records (by message id) whose processing always fails, and what the application does then.
   std::set<std::uint64_t> poison;
+  // And a share of all records (0 to 1), chosen by hashing each message id with poison_seed: the
+  // same records fail for every member and every retry, as a malformed payload would.
+  double poison_rate = 0;
+  std::uint64_t poison_seed = 0;
+  bool is_poison(std::uint64_t id) const;
   ErrorHandling on_error = ErrorHandling::stop;
   std::string dead_letter_topic;          // dead_letter, retry_topics, retry_in_place
   std::vector<std::string> retry_topics;  // retry_topics: retry-1, retry-2, ...

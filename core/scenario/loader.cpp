@@ -273,7 +273,14 @@ void read_processing(const Node& n, ConsumerSpec& c) {
     }
   }
   if (n.has("poison")) {
-    for (const Node& id : n.at("poison").array()) p.poison.insert(static_cast<std::uint64_t>(id.integer(1, INT64_MAX)));
+    // A list of message ids, or {"rate": R} for a share of all records.
+    const Node poison = n.at("poison");
+    if (poison.json().is_object()) {
+      poison.object({"rate"});
+      p.poison_rate = poison.at("rate").number(0, 1);  // the runner seeds the choice with the run's seed
+    } else {
+      for (const Node& id : poison.array()) p.poison.insert(static_cast<std::uint64_t>(id.integer(1, INT64_MAX)));
+    }
   }
   if (n.has("slow")) {
     const Node slow = n.at("slow");
@@ -367,7 +374,17 @@ Scenario build(const Json& doc, const std::string& file, const std::optional<std
   s.cluster.seed = s.seed;
   read_topics(root.at("topics"), s);
   if (root.has("producers")) read_producers(root.at("producers"), s);
-  if (root.has("consumers")) read_consumers(root.at("consumers"), s);
+  if (root.has("consumers")) {
+    read_consumers(root.at("consumers"), s);
+    // A group needs __consumer_offsets, which Kafka refuses to create with fewer brokers than
+    // its replication factor (FindCoordinator answers COORDINATOR_NOT_AVAILABLE for ever).
+    const bool groups = std::any_of(s.consumers.begin(), s.consumers.end(), [](const ConsumerSpec& c) { return !c.group.empty(); });
+    if (groups && s.cluster.broker.offsets_topic_replication_factor > s.cluster.brokers) {
+      root.at("consumers").fail("consumer groups need the __consumer_offsets topic, whose replication factor (offsets.topic.replication.factor, " +
+                                std::to_string(s.cluster.broker.offsets_topic_replication_factor) + ") is above the broker count (" +
+                                std::to_string(s.cluster.brokers) + "); set it in cluster.config, as single-broker setups do");
+    }
+  }
   if (root.has("faults")) read_faults(root.at("faults"), s);
   if (root.has("narration")) read_narration(root.at("narration"), s);
   if (root.has("expect")) s.expect = read_expectations(root.at("expect"), s);

@@ -109,6 +109,8 @@ ScenarioRun::ScenarioRun(Scenario scenario, RunOptions options)
     : scenario_(std::move(scenario)), options_(std::move(options)) {
   if (options_.seed) scenario_.seed = *options_.seed;
   scenario_.cluster.seed = scenario_.seed;
+  // Which records a poison rate picks depends on the run's seed (--seed included).
+  for (ConsumerSpec& c : scenario_.consumers) c.processing.poison_seed = scenario_.seed * 0x9e3779b97f4a7c15ULL + 0x5d;
   end_ = sim::Time::zero() + (options_.until ? std::min(*options_.until, scenario_.duration) : scenario_.duration);
   for (const FaultSpec& f : scenario_.faults) {
     if (f.at <= end_) last_fault_ = std::max(last_fault_, f.at);

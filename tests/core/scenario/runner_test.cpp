@@ -156,3 +156,20 @@ TEST_CASE("scenario runner: convergence is measured from the last fault, with a 
   for (const TimelineEntry& e : stuck.timeline) said = said || e.text == "did not converge within 20s of the last fault";
   CHECK(said);
 }
+
+TEST_CASE("scenario runner: a poison rate fails that share of the records, the same ones for every seed's run", "[core][scenario]") {
+  const std::string lab = R"({
+    "name": "poison rate", "seed": 4, "duration": "12s", "cluster": {"brokers": 1, "config": {"offsets.topic.replication.factor": 1}},
+    "topics": [{"name": "t", "partitions": 2, "replication.factor": 1}],
+    "producers": [{"name": "p", "topic": "t", "rate": 500, "start": "1s", "stop": "9s"}],
+    "consumers": [{"group": "g", "topics": ["t"], "on_error": "dlq", "poison": {"rate": 0.01},
+                   "config": {"auto.offset.reset": "earliest"}}]
+  })";
+  const RunResult a = run_text(lab);
+  // About 1% of 4,000 records: 40, give or take the binomial spread.
+  CHECK(a.figures.at("dead_lettered[g]") >= 20);
+  CHECK(a.figures.at("dead_lettered[g]") <= 65);
+  CHECK(a.figures.at("processed[g]") + a.figures.at("dead_lettered[g]") == a.figures.at("acked"));
+  const RunResult again = run_text(lab);
+  CHECK(again.figures.at("dead_lettered[g]") == a.figures.at("dead_lettered[g]"));
+}
