@@ -34,6 +34,7 @@ void Consumer::on_stop(sim::StopKind) {
   member_id_.clear();
   generation_ = -1;
   owned_.clear();
+  assignment_snapshot_.clear();
   group_request_ = 0;
   heartbeat_in_flight_ = false;
   preparing_join_ = false;
@@ -60,6 +61,7 @@ void Consumer::on_connection_reset(sim::NodeId peer) {
 
 void Consumer::handle(sim::NodeId, const MetadataResponse& m) {
   metadata_.apply(m, simulation(), now());
+  if (group_managed()) check_assignment_snapshot();
   schedule_work(sim::Duration{});
 }
 

@@ -228,6 +228,9 @@ class Consumer final : public KafkaClient {
   std::string protocol_;
   std::vector<TopicPartition> owned_;
   std::vector<TopicPartition> previous_assignment_;  // for the eager sticky assignor
+  // The leader's view of the subscribed topics' partition counts when it last assigned.
+  std::map<std::string, std::int32_t> assignment_snapshot_;
+  void check_assignment_snapshot();
   std::int32_t previous_generation_ = -1;
   std::int32_t group_request_ = 0;  // correlation id of the JoinGroup or SyncGroup in flight
   sim::TimerId group_request_timeout_;

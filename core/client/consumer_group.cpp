@@ -248,6 +248,7 @@ void Consumer::handle(sim::NodeId, const JoinGroupResponse& m) {
   sync.member_id = member_id_;
   sync.generation = generation_;
   if (m.leader == member_id_ && !m.members.empty()) refresh_metadata_for(m);
+  if (m.leader != member_id_) assignment_snapshot_.clear();
   phase_ = MemberPhase::syncing;
   group_request_ = sync.correlation_id;
   group_request_timeout_ = after(config_.request_timeout, [this] {
@@ -271,6 +272,7 @@ void Consumer::handle(sim::NodeId, const JoinGroupResponse& m) {
       }
       members.push_back(std::move(s));
     }
+    assignment_snapshot_ = partitions;
     const std::optional<GroupAssignment> assignment = run_assignor(protocol_, members, partitions);
     if (assignment) {
       for (const auto& [member, list] : *assignment) sync.assignments.emplace_back(member, list);
@@ -281,6 +283,21 @@ void Consumer::handle(sim::NodeId, const JoinGroupResponse& m) {
                                           {"members", static_cast<std::int64_t>(members.size())}});
   }
   send_message(*coordinator_, std::move(sync));
+}
+
+void Consumer::check_assignment_snapshot() {
+  // As Java's ConsumerCoordinator: the member that computed the assignment rejoins when the
+  // partition counts it assigned from have changed (partitions added), at its next poll.
+  if (assignment_snapshot_.empty() || rejoin_needed_) return;
+  for (const std::string& topic : subscription_) {
+    const auto before = assignment_snapshot_.find(topic);
+    const std::int32_t was = before == assignment_snapshot_.end() ? 0 : before->second;
+    const std::int32_t now_count = metadata_.partition_count(topic);
+    if (now_count == was) continue;
+    emit("consumer.partitions_changed", {{"group", *config_.group_id}, {"topic", topic}, {"from", was}, {"to", now_count}});
+    rejoin_needed_ = true;
+    return;
+  }
 }
 
 void Consumer::refresh_metadata_for(const JoinGroupResponse& m) {

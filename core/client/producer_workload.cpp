@@ -34,6 +34,7 @@ ProducerRecord ProducerWorkload::next_record() {
     case KeyKind::uniform: r.key = rng_.uniform_int(0, spec_.key_count - 1); break;
     case KeyKind::hot:
       r.key = rng_.bernoulli(spec_.hot_share) ? 0 : rng_.uniform_int(1, std::max<std::int64_t>(1, spec_.key_count - 1));
+      if (r.key == 0 && spec_.hot_salts > 1) r.key = spec_.key_count + rng_.uniform_int(0, spec_.hot_salts - 1);
       break;
     case KeyKind::zipf: r.key = static_cast<std::int64_t>((*zipf_)(rng_)) - 1; break;
     case KeyKind::sequence: r.key = next_sequence_key_++ % spec_.key_count; break;

@@ -30,6 +30,10 @@ struct WorkloadSpec {
   KeyKind key_kind = KeyKind::none;
   std::int64_t key_count = 100;
   double hot_share = 0.5;                    // hot: the share of records with key 0
+  // hot: salting, the usual fix for a hot key. Its records take one of this many salted keys at
+  // random ("key-0#1", "key-0#2", ... in an application; here the key ids key_count,
+  // key_count + 1, ...), which spreads them over several partitions and gives up their order.
+  std::int64_t hot_salts = 1;
   double zipf_exponent = 1.0;
   std::uint32_t key_bytes = 8;
   std::uint32_t value_min_bytes = 100;

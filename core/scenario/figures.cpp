@@ -22,7 +22,7 @@ const std::vector<std::string>& plain_figures() {
 const std::vector<std::string>& group_figures() {
   static const std::vector<std::string> names{"processed", "duplicates_processed", "skipped", "max_lag", "final_lag",
                                               "rebalances", "commit_failures", "no_owner_ms", "max_no_owner_ms", "partitions_paused",
-                                              "dead_lettered"};
+                                              "dead_lettered", "reordered_processing"};
   return names;
 }
 

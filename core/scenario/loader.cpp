@@ -181,7 +181,7 @@ void read_producers(const Node& list, Scenario& s) {
     }
     if (n.has("keys")) {
       const Node keys = n.at("keys");
-      keys.object({"kind", "count", "share", "s"});
+      keys.object({"kind", "count", "share", "s", "salt"});
       const std::string kind = keys.at("kind").string();
       if (kind == "none") w.key_kind = KeyKind::none;
       else if (kind == "uniform") w.key_kind = KeyKind::uniform;
@@ -192,6 +192,10 @@ void read_producers(const Node& list, Scenario& s) {
       if (w.key_kind != KeyKind::none) w.key_count = keys.at("count").integer(1, 10'000'000);
       if (keys.has("share")) w.hot_share = keys.at("share").number(0, 1);
       if (keys.has("s")) w.zipf_exponent = keys.at("s").number(0.01, 10);
+      if (keys.has("salt")) {
+        if (w.key_kind != KeyKind::hot) keys.at("salt").fail("salting applies to the hot key: use it with \"kind\": \"hot\"");
+        w.hot_salts = keys.at("salt").integer(1, 1000);
+      }
     }
     if (n.has("key_bytes")) w.key_bytes = static_cast<std::uint32_t>(n.at("key_bytes").integer(1, 1'000'000));
     if (n.has("value_bytes")) {

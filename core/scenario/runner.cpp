@@ -671,6 +671,13 @@ Figures ScenarioRun::compute_figures() {
     }
   }
   f["reordered_keys"] = static_cast<double>(reordered.size());
+  // Each record's key, for the consumers' side of ordering.
+  std::map<std::uint64_t, std::int64_t> key_of;
+  for (const auto& [tp, records] : log_records) {
+    for (const auto& [offset, rec] : records) {
+      if (rec->key >= 0) key_of.emplace(rec->id, rec->key);
+    }
+  }
   // --- groups and consumers ---
   std::vector<double> latencies;
   std::set<std::uint64_t> latency_seen;
@@ -679,10 +686,11 @@ Figures ScenarioRun::compute_figures() {
     std::map<std::uint64_t, int> processed;
     std::set<std::uint64_t> failed_ids;
     std::int64_t count = 0, dead = 0, commit_failures = 0;
+    std::vector<std::pair<sim::Time, std::uint64_t>> first_processing;  // when each record was first done
     for (const Member& m : members_) {
       if (m.spec != &spec) continue;
       for (const ProcessedRecord& r : m.app->processed()) {
-        ++processed[r.id];
+        if (++processed[r.id] == 1) first_processing.emplace_back(r.processed_at, r.id);
         ++count;
         if (latency_seen.insert(r.id).second && sent_at.count(r.id) != 0U) {
           latencies.push_back(static_cast<double>((r.processed_at - sent_at[r.id]).ns()) / 1e6);
@@ -700,6 +708,21 @@ Figures ScenarioRun::compute_figures() {
     f["duplicates_processed[" + group + "]"] = static_cast<double>(dup);
     f["dead_lettered[" + group + "]"] = static_cast<double>(dead);
     f["commit_failures[" + group + "]"] = static_cast<double>(commit_failures);
+    // Keys whose records (from one producer) were first processed out of send order: what a key
+    // moved to another partition (added partitions) does to the application. Records done at the
+    // same instant count as in order.
+    std::sort(first_processing.begin(), first_processing.end());
+    std::map<std::pair<std::uint64_t, std::int64_t>, std::uint64_t> newest;
+    std::set<std::pair<std::uint64_t, std::int64_t>> out_of_order;
+    for (const auto& [at, id] : first_processing) {
+      const auto key = key_of.find(id);
+      if (key == key_of.end()) continue;
+      const std::pair<std::uint64_t, std::int64_t> producer_key{id / 1'000'000'000ULL, key->second};
+      std::uint64_t& seen = newest[producer_key];
+      if (id < seen) out_of_order.insert(producer_key);
+      seen = std::max(seen, id);
+    }
+    f["reordered_processing[" + group + "]"] = static_cast<double>(out_of_order.size());
     if (spec.group.empty()) continue;
     f["rebalances[" + group + "]"] = static_cast<double>(observer_->run_rebalances_[group]);
     for (const auto& [tp, since] : unowned_since_[group]) {
