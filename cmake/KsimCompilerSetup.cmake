@@ -13,6 +13,14 @@ if(KSIM_WERROR)
   target_compile_options(ksim_build_flags INTERFACE -Werror)
 endif()
 
+if(KSIM_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "KSIM_FUZZ needs clang (libFuzzer): configure with -DCMAKE_CXX_COMPILER=clang++")
+  endif()
+  set(KSIM_SANITIZE ON)
+  target_compile_options(ksim_build_flags INTERFACE -fsanitize=fuzzer-no-link)
+endif()
+
 if(KSIM_SANITIZE)
   set(_ksim_sanitizers -fsanitize=address,undefined -fno-sanitize-recover=undefined
       -fno-omit-frame-pointer)

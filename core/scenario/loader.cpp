@@ -510,6 +510,10 @@ Scenario parse_scenario(const std::string& text, const std::string& name, const 
     doc = Json::parse(text);
   } catch (const Json::parse_error& e) {
     throw ScenarioError(name + ": not valid JSON (" + std::string(e.what()) + ")");
+  } catch (const Json::out_of_range& e) {
+    // A number beyond a double's range (found by the fuzz target): JSON allows it, ksim cannot
+    // represent it.
+    throw ScenarioError(name + ": a number is too large (" + std::string(e.what()) + ")");
   }
   current_file = &name;
   if (variant) {
