@@ -55,6 +55,7 @@ void Broker::on_stop(sim::StopKind kind) {
   live_brokers_.clear();
   delayed_produces_.clear();
   delayed_fetches_.clear();
+  fetch_watchers_.clear();
   following_.clear();
   fetchers_.clear();
   groups_.unload_all();  // a coordinator's groups live in memory; the log keeps what matters

@@ -116,14 +116,28 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost {
 
   // --- broker_fetch.cpp ---
   static ErrorCode leadership_error(const Partition* p, LeaderEpoch expected);
+  // A fetch waiting for data (fetch.min.bytes / fetch.max.wait.ms). As Kafka's purgatory, it is
+  // watched per partition: an append or a high watermark move re-checks only the fetches that
+  // include that partition, and only that partition of each (the others cannot have changed
+  // without a check of their own), keeping a running total of the readable bytes.
   struct DelayedFetch {
     sim::NodeId from;
     FetchRequest request;
     sim::TimerId timeout;
+    std::vector<std::int64_t> readable;  // per partition of the request: bytes readable, last seen
+    std::int64_t total = 0;
+  };
+  struct FetchWatcher {
+    std::uint64_t id;     // the delayed fetch
+    std::size_t index;    // the partition's place in its request
   };
   // Reads for a fetch; `bytes` is the total read. Followers' positions are recorded only on the
-  // first attempt (`record_positions`).
-  FetchResponse read_for_fetch(const FetchRequest& request, bool record_positions, std::int64_t& bytes);
+  // first attempt (`record_positions`). `per_partition`, when given, receives each partition's
+  // bytes (-1 for a partition answered with an error).
+  FetchResponse read_for_fetch(const FetchRequest& request, bool record_positions, std::int64_t& bytes,
+                               std::vector<std::int64_t>* per_partition = nullptr);
+  // The bytes one partition of a fetch could return now; -1 when it would be an error.
+  std::int64_t readable_now(const FetchRequest& request, const FetchRequest::Partition& want);
   void try_complete_fetches(const TopicPartition& tp);
   void finish_fetch(std::uint64_t id);
 
@@ -164,6 +178,8 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost {
   std::vector<MetadataResponse::Broker> live_brokers_;
   std::map<std::uint64_t, DelayedProduce> delayed_produces_;
   std::map<std::uint64_t, DelayedFetch> delayed_fetches_;
+  // The delayed fetches that include each partition, oldest first (entries stay once created).
+  std::map<TopicPartition, std::vector<FetchWatcher>> fetch_watchers_;
   std::uint64_t next_delayed_id_ = 1;
   std::map<TopicPartition, FollowerFetch> following_;
   std::map<BrokerId, Fetcher> fetchers_;

@@ -8,7 +8,8 @@ namespace ksim::core {
 
 void Broker::handle(sim::NodeId from, const FetchRequest& m) {
   std::int64_t bytes = 0;
-  FetchResponse response = read_for_fetch(m, true, bytes);
+  std::vector<std::int64_t> per_partition;
+  FetchResponse response = read_for_fetch(m, true, bytes, &per_partition);
   const bool has_error = std::any_of(response.partitions.begin(), response.partitions.end(),
                                      [](const auto& p) { return p.error != ErrorCode::NONE; });
   if (bytes >= m.min_bytes || has_error || m.max_wait <= sim::Duration{}) {
@@ -17,7 +18,8 @@ void Broker::handle(sim::NodeId from, const FetchRequest& m) {
   }
   // Not enough data yet: wait for appends (or, for a consumer, for the HW) up to max_wait.
   const std::uint64_t id = next_delayed_id_++;
-  DelayedFetch delayed{from, m, {}};
+  for (std::size_t i = 0; i < m.partitions.size(); ++i) fetch_watchers_[m.partitions[i].tp].push_back({id, i});
+  DelayedFetch delayed{from, m, {}, std::move(per_partition), bytes};
   delayed.timeout = after(m.max_wait, [this, id] { finish_fetch(id); });
   delayed_fetches_.emplace(id, std::move(delayed));
 }
@@ -33,7 +35,7 @@ ErrorCode Broker::leadership_error(const Partition* p, LeaderEpoch expected) {
 }
 
 FetchResponse Broker::read_for_fetch(const FetchRequest& request, bool record_positions,
-                                     std::int64_t& bytes) {
+                                     std::int64_t& bytes, std::vector<std::int64_t>* per_partition) {
   FetchResponse response;
   response.correlation_id = request.correlation_id;
   const bool from_follower = request.replica_id != kNoBroker;
@@ -45,6 +47,7 @@ FetchResponse Broker::read_for_fetch(const FetchRequest& request, bool record_po
     Partition* p = find(want.tp);
     part.error = leadership_error(p, want.current_leader_epoch);
     if (part.error != ErrorCode::NONE) {
+      if (per_partition != nullptr) per_partition->push_back(-1);
       response.partitions.push_back(std::move(part));
       continue;
     }
@@ -60,8 +63,10 @@ FetchResponse Broker::read_for_fetch(const FetchRequest& request, bool record_po
     part.log_end_offset = log.log_end_offset();
     if (read.status == ReadStatus::offset_out_of_range) {
       part.error = ErrorCode::OFFSET_OUT_OF_RANGE;
+      if (per_partition != nullptr) per_partition->push_back(-1);
     } else {
       bytes += read.bytes;
+      if (per_partition != nullptr) per_partition->push_back(read.bytes);
       part.batches = std::move(read.batches);
     }
     response.partitions.push_back(std::move(part));
@@ -69,17 +74,32 @@ FetchResponse Broker::read_for_fetch(const FetchRequest& request, bool record_po
   return response;
 }
 
+std::int64_t Broker::readable_now(const FetchRequest& request, const FetchRequest::Partition& want) {
+  const Partition* p = find(want.tp);
+  if (leadership_error(p, want.current_leader_epoch) != ErrorCode::NONE) return -1;
+  const PartitionLog& log = p->log();
+  const Offset upper = request.replica_id != kNoBroker ? log.log_end_offset() : log.high_watermark();
+  const ReadResult read = log.read(want.fetch_offset, want.partition_max_bytes, upper, true);
+  return read.status == ReadStatus::offset_out_of_range ? -1 : read.bytes;
+}
+
 void Broker::try_complete_fetches(const TopicPartition& tp) {
+  const auto watchers = fetch_watchers_.find(tp);
+  if (watchers == fetch_watchers_.end()) return;
   std::vector<std::uint64_t> ready;
-  for (auto& [id, fetch] : delayed_fetches_) {
-    const bool concerned = std::any_of(fetch.request.partitions.begin(), fetch.request.partitions.end(),
-                                       [&](const auto& p) { return p.tp == tp; });
-    if (!concerned) continue;
-    std::int64_t bytes = 0;
-    const FetchResponse attempt = read_for_fetch(fetch.request, false, bytes);
-    const bool has_error = std::any_of(attempt.partitions.begin(), attempt.partitions.end(),
-                                       [](const auto& p) { return p.error != ErrorCode::NONE; });
-    if (bytes >= fetch.request.min_bytes || has_error) ready.push_back(id);
+  for (const FetchWatcher& w : watchers->second) {
+    DelayedFetch& fetch = delayed_fetches_.at(w.id);
+    const std::int64_t now_readable = readable_now(fetch.request, fetch.request.partitions[w.index]);
+    std::int64_t& seen = fetch.readable[w.index];
+    const std::uint64_t id = w.id;
+    // An error (not the leader any more, out of range) answers the fetch at once.
+    if (now_readable < 0) {
+      ready.push_back(id);
+      continue;
+    }
+    fetch.total += now_readable - std::max<std::int64_t>(seen, 0);
+    seen = now_readable;
+    if (fetch.total >= fetch.request.min_bytes) ready.push_back(id);
   }
   for (const std::uint64_t id : ready) finish_fetch(id);
 }
@@ -90,6 +110,10 @@ void Broker::finish_fetch(std::uint64_t id) {
   DelayedFetch fetch = std::move(it->second);
   delayed_fetches_.erase(it);
   cancel(fetch.timeout);
+  for (const FetchRequest::Partition& p : fetch.request.partitions) {
+    std::vector<FetchWatcher>& watchers = fetch_watchers_[p.tp];
+    watchers.erase(std::find_if(watchers.begin(), watchers.end(), [id](const FetchWatcher& w) { return w.id == id; }));
+  }
   std::int64_t bytes = 0;
   send_message(fetch.from, read_for_fetch(fetch.request, false, bytes));
 }
