@@ -8,13 +8,13 @@ Broker::Broker(BrokerId id, std::string rack, BrokerConfig config)
     : KafkaNode("broker:" + std::to_string(id)), id_(id), rack_(std::move(rack)), config_(config) {}
 
 const Partition* Broker::partition(const TopicPartition& tp) const {
-  const auto it = partitions_.find(tp);
-  return it == partitions_.end() ? nullptr : &it->second;
+  const auto it = partition_index_.find(tp);
+  return it == partition_index_.end() ? nullptr : it->second;
 }
 
 Partition* Broker::find(const TopicPartition& tp) {
-  const auto it = partitions_.find(tp);
-  return it == partitions_.end() ? nullptr : &it->second;
+  const auto it = partition_index_.find(tp);
+  return it == partition_index_.end() ? nullptr : it->second;
 }
 
 void Broker::flush_logs() {
@@ -132,6 +132,7 @@ void Broker::apply_partition_state(const PartitionState& state, const TopicConfi
   if (p == nullptr) {
     if (!replica) return;
     p = &partitions_.emplace(state.tp, Partition(state.tp, id_, config)).first->second;
+    partition_index_.emplace(state.tp, p);
   }
   p->set_config(config);
   const ReplicaRole before = p->role();

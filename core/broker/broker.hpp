@@ -12,6 +12,7 @@
 #pragma once
 
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -168,6 +169,15 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost {
   // Durable: the partition replicas and their logs, and the producer ids handed out (a broker
   // draws ids from a block of its own, as brokers do from blocks the controller grants).
   std::map<TopicPartition, Partition> partitions_;
+  // The same partitions for lookups by name, which every fetch does once per partition it lists:
+  // a hash lookup instead of a walk down the map comparing topic names. Partitions are never
+  // removed, so the pointers stay valid.
+  struct PartitionHash {
+    std::size_t operator()(const TopicPartition& tp) const {
+      return std::hash<std::string>{}(tp.topic) * 31U + static_cast<std::size_t>(tp.partition);
+    }
+  };
+  std::unordered_map<TopicPartition, Partition*, PartitionHash> partition_index_;  // tidy:allow(unordered) lookups only, never iterated
   std::int64_t next_producer_id_ = 0;
 
   // Volatile: everything below is lost when the process stops.
