@@ -553,6 +553,22 @@ bool ScenarioRun::healed() const {
 
 void ScenarioRun::run_until(sim::Time t) { cluster_->sim().run_until(std::min(t, end_)); }
 
+bool ScenarioRun::step_event() {
+  sim::Scheduler& scheduler = cluster_->sim().scheduler();
+  const std::optional<sim::Time> next = scheduler.next_event_time();
+  if (!next || *next > end_) return false;
+  return scheduler.step();
+}
+
+std::vector<TimelineEntry> ScenarioRun::timeline_until(sim::Time t) const {
+  std::vector<TimelineEntry> out;
+  for (const TimelineEntry& e : timeline_) {
+    if (e.at <= t) out.push_back(e);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const TimelineEntry& a, const TimelineEntry& b) { return a.at < b.at; });
+  return out;
+}
+
 RunResult ScenarioRun::run_to_end() {
   sim::Simulation& sim = cluster_->sim();
   sim.run_until(end_);

@@ -70,6 +70,12 @@ class ScenarioRun {
   RunResult run_to_end();
   // Runs until `t` (at most the end) without computing anything: for describe and the GUI.
   void run_until(sim::Time t);
+  // Runs the next event, if one is due by the end. Returns whether one ran.
+  bool step_event();
+  sim::Time now() const { return cluster_->sim().now(); }
+  // What mattered so far, in time order (narration included once its time has come): the report's
+  // timeline as it grows, for the GUI's event log and its "next interesting event".
+  std::vector<TimelineEntry> timeline_until(sim::Time t) const;
 
  private:
   struct Member {

@@ -1,0 +1,400 @@
+#include "gui/main_window.hpp"
+
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+#include "core/group/offsets_records.hpp"
+#include "core/scenario/loader.hpp"
+#include "gui/cluster_widget.hpp"
+
+namespace ksim::gui {
+namespace {
+
+constexpr int kFrameMs = 33;  // about 30 frames a second
+
+QString seconds_text(sim::Time t) { return QString::number(static_cast<double>(t.ns()) / 1e9, 'f', 3) + " s"; }
+
+QString join(const std::vector<core::BrokerId>& ids) {
+  QStringList parts;
+  for (const core::BrokerId id : ids) parts << QString::number(id);
+  return parts.join(",");
+}
+
+QTableWidgetItem* cell(const QString& text) {
+  auto* item = new QTableWidgetItem(text);
+  item->setFlags(item->flags() & ~Qt::ItemIsEditable);
+  return item;
+}
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+  setWindowTitle("ksim-gui");
+  resize(1280, 800);
+  setMinimumSize(1280, 800);
+  build_views();
+  build_actions();
+  apply_palette();
+  connect(&frame_, &QTimer::timeout, this, &MainWindow::on_frame);
+  frame_.start(kFrameMs);
+  refresh();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::build_views() {
+  auto* central = new QWidget(this);
+  auto* layout = new QVBoxLayout(central);
+  narration_ = new QLabel(central);
+  narration_->setObjectName("narration");
+  narration_->setWordWrap(true);
+  narration_->setMinimumHeight(48);
+  layout->addWidget(narration_);
+
+  auto* split = new QSplitter(Qt::Vertical, central);
+  cluster_ = new ClusterWidget(split);
+  connect(cluster_, &ClusterWidget::broker_menu_requested, this, &MainWindow::broker_menu);
+  tabs_ = new QTabWidget(split);
+
+  partitions_ = new QTableWidget(0, 8, tabs_);
+  partitions_->setObjectName("partitions");
+  partitions_->setHorizontalHeaderLabels({"partition", "leader", "epoch", "replicas", "ISR", "high watermark",
+                                          "log end per replica", "status"});
+  partitions_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  partitions_->horizontalHeader()->setStretchLastSection(true);
+  partitions_->verticalHeader()->hide();
+  tabs_->addTab(partitions_, "Partitions");
+
+  groups_ = new QTableWidget(0, 7, tabs_);
+  groups_->setObjectName("groups");
+  groups_->setHorizontalHeaderLabels({"group", "state", "generation", "partition", "committed", "lag", "member"});
+  groups_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  groups_->horizontalHeader()->setStretchLastSection(true);
+  groups_->verticalHeader()->hide();
+  tabs_->addTab(groups_, "Consumer groups");
+
+  auto* log = new QWidget(tabs_);
+  log->setObjectName("events");
+  auto* log_layout = new QVBoxLayout(log);
+  filter_ = new QLineEdit(log);
+  filter_->setPlaceholderText("filter: a node, a kind (fault, election, isr, rebalance, error, narration) or any text");
+  connect(filter_, &QLineEdit::textChanged, this, [this] { fill_events(); });
+  events_ = new QListWidget(log);
+  connect(events_, &QListWidget::itemDoubleClicked, this, [this](QListWidgetItem* item) {
+    run_to(sim::Time::zero() + sim::Duration::from_ns(item->data(Qt::UserRole).toLongLong()));
+  });
+  log_layout->addWidget(filter_);
+  log_layout->addWidget(events_);
+  tabs_->addTab(log, "Event log");
+
+  split->setStretchFactor(0, 2);
+  split->setStretchFactor(1, 3);
+  layout->addWidget(split, 1);
+  setCentralWidget(central);
+  clock_ = new QLabel(this);
+  statusBar()->addPermanentWidget(clock_);
+}
+
+void MainWindow::build_actions() {
+  QMenu* file = menuBar()->addMenu("&File");
+  QAction* open = file->addAction("&Open lab...", this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, "Open a lab", "scenarios", "Scenarios (*.json)");
+    if (!path.isEmpty()) open_file(path);
+  });
+  open->setShortcut(QKeySequence::Open);
+  QAction* save = file->addAction("&Save as scenario...", this, [this] { save_as(); });
+  save->setShortcut(QKeySequence::SaveAs);
+  file->addAction("&Quit", QKeySequence::Quit, qApp, &QApplication::quit);
+
+  QToolBar* bar = addToolBar("Transport");
+  bar->setObjectName("transport");
+  QAction* restart = bar->addAction("|◀ Start", this, [this] { run_to(sim::Time::zero()); });
+  restart->setShortcut(Qt::Key_Home);
+  QAction* back = bar->addAction("◀ 1 s", this, [this] {
+    if (session_) run_to(session_->now() - sim::seconds(1));
+  });
+  back->setShortcut(Qt::Key_Left);
+  play_action_ = bar->addAction("▶ Play", this, [this] { play(!playing_); });
+  play_action_->setShortcut(Qt::Key_Space);
+  QAction* one = bar->addAction("Step", this, [this] { step(); });
+  one->setShortcut(Qt::Key_Period);
+  QAction* next = bar->addAction("Next interesting ▶|", this, [this] { step_to_interesting(); });
+  next->setShortcut(Qt::Key_N);
+  QAction* forward = bar->addAction("1 s ▶", this, [this] {
+    if (session_) run_to(session_->now() + sim::seconds(1));
+  });
+  forward->setShortcut(Qt::Key_Right);
+  QAction* to = bar->addAction("Run to...", this, [this] { ask_run_to(); });
+  to->setShortcut(QKeySequence("Ctrl+G"));
+  speed_box_ = new QComboBox(bar);
+  for (const char* s : {"0.01x", "0.1x", "1x", "10x", "100x", "1000x", "max"}) speed_box_->addItem(s);
+  speed_box_->setCurrentText("1x");
+  connect(speed_box_, &QComboBox::currentTextChanged, this, [this](const QString& text) {
+    speed_ = text == "max" ? 0 : text.chopped(1).toDouble();
+  });
+  bar->addWidget(speed_box_);
+
+  QMenu* view = menuBar()->addMenu("&View");
+  QAction* large = view->addAction("&Large fonts (projector)", this, [this](bool on) { set_large_font(on); });
+  large->setCheckable(true);
+  large->setShortcut(QKeySequence("Ctrl+L"));
+  QAction* dark = view->addAction("&Dark theme", this, [this](bool on) { set_dark(on); });
+  dark->setCheckable(true);
+  dark->setShortcut(QKeySequence("Ctrl+D"));
+}
+
+QString MainWindow::open_file(const QString& path) {
+  try {
+    session_ = Session::open(path.toStdString());
+  } catch (const core::ScenarioError& e) {
+    const QString message = QString::fromStdString(e.what());
+    statusBar()->showMessage(message);
+    if (isVisible()) QMessageBox::warning(this, "Cannot open the lab", message);
+    return message;
+  }
+  play(false);
+  setWindowTitle(QString("ksim-gui: %1").arg(QString::fromStdString(session_->scenario().name)));
+  refresh();
+  return {};
+}
+
+void MainWindow::play(bool on) {
+  playing_ = on && session_ != nullptr;
+  if (play_action_ != nullptr) play_action_->setText(playing_ ? "Pause" : "▶ Play");
+}
+
+void MainWindow::step() {
+  if (!session_) return;
+  play(false);
+  session_->step();
+  refresh();
+}
+
+void MainWindow::step_to_interesting() {
+  if (!session_) return;
+  play(false);
+  session_->step_to_interesting();
+  refresh();
+}
+
+void MainWindow::run_to(sim::Time t) {
+  if (!session_) return;
+  session_->run_to(t);
+  refresh();
+}
+
+void MainWindow::ask_run_to() {
+  if (!session_) return;
+  bool ok = false;
+  const double seconds = QInputDialog::getDouble(this, "Run to", "Simulated time (seconds):",
+                                                 static_cast<double>(session_->now().ns()) / 1e9, 0,
+                                                 static_cast<double>(session_->end().ns()) / 1e9, 3, &ok);
+  if (ok) run_to(sim::Time::zero() + sim::Duration::from_ns(static_cast<std::int64_t>(seconds * 1e9)));
+}
+
+void MainWindow::on_frame() {
+  if (!playing_ || !session_) return;
+  const sim::Time from = session_->now();
+  // "max" runs a frame's worth of wall time at full speed: a slice of simulated time that keeps
+  // the frame under budget on any lab.
+  const sim::Duration slice = speed_ == 0 ? sim::milliseconds(500)
+                                          : sim::Duration::from_ns(static_cast<std::int64_t>(speed_ * kFrameMs * 1e6));
+  sim::Time to = std::min(session_->end(), from + std::max(slice, sim::Duration::from_ns(1)));
+  if (const core::NarrationEntry* pause = session_->pause_between(from, to)) {
+    to = pause->at;  // a narration pause: stop there
+    play(false);
+  }
+  session_->run_to(to);
+  if (session_->now() >= session_->end()) play(false);
+  refresh();
+}
+
+void MainWindow::refresh() {
+  if (!session_) {
+    narration_->setText("Open a lab (File → Open, Ctrl+O), or start ksim-gui with a scenario file.");
+    clock_->setText("");
+    cluster_->set_snapshot({}, {});
+    cluster_->update();
+    return;
+  }
+  cluster_->set_snapshot(session_->cluster(), session_->links());
+  cluster_->update();
+  const core::NarrationEntry* n = session_->narration();
+  narration_->setText(n != nullptr ? QString::fromStdString(n->text) : QString::fromStdString(session_->scenario().summary));
+  clock_->setText(QString("%1 / %2").arg(seconds_text(session_->now()), seconds_text(session_->end())));
+  fill_partitions();
+  fill_groups();
+  fill_events();
+}
+
+void MainWindow::fill_partitions() {
+  std::vector<core::PartitionView> rows;
+  for (const core::PartitionView& p : session_->cluster().partitions) {
+    if (p.tp.topic != core::kOffsetsTopic) rows.push_back(p);
+  }
+  partitions_->setRowCount(static_cast<int>(rows.size()));
+  for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
+    const core::PartitionView& p = rows[static_cast<std::size_t>(r)];
+    QString status = "ok";
+    QColor colour = palette_.panel;
+    if (p.offline()) {
+      status = "OFFLINE";
+      colour = palette_.lost;
+    } else if (p.under_min_isr()) {
+      status = "under min ISR";
+      colour = palette_.out_of_sync;
+    } else if (p.under_replicated()) {
+      status = "under-replicated";
+      colour = palette_.uncommitted;
+    }
+    QStringList logs;
+    core::Offset hw = -1;
+    for (const core::ReplicaView& replica : p.replica_logs) {
+      if (replica.is_leader) hw = replica.high_watermark;
+      logs << QString("%1%2: %3").arg(replica.broker).arg(replica.is_leader ? "*" : (replica.in_isr ? "" : "!")).arg(replica.log_end_offset);
+    }
+    partitions_->setItem(r, 0, cell(QString::fromStdString(p.tp.str())));
+    partitions_->setItem(r, 1, cell(p.offline() ? "none" : QString::number(p.leader)));
+    partitions_->setItem(r, 2, cell(QString::number(p.leader_epoch)));
+    partitions_->setItem(r, 3, cell(join(p.replicas)));
+    partitions_->setItem(r, 4, cell(join(p.isr)));
+    partitions_->setItem(r, 5, cell(hw < 0 ? "-" : QString::number(hw)));
+    partitions_->setItem(r, 6, cell(logs.join("   ")));
+    QTableWidgetItem* s = cell(status);
+    s->setBackground(colour);
+    partitions_->setItem(r, 7, s);
+  }
+}
+
+void MainWindow::fill_groups() {
+  int row = 0;
+  const std::vector<core::GroupAdminView> groups = session_->groups();
+  int rows = 0;
+  for (const core::GroupAdminView& g : groups) rows += std::max<int>(1, static_cast<int>(g.partitions.size()));
+  groups_->setRowCount(rows);
+  for (const core::GroupAdminView& g : groups) {
+    const auto put = [&](const core::GroupPartitionRow* p) {
+      groups_->setItem(row, 0, cell(QString::fromStdString(g.group)));
+      groups_->setItem(row, 1, cell(QString::fromStdString(std::string(core::group_state_name(g.state)))));
+      groups_->setItem(row, 2, cell(QString::number(g.generation)));
+      groups_->setItem(row, 3, cell(p != nullptr ? QString::fromStdString(p->tp.str()) : "-"));
+      groups_->setItem(row, 4, cell(p != nullptr && p->committed >= 0 ? QString::number(p->committed) : "-"));
+      groups_->setItem(row, 5, cell(p != nullptr && p->lag ? QString::number(*p->lag) : "-"));
+      groups_->setItem(row, 6, cell(p != nullptr && !p->member.empty() ? QString::fromStdString(p->member) : "-"));
+      ++row;
+    };
+    if (g.partitions.empty()) put(nullptr);
+    for (const core::GroupPartitionRow& p : g.partitions) put(&p);
+  }
+}
+
+void MainWindow::fill_events() {
+  if (!session_) return;
+  const QString filter = filter_->text().trimmed();
+  const std::vector<core::TimelineEntry> timeline = session_->timeline();
+  events_->clear();
+  for (const core::TimelineEntry& e : timeline) {
+    const QString line = QString("%1  %2  %3").arg(seconds_text(e.at), -10).arg(QString::fromStdString(e.kind), -10).arg(QString::fromStdString(e.text));
+    if (!filter.isEmpty() && !line.contains(filter, Qt::CaseInsensitive)) continue;
+    auto* item = new QListWidgetItem(line, events_);
+    item->setData(Qt::UserRole, QVariant::fromValue<qlonglong>(e.at.ns()));
+  }
+  events_->scrollToBottom();
+}
+
+bool MainWindow::show_view(const QString& name) {
+  if (name == "all") {
+    cluster_->show();
+    tabs_->show();
+    return true;
+  }
+  if (name == "cluster") {
+    tabs_->hide();
+    cluster_->show();
+    return true;
+  }
+  const QStringList tabs{"partitions", "groups", "events"};
+  const int index = static_cast<int>(tabs.indexOf(name));
+  if (index < 0) return false;
+  cluster_->hide();
+  tabs_->show();
+  tabs_->setCurrentIndex(index);
+  return true;
+}
+
+void MainWindow::set_large_font(bool on) {
+  large_font_ = on;
+  apply_palette();
+}
+
+void MainWindow::set_dark(bool on) {
+  dark_ = on;
+  apply_palette();
+}
+
+void MainWindow::apply_palette() {
+  palette_ = dark_ ? Palette::dark(large_font_) : Palette::light(large_font_);
+  QPalette qt;
+  qt.setColor(QPalette::Window, palette_.background);
+  qt.setColor(QPalette::Base, palette_.panel);
+  qt.setColor(QPalette::AlternateBase, palette_.background);
+  qt.setColor(QPalette::Text, palette_.text);
+  qt.setColor(QPalette::WindowText, palette_.text);
+  qt.setColor(QPalette::Button, palette_.panel);
+  qt.setColor(QPalette::ButtonText, palette_.text);
+  setPalette(qt);
+  QFont f = palette_.font();
+  setFont(f);
+  narration_->setFont(palette_.font(2, true));
+  cluster_->set_palette(palette_);
+  refresh();
+}
+
+void MainWindow::broker_fault(core::BrokerId id, const std::string& action) {
+  if (!session_) return;
+  core::FaultSpec f;
+  f.action = action;
+  f.target = "broker:" + std::to_string(id);
+  session_->inject(std::move(f));
+  statusBar()->showMessage(QString("%1 broker %2 at %3 (added to the fault plan)")
+                               .arg(QString::fromStdString(action)).arg(id).arg(seconds_text(session_->now())));
+  refresh();
+}
+
+void MainWindow::broker_menu(core::BrokerId id, QPoint where) {
+  QMenu menu(this);
+  for (const char* action : {"crash", "power-loss", "restart", "pause", "resume", "isolate"}) {
+    menu.addAction(QString("%1 broker %2").arg(action).arg(id), this, [this, id, action] { broker_fault(id, action); });
+  }
+  menu.exec(where);
+}
+
+void MainWindow::save_as() {
+  if (!session_) return;
+  const QString path = QFileDialog::getSaveFileName(this, "Save as scenario", "", "Scenarios (*.json)");
+  if (path.isEmpty()) return;
+  const std::string error = session_->save_as(path.toStdString());
+  if (!error.empty()) {
+    QMessageBox::warning(this, "Cannot save", QString::fromStdString(error));
+  } else {
+    statusBar()->showMessage("saved " + path + ": `ksim run` replays it to this session's trace hash");
+  }
+}
+
+}  // namespace ksim::gui

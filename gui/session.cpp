@@ -1,0 +1,135 @@
+#include "gui/session.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/scenario/loader.hpp"
+
+namespace ksim::gui {
+
+std::unique_ptr<Session> Session::open(const std::string& path) {
+  return std::make_unique<Session>(core::load_scenario(path));
+}
+
+Session::Session(core::Scenario scenario)
+    : scenario_(std::move(scenario)), run_(std::make_unique<core::ScenarioRun>(scenario_, core::RunOptions{})) {}
+
+void Session::restart() { run_ = std::make_unique<core::ScenarioRun>(scenario_, core::RunOptions{}); }
+
+void Session::run_to(sim::Time t) {
+  t = std::clamp(t, sim::Time::zero(), end());
+  if (t < now()) restart();  // the past is recomputed, never stored
+  run_->run_until(t);
+}
+
+bool Session::step() { return run_->step_event(); }
+
+bool Session::step_to_interesting() {
+  const std::size_t before = timeline().size();
+  while (run_->step_event()) {
+    if (timeline().size() > before) return true;
+  }
+  return false;
+}
+
+const core::FaultSpec& Session::inject(core::FaultSpec fault) {
+  const sim::Time at = now();
+  fault.at = at;
+  fault.where = "faults[" + std::to_string(scenario_.faults.size()) + "] (added by hand)";
+  injected_.push_back(fault);
+  scenario_.faults.push_back(std::move(fault));
+  std::stable_sort(scenario_.faults.begin(), scenario_.faults.end(),
+                   [](const core::FaultSpec& a, const core::FaultSpec& b) { return a.at < b.at; });
+  restart();
+  run_->run_until(at);
+  return injected_.back();
+}
+
+std::string Session::save_as(const std::string& path) const {
+  std::ifstream in(scenario_.file, std::ios::binary);
+  if (!in) return "cannot read " + scenario_.file;
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(text.str(), nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) return scenario_.file + " is no longer a valid scenario";
+  nlohmann::ordered_json& faults = doc["faults"];
+  if (faults.is_null()) faults = nlohmann::ordered_json::array();
+  for (const core::FaultSpec& f : injected_) {
+    // Nanoseconds, so that the replay fires at exactly the same instant.
+    faults.push_back({{"at", std::to_string(f.at.ns()) + "ns"}, {"do", f.action}, {"target", f.target}});
+  }
+  // Whole or not at all: a temporary file beside the target, renamed over it.
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << doc.dump(2) << "\n";
+    if (!out.flush()) {
+      std::remove(temporary.c_str());
+      return "cannot write " + path;
+    }
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    std::remove(temporary.c_str());
+    return "cannot write " + path;
+  }
+  return {};
+}
+
+core::RunResult Session::result_at_end() const {
+  core::ScenarioRun copy(scenario_, core::RunOptions{});
+  return copy.run_to_end();
+}
+
+std::vector<core::GroupAdminView> Session::groups() const {
+  std::vector<core::GroupAdminView> out;
+  for (const core::ConsumerSpec& c : scenario_.consumers) {
+    if (c.group.empty()) continue;
+    if (std::any_of(out.begin(), out.end(), [&](const core::GroupAdminView& g) { return g.group == c.group; })) continue;
+    if (auto view = core::describe_group(run_->cluster(), c.group)) out.push_back(std::move(*view));
+  }
+  return out;
+}
+
+std::vector<LinkState> Session::links() const {
+  sim::Simulation& sim = run_->cluster().sim();
+  const sim::Network& network = sim.network();
+  std::vector<sim::NodeId> nodes{*sim.find_node("controller")};
+  for (core::BrokerId b = 1; b <= run_->cluster().broker_count(); ++b) nodes.push_back(run_->cluster().broker(b).id());
+  std::vector<LinkState> out;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    for (std::size_t j = i + 1; j < nodes.size(); ++j) {
+      LinkState l{sim.node_name(nodes[i]), sim.node_name(nodes[j])};
+      l.a_to_b_cut = network.is_blocked(nodes[i], nodes[j]);
+      l.b_to_a_cut = network.is_blocked(nodes[j], nodes[i]);
+      const auto overridden = [&](sim::NodeId from, sim::NodeId to) {
+        const sim::LinkParams& p = network.link_params(from, to);
+        const sim::LinkParams& d = network.defaults();
+        return p.latency != d.latency || p.jitter != d.jitter || p.loss != d.loss || p.bandwidth_bps != d.bandwidth_bps;
+      };
+      l.slow = overridden(nodes[i], nodes[j]) || overridden(nodes[j], nodes[i]);
+      if (l.a_to_b_cut || l.b_to_a_cut || l.slow) out.push_back(std::move(l));
+    }
+  }
+  return out;
+}
+
+const core::NarrationEntry* Session::narration() const {
+  const core::NarrationEntry* latest = nullptr;
+  for (const core::NarrationEntry& n : scenario_.narration) {
+    if (n.at <= now() && (latest == nullptr || n.at >= latest->at)) latest = &n;
+  }
+  return latest;
+}
+
+const core::NarrationEntry* Session::pause_between(sim::Time from, sim::Time to) const {
+  const core::NarrationEntry* first = nullptr;
+  for (const core::NarrationEntry& n : scenario_.narration) {
+    if (n.pause && n.at > from && n.at <= to && (first == nullptr || n.at < first->at)) first = &n;
+  }
+  return first;
+}
+
+}  // namespace ksim::gui

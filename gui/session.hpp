@@ -1,0 +1,72 @@
+// Session: one lab as the GUI plays it. It owns a ScenarioRun and moves it through time: forward
+// by running, backward by deterministic re-execution from the start (the same scenario and seed
+// replay the same events, so "rewind to 12 s" is "run a fresh copy to 12 s"). Views read the
+// cluster through the same public calls the CLI uses; nothing here touches Qt.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/cluster/cluster.hpp"
+#include "core/cluster/group_admin.hpp"
+#include "core/scenario/runner.hpp"
+#include "core/scenario/scenario.hpp"
+
+namespace ksim::gui {
+
+// What the network does between two nodes, for the cluster view.
+struct LinkState {
+  std::string a, b;
+  bool a_to_b_cut = false;
+  bool b_to_a_cut = false;
+  bool slow = false;  // an override (latency, loss, bandwidth) on either direction
+};
+
+class Session {
+ public:
+  // Loads a scenario file; throws core::ScenarioError with the loader's message.
+  static std::unique_ptr<Session> open(const std::string& path);
+  explicit Session(core::Scenario scenario);
+
+  const core::Scenario& scenario() const { return scenario_; }
+  sim::Time now() const { return run_->now(); }
+  sim::Time end() const { return run_->end_time(); }
+
+  // To `t`, forward or backward (backward re-runs from the start). Clamped to [0, end].
+  void run_to(sim::Time t);
+  // One event. Returns false at the end.
+  bool step();
+  // Events until the timeline gains an entry (a fault, an election, an ISR change, a rebalance
+  // phase, an error, a narration point) or the end. Returns false when nothing came.
+  bool step_to_interesting();
+  // Back to the start.
+  void restart();
+  // A fault by hand (a context menu), at the current time. It joins the session's fault plan and
+  // the run is replayed to now with it, exactly as `ksim run` would replay a file holding it: the
+  // fault fires before anything else scheduled for that instant. Returns the fault as added.
+  const core::FaultSpec& inject(core::FaultSpec fault);
+  // The faults added by hand, in order.
+  const std::vector<core::FaultSpec>& injected() const { return injected_; }
+  // Writes the scenario file it came from, with the hand-made faults appended, to `path`
+  // (whole or not at all). Returns an empty string, or what went wrong.
+  std::string save_as(const std::string& path) const;
+  // Runs a copy to the end and returns its result (trace hash, figures), leaving this one as is.
+  core::RunResult result_at_end() const;
+
+  core::ClusterView cluster() const { return run_->cluster().view(); }
+  std::vector<core::GroupAdminView> groups() const;
+  std::vector<LinkState> links() const;
+  std::vector<core::TimelineEntry> timeline() const { return run_->timeline_until(now()); }
+  // The latest narration at or before now, or nullptr.
+  const core::NarrationEntry* narration() const;
+  // The first narration pause strictly after `from` and at or before `to`, or nullptr.
+  const core::NarrationEntry* pause_between(sim::Time from, sim::Time to) const;
+
+ private:
+  core::Scenario scenario_;
+  std::unique_ptr<core::ScenarioRun> run_;
+  std::vector<core::FaultSpec> injected_;
+};
+
+}  // namespace ksim::gui
