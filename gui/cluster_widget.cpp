@@ -8,6 +8,12 @@
 #include "core/group/offsets_records.hpp"
 
 namespace ksim::gui {
+namespace {
+
+// Text on the boxes' fills: every fill of the palette is light, in both themes.
+const QColor kOnFill(0x1A, 0x1A, 0x1A);
+
+}  // namespace
 
 ClusterWidget::ClusterWidget(QWidget* parent) : QWidget(parent) {
   setMinimumSize(400, 200);
@@ -64,10 +70,23 @@ void ClusterWidget::paintEvent(QPaintEvent*) {
     const bool cut = l.a_to_b_cut || l.b_to_a_cut;
     QPen pen(cut ? palette_.cut : palette_.slow, cut ? 4 : 3, cut ? Qt::SolidLine : Qt::DashLine);
     painter.setPen(pen);
-    painter.drawLine(from, to);
+    painter.setBrush(Qt::NoBrush);
+    // Boxes on one row: the link bows below them rather than running through the boxes between.
+    QPointF mid = (from + to) / 2;
+    if (std::abs(from.y() - to.y()) < 1) {
+      // The curve's lowest point is half the control point's offset: keep it inside the widget.
+      const double room = std::max(8.0, static_cast<double>(height() - std::max(a.bottom(), b.bottom()) - 14));
+      const double bow = std::min(std::abs(to.x() - from.x()) * 0.35, 2 * (room + a.height() / 2.0));
+      const QPointF control = mid + QPointF(0, bow);
+      QPainterPath curve(from);
+      curve.quadTo(control, to);
+      painter.drawPath(curve);
+      mid = 0.25 * from + 0.5 * control + 0.25 * to;
+    } else {
+      painter.drawLine(from, to);
+    }
     if (cut) {
       // A cross at the middle; for a one-way cut, an arrow head shows the blocked direction.
-      const QPointF mid = (from + to) / 2;
       painter.drawLine(mid + QPointF(-9, -9), mid + QPointF(9, 9));
       painter.drawLine(mid + QPointF(-9, 9), mid + QPointF(9, -9));
       if (l.a_to_b_cut != l.b_to_a_cut) {
@@ -94,12 +113,18 @@ void ClusterWidget::paintEvent(QPaintEvent*) {
   painter.setBrush(view_.controller_running ? palette_.controller : palette_.down);
   painter.drawRoundedRect(c, 8, 8);
   painter.setFont(palette_.font(0, true));
+  painter.setPen(kOnFill);
   painter.drawText(c, Qt::AlignCenter, view_.controller_running ? "controller" : "controller (down)");
 
   // The brokers.
-  std::map<core::BrokerId, int> leads;
+  std::map<core::BrokerId, int> leads;    // as the controller decided
+  std::map<core::BrokerId, int> zombies;  // partitions a broker still leads in its own eyes only
   for (const core::PartitionView& p : view_.partitions) {
-    if (p.leader != core::kNoBroker && p.tp.topic != core::kOffsetsTopic) ++leads[p.leader];
+    if (p.tp.topic == core::kOffsetsTopic) continue;
+    if (p.leader != core::kNoBroker) ++leads[p.leader];
+    for (const core::ReplicaView& r : p.replica_logs) {
+      if (r.acts_as_leader && !r.is_leader) ++zombies[r.broker];
+    }
   }
   for (const core::BrokerView& b : view_.brokers) {
     const QRect r = broker_rect(b.id);
@@ -123,7 +148,7 @@ void ClusterWidget::paintEvent(QPaintEvent*) {
       painter.drawLine(r.topLeft() + QPoint(6, 6), r.bottomRight() - QPoint(6, 6));
       painter.drawLine(r.topRight() + QPoint(-6, 6), r.bottomLeft() + QPoint(6, -6));
     }
-    painter.setPen(palette_.text);
+    painter.setPen(kOnFill);
     painter.setFont(palette_.font(1, true));
     const QRect title = r.adjusted(6, 4, -6, -r.height() / 2);
     painter.drawText(title, Qt::AlignCenter, QString("broker %1").arg(b.id));
@@ -132,6 +157,12 @@ void ClusterWidget::paintEvent(QPaintEvent*) {
     if (!b.rack.empty()) detail += QString(" · rack %1").arg(QString::fromStdString(b.rack));
     detail += QString("\nleads %1").arg(leads[b.id]);
     painter.drawText(r.adjusted(6, r.height() / 2 - 6, -6, -4), Qt::AlignHCenter | Qt::AlignTop, detail);
+    if (zombies[b.id] > 0) {  // the deposed leader that has not heard: the lesson of a zombie
+      painter.setPen(palette_.cut);
+      painter.setFont(palette_.font(-1, true));
+      painter.drawText(QRect(r.left() - 20, r.bottom() + 2, r.width() + 40, 2 * palette_.font_points + 6), Qt::AlignHCenter | Qt::AlignTop,
+                       QString("still acts as leader of %1").arg(zombies[b.id]));
+    }
   }
 }
 

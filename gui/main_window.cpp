@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QFileDialog>
+#include <QFontDatabase>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
@@ -18,6 +19,8 @@
 #include <QTableWidget>
 #include <QToolBar>
 #include <QVBoxLayout>
+#include <iterator>
+#include <map>
 
 #include "core/group/offsets_records.hpp"
 #include "core/scenario/loader.hpp"
@@ -75,7 +78,7 @@ void MainWindow::build_views() {
   partitions_ = new QTableWidget(0, 8, tabs_);
   partitions_->setObjectName("partitions");
   partitions_->setHorizontalHeaderLabels({"partition", "leader", "epoch", "replicas", "ISR", "high watermark",
-                                          "log end per replica", "status"});
+                                          "log end per replica (* leader, ! out of ISR, Z zombie)", "status"});
   partitions_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   partitions_->horizontalHeader()->setStretchLastSection(true);
   partitions_->verticalHeader()->hide();
@@ -267,7 +270,9 @@ void MainWindow::fill_partitions() {
     core::Offset hw = -1;
     for (const core::ReplicaView& replica : p.replica_logs) {
       if (replica.is_leader) hw = replica.high_watermark;
-      logs << QString("%1%2: %3").arg(replica.broker).arg(replica.is_leader ? "*" : (replica.in_isr ? "" : "!")).arg(replica.log_end_offset);
+      // * the leader, ! out of the ISR, Z a broker that still acts as leader after losing it.
+      const char* mark = replica.is_leader ? "*" : (replica.acts_as_leader ? "Z" : (replica.in_isr ? "" : "!"));
+      logs << QString("%1%2: %3").arg(replica.broker).arg(mark).arg(replica.log_end_offset);
     }
     partitions_->setItem(r, 0, cell(QString::fromStdString(p.tp.str())));
     partitions_->setItem(r, 1, cell(p.offline() ? "none" : QString::number(p.leader)));
@@ -277,7 +282,10 @@ void MainWindow::fill_partitions() {
     partitions_->setItem(r, 5, cell(hw < 0 ? "-" : QString::number(hw)));
     partitions_->setItem(r, 6, cell(logs.join("   ")));
     QTableWidgetItem* s = cell(status);
-    s->setBackground(colour);
+    if (status != "ok") {
+      s->setBackground(colour);
+      s->setForeground(Qt::black);
+    }
     partitions_->setItem(r, 7, s);
   }
 }
@@ -288,6 +296,10 @@ void MainWindow::fill_groups() {
   int rows = 0;
   for (const core::GroupAdminView& g : groups) rows += std::max<int>(1, static_cast<int>(g.partitions.size()));
   groups_->setRowCount(rows);
+  // A colour per member (in the order members appear), so that who owns what reads at a glance.
+  static const QColor kMemberColours[] = {okabe_ito::sky_blue, okabe_ito::orange, okabe_ito::bluish_green, okabe_ito::yellow,
+                                          okabe_ito::reddish_purple, okabe_ito::blue, okabe_ito::vermillion};
+  std::map<std::string, QColor> member_colour;
   for (const core::GroupAdminView& g : groups) {
     const auto put = [&](const core::GroupPartitionRow* p) {
       groups_->setItem(row, 0, cell(QString::fromStdString(g.group)));
@@ -296,7 +308,14 @@ void MainWindow::fill_groups() {
       groups_->setItem(row, 3, cell(p != nullptr ? QString::fromStdString(p->tp.str()) : "-"));
       groups_->setItem(row, 4, cell(p != nullptr && p->committed >= 0 ? QString::number(p->committed) : "-"));
       groups_->setItem(row, 5, cell(p != nullptr && p->lag ? QString::number(*p->lag) : "-"));
-      groups_->setItem(row, 6, cell(p != nullptr && !p->member.empty() ? QString::fromStdString(p->member) : "-"));
+      QTableWidgetItem* member = cell(p != nullptr && !p->member.empty() ? QString::fromStdString(p->member) : "-");
+      if (p != nullptr && !p->member.empty()) {
+        auto [it, added] = member_colour.emplace(p->member, QColor());
+        if (added) it->second = kMemberColours[(member_colour.size() - 1) % std::size(kMemberColours)];
+        member->setBackground(it->second);
+        member->setForeground(Qt::black);
+      }
+      groups_->setItem(row, 6, member);
       ++row;
     };
     if (g.partitions.empty()) put(nullptr);
@@ -362,6 +381,9 @@ void MainWindow::apply_palette() {
   QFont f = palette_.font();
   setFont(f);
   narration_->setFont(palette_.font(2, true));
+  QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);  // the log's columns line up
+  fixed.setPointSize(palette_.font_points);
+  events_->setFont(fixed);
   cluster_->set_palette(palette_);
   refresh();
 }

@@ -68,6 +68,7 @@ ClusterView Cluster::view() const {
           replica.log_end_offset = local->log().log_end_offset();
           replica.high_watermark = local->log().high_watermark();
           replica.flushed_offset = local->log().flushed_offset();
+          replica.acts_as_leader = brokers_.at(static_cast<std::size_t>(r - 1))->running() && local->role() == ReplicaRole::leader;
         }
         p.replica_logs.push_back(replica);
       }

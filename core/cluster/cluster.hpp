@@ -24,7 +24,8 @@ struct ClusterSpec {
 struct ReplicaView {
   BrokerId broker = kNoBroker;
   bool in_isr = false;
-  bool is_leader = false;
+  bool is_leader = false;       // as the controller decided
+  bool acts_as_leader = false;  // as the broker itself believes (a zombie when the two differ)
   Offset log_start_offset = 0;
   Offset log_end_offset = 0;
   Offset high_watermark = 0;
