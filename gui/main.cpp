@@ -18,7 +18,7 @@
 namespace {
 
 int usage_error(const std::string& message) {
-  std::fprintf(stderr, "ksim-gui: %s\nusage: ksim-gui [FILE] [--at T] [--screenshot OUT.png [--view all|cluster|partitions|groups|events]] [--large-font] [--dark]\n",
+  std::fprintf(stderr, "ksim-gui: %s\nusage: ksim-gui [FILE] [--at T] [--screenshot OUT.png [--view all|cluster|partitions|inspector|groups|events]] [--large-font] [--dark]\n",
                message.c_str());
   return 2;
 }
@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
     } else if (arg == "--screenshot") {
       if (!value(screenshot)) return usage_error("--screenshot needs a file name, e.g. --screenshot out.png");
     } else if (arg == "--view") {
-      if (!value(view)) return usage_error("--view needs a name: all, cluster, partitions, groups or events");
+      if (!value(view)) return usage_error("--view needs a name: all, cluster, partitions, inspector, groups or events");
     } else if (arg == "--large-font") {
       large_font = true;
     } else if (arg == "--dark") {

@@ -25,6 +25,7 @@
 #include "core/group/offsets_records.hpp"
 #include "core/scenario/loader.hpp"
 #include "gui/cluster_widget.hpp"
+#include "gui/partition_inspector.hpp"
 
 namespace ksim::gui {
 namespace {
@@ -83,6 +84,12 @@ void MainWindow::build_views() {
   partitions_->horizontalHeader()->setStretchLastSection(true);
   partitions_->verticalHeader()->hide();
   tabs_->addTab(partitions_, "Partitions");
+  connect(partitions_, &QTableWidget::cellClicked, this, [this](int row, int) {
+    if (QTableWidgetItem* item = partitions_->item(row, 0)) inspect(item->text());
+  });
+
+  inspector_ = new PartitionInspector(tabs_);
+  tabs_->addTab(inspector_, "Partition inspector");
 
   groups_ = new QTableWidget(0, 7, tabs_);
   groups_->setObjectName("groups");
@@ -244,6 +251,31 @@ void MainWindow::refresh() {
   fill_partitions();
   fill_groups();
   fill_events();
+  fill_inspector();
+}
+
+void MainWindow::inspect(const QString& partition) {
+  inspected_ = partition;
+  fill_inspector();
+}
+
+void MainWindow::fill_inspector() {
+  const core::ClusterView view = session_->cluster();
+  const core::PartitionView* chosen = nullptr;
+  for (const core::PartitionView& p : view.partitions) {
+    if (p.tp.topic == core::kOffsetsTopic) continue;
+    if (QString::fromStdString(p.tp.str()) == inspected_ || (inspected_.isEmpty() && chosen == nullptr)) chosen = &p;
+  }
+  std::vector<Truncation> truncations;
+  std::vector<std::vector<std::pair<core::LeaderEpoch, core::Offset>>> epochs;
+  if (chosen != nullptr) {
+    for (const Truncation& t : session_->truncations()) {
+      if (t.partition == chosen->tp.str()) truncations.push_back(t);
+    }
+    for (const core::BrokerId b : chosen->replicas) epochs.push_back(session_->epochs(b, chosen->tp));
+  }
+  inspector_->set_snapshot(chosen, std::move(truncations), std::move(epochs));
+  inspector_->update();
 }
 
 void MainWindow::fill_partitions() {
@@ -348,7 +380,7 @@ bool MainWindow::show_view(const QString& name) {
     cluster_->show();
     return true;
   }
-  const QStringList tabs{"partitions", "groups", "events"};
+  const QStringList tabs{"partitions", "inspector", "groups", "events"};
   const int index = static_cast<int>(tabs.indexOf(name));
   if (index < 0) return false;
   cluster_->hide();
@@ -385,6 +417,7 @@ void MainWindow::apply_palette() {
   fixed.setPointSize(palette_.font_points);
   events_->setFont(fixed);
   cluster_->set_palette(palette_);
+  inspector_->set_palette(palette_);
   refresh();
 }
 

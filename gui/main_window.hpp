@@ -21,6 +21,7 @@ class QAction;
 namespace ksim::gui {
 
 class ClusterWidget;
+class PartitionInspector;
 
 class MainWindow final : public QMainWindow {
   Q_OBJECT
@@ -39,6 +40,9 @@ class MainWindow final : public QMainWindow {
   void set_dark(bool on);
   ClusterWidget* cluster_widget() { return cluster_; }
   QTableWidget* partitions_table() { return partitions_; }
+  PartitionInspector* inspector() { return inspector_; }
+  // The partition the inspector shows ("orders-0"); the first one when never chosen.
+  void inspect(const QString& partition);
 
   // The transport, as the toolbar and the shortcuts call it.
   void play(bool on);
@@ -55,6 +59,7 @@ class MainWindow final : public QMainWindow {
   void fill_partitions();
   void fill_groups();
   void fill_events();
+  void fill_inspector();
   void apply_palette();
   void ask_run_to();
   void save_as();
@@ -71,6 +76,8 @@ class MainWindow final : public QMainWindow {
   QTabWidget* tabs_ = nullptr;
   QTableWidget* partitions_ = nullptr;
   QTableWidget* groups_ = nullptr;
+  PartitionInspector* inspector_ = nullptr;
+  QString inspected_;
   QListWidget* events_ = nullptr;
   QLineEdit* filter_ = nullptr;
   QLabel* narration_ = nullptr;

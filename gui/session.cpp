@@ -10,14 +10,60 @@
 
 namespace ksim::gui {
 
+// Collects the log.truncated events of the run it listens to.
+class Session::TruncationRecorder final : public sim::TraceSink {
+ public:
+  explicit TruncationRecorder(Session& session) : session_(session) {}
+  void on_event(const sim::TraceEvent& e) override {
+    if (e.kind != "log.truncated") return;
+    Truncation t;
+    t.at = e.time;
+    if (session_.run_) {  // null only while a run is being built, before anything can truncate
+      const std::string node = session_.run_->cluster().sim().node_name(e.node);
+      if (node.rfind("broker:", 0) == 0) t.broker = std::stoi(node.substr(7));
+    }
+    for (const sim::TraceField& f : e.fields) {
+      if (f.key == "partition") t.partition = std::string(f.value.text());
+      if (f.key == "from") t.from = f.value.integer();
+      if (f.key == "to") t.to = f.value.integer();
+      if (f.key == "reason") t.reason = std::string(f.value.text());
+    }
+    session_.truncations_.push_back(std::move(t));
+  }
+
+ private:
+  Session& session_;
+};
+
 std::unique_ptr<Session> Session::open(const std::string& path) {
   return std::make_unique<Session>(core::load_scenario(path));
 }
 
 Session::Session(core::Scenario scenario)
-    : scenario_(std::move(scenario)), run_(std::make_unique<core::ScenarioRun>(scenario_, core::RunOptions{})) {}
+    : scenario_(std::move(scenario)), recorder_(std::make_unique<TruncationRecorder>(*this)) {
+  start_run();
+}
 
-void Session::restart() { run_ = std::make_unique<core::ScenarioRun>(scenario_, core::RunOptions{}); }
+Session::~Session() = default;
+
+void Session::start_run() {
+  run_.reset();
+  truncations_.clear();
+  core::RunOptions options;
+  options.sinks.push_back(recorder_.get());
+  run_ = std::make_unique<core::ScenarioRun>(scenario_, options);
+}
+
+void Session::restart() { start_run(); }
+
+std::vector<std::pair<core::LeaderEpoch, core::Offset>> Session::epochs(core::BrokerId broker, const core::TopicPartition& tp) const {
+  std::vector<std::pair<core::LeaderEpoch, core::Offset>> out;
+  if (broker < 1 || broker > run_->cluster().broker_count()) return out;
+  if (const core::Partition* p = run_->cluster().broker(broker).partition(tp)) {
+    for (const auto& entry : p->log().epochs().entries()) out.emplace_back(entry.epoch, entry.start_offset);
+  }
+  return out;
+}
 
 void Session::run_to(sim::Time t) {
   t = std::clamp(t, sim::Time::zero(), end());

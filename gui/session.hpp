@@ -23,11 +23,25 @@ struct LinkState {
   bool slow = false;  // an override (latency, loss, bandwidth) on either direction
 };
 
+// A stretch of offsets a replica removed from its log (truncation after a leader change, the
+// legacy truncation to the high watermark, a lost disk): records that replica held and lost.
+struct Truncation {
+  sim::Time at;
+  core::BrokerId broker = core::kNoBroker;
+  std::string partition;  // "orders-0"
+  core::Offset from = 0;  // the removed offsets are [from, to)
+  core::Offset to = 0;
+  std::string reason;
+};
+
 class Session {
  public:
   // Loads a scenario file; throws core::ScenarioError with the loader's message.
   static std::unique_ptr<Session> open(const std::string& path);
   explicit Session(core::Scenario scenario);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   const core::Scenario& scenario() const { return scenario_; }
   sim::Time now() const { return run_->now(); }
@@ -60,13 +74,22 @@ class Session {
   std::vector<core::TimelineEntry> timeline() const { return run_->timeline_until(now()); }
   // The latest narration at or before now, or nullptr.
   const core::NarrationEntry* narration() const;
+  // Truncations so far, in time order.
+  const std::vector<Truncation>& truncations() const { return truncations_; }
+  // A replica's leader-epoch cache: (epoch, start offset) pairs, oldest first.
+  std::vector<std::pair<core::LeaderEpoch, core::Offset>> epochs(core::BrokerId broker, const core::TopicPartition& tp) const;
   // The first narration pause strictly after `from` and at or before `to`, or nullptr.
   const core::NarrationEntry* pause_between(sim::Time from, sim::Time to) const;
 
  private:
+  class TruncationRecorder;
+  void start_run();
+
   core::Scenario scenario_;
+  std::unique_ptr<TruncationRecorder> recorder_;  // attached to every run; outlives it
   std::unique_ptr<core::ScenarioRun> run_;
   std::vector<core::FaultSpec> injected_;
+  std::vector<Truncation> truncations_;
 };
 
 }  // namespace ksim::gui

@@ -10,6 +10,7 @@
 #include "core/scenario/runner.hpp"
 #include "gui/cluster_widget.hpp"
 #include "gui/main_window.hpp"
+#include "gui/partition_inspector.hpp"
 #include "gui/session.hpp"
 
 using namespace ksim;
@@ -108,6 +109,36 @@ class GuiTest : public QObject {
     QTableWidget* table = window.partitions_table();
     QVERIFY(table->rowCount() >= 1);
     QCOMPARE(table->item(0, 0)->text(), QString("orders-0"));
+  }
+
+  void the_inspector_draws_truncated_records_as_lost() {
+    // The zombie-leader lab: broker 1, cut off and deposed at 10 s, keeps accepting writes; when
+    // the cut heals at 25 s it truncates them. At 30 s they are gone from its log.
+    const std::string lab = std::string(KSIM_SOURCE_DIR) + "/scenarios/zombie-leader.json";
+    gui::MainWindow window;
+    QCOMPARE(window.open_file(QString::fromStdString(lab)), QString());
+    window.run_to(at_s(30));
+    const std::vector<gui::Truncation>& cut = window.session()->truncations();
+    QVERIFY(!cut.empty());
+    QCOMPARE(cut.front().broker, core::BrokerId{1});
+    QVERIFY(cut.front().to > cut.front().from);
+    QVERIFY(window.show_view("inspector"));
+    window.show();
+    QCoreApplication::processEvents();
+    gui::PartitionInspector* inspector = window.inspector();
+    const QImage drawing = inspector->grab().toImage();
+    const gui::Palette palette = gui::Palette::light(false);
+    // Broker 1 is the first replica of orders-0: its lost band is red over the truncated offsets,
+    // and broker 2's (which lost nothing) is not.
+    const auto red_in = [&](const QRect& band, core::Offset from, core::Offset to) {
+      int red = 0;
+      for (int x = inspector->x_of(from) + 2; x < inspector->x_of(to) - 2; x += 3) {
+        for (int y = band.top() + 1; y < band.bottom(); ++y) red += QColor(drawing.pixel(x, y)) == palette.lost ? 1 : 0;
+      }
+      return red;
+    };
+    QVERIFY(red_in(inspector->lost_band(0), cut.front().from, cut.front().to) > 20);
+    QCOMPARE(red_in(inspector->lost_band(1), cut.front().from, cut.front().to), 0);
   }
 
   void bad_input_is_reported_not_fatal() {
