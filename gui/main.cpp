@@ -1,4 +1,4 @@
-// ksim-gui [FILE] [--at T] [--screenshot OUT.png [--view NAME]] [--large-font] [--dark]
+// ksim-gui [FILE] [--variant NAME] [--at T] [--screenshot OUT.png [--view NAME]] [--large-font] [--dark]
 //
 // With --screenshot it renders the moment T of FILE offscreen to a PNG and exits: the pictures in
 // docs/ and the GUI tests come from this. Bad arguments exit 2 with a message, as `ksim` does.
@@ -18,7 +18,7 @@
 namespace {
 
 int usage_error(const std::string& message) {
-  std::fprintf(stderr, "ksim-gui: %s\nusage: ksim-gui [FILE] [--at T] [--screenshot OUT.png [--view all|cluster|partitions|inspector|groups|events]] [--large-font] [--dark]\n",
+  std::fprintf(stderr, "ksim-gui: %s\nusage: ksim-gui [FILE] [--variant NAME] [--at T] [--screenshot OUT.png [--view all|cluster|partitions|inspector|groups|timeline|events]] [--large-font] [--dark]\n",
                message.c_str());
   return 2;
 }
@@ -26,7 +26,7 @@ int usage_error(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string file, at_text, screenshot, view = "all";
+  std::string file, at_text, screenshot, view = "all", variant;
   bool large_font = false, dark = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -39,14 +39,16 @@ int main(int argc, char** argv) {
       if (!value(at_text)) return usage_error("--at needs a time, e.g. --at 12s");
     } else if (arg == "--screenshot") {
       if (!value(screenshot)) return usage_error("--screenshot needs a file name, e.g. --screenshot out.png");
+    } else if (arg == "--variant") {
+      if (!value(variant)) return usage_error("--variant needs a name (ksim list shows each lab's variants)");
     } else if (arg == "--view") {
-      if (!value(view)) return usage_error("--view needs a name: all, cluster, partitions, inspector, groups or events");
+      if (!value(view)) return usage_error("--view needs a name: all, cluster, partitions, inspector, groups, timeline or events");
     } else if (arg == "--large-font") {
       large_font = true;
     } else if (arg == "--dark") {
       dark = true;
     } else if (arg == "-h" || arg == "--help") {
-      std::printf("usage: ksim-gui [FILE] [--at T] [--screenshot OUT.png [--view NAME]] [--large-font] [--dark]\n");
+      std::printf("usage: ksim-gui [FILE] [--variant NAME] [--at T] [--screenshot OUT.png [--view NAME]] [--large-font] [--dark]\n");
       return 0;
     } else if (!arg.empty() && arg[0] == '-') {
       return usage_error("unknown option " + arg);
@@ -71,7 +73,7 @@ int main(int argc, char** argv) {
   window.set_dark(dark);
   if (!window.show_view(QString::fromStdString(view))) return usage_error("--view: unknown view \"" + view + "\"");
   if (!file.empty()) {
-    const QString error = window.open_file(QString::fromStdString(file));
+    const QString error = window.open_file(QString::fromStdString(file), variant.empty() ? std::nullopt : std::optional<std::string>(variant));
     if (!error.isEmpty()) {
       std::fprintf(stderr, "ksim-gui: %s\n", error.toStdString().c_str());
       return 2;

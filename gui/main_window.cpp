@@ -26,6 +26,7 @@
 #include "core/scenario/loader.hpp"
 #include "gui/cluster_widget.hpp"
 #include "gui/partition_inspector.hpp"
+#include "gui/rebalance_timeline.hpp"
 
 namespace ksim::gui {
 namespace {
@@ -99,6 +100,9 @@ void MainWindow::build_views() {
   groups_->verticalHeader()->hide();
   tabs_->addTab(groups_, "Consumer groups");
 
+  timeline_ = new RebalanceTimeline(tabs_);
+  tabs_->addTab(timeline_, "Rebalance timeline");
+
   auto* log = new QWidget(tabs_);
   log->setObjectName("events");
   auto* log_layout = new QVBoxLayout(log);
@@ -169,9 +173,9 @@ void MainWindow::build_actions() {
   dark->setShortcut(QKeySequence("Ctrl+D"));
 }
 
-QString MainWindow::open_file(const QString& path) {
+QString MainWindow::open_file(const QString& path, const std::optional<std::string>& variant) {
   try {
-    session_ = Session::open(path.toStdString());
+    session_ = Session::open(path.toStdString(), variant);
   } catch (const core::ScenarioError& e) {
     const QString message = QString::fromStdString(e.what());
     statusBar()->showMessage(message);
@@ -252,6 +256,8 @@ void MainWindow::refresh() {
   fill_groups();
   fill_events();
   fill_inspector();
+  timeline_->set_snapshot(session_->ownership(), session_->now(), session_->end());
+  timeline_->update();
 }
 
 void MainWindow::inspect(const QString& partition) {
@@ -329,9 +335,7 @@ void MainWindow::fill_groups() {
   for (const core::GroupAdminView& g : groups) rows += std::max<int>(1, static_cast<int>(g.partitions.size()));
   groups_->setRowCount(rows);
   // A colour per member (in the order members appear), so that who owns what reads at a glance.
-  static const QColor kMemberColours[] = {okabe_ito::sky_blue, okabe_ito::orange, okabe_ito::bluish_green, okabe_ito::yellow,
-                                          okabe_ito::reddish_purple, okabe_ito::blue, okabe_ito::vermillion};
-  std::map<std::string, QColor> member_colour;
+  std::map<std::string, QColor> colour_of;
   for (const core::GroupAdminView& g : groups) {
     const auto put = [&](const core::GroupPartitionRow* p) {
       groups_->setItem(row, 0, cell(QString::fromStdString(g.group)));
@@ -342,8 +346,8 @@ void MainWindow::fill_groups() {
       groups_->setItem(row, 5, cell(p != nullptr && p->lag ? QString::number(*p->lag) : "-"));
       QTableWidgetItem* member = cell(p != nullptr && !p->member.empty() ? QString::fromStdString(p->member) : "-");
       if (p != nullptr && !p->member.empty()) {
-        auto [it, added] = member_colour.emplace(p->member, QColor());
-        if (added) it->second = kMemberColours[(member_colour.size() - 1) % std::size(kMemberColours)];
+        auto [it, added] = colour_of.emplace(p->member, QColor());
+        if (added) it->second = member_colour(colour_of.size() - 1);
         member->setBackground(it->second);
         member->setForeground(Qt::black);
       }
@@ -380,7 +384,7 @@ bool MainWindow::show_view(const QString& name) {
     cluster_->show();
     return true;
   }
-  const QStringList tabs{"partitions", "inspector", "groups", "events"};
+  const QStringList tabs{"partitions", "inspector", "groups", "timeline", "events"};
   const int index = static_cast<int>(tabs.indexOf(name));
   if (index < 0) return false;
   cluster_->hide();
@@ -418,6 +422,7 @@ void MainWindow::apply_palette() {
   events_->setFont(fixed);
   cluster_->set_palette(palette_);
   inspector_->set_palette(palette_);
+  timeline_->set_palette(palette_);
   refresh();
 }
 

@@ -6,6 +6,8 @@
 #include <QMainWindow>
 #include <QTimer>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "gui/palette.hpp"
 #include "gui/session.hpp"
@@ -22,6 +24,7 @@ namespace ksim::gui {
 
 class ClusterWidget;
 class PartitionInspector;
+class RebalanceTimeline;
 
 class MainWindow final : public QMainWindow {
   Q_OBJECT
@@ -30,7 +33,7 @@ class MainWindow final : public QMainWindow {
   ~MainWindow() override;
 
   // Opens a lab; on failure shows the loader's message and returns it (empty on success).
-  QString open_file(const QString& path);
+  QString open_file(const QString& path, const std::optional<std::string>& variant = std::nullopt);
   Session* session() { return session_.get(); }
   // Redraws every view from the session now (the frame timer does this while playing).
   void refresh();
@@ -41,6 +44,7 @@ class MainWindow final : public QMainWindow {
   ClusterWidget* cluster_widget() { return cluster_; }
   QTableWidget* partitions_table() { return partitions_; }
   PartitionInspector* inspector() { return inspector_; }
+  RebalanceTimeline* timeline_view() { return timeline_; }
   // The partition the inspector shows ("orders-0"); the first one when never chosen.
   void inspect(const QString& partition);
 
@@ -77,6 +81,7 @@ class MainWindow final : public QMainWindow {
   QTableWidget* partitions_ = nullptr;
   QTableWidget* groups_ = nullptr;
   PartitionInspector* inspector_ = nullptr;
+  RebalanceTimeline* timeline_ = nullptr;
   QString inspected_;
   QListWidget* events_ = nullptr;
   QLineEdit* filter_ = nullptr;

@@ -10,11 +10,23 @@
 
 namespace ksim::gui {
 
-// Collects the log.truncated events of the run it listens to.
-class Session::TruncationRecorder final : public sim::TraceSink {
+// Collects, from the run it listens to, what the views draw as history: truncations and who
+// owned which partition when.
+class Session::Recorder final : public sim::TraceSink {
  public:
-  explicit TruncationRecorder(Session& session) : session_(session) {}
+  explicit Recorder(Session& session) : session_(session) {}
   void on_event(const sim::TraceEvent& e) override {
+    if (e.kind == "consumer.partitions_assigned" || e.kind == "consumer.partitions_revoked" ||
+        e.kind == "consumer.partitions_lost") {
+      return ownership(e);
+    }
+    if (e.kind == "node.stopped" && session_.run_) {
+      const std::string node = session_.run_->cluster().sim().node_name(e.node);
+      for (Ownership& o : session_.ownership_) {
+        if (o.member == node && o.to == sim::Time::max()) o.to = e.time;
+      }
+      return;
+    }
     if (e.kind != "log.truncated") return;
     Truncation t;
     t.at = e.time;
@@ -32,15 +44,40 @@ class Session::TruncationRecorder final : public sim::TraceSink {
   }
 
  private:
+  void ownership(const sim::TraceEvent& e) {
+    if (!session_.run_) return;
+    std::string group, list;
+    for (const sim::TraceField& f : e.fields) {
+      if (f.key == "group") group = std::string(f.value.text());
+      if (f.key == "partitions") list = std::string(f.value.text());
+    }
+    const std::string member = session_.run_->cluster().sim().node_name(e.node);
+    const bool assigned = e.kind == "consumer.partitions_assigned";
+    for (std::size_t start = 0; start < list.size();) {
+      const std::size_t comma = std::min(list.find(',', start), list.size());
+      const std::string partition = list.substr(start, comma - start);
+      start = comma + 1;
+      if (assigned) {
+        session_.ownership_.push_back(Ownership{group, partition, member, e.time});
+        continue;
+      }
+      for (Ownership& o : session_.ownership_) {
+        if (o.group == group && o.partition == partition && o.member == member && o.to == sim::Time::max()) o.to = e.time;
+      }
+    }
+  }
+
   Session& session_;
 };
 
-std::unique_ptr<Session> Session::open(const std::string& path) {
-  return std::make_unique<Session>(core::load_scenario(path));
+std::unique_ptr<Session> Session::open(const std::string& path, const std::optional<std::string>& variant) {
+  auto session = std::make_unique<Session>(core::load_scenario(path, variant));
+  session->variant_ = variant;
+  return session;
 }
 
 Session::Session(core::Scenario scenario)
-    : scenario_(std::move(scenario)), recorder_(std::make_unique<TruncationRecorder>(*this)) {
+    : scenario_(std::move(scenario)), recorder_(std::make_unique<Recorder>(*this)) {
   start_run();
 }
 
@@ -49,6 +86,7 @@ Session::~Session() = default;
 void Session::start_run() {
   run_.reset();
   truncations_.clear();
+  ownership_.clear();
   core::RunOptions options;
   options.sinks.push_back(recorder_.get());
   run_ = std::make_unique<core::ScenarioRun>(scenario_, options);
@@ -95,6 +133,9 @@ const core::FaultSpec& Session::inject(core::FaultSpec fault) {
 }
 
 std::string Session::save_as(const std::string& path) const {
+  if (variant_) {
+    return "this session plays the variant \"" + *variant_ + "\"; save as works on a lab's base scenario (open the file without a variant)";
+  }
   std::ifstream in(scenario_.file, std::ios::binary);
   if (!in) return "cannot read " + scenario_.file;
   std::stringstream text;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,10 +35,20 @@ struct Truncation {
   std::string reason;
 };
 
+// Who held a partition of a group, from when to when (`to` is max while it still does).
+struct Ownership {
+  std::string group;
+  std::string partition;  // "orders-0"
+  std::string member;     // the consumer node, "consumer:billing/0"
+  sim::Time from;
+  sim::Time to = sim::Time::max();
+};
+
 class Session {
  public:
-  // Loads a scenario file; throws core::ScenarioError with the loader's message.
-  static std::unique_ptr<Session> open(const std::string& path);
+  // Loads a scenario file (one of its variants, when named); throws core::ScenarioError with the
+  // loader's message.
+  static std::unique_ptr<Session> open(const std::string& path, const std::optional<std::string>& variant = std::nullopt);
   explicit Session(core::Scenario scenario);
   ~Session();
   Session(const Session&) = delete;
@@ -63,7 +74,8 @@ class Session {
   // The faults added by hand, in order.
   const std::vector<core::FaultSpec>& injected() const { return injected_; }
   // Writes the scenario file it came from, with the hand-made faults appended, to `path`
-  // (whole or not at all). Returns an empty string, or what went wrong.
+  // (whole or not at all). Returns an empty string, or what went wrong (a session opened on a
+  // variant is refused: the file written would replay the base scenario).
   std::string save_as(const std::string& path) const;
   // Runs a copy to the end and returns its result (trace hash, figures), leaving this one as is.
   core::RunResult result_at_end() const;
@@ -74,6 +86,9 @@ class Session {
   std::vector<core::TimelineEntry> timeline() const { return run_->timeline_until(now()); }
   // The latest narration at or before now, or nullptr.
   const core::NarrationEntry* narration() const;
+  // Partition ownership per group so far, from the members' own assign / revoke / lose callbacks
+  // (a member that stops loses what it held), in the order it began.
+  const std::vector<Ownership>& ownership() const { return ownership_; }
   // Truncations so far, in time order.
   const std::vector<Truncation>& truncations() const { return truncations_; }
   // A replica's leader-epoch cache: (epoch, start offset) pairs, oldest first.
@@ -82,14 +97,16 @@ class Session {
   const core::NarrationEntry* pause_between(sim::Time from, sim::Time to) const;
 
  private:
-  class TruncationRecorder;
+  class Recorder;
   void start_run();
 
   core::Scenario scenario_;
-  std::unique_ptr<TruncationRecorder> recorder_;  // attached to every run; outlives it
+  std::unique_ptr<Recorder> recorder_;  // attached to every run; outlives it
   std::unique_ptr<core::ScenarioRun> run_;
   std::vector<core::FaultSpec> injected_;
   std::vector<Truncation> truncations_;
+  std::vector<Ownership> ownership_;
+  std::optional<std::string> variant_;  // the variant it was opened with
 };
 
 }  // namespace ksim::gui

@@ -6,6 +6,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <map>
 
 #include "core/scenario/runner.hpp"
 #include "gui/cluster_widget.hpp"
@@ -139,6 +140,36 @@ class GuiTest : public QObject {
     };
     QVERIFY(red_in(inspector->lost_band(0), cut.front().from, cut.front().to) > 20);
     QCOMPARE(red_in(inspector->lost_band(1), cut.front().from, cut.front().to), 0);
+  }
+
+  void the_rebalance_timeline_shows_eager_stopping_everything_and_cooperative_only_the_moves() {
+    const std::string lab = std::string(KSIM_SOURCE_DIR) + "/scenarios/rebalance-eager-vs-cooperative.json";
+    // Partitions that went without an owner at some point after they were first assigned.
+    const auto paused = [&](const gui::Session& s) {
+      std::map<std::string, std::vector<const gui::Ownership*>> by_partition;
+      for (const gui::Ownership& o : s.ownership()) by_partition[o.partition].push_back(&o);
+      int count = 0;
+      for (const auto& [partition, held] : by_partition) {
+        sim::Time covered = held.front()->from;
+        bool gap = false;
+        for (const gui::Ownership* o : held) {
+          gap = gap || o->from > covered;
+          covered = std::max(covered, std::min(o->to, s.now()));
+        }
+        count += gap ? 1 : 0;
+      }
+      return std::make_pair(count, static_cast<int>(by_partition.size()));
+    };
+    auto eager = gui::Session::open(lab);
+    eager->run_to(at_s(25));
+    const auto [eager_paused, partitions] = paused(*eager);
+    QCOMPARE(eager_paused, partitions);  // everything stopped
+    auto cooperative = gui::Session::open(lab, "cooperative-sticky");
+    cooperative->run_to(at_s(25));
+    const auto [cooperative_paused, same] = paused(*cooperative);
+    QCOMPARE(same, partitions);
+    QVERIFY(cooperative_paused > 0);           // the moved partitions did pause...
+    QVERIFY(cooperative_paused < partitions);  // ...and only they
   }
 
   void bad_input_is_reported_not_fatal() {

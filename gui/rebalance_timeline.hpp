@@ -1,0 +1,44 @@
+// The rebalance timeline: for each group, one strip per partition over simulated time, coloured by
+// the member that owned it and empty while nobody did. The
+// stop-the-world gap of an eager rebalance shows as a blank column across every partition; a
+// cooperative one blanks only the partitions that move.
+#pragma once
+
+#include <QWidget>
+#include <vector>
+
+#include "gui/palette.hpp"
+#include "gui/session.hpp"
+
+namespace ksim::gui {
+
+class RebalanceTimeline final : public QWidget {
+  Q_OBJECT
+ public:
+  explicit RebalanceTimeline(QWidget* parent = nullptr);
+  void set_palette(const Palette& palette);
+  void set_snapshot(std::vector<Ownership> ownership, sim::Time now, sim::Time end);
+  // Where the strip of (group, partition) is drawn, and the x of a moment: for tests.
+  QRect strip_rect(const std::string& group, const std::string& partition) const;
+  int x_of(sim::Time t) const;
+
+ protected:
+  void paintEvent(QPaintEvent* event) override;
+
+ private:
+  struct Row {
+    std::string group;
+    std::string partition;
+  };
+  std::vector<Row> rows() const;
+
+  std::vector<Ownership> ownership_;
+  sim::Time now_;
+  sim::Time end_ = sim::Time::zero() + sim::seconds(1);
+  Palette palette_ = Palette::light(false);
+};
+
+// The colour of the n-th member to appear in a view (the groups table, the timeline).
+QColor member_colour(std::size_t index);
+
+}  // namespace ksim::gui
