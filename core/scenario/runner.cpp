@@ -23,12 +23,6 @@ std::string text_of(const sim::TraceEvent& e, std::string_view key) {
   return {};
 }
 
-double percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-  return values[std::min(index, values.size() - 1)];
-}
 
 }  // namespace
 
@@ -72,7 +66,7 @@ class ScenarioRun::Observer final : public sim::TraceSink {
       add("fault", "controller fenced broker " + text_of(e, "broker"));
     } else if (kind == "group.generation") {
       const std::string group = text_of(e, "group");
-      if (text_of(e, "state") == "Stable") ++run_rebalances_[group];
+      if (text_of(e, "state") == "Stable") ++run_.rebalances_[group];
       add("rebalance", "group " + group + " generation " + text_of(e, "generation") + ": " + text_of(e, "state") + ", " +
                            text_of(e, "members") + " members, " + text_of(e, "protocol"));
     } else if (kind == "consumer.left_group") {
@@ -99,8 +93,6 @@ class ScenarioRun::Observer final : public sim::TraceSink {
       run_.member_stopped(e.node, e.time);
     }
   }
-  std::map<std::string, std::int64_t> run_rebalances_;
-
  private:
   ScenarioRun& run_;
 };
@@ -597,205 +589,6 @@ RunResult ScenarioRun::run_to_end() {
   std::stable_sort(timeline_.begin(), timeline_.end(), [](const TimelineEntry& a, const TimelineEntry& b) { return a.at < b.at; });
   r.timeline = timeline_;
   return r;
-}
-
-Figures ScenarioRun::compute_figures() {
-  Figures f;
-  // --- the logs at the end: which record ids each partition holds ---
-  std::map<std::uint64_t, int> in_log;
-  std::map<TopicPartition, std::vector<std::pair<Offset, const Record*>>> log_records;
-  for (const TopicSpec& t : scenario_.topics) {
-    const auto& record = cluster_->controller().topics().at(t.name);
-    for (const PartitionState& p : record.partitions) {
-      // The leader's log if it runs; otherwise the most advanced replica's (what is on disk).
-      const Partition* chosen = nullptr;
-      for (BrokerId b = 1; b <= cluster_->broker_count(); ++b) {
-        const Partition* replica = cluster_->broker(b).partition(p.tp);
-        if (replica == nullptr) continue;
-        if (b == p.leader && cluster_->broker(b).running()) {
-          chosen = replica;
-          break;
-        }
-        if (chosen == nullptr || replica->log().high_watermark() > chosen->log().high_watermark()) chosen = replica;
-      }
-      if (chosen == nullptr) continue;
-      const PartitionLog& log = chosen->log();
-      for (const auto& segment : log.segments()) {
-        for (const RecordBatch& batch : segment.batches) {
-          for (std::int32_t i = 0; i < batch.record_count(); ++i) {
-            const Offset offset = batch.base_offset + i;
-            if (offset >= log.high_watermark()) break;
-            const Record& rec = batch.records->records[static_cast<std::size_t>(i)];
-            ++in_log[rec.id];
-            log_records[p.tp].emplace_back(offset, &rec);
-          }
-        }
-      }
-    }
-  }
-  // --- producers ---
-  std::int64_t sent = 0, acked = 0, acked_lost = 0, sent_lost = 0, failed = 0, batches = 0, retries = 0;
-  std::map<std::uint64_t, sim::Time> sent_at;
-  std::vector<double> produce_latencies;  // per acknowledged record: send to acknowledgement
-  std::map<std::pair<std::string, TopicPartition>, std::map<Offset, std::uint64_t>> acked_at;  // for skipped[G]
-  for (const auto& [name, producer] : producers_) {
-    const ProducerHistory& h = producer->history();
-    sent += static_cast<std::int64_t>(h.sent);
-    batches += static_cast<std::int64_t>(h.batches.size());
-    retries += static_cast<std::int64_t>(h.retries);
-    for (const BatchReport& b : h.batches) {
-      for (std::uint32_t i = 0; i < b.records; ++i) {
-        const std::uint64_t id = h.record_ids[b.first_record + i];
-        sent_at[id] = b.created_at;
-        if (!b.ok()) {
-          ++failed;
-          // By the last error a broker gave it (also when the batch finally expired).
-          if (b.error != ErrorCode::NONE) ++f["produce_errors[" + std::string(error_name(b.error)) + "]"];
-          continue;
-        }
-        if (in_log.count(id) == 0U) ++sent_lost;
-        if (b.base_offset >= 0) {
-          ++acked;
-          produce_latencies.push_back(static_cast<double>((b.completed_at - b.created_at).ns()) / 1e6);
-          if (in_log.count(id) == 0U) ++acked_lost;
-          acked_at[{"", b.tp}][b.base_offset + i] = id;
-        }
-      }
-    }
-  }
-  f["sent"] = static_cast<double>(sent);
-  f["acked"] = static_cast<double>(acked);
-  f["acked_lost"] = static_cast<double>(acked_lost);
-  f["sent_lost"] = static_cast<double>(sent_lost);
-  f["failed_sends"] = static_cast<double>(failed);
-  f["batches"] = static_cast<double>(batches);
-  f["retries"] = static_cast<double>(retries);
-  std::int64_t duplicates = 0;
-  for (const auto& [id, count] : in_log) duplicates += count > 1 ? 1 : 0;
-  f["duplicates_in_log"] = static_cast<double>(duplicates);
-  // Keys whose records from one producer sit out of send order (ids grow in send order).
-  std::set<std::pair<std::uint64_t, std::int64_t>> reordered;
-  for (const auto& [tp, records] : log_records) {
-    std::map<std::pair<std::uint64_t, std::int64_t>, std::uint64_t> last;
-    std::set<std::uint64_t> seen_ids;  // a duplicate is counted as such, not as a reordering too
-    for (const auto& [offset, rec] : records) {
-      if (rec->key < 0 || !seen_ids.insert(rec->id).second) continue;
-      const std::pair<std::uint64_t, std::int64_t> key{rec->id / 1'000'000'000ULL, rec->key};
-      auto& seen = last[key];
-      if (rec->id < seen) reordered.insert(key);
-      seen = std::max(seen, rec->id);
-    }
-  }
-  f["reordered_keys"] = static_cast<double>(reordered.size());
-  // Each record's key, for the consumers' side of ordering.
-  std::map<std::uint64_t, std::int64_t> key_of;
-  for (const auto& [tp, records] : log_records) {
-    for (const auto& [offset, rec] : records) {
-      if (rec->key >= 0) key_of.emplace(rec->id, rec->key);
-    }
-  }
-  // --- groups and consumers ---
-  std::vector<double> latencies;
-  std::set<std::uint64_t> latency_seen;
-  for (const ConsumerSpec& spec : scenario_.consumers) {
-    const std::string group = spec.group.empty() ? spec.name : spec.group;
-    std::map<std::uint64_t, int> processed;
-    std::set<std::uint64_t> failed_ids;
-    std::int64_t count = 0, dead = 0, commit_failures = 0;
-    std::vector<std::pair<sim::Time, std::uint64_t>> first_processing;  // when each record was first done
-    for (const Member& m : members_) {
-      if (m.spec != &spec) continue;
-      for (const ProcessedRecord& r : m.app->processed()) {
-        if (++processed[r.id] == 1) first_processing.emplace_back(r.processed_at, r.id);
-        ++count;
-        if (latency_seen.insert(r.id).second && sent_at.count(r.id) != 0U) {
-          latencies.push_back(static_cast<double>((r.processed_at - sent_at[r.id]).ns()) / 1e6);
-        }
-      }
-      for (const FailedRecord& r : m.app->failed()) {
-        failed_ids.insert(r.id);
-        dead += r.action == "dead-lettered" ? 1 : 0;
-      }
-      commit_failures += m.app->commits(CommitOutcome::commit_failed);
-    }
-    std::int64_t dup = 0;
-    for (const auto& [id, n] : processed) dup += n > 1 ? 1 : 0;
-    f["processed[" + group + "]"] = static_cast<double>(count);
-    f["duplicates_processed[" + group + "]"] = static_cast<double>(dup);
-    f["dead_lettered[" + group + "]"] = static_cast<double>(dead);
-    f["commit_failures[" + group + "]"] = static_cast<double>(commit_failures);
-    // Keys whose records (from one producer) were first processed out of send order: what a key
-    // moved to another partition (added partitions) does to the application. Records done at the
-    // same instant count as in order.
-    std::sort(first_processing.begin(), first_processing.end());
-    std::map<std::pair<std::uint64_t, std::int64_t>, std::uint64_t> newest;
-    std::set<std::pair<std::uint64_t, std::int64_t>> out_of_order;
-    for (const auto& [at, id] : first_processing) {
-      const auto key = key_of.find(id);
-      if (key == key_of.end()) continue;
-      const std::pair<std::uint64_t, std::int64_t> producer_key{id / 1'000'000'000ULL, key->second};
-      std::uint64_t& seen = newest[producer_key];
-      if (id < seen) out_of_order.insert(producer_key);
-      seen = std::max(seen, id);
-    }
-    f["reordered_processing[" + group + "]"] = static_cast<double>(out_of_order.size());
-    if (spec.group.empty()) continue;
-    f["rebalances[" + group + "]"] = static_cast<double>(observer_->run_rebalances_[group]);
-    for (const auto& [tp, since] : unowned_since_[group]) {
-      if (formed_.count(group) == 0U) continue;
-      const sim::Duration gap = cluster_->sim().now() - since;
-      no_owner_[group][tp] += gap;
-      max_no_owner_gap_[group] = std::max(max_no_owner_gap_[group], gap);
-    }
-    double no_owner_ms = 0;
-    for (const auto& [tp, d] : no_owner_[group]) no_owner_ms += static_cast<double>(d.ns()) / 1e6;
-    f["no_owner_ms[" + group + "]"] = no_owner_ms;
-    f["partitions_paused[" + group + "]"] = static_cast<double>(no_owner_[group].size());
-    f["max_no_owner_ms[" + group + "]"] = static_cast<double>(max_no_owner_gap_[group].ns()) / 1e6;
-    // Lag and skipped records, from the committed offsets at the end.
-    std::int64_t final_lag = 0;
-    std::int64_t skipped = 0;
-    if (const auto view = describe_group(*cluster_, group)) {
-      for (const GroupPartitionRow& row : view->partitions) {
-        if (std::find(spec.topics.begin(), spec.topics.end(), row.tp.topic) == spec.topics.end()) continue;
-        final_lag += row.lag.value_or(0);
-        const auto acked_here = acked_at.find({"", row.tp});
-        if (acked_here == acked_at.end()) continue;
-        for (const auto& [offset, id] : acked_here->second) {
-          if (offset >= row.committed) break;
-          if (processed.count(id) == 0U && failed_ids.count(id) == 0U) ++skipped;
-        }
-      }
-    }
-    f["final_lag[" + group + "]"] = static_cast<double>(final_lag);
-    f["max_lag[" + group + "]"] = static_cast<double>(std::max(max_lag_[group], final_lag));
-    f["skipped[" + group + "]"] = static_cast<double>(skipped);
-  }
-  f["produce_latency_p50_ms"] = percentile(produce_latencies, 0.50);
-  f["produce_latency_p99_ms"] = percentile(produce_latencies, 0.99);
-  f["e2e_latency_p50_ms"] = percentile(latencies, 0.50);
-  f["e2e_latency_p99_ms"] = percentile(latencies, 0.99);
-  // --- availability and invariants ---
-  double worst = 0;
-  for (const TopicSpec& t : scenario_.topics) {
-    for (std::int32_t p = 0; p < t.partitions; ++p) f["unavailable_ms[" + TopicPartition{t.name, p}.str() + "]"] = 0;
-  }
-  for (const auto& [tp, d] : unavailable_) {
-    const double ms = static_cast<double>(d.ns()) / 1e6;
-    f["unavailable_ms[" + tp.str() + "]"] = ms;
-    worst = std::max(worst, ms);
-  }
-  f["max_unavailable_ms"] = worst;
-  f["invariant_violations"] = static_cast<double>(invariants_->violations().size());
-  for (const char* name : {"one_leader_per_epoch", "hw_monotonic", "isr_subset_of_replicas", "leader_in_isr", "strong_isr"}) {
-    f[std::string("invariant_violations[") + name + "]"] = static_cast<double>(invariants_->count(name));
-  }
-  // Convergence after the last fault (see healed()); when it never came, convergence_ms is the
-  // time waited, so that a bound on it fails as it should.
-  f["converged"] = converged_at_ ? 1 : 0;
-  const sim::Time healed_at = converged_at_.value_or(cluster_->sim().now());
-  f["convergence_ms"] = static_cast<double>((healed_at - std::min(healed_at, last_fault_)).ns()) / 1e6;
-  return f;
 }
 
 std::vector<RunResult> run_scenario_file(const std::string& path, const std::optional<std::string>& variant,

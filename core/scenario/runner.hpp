@@ -134,6 +134,7 @@ class ScenarioRun {
   std::set<std::string> formed_;  // groups that have owned every partition once
   std::map<TopicPartition, sim::Duration> unavailable_;
   std::map<std::string, std::int64_t> max_lag_;
+  std::map<std::string, std::int64_t> rebalances_;  // generations that settled Stable, per group
   sim::Time last_lag_sample_;
 };
 
