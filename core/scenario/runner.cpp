@@ -75,6 +75,9 @@ class ScenarioRun::Observer final : public sim::TraceSink {
       add("rebalance", "group " + text_of(e, "group") + ": member " + text_of(e, "member") + " expired (session timeout)");
     } else if (kind == "consumer.commit" && text_of(e, "outcome") != "committed") {
       add("error", sim.node_name(e.node) + ": commit " + text_of(e, "outcome") + " (generation " + text_of(e, "generation") + ")");
+    } else if (kind == "consumer.partitions_changed") {
+      add("rebalance", sim.node_name(e.node) + " sees " + text_of(e, "topic") + " grow from " + text_of(e, "from") + " to " +
+                           text_of(e, "to") + " partitions: it rejoins to assign them");
     } else if (kind == "consumer.partitions_lost") {
       add("rebalance", sim.node_name(e.node) + " lost " + text_of(e, "partitions"));
     }
