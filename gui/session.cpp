@@ -112,9 +112,9 @@ void Session::run_to(sim::Time t) {
 bool Session::step() { return run_->step_event(); }
 
 bool Session::step_to_interesting() {
-  const std::size_t before = timeline().size();
+  const std::size_t before = run_->timeline_count_until(now());
   while (run_->step_event()) {
-    if (timeline().size() > before) return true;
+    if (run_->timeline_count_until(now()) > before) return true;
   }
   return false;
 }

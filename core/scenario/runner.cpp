@@ -555,6 +555,11 @@ bool ScenarioRun::step_event() {
   return scheduler.step();
 }
 
+std::size_t ScenarioRun::timeline_count_until(sim::Time t) const {
+  return static_cast<std::size_t>(
+      std::count_if(timeline_.begin(), timeline_.end(), [t](const TimelineEntry& e) { return e.at <= t; }));
+}
+
 std::vector<TimelineEntry> ScenarioRun::timeline_until(sim::Time t) const {
   std::vector<TimelineEntry> out;
   for (const TimelineEntry& e : timeline_) {

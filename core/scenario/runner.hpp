@@ -76,6 +76,8 @@ class ScenarioRun {
   // What mattered so far, in time order (narration included once its time has come): the report's
   // timeline as it grows, for the GUI's event log and its "next interesting event".
   std::vector<TimelineEntry> timeline_until(sim::Time t) const;
+  // How many entries that is, without copying them (the GUI asks after every event it steps).
+  std::size_t timeline_count_until(sim::Time t) const;
 
  private:
   struct Member {
