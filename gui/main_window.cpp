@@ -247,26 +247,27 @@ void MainWindow::refresh() {
     cluster_->update();
     return;
   }
-  cluster_->set_snapshot(session_->cluster(), session_->links());
+  // One snapshot per frame, shared by every view that draws the cluster.
+  core::ClusterView view = session_->cluster();
+  fill_partitions(view);
+  fill_inspector(view);
+  cluster_->set_snapshot(std::move(view), session_->links());
   cluster_->update();
   const core::NarrationEntry* n = session_->narration();
   narration_->setText(n != nullptr ? QString::fromStdString(n->text) : QString::fromStdString(session_->scenario().summary));
   clock_->setText(QString("%1 / %2").arg(seconds_text(session_->now()), seconds_text(session_->end())));
-  fill_partitions();
   fill_groups();
   fill_events();
-  fill_inspector();
   timeline_->set_snapshot(session_->ownership(), session_->now(), session_->end());
   timeline_->update();
 }
 
 void MainWindow::inspect(const QString& partition) {
   inspected_ = partition;
-  fill_inspector();
+  refresh();
 }
 
-void MainWindow::fill_inspector() {
-  const core::ClusterView view = session_->cluster();
+void MainWindow::fill_inspector(const core::ClusterView& view) {
   const core::PartitionView* chosen = nullptr;
   for (const core::PartitionView& p : view.partitions) {
     if (p.tp.topic == core::kOffsetsTopic) continue;
@@ -280,13 +281,17 @@ void MainWindow::fill_inspector() {
     }
     for (const core::BrokerId b : chosen->replicas) epochs.push_back(session_->epochs(b, chosen->tp));
   }
-  inspector_->set_snapshot(chosen, std::move(truncations), std::move(epochs));
+  std::vector<core::BrokerId> down;
+  for (const core::BrokerView& b : view.brokers) {
+    if (!b.running) down.push_back(b.id);
+  }
+  inspector_->set_snapshot(chosen, std::move(truncations), std::move(epochs), std::move(down));
   inspector_->update();
 }
 
-void MainWindow::fill_partitions() {
+void MainWindow::fill_partitions(const core::ClusterView& view) {
   std::vector<core::PartitionView> rows;
-  for (const core::PartitionView& p : session_->cluster().partitions) {
+  for (const core::PartitionView& p : view.partitions) {
     if (p.tp.topic != core::kOffsetsTopic) rows.push_back(p);
   }
   partitions_->setRowCount(static_cast<int>(rows.size()));

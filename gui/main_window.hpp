@@ -60,10 +60,10 @@ class MainWindow final : public QMainWindow {
   void build_actions();
   void build_views();
   void on_frame();
-  void fill_partitions();
+  void fill_partitions(const core::ClusterView& view);
   void fill_groups();
   void fill_events();
-  void fill_inspector();
+  void fill_inspector(const core::ClusterView& view);
   void apply_palette();
   void ask_run_to();
   void save_as();

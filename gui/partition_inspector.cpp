@@ -23,11 +23,13 @@ PartitionInspector::PartitionInspector(QWidget* parent) : QWidget(parent) {
 void PartitionInspector::set_palette(const Palette& palette) { palette_ = palette; }
 
 void PartitionInspector::set_snapshot(const core::PartitionView* partition, std::vector<Truncation> truncations,
-                                      std::vector<std::vector<std::pair<core::LeaderEpoch, core::Offset>>> epochs) {
+                                      std::vector<std::vector<std::pair<core::LeaderEpoch, core::Offset>>> epochs,
+                                      std::vector<core::BrokerId> down) {
   has_partition_ = partition != nullptr;
   if (partition != nullptr) partition_ = *partition;
   truncations_ = std::move(truncations);
   epochs_ = std::move(epochs);
+  down_ = std::move(down);
 }
 
 core::Offset PartitionInspector::max_offset() const {
@@ -81,7 +83,10 @@ void PartitionInspector::paintEvent(QPaintEvent*) {
     const QRect strip = strip_rect(i);
     painter.setPen(palette_.text);
     painter.setFont(palette_.font(0, true));
-    const QString role = r.is_leader ? "leader" : (r.acts_as_leader ? "acts as leader" : (r.in_isr ? "follower, in ISR" : "follower, out of ISR"));
+    const bool down = std::find(down_.begin(), down_.end(), r.broker) != down_.end();
+    const QString role = down ? "down: its disk as left"
+                              : r.is_leader ? "leader"
+                                            : (r.acts_as_leader ? "acts as leader" : (r.in_isr ? "follower, in ISR" : "follower, out of ISR"));
     painter.drawText(QRect(8, strip.top(), kLabelWidth - 16, strip.height()), Qt::AlignLeft | Qt::AlignVCenter,
                      QString("broker %1\n%2").arg(r.broker).arg(role));
     // The log: committed below the high watermark, uncommitted above it.

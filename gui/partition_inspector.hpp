@@ -21,8 +21,10 @@ class PartitionInspector final : public QWidget {
   explicit PartitionInspector(QWidget* parent = nullptr);
   void set_palette(const Palette& palette);
   // The partition to show and what the session knows of it now.
+  // `down`: the brokers not running now (their strips show the log as their disk left it).
   void set_snapshot(const core::PartitionView* partition, std::vector<Truncation> truncations,
-                    std::vector<std::vector<std::pair<core::LeaderEpoch, core::Offset>>> epochs);
+                    std::vector<std::vector<std::pair<core::LeaderEpoch, core::Offset>>> epochs,
+                    std::vector<core::BrokerId> down);
   // Where replica `index` (in replica order) is drawn: its strip, and the band of its lost offsets.
   QRect strip_rect(std::size_t index) const;
   QRect lost_band(std::size_t index) const;
@@ -39,6 +41,7 @@ class PartitionInspector final : public QWidget {
   core::PartitionView partition_;
   std::vector<Truncation> truncations_;
   std::vector<std::vector<std::pair<core::LeaderEpoch, core::Offset>>> epochs_;
+  std::vector<core::BrokerId> down_;
   Palette palette_ = Palette::light(false);
 };
 

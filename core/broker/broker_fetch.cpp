@@ -112,7 +112,8 @@ void Broker::finish_fetch(std::uint64_t id) {
   cancel(fetch.timeout);
   for (const FetchRequest::Partition& p : fetch.request.partitions) {
     std::vector<FetchWatcher>& watchers = fetch_watchers_[p.tp];
-    watchers.erase(std::find_if(watchers.begin(), watchers.end(), [id](const FetchWatcher& w) { return w.id == id; }));
+    const auto mine = std::find_if(watchers.begin(), watchers.end(), [id](const FetchWatcher& w) { return w.id == id; });
+    if (mine != watchers.end()) watchers.erase(mine);
   }
   std::int64_t bytes = 0;
   send_message(fetch.from, read_for_fetch(fetch.request, false, bytes));
