@@ -19,6 +19,7 @@ class QListWidget;
 class QTabWidget;
 class QTableWidget;
 class QAction;
+class QMenu;
 
 namespace ksim::gui {
 
@@ -53,8 +54,21 @@ class MainWindow final : public QMainWindow {
   void step();
   void step_to_interesting();
   void run_to(sim::Time t);
-  // A broker fault by hand: "crash", "power-loss", "restart", "pause", "resume", "isolate".
-  void broker_fault(core::BrokerId id, const std::string& action);
+  // Faults by hand, as the context menus and the Faults menu make them. Each goes into the
+  // session's fault plan (see Session::inject); a refusal is shown and returned (empty: done).
+  // A broker fault: "crash", "power-loss", "restart", "pause", "resume", "isolate".
+  QString broker_fault(core::BrokerId id, const std::string& action);
+  // A link between two nodes ("broker:1", "controller", "consumer:billing/0"): "cut" both ways,
+  // "cut-one-way" (from `a` to `b`), "slow" (200 ms), "lossy" (200 ms and 10% loss), "heal" (a
+  // cut), "restore" (the network's defaults).
+  QString link_fault(const std::string& a, const std::string& b, const std::string& kind);
+  // A consumer fault: "crash", "restart", "pause", "resume", "slow" (ten times slower), "normal"
+  // (its own speed again).
+  QString consumer_fault(const std::string& member, const std::string& action);
+  QString add_consumer(const std::string& group);
+  // A config change while running: target "topic:T", "producer:NAME" or "group:G"; the value as
+  // JSON text ("2", "true", "\"all\"").
+  QString set_config(const std::string& target, const std::string& key, const std::string& value_json);
 
  private:
   void build_actions();
@@ -68,6 +82,13 @@ class MainWindow final : public QMainWindow {
   void ask_run_to();
   void save_as();
   void broker_menu(core::BrokerId id, QPoint where);
+  void add_link_menu(QMenu& menu, const std::string& node);
+  void add_consumer_actions(QMenu& menu, const std::string& member);
+  void fill_faults_menu();
+  void groups_menu(QPoint where);
+  // Adds a fault by hand and reports it; `what` says it in the status bar.
+  QString apply(const std::string& fault_json, const QString& what);
+  QString refuse(const QString& message);
 
   std::unique_ptr<Session> session_;
   Palette palette_ = Palette::light(false);
@@ -89,6 +110,7 @@ class MainWindow final : public QMainWindow {
   QLabel* clock_ = nullptr;
   QComboBox* speed_box_ = nullptr;
   QAction* play_action_ = nullptr;
+  QMenu* faults_menu_ = nullptr;
 };
 
 }  // namespace ksim::gui

@@ -71,13 +71,19 @@ class Session::Recorder final : public sim::TraceSink {
 };
 
 std::unique_ptr<Session> Session::open(const std::string& path, const std::optional<std::string>& variant) {
-  auto session = std::make_unique<Session>(core::load_scenario(path, variant));
-  session->variant_ = variant;
-  return session;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw core::ScenarioError(path + ": cannot be read; check the path");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return std::make_unique<Session>(text.str(), path, variant);
 }
 
-Session::Session(core::Scenario scenario)
-    : scenario_(std::move(scenario)), recorder_(std::make_unique<Recorder>(*this)) {
+Session::Session(std::string text, std::string name, std::optional<std::string> variant)
+    : text_(std::move(text)),
+      name_(std::move(name)),
+      variant_(std::move(variant)),
+      scenario_(core::parse_scenario(text_, name_, variant_)),
+      recorder_(std::make_unique<Recorder>(*this)) {
   start_run();
 }
 
@@ -119,40 +125,40 @@ bool Session::step_to_interesting() {
   return false;
 }
 
-const core::FaultSpec& Session::inject(core::FaultSpec fault) {
+std::string Session::inject(const std::string& fault_json) {
+  using Json = nlohmann::ordered_json;
+  Json fault = Json::parse(fault_json, nullptr, false);
+  if (fault.is_discarded() || !fault.is_object()) return "not a fault object: " + fault_json;
   const sim::Time at = now();
-  fault.at = at;
-  fault.where = "faults[" + std::to_string(scenario_.faults.size()) + "] (added by hand)";
-  injected_.push_back(fault);
-  scenario_.faults.push_back(std::move(fault));
-  std::stable_sort(scenario_.faults.begin(), scenario_.faults.end(),
-                   [](const core::FaultSpec& a, const core::FaultSpec& b) { return a.at < b.at; });
+  // "at" first, as a lab writes it; nanoseconds, so that a replay fires at exactly this instant.
+  Json stamped{{"at", std::to_string(at.ns()) + "ns"}};
+  for (auto& [key, value] : fault.items()) stamped[key] = value;
+  Json doc = Json::parse(text_, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) return name_ + " is no longer a valid scenario";
+  Json& faults = doc["faults"];
+  if (faults.is_null()) faults = Json::array();
+  faults.push_back(stamped);
+  std::string text = doc.dump(2) + "\n";
+  core::Scenario checked;
+  try {
+    checked = core::parse_scenario(text, name_, variant_);
+  } catch (const core::ScenarioError& e) {
+    return e.what();
+  }
+  text_ = std::move(text);
+  scenario_ = std::move(checked);
+  injected_.push_back(stamped.dump());
   restart();
   run_->run_until(at);
-  return injected_.back();
+  return {};
 }
 
 std::string Session::save_as(const std::string& path) const {
-  if (variant_) {
-    return "this session plays the variant \"" + *variant_ + "\"; save as works on a lab's base scenario (open the file without a variant)";
-  }
-  std::ifstream in(scenario_.file, std::ios::binary);
-  if (!in) return "cannot read " + scenario_.file;
-  std::stringstream text;
-  text << in.rdbuf();
-  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(text.str(), nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return scenario_.file + " is no longer a valid scenario";
-  nlohmann::ordered_json& faults = doc["faults"];
-  if (faults.is_null()) faults = nlohmann::ordered_json::array();
-  for (const core::FaultSpec& f : injected_) {
-    // Nanoseconds, so that the replay fires at exactly the same instant.
-    faults.push_back({{"at", std::to_string(f.at.ns()) + "ns"}, {"do", f.action}, {"target", f.target}});
-  }
   // Whole or not at all: a temporary file beside the target, renamed over it.
   const std::string temporary = path + ".tmp";
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << doc.dump(2) << "\n";
+    out << text_;
     if (!out.flush()) {
       std::remove(temporary.c_str());
       return "cannot write " + path;
@@ -176,6 +182,18 @@ std::vector<core::GroupAdminView> Session::groups() const {
     if (c.group.empty()) continue;
     if (std::any_of(out.begin(), out.end(), [&](const core::GroupAdminView& g) { return g.group == c.group; })) continue;
     if (auto view = core::describe_group(run_->cluster(), c.group)) out.push_back(std::move(*view));
+  }
+  return out;
+}
+
+std::vector<std::string> Session::nodes() const {
+  const sim::Simulation& sim = run_->cluster().sim();
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < sim.node_count(); ++i) {
+    std::string name = sim.node_name(sim::NodeId{static_cast<std::uint32_t>(i)});
+    if (name == "controller" || name.rfind("broker:", 0) == 0 || name.rfind("producer:", 0) == 0 || name.rfind("consumer:", 0) == 0) {
+      out.push_back(std::move(name));
+    }
   }
   return out;
 }

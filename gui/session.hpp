@@ -49,7 +49,9 @@ class Session {
   // Loads a scenario file (one of its variants, when named); throws core::ScenarioError with the
   // loader's message.
   static std::unique_ptr<Session> open(const std::string& path, const std::optional<std::string>& variant = std::nullopt);
-  explicit Session(core::Scenario scenario);
+  // A session on scenario text that no file holds yet (the "new cluster" dialog); `name` stands
+  // for the file in messages. Throws core::ScenarioError.
+  Session(std::string text, std::string name, std::optional<std::string> variant = std::nullopt);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -67,19 +69,29 @@ class Session {
   bool step_to_interesting();
   // Back to the start.
   void restart();
-  // A fault by hand (a context menu), at the current time. It joins the session's fault plan and
-  // the run is replayed to now with it, exactly as `ksim run` would replay a file holding it: the
-  // fault fires before anything else scheduled for that instant. Returns the fault as added.
-  const core::FaultSpec& inject(core::FaultSpec fault);
-  // The faults added by hand, in order.
-  const std::vector<core::FaultSpec>& injected() const { return injected_; }
-  // Writes the scenario file it came from, with the hand-made faults appended, to `path`
-  // (whole or not at all). Returns an empty string, or what went wrong (a session opened on a
-  // variant is refused: the file written would replay the base scenario).
+  // A fault by hand (a context menu), at the current time: a fault object as a scenario file
+  // writes it, without "at" (gui/hand_faults.hpp builds them). It joins the session's fault plan,
+  // the whole scenario is checked again by the loader, and the run is replayed to now with it,
+  // exactly as `ksim run` would replay a file holding it: the fault fires before anything else
+  // scheduled for that instant. Returns an empty string, or the loader's message (and nothing
+  // changes).
+  std::string inject(const std::string& fault_json);
+  // The faults added by hand, in order, as JSON text with their "at".
+  const std::vector<std::string>& injected() const { return injected_; }
+  // Writes the scenario, with the hand-made faults appended to its faults, to `path` (whole or
+  // not at all). A session on a variant writes the whole file, variants included: `ksim run FILE
+  // --variant NAME` replays it. Returns an empty string, or what went wrong.
   std::string save_as(const std::string& path) const;
+  // The variant this session plays, if any.
+  const std::optional<std::string>& variant() const { return variant_; }
+  // The scenario's text as save-as would write it.
+  const std::string& text() const { return text_; }
   // Runs a copy to the end and returns its result (trace hash, figures), leaving this one as is.
   core::RunResult result_at_end() const;
 
+  // The nodes a fault can name, in creation order: controller, broker:N, producer:NAME,
+  // consumer:GROUP/I and consumer:NAME (members added by hand included).
+  std::vector<std::string> nodes() const;
   core::ClusterView cluster() const { return run_->cluster().view(); }
   std::vector<core::GroupAdminView> groups() const;
   std::vector<LinkState> links() const;
@@ -100,13 +112,15 @@ class Session {
   class Recorder;
   void start_run();
 
+  std::string text_;  // the scenario file's JSON, hand-made faults included
+  std::string name_;  // the file it came from, or what stands for it
+  std::optional<std::string> variant_;
   core::Scenario scenario_;
   std::unique_ptr<Recorder> recorder_;  // attached to every run; outlives it
   std::unique_ptr<core::ScenarioRun> run_;
-  std::vector<core::FaultSpec> injected_;
+  std::vector<std::string> injected_;
   std::vector<Truncation> truncations_;
   std::vector<Ownership> ownership_;
-  std::optional<std::string> variant_;  // the variant it was opened with
 };
 
 }  // namespace ksim::gui

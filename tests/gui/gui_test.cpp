@@ -6,10 +6,13 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
 #include <map>
+#include <optional>
 
 #include "core/scenario/runner.hpp"
 #include "gui/cluster_widget.hpp"
+#include "gui/hand_faults.hpp"
 #include "gui/main_window.hpp"
 #include "gui/partition_inspector.hpp"
 #include "gui/session.hpp"
@@ -72,10 +75,7 @@ class GuiTest : public QObject {
   void a_fault_by_hand_saves_as_a_scenario_that_replays_to_the_same_hash() {
     auto session = gui::Session::open(kLab);
     session->run_to(at_s(4.5));
-    core::FaultSpec crash;
-    crash.action = "crash";
-    crash.target = "broker:2";
-    session->inject(crash);
+    QCOMPARE(QString::fromStdString(session->inject(gui::hand_fault::on_node("crash", "broker:2"))), QString());
     QCOMPARE(session->now(), at_s(4.5));
     QVERIFY(!session->cluster().brokers.at(1).running);
     QTemporaryDir dir;
@@ -170,6 +170,60 @@ class GuiTest : public QObject {
     QCOMPARE(same, partitions);
     QVERIFY(cooperative_paused > 0);           // the moved partitions did pause...
     QVERIFY(cooperative_paused < partitions);  // ...and only they
+  }
+
+  void every_kind_of_hand_fault_replays_from_its_saved_file() {
+    // The actions the context menus and the Faults menu call, on a variant: links, consumers, a
+    // new member, configs. The saved file replays the variant to the live session's hash.
+    const std::string lab = std::string(KSIM_SOURCE_DIR) + "/scenarios/rebalance-eager-vs-cooperative.json";
+    gui::MainWindow window;
+    QCOMPARE(window.open_file(QString::fromStdString(lab), "cooperative-sticky"), QString());
+    gui::Session& session = *window.session();
+    window.run_to(at_s(4));
+    QCOMPARE(window.link_fault("broker:1", "broker:2", "cut"), QString());
+    const auto link = [&](const std::string& a, const std::string& b) {
+      for (const gui::LinkState& l : session.links()) {
+        if ((l.a == a && l.b == b) || (l.a == b && l.b == a)) return std::optional<gui::LinkState>(l);
+      }
+      return std::optional<gui::LinkState>();
+    };
+    QVERIFY(link("broker:1", "broker:2") && link("broker:1", "broker:2")->a_to_b_cut && link("broker:1", "broker:2")->b_to_a_cut);
+    window.run_to(at_s(5));
+    QCOMPARE(window.link_fault("broker:1", "broker:2", "heal"), QString());
+    QVERIFY(!link("broker:1", "broker:2"));
+    QCOMPARE(window.link_fault("broker:3", "controller", "cut-one-way"), QString());
+    QVERIFY(link("controller", "broker:3")->b_to_a_cut && !link("controller", "broker:3")->a_to_b_cut);
+    QCOMPARE(window.link_fault("broker:2", "broker:3", "slow"), QString());
+    QVERIFY(link("broker:2", "broker:3")->slow);
+    window.run_to(at_s(6));
+    QCOMPARE(window.consumer_fault("consumer:analytics/0", "crash"), QString());
+    QCOMPARE(window.add_consumer("analytics"), QString());
+    const std::vector<std::string> nodes = session.nodes();
+    QVERIFY(std::find(nodes.begin(), nodes.end(), "consumer:analytics/2") != nodes.end());  // the newcomer
+    window.run_to(at_s(7));
+    QCOMPARE(window.set_config("topic:events", "min.insync.replicas", "3"), QString());
+    QCOMPARE(window.set_config("topic:events", "unclean.leader.election.enable", "true"), QString());
+    QCOMPARE(session.injected().size(), std::size_t{8});
+    QTemporaryDir dir;
+    const std::string saved = dir.filePath("session.json").toStdString();
+    QCOMPARE(QString::fromStdString(session.save_as(saved)), QString());
+    const std::vector<core::RunResult> replay = core::run_scenario_file(saved, "cooperative-sticky", core::RunOptions{});
+    QCOMPARE(replay.front().variant, std::string("cooperative-sticky"));
+    QCOMPARE(replay.front().trace_hash, session.result_at_end().trace_hash);
+  }
+
+  void a_refused_hand_fault_changes_nothing() {
+    gui::MainWindow window;
+    QCOMPARE(window.open_file(QString::fromStdString(kLab)), QString());
+    window.run_to(at_s(2));
+    const std::string before = window.session()->text();
+    // The lab's topic has three replicas: four in sync can never be met, and the loader says so.
+    const QString error = window.set_config("topic:orders", "min.insync.replicas", "4");
+    QVERIFY2(error.contains("replication factor"), qPrintable(error));
+    QVERIFY(window.session()->injected().empty());
+    QCOMPARE(window.session()->text(), before);
+    QCOMPARE(window.session()->now(), at_s(2));
+    QVERIFY(!window.link_fault("broker:1", "broker:9", "cut").isEmpty());
   }
 
   void bad_input_is_reported_not_fatal() {
