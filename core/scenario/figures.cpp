@@ -115,4 +115,11 @@ bool expectation_holds(const Expectation& e, const Figures& figures, double& act
   return actual >= e.value;
 }
 
+double percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+  return values[std::min(index, values.size() - 1)];
+}
+
 }  // namespace ksim::core

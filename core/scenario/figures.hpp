@@ -7,6 +7,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "core/scenario/scenario.hpp"
 
@@ -22,5 +23,7 @@ std::string check_figure_name(const Scenario& scenario, const std::string& figur
 // Whether the expectation holds; `actual` is the figure's value (0 for a figure that counts
 // nothing, such as produce_errors of a code that never happened).
 bool expectation_holds(const Expectation& e, const Figures& figures, double& actual);
+// The p-th quantile (0 to 1, nearest rank) of `values`; 0 when there are none.
+double percentile(std::vector<double> values, double p);
 
 }  // namespace ksim::core

@@ -482,6 +482,10 @@ void ScenarioRun::sample() {
       }
     }
   }
+  if (options_.series != nullptr && sim.now() - last_series_point_ >= options_.series->every) {
+    last_series_point_ = sim.now();
+    record_series_point();
+  }
   // Converged means healed from some moment after the last fault until the end: a relapse (a
   // consumer falling behind again, an ISR shrinking) starts the clock over.
   if (sim.now() >= last_fault_) {
@@ -587,7 +591,7 @@ RunResult ScenarioRun::run_to_end() {
   r.trace_hash = hasher_->hash();
   r.events = hasher_->events();
   r.ended = cluster_->sim().now();
-  r.figures = compute_figures();
+  r.figures = figures();
   for (const Expectation& e : scenario_.expect) {
     ExpectationResult er;
     er.expr = e.text;

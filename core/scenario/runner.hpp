@@ -19,6 +19,7 @@
 #include "core/client/producer_workload.hpp"
 #include "core/scenario/figures.hpp"
 #include "core/scenario/scenario.hpp"
+#include "core/scenario/series.hpp"
 #include "sim/trace.hpp"
 
 namespace ksim::core {
@@ -27,6 +28,7 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;    // overrides the file's
   std::optional<sim::Duration> until;   // stop early
   std::vector<sim::TraceSink*> sinks;   // extra listeners (a JSON Lines writer, the GUI)
+  Series* series = nullptr;             // filled as the run goes (the GUI's charts)
 };
 
 // A line of the report's timeline: something that mattered, when.
@@ -78,6 +80,9 @@ class ScenarioRun {
   std::vector<TimelineEntry> timeline_until(sim::Time t) const;
   // How many entries that is, without copying them (the GUI asks after every event it steps).
   std::size_t timeline_count_until(sim::Time t) const;
+  // The checkers' figures as of now (the report's, when asked at the end). It reads every log and
+  // history, so it costs about as much as the end of a run: the GUI asks a few times a second.
+  Figures figures() const;
 
  private:
   struct Member {
@@ -99,6 +104,8 @@ class ScenarioRun {
   std::optional<sim::NodeId> resolve(const std::string& target, std::string& why);
   std::vector<sim::NodeId> resolve_side(const std::vector<std::string>& side, const std::vector<sim::NodeId>& other);
   void sample();
+  // A point of the series the options ask for (runner_series.cpp).
+  void record_series_point();
   // Whether the cluster has healed: every partition led by a live broker with a full ISR whose
   // replicas all hold the committed records, every group's partitions owned, and every consumer within one poll (max.poll.records) of the high
   // watermark.
@@ -107,7 +114,6 @@ class ScenarioRun {
   // Ownership as the members' callbacks report it (followed through the trace).
   void set_owner(const std::string& group, const TopicPartition& tp, sim::NodeId member, bool owns, sim::Time now);
   void member_stopped(sim::NodeId node, sim::Time now);
-  Figures compute_figures();
   void note(const std::string& kind, const std::string& text);
 
   Scenario scenario_;
@@ -138,6 +144,10 @@ class ScenarioRun {
   std::map<std::string, std::int64_t> max_lag_;
   std::map<std::string, std::int64_t> rebalances_;  // generations that settled Stable, per group
   sim::Time last_lag_sample_;
+  sim::Time last_series_point_;
+  std::map<std::string, std::size_t> series_batches_seen_;  // per producer: its batches counted so far
+  std::int64_t series_acked_ = 0;
+  std::int64_t series_failed_ = 0;
 };
 
 // Runs every variant the options ask for: none given, the base scenario and then each variant.

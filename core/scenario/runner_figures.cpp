@@ -1,6 +1,6 @@
-// The figures of a finished run: what the checkers read from the logs at the end, the producers'
+// The figures of a run: what the checkers read from the logs as they are now, the producers'
 // and consumers' histories, and what the runner sampled along the way (scenario-format.md lists
-// them).
+// them). The report asks at the end; the GUI's figures pane asks at any moment.
 #include <algorithm>
 #include <set>
 
@@ -11,16 +11,16 @@
 namespace ksim::core {
 namespace {
 
-double percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-  return values[std::min(index, values.size() - 1)];
+// A per-group record's value, or the value type's zero when the group never had one.
+template <typename Map>
+typename Map::mapped_type value_or_zero(const Map& map, const std::string& key) {
+  const auto it = map.find(key);
+  return it != map.end() ? it->second : typename Map::mapped_type{};
 }
 
 }  // namespace
 
-Figures ScenarioRun::compute_figures() {
+Figures ScenarioRun::figures() const {
   Figures f;
   // --- the logs at the end: which record ids each partition holds ---
   std::map<std::uint64_t, int> in_log;
@@ -161,18 +161,23 @@ Figures ScenarioRun::compute_figures() {
     }
     f["reordered_processing[" + group + "]"] = static_cast<double>(out_of_order.size());
     if (spec.group.empty()) continue;
-    f["rebalances[" + group + "]"] = static_cast<double>(rebalances_[group]);
-    for (const auto& [tp, since] : unowned_since_[group]) {
-      if (formed_.count(group) == 0U) continue;
-      const sim::Duration gap = cluster_->sim().now() - since;
-      no_owner_[group][tp] += gap;
-      max_no_owner_gap_[group] = std::max(max_no_owner_gap_[group], gap);
+    f["rebalances[" + group + "]"] = static_cast<double>(value_or_zero(rebalances_, group));
+    // Partitions still without an owner count up to now; copies, so that the figures can be asked
+    // for in the middle of a run (the GUI's figures pane) without changing what the end reports.
+    std::map<TopicPartition, sim::Duration> no_owner = value_or_zero(no_owner_, group);
+    sim::Duration max_gap = value_or_zero(max_no_owner_gap_, group);
+    if (formed_.count(group) != 0U) {
+      for (const auto& [tp, since] : value_or_zero(unowned_since_, group)) {
+        const sim::Duration gap = cluster_->sim().now() - since;
+        no_owner[tp] += gap;
+        max_gap = std::max(max_gap, gap);
+      }
     }
     double no_owner_ms = 0;
-    for (const auto& [tp, d] : no_owner_[group]) no_owner_ms += static_cast<double>(d.ns()) / 1e6;
+    for (const auto& [tp, d] : no_owner) no_owner_ms += static_cast<double>(d.ns()) / 1e6;
     f["no_owner_ms[" + group + "]"] = no_owner_ms;
-    f["partitions_paused[" + group + "]"] = static_cast<double>(no_owner_[group].size());
-    f["max_no_owner_ms[" + group + "]"] = static_cast<double>(max_no_owner_gap_[group].ns()) / 1e6;
+    f["partitions_paused[" + group + "]"] = static_cast<double>(no_owner.size());
+    f["max_no_owner_ms[" + group + "]"] = static_cast<double>(max_gap.ns()) / 1e6;
     // Lag and skipped records, from the committed offsets at the end.
     std::int64_t final_lag = 0;
     std::int64_t skipped = 0;
@@ -189,7 +194,7 @@ Figures ScenarioRun::compute_figures() {
       }
     }
     f["final_lag[" + group + "]"] = static_cast<double>(final_lag);
-    f["max_lag[" + group + "]"] = static_cast<double>(std::max(max_lag_[group], final_lag));
+    f["max_lag[" + group + "]"] = static_cast<double>(std::max(value_or_zero(max_lag_, group), final_lag));
     f["skipped[" + group + "]"] = static_cast<double>(skipped);
   }
   f["produce_latency_p50_ms"] = percentile(produce_latencies, 0.50);

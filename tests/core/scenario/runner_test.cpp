@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "core/scenario/loader.hpp"
@@ -172,4 +173,36 @@ TEST_CASE("scenario runner: a poison rate fails that share of the records, the s
   CHECK(a.figures.at("processed[g]") + a.figures.at("dead_lettered[g]") == a.figures.at("acked"));
   const RunResult again = run_text(lab);
   CHECK(again.figures.at("dead_lettered[g]") == a.figures.at("dead_lettered[g]"));
+}
+
+TEST_CASE("scenario runner: the charts' series follow the run without changing it", "[core][scenario][determinism]") {
+  Series series;
+  RunOptions options;
+  options.series = &series;
+  ScenarioRun r(parse_scenario(kLab, "lab.json"), options);
+  const RunResult with_series = r.run_to_end();
+  CHECK(with_series.trace_hash == run(3).trace_hash);  // sampling adds no event
+  REQUIRE(series.groups == std::vector<std::string>{"g"});
+  REQUIRE(series.points.size() >= 240);  // 25 s, a point every 100 ms (after the cluster starts)
+  const auto at = [&](double seconds) {
+    const ksim::sim::Time t = ksim::sim::Time::zero() + ksim::sim::Duration::from_ns(static_cast<std::int64_t>(seconds * 1e9));
+    return *std::find_if(series.points.begin(), series.points.end(), [&](const SeriesPoint& p) { return p.at >= t; });
+  };
+  // Before the crash: all healthy, records flowing, answered fast.
+  CHECK(at(4).offline == 0);
+  CHECK(at(4).under_replicated == 0);
+  CHECK(at(4).acked > 1000);
+  CHECK(at(4).processed > 0);  // the group formed after its initial rebalance delay (3 s)
+  CHECK(at(4).latency_p50_ms >= 0);
+  // The leader of orders-0 crashed at 5 s: once the controller fences it (the broker session
+  // times out), both partitions lose a replica from their ISR.
+  CHECK(at(14).under_replicated == 2);
+  CHECK(at(14).offline == 0);
+  // Counts only grow; the producer stopped at 15 s, so acked stops growing after its last answers.
+  for (std::size_t i = 1; i < series.points.size(); ++i) {
+    CHECK(series.points[i].acked >= series.points[i - 1].acked);
+    CHECK(series.points[i].processed >= series.points[i - 1].processed);
+  }
+  CHECK(at(20).acked == series.points.back().acked);
+  CHECK(series.points.back().acked == static_cast<std::int64_t>(with_series.figures.at("acked")));
 }
