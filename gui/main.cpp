@@ -17,9 +17,12 @@
 
 namespace {
 
+constexpr const char* kUsage =
+    "usage: ksim-gui [FILE] [--variant NAME] [--at T] [--screenshot OUT.png [--view NAME]] [--large-font] [--dark]\n"
+    "  --view: all, cluster, partitions, inspector, groups, timeline, charts, sequence, figures or events\n";
+
 int usage_error(const std::string& message) {
-  std::fprintf(stderr, "ksim-gui: %s\nusage: ksim-gui [FILE] [--variant NAME] [--at T] [--screenshot OUT.png [--view all|cluster|partitions|inspector|groups|timeline|events]] [--large-font] [--dark]\n",
-               message.c_str());
+  std::fprintf(stderr, "ksim-gui: %s\n%s", message.c_str(), kUsage);
   return 2;
 }
 
@@ -42,13 +45,13 @@ int main(int argc, char** argv) {
     } else if (arg == "--variant") {
       if (!value(variant)) return usage_error("--variant needs a name (ksim list shows each lab's variants)");
     } else if (arg == "--view") {
-      if (!value(view)) return usage_error("--view needs a name: all, cluster, partitions, inspector, groups, timeline or events");
+      if (!value(view)) return usage_error("--view needs a name");
     } else if (arg == "--large-font") {
       large_font = true;
     } else if (arg == "--dark") {
       dark = true;
     } else if (arg == "-h" || arg == "--help") {
-      std::printf("usage: ksim-gui [FILE] [--variant NAME] [--at T] [--screenshot OUT.png [--view NAME]] [--large-font] [--dark]\n");
+      std::printf("%s", kUsage);
       return 0;
     } else if (!arg.empty() && arg[0] == '-') {
       return usage_error("unknown option " + arg);
@@ -67,11 +70,18 @@ int main(int argc, char** argv) {
   // A screenshot needs no display: render offscreen unless the caller chose a platform.
   if (!screenshot.empty() && std::getenv("QT_QPA_PLATFORM") == nullptr) setenv("QT_QPA_PLATFORM", "offscreen", 1);
 
+  // Without a display Qt would abort; say what to do instead.
+  if (screenshot.empty() && std::getenv("QT_QPA_PLATFORM") == nullptr && std::getenv("DISPLAY") == nullptr &&
+      std::getenv("WAYLAND_DISPLAY") == nullptr) {
+    return usage_error("no display to open a window on; run it through ./lab gui (which uses Xvfb), or render a picture with --screenshot");
+  }
   QApplication app(argc, argv);
   ksim::gui::MainWindow window;
   window.set_large_font(large_font);
   window.set_dark(dark);
-  if (!window.show_view(QString::fromStdString(view))) return usage_error("--view: unknown view \"" + view + "\"");
+  if (!window.show_view(QString::fromStdString(view))) {
+    return usage_error("--view: unknown view \"" + view + "\"; the views are " + window.view_names().join(", ").toStdString());
+  }
   if (!file.empty()) {
     const QString error = window.open_file(QString::fromStdString(file), variant.empty() ? std::nullopt : std::optional<std::string>(variant));
     if (!error.isEmpty()) {

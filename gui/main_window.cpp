@@ -25,7 +25,9 @@
 
 #include "core/group/offsets_records.hpp"
 #include "core/scenario/loader.hpp"
+#include "gui/charts_view.hpp"
 #include "gui/cluster_widget.hpp"
+#include "gui/figures_pane.hpp"
 #include "gui/hand_faults.hpp"
 #include "gui/partition_inspector.hpp"
 #include "gui/rebalance_timeline.hpp"
@@ -92,6 +94,7 @@ void MainWindow::build_views() {
   });
 
   inspector_ = new PartitionInspector(tabs_);
+  inspector_->setObjectName("inspector");
   tabs_->addTab(inspector_, "Partition inspector");
 
   groups_ = new QTableWidget(0, 7, tabs_);
@@ -105,7 +108,15 @@ void MainWindow::build_views() {
   tabs_->addTab(groups_, "Consumer groups");
 
   timeline_ = new RebalanceTimeline(tabs_);
+  timeline_->setObjectName("timeline");
   tabs_->addTab(timeline_, "Rebalance timeline");
+
+  charts_ = new ChartsView(tabs_);
+  tabs_->addTab(charts_, "Charts");
+
+  figures_ = new FiguresPane(tabs_);
+  tabs_->addTab(figures_, "Figures");
+  connect(tabs_, &QTabWidget::currentChanged, this, [this] { refresh(); });
 
   auto* log = new QWidget(tabs_);
   log->setObjectName("events");
@@ -268,6 +279,14 @@ void MainWindow::refresh() {
   fill_events();
   timeline_->set_snapshot(session_->ownership(), session_->now(), session_->end());
   timeline_->update();
+  // The charts and the figures cost more than a table: drawn only when their tab shows, and the
+  // figures (which read every log) at most twice a second while playing.
+  if (tabs_->currentWidget() == charts_) charts_->set_snapshot(session_->series(), session_->fault_marks(), session_->now(), session_->end());
+  if (tabs_->currentWidget() == figures_ && (!playing_ || !figures_clock_.isValid() || figures_clock_.elapsed() >= 500)) {
+    figures_clock_.start();
+    const core::Figures figures = session_->figures();
+    figures_->set_snapshot(figures, session_->expectations(figures));
+  }
 }
 
 void MainWindow::inspect(const QString& partition) {
@@ -397,13 +416,20 @@ bool MainWindow::show_view(const QString& name) {
     cluster_->show();
     return true;
   }
-  const QStringList tabs{"partitions", "inspector", "groups", "timeline", "events"};
-  const int index = static_cast<int>(tabs.indexOf(name));
-  if (index < 0) return false;
-  cluster_->hide();
-  tabs_->show();
-  tabs_->setCurrentIndex(index);
-  return true;
+  for (int i = 0; i < tabs_->count(); ++i) {
+    if (tabs_->widget(i)->objectName() != name) continue;
+    cluster_->hide();
+    tabs_->show();
+    tabs_->setCurrentIndex(i);
+    return true;
+  }
+  return false;
+}
+
+QStringList MainWindow::view_names() const {
+  QStringList names{"all", "cluster"};
+  for (int i = 0; i < tabs_->count(); ++i) names << tabs_->widget(i)->objectName();
+  return names;
 }
 
 void MainWindow::set_large_font(bool on) {
@@ -436,6 +462,8 @@ void MainWindow::apply_palette() {
   cluster_->set_palette(palette_);
   inspector_->set_palette(palette_);
   timeline_->set_palette(palette_);
+  charts_->set_palette(palette_);
+  figures_->set_palette(palette_);
   refresh();
 }
 

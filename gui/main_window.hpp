@@ -4,6 +4,8 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QElapsedTimer>
+#include <QStringList>
 #include <QTimer>
 #include <memory>
 #include <optional>
@@ -26,6 +28,8 @@ namespace ksim::gui {
 class ClusterWidget;
 class PartitionInspector;
 class RebalanceTimeline;
+class ChartsView;
+class FiguresPane;
 
 class MainWindow final : public QMainWindow {
   Q_OBJECT
@@ -38,14 +42,18 @@ class MainWindow final : public QMainWindow {
   Session* session() { return session_.get(); }
   // Redraws every view from the session now (the frame timer does this while playing).
   void refresh();
-  // Shows one view alone ("cluster", "partitions", "groups", "events") or all of them ("all").
+  // Shows one view alone ("cluster", "partitions", "inspector", "groups", "timeline", "charts",
+  // "figures", "events") or all of them ("all"); false for a name it does not know.
   bool show_view(const QString& name);
+  QStringList view_names() const;
   void set_large_font(bool on);
   void set_dark(bool on);
   ClusterWidget* cluster_widget() { return cluster_; }
   QTableWidget* partitions_table() { return partitions_; }
   PartitionInspector* inspector() { return inspector_; }
   RebalanceTimeline* timeline_view() { return timeline_; }
+  ChartsView* charts() { return charts_; }
+  FiguresPane* figures() { return figures_; }
   // The partition the inspector shows ("orders-0"); the first one when never chosen.
   void inspect(const QString& partition);
 
@@ -103,6 +111,9 @@ class MainWindow final : public QMainWindow {
   QTableWidget* groups_ = nullptr;
   PartitionInspector* inspector_ = nullptr;
   RebalanceTimeline* timeline_ = nullptr;
+  ChartsView* charts_ = nullptr;
+  FiguresPane* figures_ = nullptr;
+  QElapsedTimer figures_clock_;
   QString inspected_;
   QListWidget* events_ = nullptr;
   QLineEdit* filter_ = nullptr;

@@ -93,8 +93,10 @@ void Session::start_run() {
   run_.reset();
   truncations_.clear();
   ownership_.clear();
+  series_ = core::Series{};
   core::RunOptions options;
   options.sinks.push_back(recorder_.get());
+  options.series = &series_;
   run_ = std::make_unique<core::ScenarioRun>(scenario_, options);
 }
 
@@ -182,6 +184,18 @@ std::vector<core::GroupAdminView> Session::groups() const {
     if (c.group.empty()) continue;
     if (std::any_of(out.begin(), out.end(), [&](const core::GroupAdminView& g) { return g.group == c.group; })) continue;
     if (auto view = core::describe_group(run_->cluster(), c.group)) out.push_back(std::move(*view));
+  }
+  return out;
+}
+
+std::vector<std::pair<sim::Time, std::string>> Session::fault_marks() const {
+  std::vector<std::pair<sim::Time, std::string>> out;
+  for (const core::FaultSpec& f : scenario_.faults) {
+    std::string what = f.action;
+    if (!f.target.empty()) what += " " + f.target;
+    else if (!f.group.empty()) what += " " + f.group;
+    else if (!f.topic.empty()) what += " " + f.topic;
+    out.emplace_back(f.at, std::move(what));
   }
   return out;
 }

@@ -101,6 +101,17 @@ class Session {
   // Partition ownership per group so far, from the members' own assign / revoke / lose callbacks
   // (a member that stops loses what it held), in the order it began.
   const std::vector<Ownership>& ownership() const { return ownership_; }
+  // What the charts plot, sampled every 100 ms of simulated time so far.
+  const core::Series& series() const { return series_; }
+  // When each fault of the plan fires (the file's and the hand-made) and what it does ("crash
+  // broker:1"), for the charts' markers.
+  std::vector<std::pair<sim::Time, std::string>> fault_marks() const;
+  // The checkers' figures as of now, and the scenario's expectations checked against them (they
+  // speak of the end of the run: "so far" is what a student watches move).
+  core::Figures figures() const { return run_->figures(); }
+  std::vector<core::ExpectationResult> expectations(const core::Figures& figures) const {
+    return core::check_expectations(scenario_.expect, figures);
+  }
   // Truncations so far, in time order.
   const std::vector<Truncation>& truncations() const { return truncations_; }
   // A replica's leader-epoch cache: (epoch, start offset) pairs, oldest first.
@@ -121,6 +132,7 @@ class Session {
   std::vector<std::string> injected_;
   std::vector<Truncation> truncations_;
   std::vector<Ownership> ownership_;
+  core::Series series_;
 };
 
 }  // namespace ksim::gui

@@ -592,15 +592,21 @@ RunResult ScenarioRun::run_to_end() {
   r.events = hasher_->events();
   r.ended = cluster_->sim().now();
   r.figures = figures();
-  for (const Expectation& e : scenario_.expect) {
-    ExpectationResult er;
-    er.expr = e.text;
-    er.passed = expectation_holds(e, r.figures, er.actual);
-    r.expectations.push_back(std::move(er));
-  }
+  r.expectations = check_expectations(scenario_.expect, r.figures);
   std::stable_sort(timeline_.begin(), timeline_.end(), [](const TimelineEntry& a, const TimelineEntry& b) { return a.at < b.at; });
   r.timeline = timeline_;
   return r;
+}
+
+std::vector<ExpectationResult> check_expectations(const std::vector<Expectation>& expectations, const Figures& figures) {
+  std::vector<ExpectationResult> out;
+  for (const Expectation& e : expectations) {
+    ExpectationResult r;
+    r.expr = e.text;
+    r.passed = expectation_holds(e, figures, r.actual);
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 std::vector<RunResult> run_scenario_file(const std::string& path, const std::optional<std::string>& variant,

@@ -150,6 +150,9 @@ class ScenarioRun {
   std::int64_t series_failed_ = 0;
 };
 
+// Each expectation checked against the figures, in order.
+std::vector<ExpectationResult> check_expectations(const std::vector<Expectation>& expectations, const Figures& figures);
+
 // Runs every variant the options ask for: none given, the base scenario and then each variant.
 std::vector<RunResult> run_scenario_file(const std::string& path, const std::optional<std::string>& variant,
                                          const RunOptions& options);

@@ -2,6 +2,8 @@
 // rewind by re-execution), faults by hand and the save-as-scenario round trip, and what the
 // window draws.
 #include <QImage>
+#include <QLineSeries>
+#include <QListWidget>
 #include <QSet>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -11,7 +13,9 @@
 #include <optional>
 
 #include "core/scenario/runner.hpp"
+#include "gui/charts_view.hpp"
 #include "gui/cluster_widget.hpp"
+#include "gui/figures_pane.hpp"
 #include "gui/hand_faults.hpp"
 #include "gui/main_window.hpp"
 #include "gui/partition_inspector.hpp"
@@ -224,6 +228,46 @@ class GuiTest : public QObject {
     QCOMPARE(window.session()->text(), before);
     QCOMPARE(window.session()->now(), at_s(2));
     QVERIFY(!window.link_fault("broker:1", "broker:9", "cut").isEmpty());
+  }
+
+  void the_charts_and_figures_follow_the_run() {
+    gui::MainWindow window;
+    QCOMPARE(window.open_file(QString::fromStdString(kLab)), QString());
+    window.run_to(at_s(20));
+    QVERIFY(window.show_view("charts"));
+    window.refresh();
+    // The lab crashes the partition's leader at 10 s: the offline line rises after it, and not before.
+    const QLineSeries* offline = window.charts()->line("offline");
+    QVERIFY(offline != nullptr && offline->count() > 150);
+    double before = 0, after = 0;
+    for (const QPointF& p : offline->points()) (p.x() < 10 ? before : after) = std::max(p.x() < 10 ? before : after, p.y());
+    QCOMPARE(before, 0.0);
+    QCOMPARE(after, 1.0);
+    QVERIFY(window.charts()->line("lag: billing") != nullptr);
+    QVERIFY(window.charts()->line("p99 ms")->count() > 0);
+    // Rewinding takes the series back with it.
+    window.run_to(at_s(8));
+    QVERIFY(window.session()->series().points.back().at <= at_s(8));
+    const QList<QPointF> rewound = offline->points();
+    QVERIFY(!rewound.isEmpty());
+    QVERIFY(std::all_of(rewound.begin(), rewound.end(), [](const QPointF& p) { return p.y() == 0; }));
+
+    // The figures pane shows the checkers' figures of the moment and the expectations against them.
+    window.run_to(at_s(20));
+    QVERIFY(window.show_view("figures"));
+    window.refresh();
+    const core::Figures figures = window.session()->figures();
+    QTableWidget* table = window.figures()->table();
+    QCOMPARE(table->rowCount(), static_cast<int>(figures.size()));
+    bool found = false;
+    for (int r = 0; r < table->rowCount(); ++r) {
+      if (table->item(r, 0)->text() != "acked_lost") continue;
+      found = true;
+      QCOMPARE(table->item(r, 1)->text().toDouble(), figures.at("acked_lost"));
+    }
+    QVERIFY(found);
+    QVERIFY(figures.at("acked_lost") > 0);  // acks=1 lost what only the crashed leader had
+    QCOMPARE(window.figures()->expectations()->count(), static_cast<int>(window.session()->scenario().expect.size()));
   }
 
   void bad_input_is_reported_not_fatal() {
