@@ -30,6 +30,7 @@
 #include "gui/figures_pane.hpp"
 #include "gui/hand_faults.hpp"
 #include "gui/partition_inspector.hpp"
+#include "gui/sequence_diagram.hpp"
 #include "gui/rebalance_timeline.hpp"
 
 namespace ksim::gui {
@@ -113,6 +114,9 @@ void MainWindow::build_views() {
 
   charts_ = new ChartsView(tabs_);
   tabs_->addTab(charts_, "Charts");
+
+  sequence_ = new SequenceDiagram(tabs_);
+  tabs_->addTab(sequence_, "Message sequence");
 
   figures_ = new FiguresPane(tabs_);
   tabs_->addTab(figures_, "Figures");
@@ -281,6 +285,7 @@ void MainWindow::refresh() {
   timeline_->update();
   // The charts and the figures cost more than a table: drawn only when their tab shows, and the
   // figures (which read every log) at most twice a second while playing.
+  if (tabs_->currentWidget() == sequence_) sequence_->set_snapshot(*session_);
   if (tabs_->currentWidget() == charts_) charts_->set_snapshot(session_->series(), session_->fault_marks(), session_->now(), session_->end());
   if (tabs_->currentWidget() == figures_ && (!playing_ || !figures_clock_.isValid() || figures_clock_.elapsed() >= 500)) {
     figures_clock_.start();
@@ -463,6 +468,7 @@ void MainWindow::apply_palette() {
   inspector_->set_palette(palette_);
   timeline_->set_palette(palette_);
   charts_->set_palette(palette_);
+  sequence_->set_palette(palette_);
   figures_->set_palette(palette_);
   refresh();
 }

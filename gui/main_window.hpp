@@ -30,6 +30,7 @@ class PartitionInspector;
 class RebalanceTimeline;
 class ChartsView;
 class FiguresPane;
+class SequenceDiagram;
 
 class MainWindow final : public QMainWindow {
   Q_OBJECT
@@ -54,6 +55,7 @@ class MainWindow final : public QMainWindow {
   RebalanceTimeline* timeline_view() { return timeline_; }
   ChartsView* charts() { return charts_; }
   FiguresPane* figures() { return figures_; }
+  SequenceDiagram* sequence() { return sequence_; }
   // The partition the inspector shows ("orders-0"); the first one when never chosen.
   void inspect(const QString& partition);
 
@@ -113,6 +115,7 @@ class MainWindow final : public QMainWindow {
   RebalanceTimeline* timeline_ = nullptr;
   ChartsView* charts_ = nullptr;
   FiguresPane* figures_ = nullptr;
+  SequenceDiagram* sequence_ = nullptr;
   QElapsedTimer figures_clock_;
   QString inspected_;
   QListWidget* events_ = nullptr;

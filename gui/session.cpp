@@ -16,6 +16,7 @@ class Session::Recorder final : public sim::TraceSink {
  public:
   explicit Recorder(Session& session) : session_(session) {}
   void on_event(const sim::TraceEvent& e) override {
+    if (e.kind == "net.sent" || e.kind == "net.dropped") return message(e);
     if (e.kind == "consumer.partitions_assigned" || e.kind == "consumer.partitions_revoked" ||
         e.kind == "consumer.partitions_lost") {
       return ownership(e);
@@ -67,6 +68,36 @@ class Session::Recorder final : public sim::TraceSink {
     }
   }
 
+  void message(const sim::TraceEvent& e) {
+    SentMessage m;
+    m.sent = e.time;
+    m.arrival = e.time;
+    m.from = e.node;
+    m.dropped = e.kind == "net.dropped";
+    for (const sim::TraceField& f : e.fields) {
+      if (f.key == "to") m.to = f.value.node();
+      if (f.key == "label") m.label = intern(f.value.text());
+      if (f.key == "reason") m.why = intern(f.value.text());
+      if (f.key == "arrival_ns") m.arrival = sim::Time::zero() + sim::Duration::from_ns(f.value.integer());
+    }
+    std::vector<SentMessage>& ring = session_.messages_;
+    if (ring.size() < kMessagesKept) {
+      ring.push_back(m);
+    } else {
+      ring[session_.messages_next_] = m;
+      session_.messages_next_ = (session_.messages_next_ + 1) % kMessagesKept;
+    }
+  }
+
+  std::uint16_t intern(std::string_view label) {
+    std::vector<std::string>& labels = session_.labels_;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      if (labels[i] == label) return static_cast<std::uint16_t>(i);
+    }
+    labels.emplace_back(label);
+    return static_cast<std::uint16_t>(labels.size() - 1);
+  }
+
   Session& session_;
 };
 
@@ -94,6 +125,9 @@ void Session::start_run() {
   truncations_.clear();
   ownership_.clear();
   series_ = core::Series{};
+  messages_.clear();
+  messages_.reserve(kMessagesKept);
+  messages_next_ = 0;
   core::RunOptions options;
   options.sinks.push_back(recorder_.get());
   options.series = &series_;
@@ -196,6 +230,19 @@ std::vector<std::pair<sim::Time, std::string>> Session::fault_marks() const {
     else if (!f.group.empty()) what += " " + f.group;
     else if (!f.topic.empty()) what += " " + f.topic;
     out.emplace_back(f.at, std::move(what));
+  }
+  return out;
+}
+
+std::vector<Message> Session::messages(sim::Time from, sim::Time to) const {
+  std::vector<Message> out;
+  const sim::Simulation& sim = run_->cluster().sim();
+  for (std::size_t i = 0; i < messages_.size(); ++i) {
+    // Oldest first: once the ring is full, the oldest is where the next one would go.
+    const SentMessage& m = messages_[(messages_next_ + i) % messages_.size()];
+    if (m.sent < from || m.sent > to) continue;
+    out.push_back(Message{m.sent, m.arrival, sim.node_name(m.from), sim.node_name(m.to), labels_[m.label], m.dropped,
+                          m.dropped ? labels_[m.why] : std::string()});
   }
   return out;
 }

@@ -44,6 +44,16 @@ struct Ownership {
   sim::Time to = sim::Time::max();
 };
 
+// A message on the network, for the sequence diagram: a request or a response between two nodes.
+struct Message {
+  sim::Time sent;
+  sim::Time arrival;  // when it reaches `to` (later than now while in flight)
+  std::string from, to;
+  std::string label;  // "Produce", "FetchResponse", "JoinGroup", ...
+  bool dropped = false;   // lost: a cut link, a lossy link, a reset connection, a receiver down
+  std::string why;        // for a dropped one: "partition", "loss", "connection-reset"
+};
+
 class Session {
  public:
   // Loads a scenario file (one of its variants, when named); throws core::ScenarioError with the
@@ -112,6 +122,9 @@ class Session {
   std::vector<core::ExpectationResult> expectations(const core::Figures& figures) const {
     return core::check_expectations(scenario_.expect, figures);
   }
+  // The messages sent in [from, to] (at most the last kMessagesKept), in the order sent.
+  std::vector<Message> messages(sim::Time from, sim::Time to) const;
+  static constexpr std::size_t kMessagesKept = 1 << 16;
   // Truncations so far, in time order.
   const std::vector<Truncation>& truncations() const { return truncations_; }
   // A replica's leader-epoch cache: (epoch, start offset) pairs, oldest first.
@@ -133,6 +146,17 @@ class Session {
   std::vector<Truncation> truncations_;
   std::vector<Ownership> ownership_;
   core::Series series_;
+  // The latest messages, a ring: the diagram shows the moments before now, and a rewind re-runs.
+  struct SentMessage {
+    sim::Time sent, arrival;
+    sim::NodeId from, to;
+    std::uint16_t label = 0;   // into labels_
+    std::uint16_t why = 0;     // into labels_, for a dropped one
+    bool dropped = false;
+  };
+  std::vector<SentMessage> messages_;
+  std::size_t messages_next_ = 0;  // where the next one goes once the ring is full
+  std::vector<std::string> labels_;
 };
 
 }  // namespace ksim::gui

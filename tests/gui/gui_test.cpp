@@ -19,6 +19,7 @@
 #include "gui/hand_faults.hpp"
 #include "gui/main_window.hpp"
 #include "gui/partition_inspector.hpp"
+#include "gui/sequence_diagram.hpp"
 #include "gui/session.hpp"
 
 using namespace ksim;
@@ -268,6 +269,51 @@ class GuiTest : public QObject {
     QVERIFY(found);
     QVERIFY(figures.at("acked_lost") > 0);  // acks=1 lost what only the crashed leader had
     QCOMPARE(window.figures()->expectations()->count(), static_cast<int>(window.session()->scenario().expect.size()));
+  }
+
+  void the_sequence_diagram_shows_when_each_acks_setting_answers() {
+    // Per Produce the leader received: how long until it sent the producer its ProduceResponse.
+    // acks=1 answers in the instant the write is in the leader's log; acks=all only once the
+    // followers' next Fetch has shown the write copied, so never in the same instant.
+    const auto answer_delays = [](gui::Session& s) {
+      s.run_to(at_s(5));
+      std::vector<sim::Duration> delays;
+      const std::vector<gui::Message> messages = s.messages(at_s(4.9), at_s(5));
+      for (const gui::Message& produce : messages) {
+        if (produce.label != "Produce" || produce.dropped) continue;
+        for (const gui::Message& answer : messages) {
+          if (answer.label == "ProduceResponse" && answer.from == produce.to && answer.to == produce.from && answer.sent >= produce.arrival) {
+            delays.push_back(answer.sent - produce.arrival);
+            break;
+          }
+        }
+      }
+      return delays;
+    };
+    auto acks1 = gui::Session::open(kLab);
+    const std::vector<sim::Duration> one = answer_delays(*acks1);
+    auto acks_all = gui::Session::open(kLab, "acks=all");
+    const std::vector<sim::Duration> all = answer_delays(*acks_all);
+    QVERIFY(one.size() >= 5 && all.size() >= 5);
+    QVERIFY(std::all_of(one.begin(), one.end(), [](sim::Duration d) { return d == sim::Duration{}; }));
+    QVERIFY(std::all_of(all.begin(), all.end(), [](sim::Duration d) { return d > sim::Duration{}; }));
+
+    // The diagram draws them: lifelines for every node, the Produce round trips, and the filter.
+    gui::MainWindow window;
+    QCOMPARE(window.open_file(QString::fromStdString(kLab), "acks=all"), QString());
+    window.run_to(at_s(5));
+    QVERIFY(window.show_view("sequence"));
+    window.show();
+    QCoreApplication::processEvents();
+    window.refresh();
+    gui::SequenceDiagram* diagram = window.sequence();
+    QCOMPARE(diagram->lifelines().front(), std::string("controller"));
+    QVERIFY(!diagram->shown().empty());
+    diagram->set_filter("Produce");
+    window.refresh();
+    QVERIFY(!diagram->shown().empty());
+    for (const gui::Message& m : diagram->shown()) QVERIFY(m.label == "Produce" || m.label == "ProduceResponse");
+    QVERIFY(distinct_colours(diagram->grab().toImage()) > 4);
   }
 
   void bad_input_is_reported_not_fatal() {
