@@ -13,6 +13,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/usage_error.hpp"
+#include "core/scenario/lab_library.hpp"
 #include "core/scenario/loader.hpp"
 #include "core/scenario/report.hpp"
 #include "core/scenario/runner.hpp"
@@ -24,12 +25,6 @@ namespace {
 std::vector<std::string> files_of(const po::variables_map& vm, const char* command) {
   if (vm.count("file") == 0U) throw UsageError(std::string("ksim ") + command + ": name at least one scenario file");
   return vm["file"].as<std::vector<std::string>>();
-}
-
-// The bundled labs: scenarios/ beside the binary's source tree, or KSIM_SCENARIOS.
-std::filesystem::path scenarios_dir() {
-  if (const char* env = std::getenv("KSIM_SCENARIOS")) return env;
-  return std::filesystem::path(KSIM_SOURCE_DIR) / "scenarios";
 }
 
 }  // namespace
@@ -126,21 +121,17 @@ int command_check(const Args& args) {
 
 int command_list(const Args& args) {
   if (!args.empty()) throw UsageError("ksim list takes no arguments");
-  const std::filesystem::path dir = scenarios_dir();
-  std::vector<std::filesystem::path> files;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".json" && entry.path().filename() != "schema.json") files.push_back(entry.path());
+  const std::filesystem::path dir = core::labs_directory();
+  std::vector<core::LabEntry> labs;
+  try {
+    labs = core::list_labs(dir);
+  } catch (const std::filesystem::filesystem_error& e) {
+    throw UsageError("ksim list: cannot read " + dir.string() + " (" + e.code().message() + "); set KSIM_SCENARIOS");
   }
-  if (ec) throw UsageError("ksim list: cannot read " + dir.string() + " (" + ec.message() + "); set KSIM_SCENARIOS");
-  std::sort(files.begin(), files.end());
-  for (const auto& f : files) {
-    try {
-      const core::Scenario s = core::load_scenario(f.string());
-      std::printf("%-40s %s\n", f.filename().string().c_str(), s.summary.empty() ? s.name.c_str() : s.summary.c_str());
-    } catch (const core::ScenarioError& e) {
-      std::printf("%-40s (does not load: %s)\n", f.filename().string().c_str(), e.what());
-    }
+  for (const core::LabEntry& lab : labs) {
+    const std::string file = lab.file.filename().string();
+    if (!lab.error.empty()) std::printf("%-40s (does not load: %s)\n", file.c_str(), lab.error.c_str());
+    else std::printf("%-40s %s\n", file.c_str(), lab.summary.c_str());
   }
   return 0;
 }

@@ -8,6 +8,7 @@
 #include <QSaveFile>
 #include <QStringList>
 #include <QTabWidget>
+#include <QTimer>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -92,6 +93,7 @@ int main(int argc, char** argv) {
   }
   if (screenshot.empty()) {
     window.show();
+    if (file.empty()) QTimer::singleShot(0, &window, [&window] { window.pick_lab(); });  // no file: choose a lab
     return QApplication::exec();
   }
   window.resize(1280, 800);

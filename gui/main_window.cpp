@@ -20,13 +20,16 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <filesystem>
 #include <iterator>
 #include <map>
 
 #include "core/group/offsets_records.hpp"
+#include "core/scenario/lab_library.hpp"
 #include "core/scenario/loader.hpp"
 #include "gui/charts_view.hpp"
 #include "gui/cluster_widget.hpp"
+#include "gui/dialogs.hpp"
 #include "gui/figures_pane.hpp"
 #include "gui/hand_faults.hpp"
 #include "gui/partition_inspector.hpp"
@@ -60,6 +63,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setMinimumSize(1280, 800);
   build_views();
   build_actions();
+  fill_variants();
   apply_palette();
   connect(&frame_, &QTimer::timeout, this, &MainWindow::on_frame);
   frame_.start(kFrameMs);
@@ -146,11 +150,16 @@ void MainWindow::build_views() {
 
 void MainWindow::build_actions() {
   QMenu* file = menuBar()->addMenu("&File");
-  QAction* open = file->addAction("&Open lab...", this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, "Open a lab", "scenarios", "Scenarios (*.json)");
+  QAction* labs = file->addAction("&Open a lab...", this, [this] { pick_lab(); });
+  labs->setShortcut(QKeySequence::Open);
+  QAction* open = file->addAction("Open a scenario &file...", this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, "Open a scenario file", QString::fromStdString(core::labs_directory().string()),
+                                                      "Scenarios (*.json)");
     if (!path.isEmpty()) open_file(path);
   });
-  open->setShortcut(QKeySequence::Open);
+  open->setShortcut(QKeySequence("Ctrl+Shift+O"));
+  QAction* fresh = file->addAction("&New cluster...", this, [this] { new_cluster(); });
+  fresh->setShortcut(QKeySequence::New);
   QAction* save = file->addAction("&Save as scenario...", this, [this] { save_as(); });
   save->setShortcut(QKeySequence::SaveAs);
   file->addAction("&Quit", QKeySequence::Quit, qApp, &QApplication::quit);
@@ -182,6 +191,15 @@ void MainWindow::build_actions() {
     speed_ = text == "max" ? 0 : text.chopped(1).toDouble();
   });
   bar->addWidget(speed_box_);
+  bar->addSeparator();
+  bar->addWidget(new QLabel(" Variant: ", bar));
+  variant_box_ = new QComboBox(bar);
+  variant_box_->setObjectName("variants");
+  variant_box_->setMinimumContentsLength(16);
+  connect(variant_box_, &QComboBox::activated, this, [this](int index) {
+    choose_variant(index <= 0 ? std::nullopt : std::optional<std::string>(variant_box_->itemText(index).toStdString()));
+  });
+  bar->addWidget(variant_box_);
 
   faults_menu_ = menuBar()->addMenu("F&aults");
   connect(faults_menu_, &QMenu::aboutToShow, this, &MainWindow::fill_faults_menu);
@@ -198,17 +216,70 @@ void MainWindow::build_actions() {
 
 QString MainWindow::open_file(const QString& path, const std::optional<std::string>& variant) {
   try {
-    session_ = Session::open(path.toStdString(), variant);
+    return adopt(Session::open(path.toStdString(), variant), {});
   } catch (const core::ScenarioError& e) {
-    const QString message = QString::fromStdString(e.what());
-    statusBar()->showMessage(message);
-    if (isVisible()) QMessageBox::warning(this, "Cannot open the lab", message);
-    return message;
+    return adopt(nullptr, QString::fromStdString(e.what()));
   }
+}
+
+QString MainWindow::open_text(const std::string& text, const std::string& name) {
+  try {
+    return adopt(std::make_unique<Session>(text, name), {});
+  } catch (const core::ScenarioError& e) {
+    return adopt(nullptr, QString::fromStdString(e.what()));
+  }
+}
+
+QString MainWindow::adopt(std::unique_ptr<Session> session, const QString& error) {
+  if (!session) {
+    statusBar()->showMessage(error);
+    if (isVisible()) QMessageBox::warning(this, "Cannot open the lab", error);
+    return error;
+  }
+  session_ = std::move(session);
   play(false);
   setWindowTitle(QString("ksim-gui: %1").arg(QString::fromStdString(session_->scenario().name)));
+  fill_variants();
   refresh();
   return {};
+}
+
+void MainWindow::fill_variants() {
+  variant_box_->clear();
+  variant_box_->addItem("(base scenario)");
+  if (!session_) return;
+  for (const std::string& v : session_->scenario().variant_names) variant_box_->addItem(QString::fromStdString(v));
+  if (session_->variant()) variant_box_->setCurrentText(QString::fromStdString(*session_->variant()));
+  variant_box_->setEnabled(variant_box_->count() > 1);
+}
+
+QString MainWindow::choose_variant(const std::optional<std::string>& variant) {
+  if (!session_) return refuse("open a lab first");
+  const std::string error = session_->switch_variant(variant);
+  if (!error.empty()) return refuse(QString::fromStdString(error));
+  fill_variants();
+  statusBar()->showMessage(QString("now playing %1, replayed to %2").arg(variant ? QString::fromStdString(*variant) : QString("the base scenario"),
+                                                                          seconds_text(session_->now())));
+  refresh();
+  return {};
+}
+
+void MainWindow::pick_lab() {
+  std::vector<core::LabEntry> labs;
+  try {
+    labs = core::list_labs(core::labs_directory());
+  } catch (const std::filesystem::filesystem_error& e) {
+    refuse(QString("cannot read the labs in %1 (%2); set KSIM_SCENARIOS or open a file")
+               .arg(QString::fromStdString(core::labs_directory().string()), QString::fromStdString(e.code().message())));
+    return;
+  }
+  LabPicker picker(std::move(labs), this);
+  if (picker.exec() == QDialog::Accepted && !picker.file().empty()) open_file(QString::fromStdString(picker.file()), picker.variant());
+}
+
+void MainWindow::new_cluster() {
+  NewClusterDialog dialog(this);
+  if (dialog.exec() == QDialog::Accepted) open_text(new_cluster_scenario(dialog.cluster()), "new-cluster.json");
 }
 
 void MainWindow::play(bool on) {
@@ -264,7 +335,7 @@ void MainWindow::on_frame() {
 
 void MainWindow::refresh() {
   if (!session_) {
-    narration_->setText("Open a lab (File → Open, Ctrl+O), or start ksim-gui with a scenario file.");
+    narration_->setText("Open a lab (File → Open a lab, Ctrl+O), build a cluster (File → New cluster, Ctrl+N), or start ksim-gui with a scenario file.");
     clock_->setText("");
     cluster_->set_snapshot({}, {});
     cluster_->update();

@@ -40,6 +40,13 @@ class MainWindow final : public QMainWindow {
 
   // Opens a lab; on failure shows the loader's message and returns it (empty on success).
   QString open_file(const QString& path, const std::optional<std::string>& variant = std::nullopt);
+  // Opens scenario text no file holds (the "new cluster" dialog's); `name` stands for the file.
+  QString open_text(const std::string& text, const std::string& name);
+  // The dialogs, as the File menu opens them (and the start without a file).
+  void pick_lab();
+  void new_cluster();
+  // Plays another variant of the lab (nullopt: the base) to the same moment.
+  QString choose_variant(const std::optional<std::string>& variant);
   Session* session() { return session_.get(); }
   // Redraws every view from the session now (the frame timer does this while playing).
   void refresh();
@@ -90,6 +97,9 @@ class MainWindow final : public QMainWindow {
   void fill_inspector(const core::ClusterView& view);
   void apply_palette();
   void ask_run_to();
+  // Takes a freshly opened session (or the loader's message about one that did not open).
+  QString adopt(std::unique_ptr<Session> session, const QString& error);
+  void fill_variants();
   void save_as();
   void broker_menu(core::BrokerId id, QPoint where);
   void add_link_menu(QMenu& menu, const std::string& node);
@@ -123,6 +133,7 @@ class MainWindow final : public QMainWindow {
   QLabel* narration_ = nullptr;
   QLabel* clock_ = nullptr;
   QComboBox* speed_box_ = nullptr;
+  QComboBox* variant_box_ = nullptr;
   QAction* play_action_ = nullptr;
   QMenu* faults_menu_ = nullptr;
 };

@@ -189,6 +189,19 @@ std::string Session::inject(const std::string& fault_json) {
   return {};
 }
 
+std::string Session::switch_variant(const std::optional<std::string>& variant) {
+  const sim::Time at = now();
+  try {
+    scenario_ = core::parse_scenario(text_, name_, variant);
+  } catch (const core::ScenarioError& e) {
+    return e.what();
+  }
+  variant_ = variant;
+  restart();
+  run_->run_until(std::min(at, end()));
+  return {};
+}
+
 std::string Session::save_as(const std::string& path) const {
   // Whole or not at all: a temporary file beside the target, renamed over it.
   const std::string temporary = path + ".tmp";

@@ -94,6 +94,11 @@ class Session {
   std::string save_as(const std::string& path) const;
   // The variant this session plays, if any.
   const std::optional<std::string>& variant() const { return variant_; }
+  // Plays another variant of the same file (nullopt: the base scenario) from the start to the
+  // same moment, hand-made faults included. Returns an empty string, or the loader's message.
+  std::string switch_variant(const std::optional<std::string>& variant);
+  // The file it came from, or what stands for it.
+  const std::string& name() const { return name_; }
   // The scenario's text as save-as would write it.
   const std::string& text() const { return text_; }
   // Runs a copy to the end and returns its result (trace hash, figures), leaving this one as is.

@@ -1,10 +1,13 @@
 // ksim-gui's tests (QTest, offscreen): the session's transport (step, next interesting event,
-// rewind by re-execution), faults by hand and the save-as-scenario round trip, and what the
-// window draws.
+// rewind by re-execution), faults by hand and the save-as-scenario round trip, variants, the new
+// cluster dialog and the lab picker, and what the views draw (cluster, inspector, timeline,
+// charts, sequence, figures).
+#include <QComboBox>
 #include <QImage>
 #include <QLineSeries>
 #include <QListWidget>
 #include <QSet>
+#include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -12,9 +15,12 @@
 #include <map>
 #include <optional>
 
+#include "core/group/offsets_records.hpp"
+#include "core/scenario/lab_library.hpp"
 #include "core/scenario/runner.hpp"
 #include "gui/charts_view.hpp"
 #include "gui/cluster_widget.hpp"
+#include "gui/dialogs.hpp"
 #include "gui/figures_pane.hpp"
 #include "gui/hand_faults.hpp"
 #include "gui/main_window.hpp"
@@ -314,6 +320,79 @@ class GuiTest : public QObject {
     QVERIFY(!diagram->shown().empty());
     for (const gui::Message& m : diagram->shown()) QVERIFY(m.label == "Produce" || m.label == "ProduceResponse");
     QVERIFY(distinct_colours(diagram->grab().toImage()) > 4);
+  }
+
+  void a_new_cluster_from_the_dialog_runs_and_saves() {
+    gui::NewClusterDialog dialog;
+    // The form keeps what Kafka would refuse out of reach.
+    dialog.field("brokers")->setValue(2);
+    QCOMPARE(dialog.field("replication_factor")->value(), 2);
+    QCOMPARE(dialog.field("min_insync_replicas")->value(), 2);
+    dialog.field("brokers")->setValue(4);
+    dialog.field("replication_factor")->setValue(3);
+    dialog.field("partitions")->setValue(8);
+    dialog.field("racks")->setValue(2);
+    dialog.field("groups")->setValue(2);
+    gui::MainWindow window;
+    QCOMPARE(window.open_text(gui::new_cluster_scenario(dialog.cluster()), "new-cluster.json"), QString());
+    window.run_to(at_s(10));
+    const core::ClusterView view = window.session()->cluster();
+    QCOMPARE(static_cast<int>(view.brokers.size()), 4);
+    int partitions = 0;
+    for (const core::PartitionView& p : view.partitions) {
+      if (p.tp.topic != core::kOffsetsTopic) {
+        ++partitions;
+        QCOMPARE(static_cast<int>(p.isr.size()), 3);
+      }
+    }
+    QCOMPARE(partitions, 8);
+    QCOMPARE(static_cast<int>(window.session()->groups().size()), 2);
+    QVERIFY(window.session()->series().points.back().processed > 0);
+    QCOMPARE(window.broker_fault(4, "crash"), QString());
+    QTemporaryDir dir;
+    const std::string saved = dir.filePath("demo.json").toStdString();
+    QCOMPARE(QString::fromStdString(window.session()->save_as(saved)), QString());
+    QCOMPARE(core::run_scenario_file(saved, std::nullopt, core::RunOptions{}).front().trace_hash, window.session()->result_at_end().trace_hash);
+  }
+
+  void the_lab_picker_lists_every_lab_with_its_variants() {
+    const std::vector<core::LabEntry> labs = core::list_labs(std::string(KSIM_SOURCE_DIR) + "/scenarios");
+    QVERIFY(labs.size() >= 25);
+    gui::LabPicker picker(labs);
+    QCOMPARE(picker.list()->count(), static_cast<int>(labs.size()));
+    int acks = -1;
+    for (std::size_t i = 0; i < labs.size(); ++i) {
+      QVERIFY2(labs[i].error.empty(), labs[i].error.c_str());
+      QVERIFY(!labs[i].summary.empty());
+      if (labs[i].file.filename() == "acks-leader-crash.json") acks = static_cast<int>(i);
+    }
+    QVERIFY(acks >= 0);
+    picker.list()->setCurrentRow(acks);
+    QVERIFY(picker.list()->item(acks)->text().contains(QString::fromStdString(labs[static_cast<std::size_t>(acks)].summary)));
+    QCOMPARE(picker.variants()->count(), 3);  // the base, acks=all, acks=0
+    QVERIFY(!picker.variant());
+    picker.variants()->setCurrentIndex(1);
+    QCOMPARE(picker.variant().value_or(""), std::string("acks=all"));
+    QCOMPARE(picker.file(), kLab);
+  }
+
+  void switching_variants_keeps_the_moment_and_the_hand_made_faults() {
+    gui::MainWindow window;
+    QCOMPARE(window.open_file(QString::fromStdString(kLab)), QString());
+    window.run_to(at_s(6));
+    QCOMPARE(window.broker_fault(3, "pause"), QString());
+    QCOMPARE(window.choose_variant("acks=all"), QString());
+    gui::Session& session = *window.session();
+    QCOMPARE(session.now(), at_s(6));
+    QCOMPARE(session.variant().value_or(""), std::string("acks=all"));
+    QCOMPARE(session.injected().size(), std::size_t{1});
+    QVERIFY(session.cluster().brokers.at(2).paused);
+    QTemporaryDir dir;
+    const std::string saved = dir.filePath("variant.json").toStdString();
+    QCOMPARE(QString::fromStdString(session.save_as(saved)), QString());
+    QCOMPARE(core::run_scenario_file(saved, "acks=all", core::RunOptions{}).front().trace_hash, session.result_at_end().trace_hash);
+    QVERIFY(!window.choose_variant("acks=2").isEmpty());  // no such variant: refused, nothing changes
+    QCOMPARE(session.variant().value_or(""), std::string("acks=all"));
   }
 
   void bad_input_is_reported_not_fatal() {
