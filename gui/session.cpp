@@ -10,97 +10,6 @@
 
 namespace ksim::gui {
 
-// Collects, from the run it listens to, what the views draw as history: truncations and who
-// owned which partition when.
-class Session::Recorder final : public sim::TraceSink {
- public:
-  explicit Recorder(Session& session) : session_(session) {}
-  void on_event(const sim::TraceEvent& e) override {
-    if (e.kind == "net.sent" || e.kind == "net.dropped") return message(e);
-    if (e.kind == "consumer.partitions_assigned" || e.kind == "consumer.partitions_revoked" ||
-        e.kind == "consumer.partitions_lost") {
-      return ownership(e);
-    }
-    if (e.kind == "node.stopped" && session_.run_) {
-      const std::string node = session_.run_->cluster().sim().node_name(e.node);
-      for (Ownership& o : session_.ownership_) {
-        if (o.member == node && o.to == sim::Time::max()) o.to = e.time;
-      }
-      return;
-    }
-    if (e.kind != "log.truncated") return;
-    Truncation t;
-    t.at = e.time;
-    if (session_.run_) {  // null only while a run is being built, before anything can truncate
-      const std::string node = session_.run_->cluster().sim().node_name(e.node);
-      if (node.rfind("broker:", 0) == 0) t.broker = std::stoi(node.substr(7));
-    }
-    for (const sim::TraceField& f : e.fields) {
-      if (f.key == "partition") t.partition = std::string(f.value.text());
-      if (f.key == "from") t.from = f.value.integer();
-      if (f.key == "to") t.to = f.value.integer();
-      if (f.key == "reason") t.reason = std::string(f.value.text());
-    }
-    session_.truncations_.push_back(std::move(t));
-  }
-
- private:
-  void ownership(const sim::TraceEvent& e) {
-    if (!session_.run_) return;
-    std::string group, list;
-    for (const sim::TraceField& f : e.fields) {
-      if (f.key == "group") group = std::string(f.value.text());
-      if (f.key == "partitions") list = std::string(f.value.text());
-    }
-    const std::string member = session_.run_->cluster().sim().node_name(e.node);
-    const bool assigned = e.kind == "consumer.partitions_assigned";
-    for (std::size_t start = 0; start < list.size();) {
-      const std::size_t comma = std::min(list.find(',', start), list.size());
-      const std::string partition = list.substr(start, comma - start);
-      start = comma + 1;
-      if (assigned) {
-        session_.ownership_.push_back(Ownership{group, partition, member, e.time});
-        continue;
-      }
-      for (Ownership& o : session_.ownership_) {
-        if (o.group == group && o.partition == partition && o.member == member && o.to == sim::Time::max()) o.to = e.time;
-      }
-    }
-  }
-
-  void message(const sim::TraceEvent& e) {
-    SentMessage m;
-    m.sent = e.time;
-    m.arrival = e.time;
-    m.from = e.node;
-    m.dropped = e.kind == "net.dropped";
-    for (const sim::TraceField& f : e.fields) {
-      if (f.key == "to") m.to = f.value.node();
-      if (f.key == "label") m.label = intern(f.value.text());
-      if (f.key == "reason") m.why = intern(f.value.text());
-      if (f.key == "arrival_ns") m.arrival = sim::Time::zero() + sim::Duration::from_ns(f.value.integer());
-    }
-    std::vector<SentMessage>& ring = session_.messages_;
-    if (ring.size() < kMessagesKept) {
-      ring.push_back(m);
-    } else {
-      ring[session_.messages_next_] = m;
-      session_.messages_next_ = (session_.messages_next_ + 1) % kMessagesKept;
-    }
-  }
-
-  std::uint16_t intern(std::string_view label) {
-    std::vector<std::string>& labels = session_.labels_;
-    for (std::size_t i = 0; i < labels.size(); ++i) {
-      if (labels[i] == label) return static_cast<std::uint16_t>(i);
-    }
-    labels.emplace_back(label);
-    return static_cast<std::uint16_t>(labels.size() - 1);
-  }
-
-  Session& session_;
-};
-
 std::unique_ptr<Session> Session::open(const std::string& path, const std::optional<std::string>& variant) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw core::ScenarioError(path + ": cannot be read; check the path");
@@ -113,33 +22,37 @@ Session::Session(std::string text, std::string name, std::optional<std::string> 
     : text_(std::move(text)),
       name_(std::move(name)),
       variant_(std::move(variant)),
-      scenario_(core::parse_scenario(text_, name_, variant_)),
-      recorder_(std::make_unique<Recorder>(*this)) {
-  start_run();
+      scenario_(core::parse_scenario(text_, name_, variant_)) {
+  reset_plays();
 }
 
 Session::~Session() = default;
 
-void Session::start_run() {
-  run_.reset();
-  truncations_.clear();
-  ownership_.clear();
-  series_ = core::Series{};
-  messages_.clear();
-  messages_.reserve(kMessagesKept);
-  messages_next_ = 0;
-  core::RunOptions options;
-  options.sinks.push_back(recorder_.get());
-  options.series = &series_;
-  run_ = std::make_unique<core::ScenarioRun>(scenario_, options);
+void Session::reset_plays() {
+  checkpoints_.reset(scenario_);
+  play_ = std::make_unique<Play>(scenario_);
 }
 
-void Session::restart() { start_run(); }
+sim::Duration Session::checkpoint_interval() const {
+  return std::max(sim::seconds(1), sim::Duration::from_ns((end() - sim::Time::zero()).ns() / 12));
+}
+
+void Session::want_checkpoints() {
+  // The four checkpoint moments at or before now: a rewind of up to four intervals goes on from
+  // one of them and runs at most one interval forward.
+  constexpr int kKept = 4;
+  const sim::Duration interval = checkpoint_interval();
+  const std::int64_t latest = (now() - sim::Time::zero()).ns() / interval.ns();
+  std::vector<sim::Time> moments;
+  for (std::int64_t k = latest; k >= 1 && k > latest - kKept; --k) moments.push_back(sim::Time::zero() + sim::Duration::from_ns(k * interval.ns()));
+  checkpoints_.want(std::move(moments));
+}
 
 std::vector<std::pair<core::LeaderEpoch, core::Offset>> Session::epochs(core::BrokerId broker, const core::TopicPartition& tp) const {
   std::vector<std::pair<core::LeaderEpoch, core::Offset>> out;
-  if (broker < 1 || broker > run_->cluster().broker_count()) return out;
-  if (const core::Partition* p = run_->cluster().broker(broker).partition(tp)) {
+  core::Cluster& cluster = play_->run().cluster();
+  if (broker < 1 || broker > cluster.broker_count()) return out;
+  if (const core::Partition* p = cluster.broker(broker).partition(tp)) {
     for (const auto& entry : p->log().epochs().entries()) out.emplace_back(entry.epoch, entry.start_offset);
   }
   return out;
@@ -147,18 +60,25 @@ std::vector<std::pair<core::LeaderEpoch, core::Offset>> Session::epochs(core::Br
 
 void Session::run_to(sim::Time t) {
   t = std::clamp(t, sim::Time::zero(), end());
-  if (t < now()) restart();  // the past is recomputed, never stored
-  run_->run_until(t);
+  if (t < now()) {
+    // The past is recomputed, never stored: from a checkpoint when one is parked behind `t`.
+    std::unique_ptr<Play> parked = checkpoints_.take(t);
+    last_rewind_from_ = parked ? parked->run().now() : sim::Time::zero();
+    play_ = parked ? std::move(parked) : std::make_unique<Play>(scenario_);
+  }
+  play_->run().run_until(t);
+  want_checkpoints();
 }
 
-bool Session::step() { return run_->step_event(); }
+bool Session::step() { return play_->run().step_event(); }
 
 bool Session::step_to_interesting() {
-  const std::size_t before = run_->timeline_count_until(now());
-  while (run_->step_event()) {
-    if (run_->timeline_count_until(now()) > before) return true;
-  }
-  return false;
+  core::ScenarioRun& run = play_->run();
+  const std::size_t before = run.timeline_count_until(now());
+  bool found = false;
+  while (!found && run.step_event()) found = run.timeline_count_until(now()) > before;
+  want_checkpoints();
+  return found;
 }
 
 std::string Session::inject(const std::string& fault_json) {
@@ -184,8 +104,8 @@ std::string Session::inject(const std::string& fault_json) {
   text_ = std::move(text);
   scenario_ = std::move(checked);
   injected_.push_back(stamped.dump());
-  restart();
-  run_->run_until(at);
+  reset_plays();
+  run_to(at);
   return {};
 }
 
@@ -197,8 +117,8 @@ std::string Session::switch_variant(const std::optional<std::string>& variant) {
     return e.what();
   }
   variant_ = variant;
-  restart();
-  run_->run_until(std::min(at, end()));
+  reset_plays();
+  run_to(at);
   return {};
 }
 
@@ -230,7 +150,7 @@ std::vector<core::GroupAdminView> Session::groups() const {
   for (const core::ConsumerSpec& c : scenario_.consumers) {
     if (c.group.empty()) continue;
     if (std::any_of(out.begin(), out.end(), [&](const core::GroupAdminView& g) { return g.group == c.group; })) continue;
-    if (auto view = core::describe_group(run_->cluster(), c.group)) out.push_back(std::move(*view));
+    if (auto view = core::describe_group(play_->run().cluster(), c.group)) out.push_back(std::move(*view));
   }
   return out;
 }
@@ -247,21 +167,8 @@ std::vector<std::pair<sim::Time, std::string>> Session::fault_marks() const {
   return out;
 }
 
-std::vector<Message> Session::messages(sim::Time from, sim::Time to) const {
-  std::vector<Message> out;
-  const sim::Simulation& sim = run_->cluster().sim();
-  for (std::size_t i = 0; i < messages_.size(); ++i) {
-    // Oldest first: once the ring is full, the oldest is where the next one would go.
-    const SentMessage& m = messages_[(messages_next_ + i) % messages_.size()];
-    if (m.sent < from || m.sent > to) continue;
-    out.push_back(Message{m.sent, m.arrival, sim.node_name(m.from), sim.node_name(m.to), labels_[m.label], m.dropped,
-                          m.dropped ? labels_[m.why] : std::string()});
-  }
-  return out;
-}
-
 std::vector<std::string> Session::nodes() const {
-  const sim::Simulation& sim = run_->cluster().sim();
+  const sim::Simulation& sim = play_->run().cluster().sim();
   std::vector<std::string> out;
   for (std::size_t i = 0; i < sim.node_count(); ++i) {
     std::string name = sim.node_name(sim::NodeId{static_cast<std::uint32_t>(i)});
@@ -273,10 +180,11 @@ std::vector<std::string> Session::nodes() const {
 }
 
 std::vector<LinkState> Session::links() const {
-  sim::Simulation& sim = run_->cluster().sim();
+  core::Cluster& cluster = play_->run().cluster();
+  sim::Simulation& sim = cluster.sim();
   const sim::Network& network = sim.network();
   std::vector<sim::NodeId> nodes{*sim.find_node("controller")};
-  for (core::BrokerId b = 1; b <= run_->cluster().broker_count(); ++b) nodes.push_back(run_->cluster().broker(b).id());
+  for (core::BrokerId b = 1; b <= cluster.broker_count(); ++b) nodes.push_back(cluster.broker(b).id());
   std::vector<LinkState> out;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     for (std::size_t j = i + 1; j < nodes.size(); ++j) {

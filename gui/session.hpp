@@ -13,6 +13,8 @@
 #include "core/cluster/group_admin.hpp"
 #include "core/scenario/runner.hpp"
 #include "core/scenario/scenario.hpp"
+#include "gui/checkpoints.hpp"
+#include "gui/play.hpp"
 
 namespace ksim::gui {
 
@@ -22,36 +24,6 @@ struct LinkState {
   bool a_to_b_cut = false;
   bool b_to_a_cut = false;
   bool slow = false;  // an override (latency, loss, bandwidth) on either direction
-};
-
-// A stretch of offsets a replica removed from its log (truncation after a leader change, the
-// legacy truncation to the high watermark, a lost disk): records that replica held and lost.
-struct Truncation {
-  sim::Time at;
-  core::BrokerId broker = core::kNoBroker;
-  std::string partition;  // "orders-0"
-  core::Offset from = 0;  // the removed offsets are [from, to)
-  core::Offset to = 0;
-  std::string reason;
-};
-
-// Who held a partition of a group, from when to when (`to` is max while it still does).
-struct Ownership {
-  std::string group;
-  std::string partition;  // "orders-0"
-  std::string member;     // the consumer node, "consumer:billing/0"
-  sim::Time from;
-  sim::Time to = sim::Time::max();
-};
-
-// A message on the network, for the sequence diagram: a request or a response between two nodes.
-struct Message {
-  sim::Time sent;
-  sim::Time arrival;  // when it reaches `to` (later than now while in flight)
-  std::string from, to;
-  std::string label;  // "Produce", "FetchResponse", "JoinGroup", ...
-  bool dropped = false;   // lost: a cut link, a lossy link, a reset connection, a receiver down
-  std::string why;        // for a dropped one: "partition", "loss", "connection-reset"
 };
 
 class Session {
@@ -67,18 +39,25 @@ class Session {
   Session& operator=(const Session&) = delete;
 
   const core::Scenario& scenario() const { return scenario_; }
-  sim::Time now() const { return run_->now(); }
-  sim::Time end() const { return run_->end_time(); }
+  sim::Time now() const { return play_->run().now(); }
+  sim::Time end() const { return play_->run().end_time(); }
 
-  // To `t`, forward or backward (backward re-runs from the start). Clamped to [0, end].
+  // To `t`, forward or backward. Backward goes on from the latest checkpoint at or before `t`
+  // (a play parked there by the background thread), or re-runs from the start when there is
+  // none. Clamped to [0, end].
   void run_to(sim::Time t);
+  // The moments checkpoints are parked at now, and a wait until the wanted ones are (tests).
+  std::vector<sim::Time> checkpoints() const { return checkpoints_.parked(); }
+  void wait_for_checkpoints() { checkpoints_.wait_until_ready(); }
+  // Where the last rewind went on from: a checkpoint's moment, or zero for a re-run.
+  sim::Time last_rewind_from() const { return last_rewind_from_; }
+  // How far apart checkpoints are: a twelfth of the run, at least a second.
+  sim::Duration checkpoint_interval() const;
   // One event. Returns false at the end.
   bool step();
   // Events until the timeline gains an entry (a fault, an election, an ISR change, a rebalance
   // phase, an error, a narration point) or the end. Returns false when nothing came.
   bool step_to_interesting();
-  // Back to the start.
-  void restart();
   // A fault by hand (a context menu), at the current time: a fault object as a scenario file
   // writes it, without "at" (gui/hand_faults.hpp builds them). It joins the session's fault plan,
   // the whole scenario is checked again by the loader, and the run is replayed to now with it,
@@ -107,61 +86,49 @@ class Session {
   // The nodes a fault can name, in creation order: controller, broker:N, producer:NAME,
   // consumer:GROUP/I and consumer:NAME (members added by hand included).
   std::vector<std::string> nodes() const;
-  core::ClusterView cluster() const { return run_->cluster().view(); }
+  core::ClusterView cluster() const { return play_->run().cluster().view(); }
   std::vector<core::GroupAdminView> groups() const;
   std::vector<LinkState> links() const;
-  std::vector<core::TimelineEntry> timeline() const { return run_->timeline_until(now()); }
+  std::vector<core::TimelineEntry> timeline() const { return play_->run().timeline_until(now()); }
   // The latest narration at or before now, or nullptr.
   const core::NarrationEntry* narration() const;
   // Partition ownership per group so far, from the members' own assign / revoke / lose callbacks
   // (a member that stops loses what it held), in the order it began.
-  const std::vector<Ownership>& ownership() const { return ownership_; }
+  const std::vector<Ownership>& ownership() const { return play_->ownership(); }
   // What the charts plot, sampled every 100 ms of simulated time so far.
-  const core::Series& series() const { return series_; }
+  const core::Series& series() const { return play_->series(); }
   // When each fault of the plan fires (the file's and the hand-made) and what it does ("crash
   // broker:1"), for the charts' markers.
   std::vector<std::pair<sim::Time, std::string>> fault_marks() const;
   // The checkers' figures as of now, and the scenario's expectations checked against them (they
   // speak of the end of the run: "so far" is what a student watches move).
-  core::Figures figures() const { return run_->figures(); }
+  core::Figures figures() const { return play_->run().figures(); }
   std::vector<core::ExpectationResult> expectations(const core::Figures& figures) const {
     return core::check_expectations(scenario_.expect, figures);
   }
-  // The messages sent in [from, to] (at most the last kMessagesKept), in the order sent.
-  std::vector<Message> messages(sim::Time from, sim::Time to) const;
-  static constexpr std::size_t kMessagesKept = 1 << 16;
+  // The messages sent in [from, to] (at most the last Play::kMessagesKept), in the order sent.
+  std::vector<Message> messages(sim::Time from, sim::Time to) const { return play_->messages(from, to); }
   // Truncations so far, in time order.
-  const std::vector<Truncation>& truncations() const { return truncations_; }
+  const std::vector<Truncation>& truncations() const { return play_->truncations(); }
   // A replica's leader-epoch cache: (epoch, start offset) pairs, oldest first.
   std::vector<std::pair<core::LeaderEpoch, core::Offset>> epochs(core::BrokerId broker, const core::TopicPartition& tp) const;
   // The first narration pause strictly after `from` and at or before `to`, or nullptr.
   const core::NarrationEntry* pause_between(sim::Time from, sim::Time to) const;
 
  private:
-  class Recorder;
-  void start_run();
+  // The scenario changed: a fresh play from the start, and checkpoints of the new scenario.
+  void reset_plays();
+  // Tells the checkpoints which moments to keep: the few just behind now.
+  void want_checkpoints();
 
   std::string text_;  // the scenario file's JSON, hand-made faults included
   std::string name_;  // the file it came from, or what stands for it
   std::optional<std::string> variant_;
   core::Scenario scenario_;
-  std::unique_ptr<Recorder> recorder_;  // attached to every run; outlives it
-  std::unique_ptr<core::ScenarioRun> run_;
   std::vector<std::string> injected_;
-  std::vector<Truncation> truncations_;
-  std::vector<Ownership> ownership_;
-  core::Series series_;
-  // The latest messages, a ring: the diagram shows the moments before now, and a rewind re-runs.
-  struct SentMessage {
-    sim::Time sent, arrival;
-    sim::NodeId from, to;
-    std::uint16_t label = 0;   // into labels_
-    std::uint16_t why = 0;     // into labels_, for a dropped one
-    bool dropped = false;
-  };
-  std::vector<SentMessage> messages_;
-  std::size_t messages_next_ = 0;  // where the next one goes once the ring is full
-  std::vector<std::string> labels_;
+  Checkpoints checkpoints_;
+  std::unique_ptr<Play> play_;
+  sim::Time last_rewind_from_;
 };
 
 }  // namespace ksim::gui

@@ -17,7 +17,7 @@ using Json = nlohmann::ordered_json;
 
 
 // The file being read, for the messages of nodes built from fragments (one load at a time).
-inline const std::string* current_file = nullptr;
+inline thread_local const std::string* current_file = nullptr;
 
 // A JSON value and where it sits in the file.
 class Node {

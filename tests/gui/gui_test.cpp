@@ -183,6 +183,30 @@ class GuiTest : public QObject {
     QVERIFY(cooperative_paused < partitions);  // ...and only they
   }
 
+  void a_rewind_goes_on_from_a_checkpoint_to_the_same_state() {
+    auto session = gui::Session::open(kLab);  // 30 s: checkpoints every 2.5 s
+    QCOMPARE(session->checkpoint_interval(), sim::Duration(sim::milliseconds(2500)));
+    session->run_to(at_s(25));
+    session->wait_for_checkpoints();
+    const std::vector<sim::Time> parked = session->checkpoints();
+    QVERIFY((parked == std::vector<sim::Time>{at_s(17.5), at_s(20), at_s(22.5), at_s(25)}));
+    session->run_to(at_s(21));
+    QCOMPARE(session->last_rewind_from(), at_s(20));
+    auto fresh = gui::Session::open(kLab);
+    fresh->run_to(at_s(21));
+    QVERIFY(log_positions(*session) == log_positions(*fresh));
+    QCOMPARE(session->series().points.size(), fresh->series().points.size());
+    QCOMPARE(session->series().points.back().acked, fresh->series().points.back().acked);
+    QCOMPARE(session->ownership().size(), fresh->ownership().size());
+    QCOMPARE(session->result_at_end().trace_hash, fresh->result_at_end().trace_hash);
+    // Further back than any checkpoint: a re-run from the start.
+    session->run_to(at_s(3));
+    QCOMPARE(session->last_rewind_from(), sim::Time::zero());
+    // A hand-made fault changes the scenario: the old checkpoints go.
+    QCOMPARE(QString::fromStdString(session->inject(gui::hand_fault::on_node("crash", "broker:3"))), QString());
+    QVERIFY(session->checkpoints().empty() || session->checkpoints().front() <= at_s(3));
+  }
+
   void every_kind_of_hand_fault_replays_from_its_saved_file() {
     // The actions the context menus and the Faults menu call, on a variant: links, consumers, a
     // new member, configs. The saved file replays the variant to the live session's hash.

@@ -1,0 +1,84 @@
+// Play: one run of a scenario as the GUI shows it, with the history its views draw (truncations,
+// partition ownership, the charts' series, the latest messages) collected from the run's trace.
+// A session has one current play; checkpoints park others at earlier moments. Nothing here
+// touches Qt, and a play shares nothing with another, so one can be built on another thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/scenario/runner.hpp"
+#include "core/scenario/scenario.hpp"
+#include "core/scenario/series.hpp"
+
+namespace ksim::gui {
+
+// A stretch of offsets a replica removed from its log (truncation after a leader change, the
+// legacy truncation to the high watermark, a lost disk): records that replica held and lost.
+struct Truncation {
+  sim::Time at;
+  core::BrokerId broker = core::kNoBroker;
+  std::string partition;  // "orders-0"
+  core::Offset from = 0;  // the removed offsets are [from, to)
+  core::Offset to = 0;
+  std::string reason;
+};
+
+// Who held a partition of a group, from when to when (`to` is max while it still does).
+struct Ownership {
+  std::string group;
+  std::string partition;  // "orders-0"
+  std::string member;     // the consumer node, "consumer:billing/0"
+  sim::Time from;
+  sim::Time to = sim::Time::max();
+};
+
+// A message on the network, for the sequence diagram: a request or a response between two nodes.
+struct Message {
+  sim::Time sent;
+  sim::Time arrival;  // when it reaches `to` (later than now while in flight)
+  std::string from, to;
+  std::string label;      // "Produce", "FetchResponse", "JoinGroup", ...
+  bool dropped = false;   // lost: a cut link, a lossy link, a reset connection, a receiver down
+  std::string why;        // for a dropped one: "partition", "loss", "connection-reset"
+};
+
+class Play {
+ public:
+  explicit Play(const core::Scenario& scenario);
+  ~Play();
+  Play(const Play&) = delete;
+  Play& operator=(const Play&) = delete;
+
+  core::ScenarioRun& run() const { return *run_; }
+  const std::vector<Truncation>& truncations() const { return truncations_; }
+  const std::vector<Ownership>& ownership() const { return ownership_; }
+  const core::Series& series() const { return series_; }
+  // The messages sent in [from, to] (at most the last kMessagesKept), in the order sent.
+  std::vector<Message> messages(sim::Time from, sim::Time to) const;
+  static constexpr std::size_t kMessagesKept = 1 << 16;
+
+ private:
+  class Recorder;
+  struct SentMessage {
+    sim::Time sent, arrival;
+    sim::NodeId from, to;
+    std::uint16_t label = 0;  // into labels_
+    std::uint16_t why = 0;    // into labels_, for a dropped one
+    bool dropped = false;
+  };
+
+  std::unique_ptr<Recorder> recorder_;  // listens to run_; outlives it
+  std::vector<Truncation> truncations_;
+  std::vector<Ownership> ownership_;
+  core::Series series_;
+  // The latest messages, a ring: the diagram shows the moments before now.
+  std::vector<SentMessage> messages_;
+  std::size_t messages_next_ = 0;  // where the next one goes once the ring is full
+  std::vector<std::string> labels_;
+  std::unique_ptr<core::ScenarioRun> run_;
+};
+
+}  // namespace ksim::gui
