@@ -1,7 +1,9 @@
 // ksim-gui [FILE] [--variant NAME] [--at T] [--screenshot OUT.png [--view NAME]] [--large-font] [--dark]
+// ksim-gui --bench-frames [--brokers N] [--partitions P] [--frames F]
 //
 // With --screenshot it renders the moment T of FILE offscreen to a PNG and exits: the pictures in
-// docs/ and the GUI tests come from this. Bad arguments exit 2 with a message, as `ksim` does.
+// docs/ and the GUI tests come from this. --bench-frames measures the frame time of each view.
+// Bad arguments exit 2 with a message, as `ksim` does.
 #include <QApplication>
 #include <QImage>
 #include <QPixmap>
@@ -11,16 +13,53 @@
 #include <QTimer>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "gui/cluster_widget.hpp"
+#include "gui/frame_bench.hpp"
 #include "gui/main_window.hpp"
 
 namespace {
 
 constexpr const char* kUsage =
     "usage: ksim-gui [FILE] [--variant NAME] [--at T] [--screenshot OUT.png [--view NAME]] [--large-font] [--dark]\n"
-    "  --view: all, cluster, partitions, inspector, groups, timeline, charts, sequence, figures or events\n";
+    "       ksim-gui --bench-frames [--brokers N] [--partitions P] [--frames F]\n"
+    "  --view: all, cluster, partitions, inspector, groups, timeline, charts, sequence, figures or events\n"
+    "  --bench-frames: the frame time of each view on a new cluster played at real time (offscreen)\n";
+
+// A whole number in [low, high] from an option's text, or nullopt.
+std::optional<int> whole_number(const std::string& text, int low, int high) {
+  if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  const int n = std::stoi(text);
+  if (n < low || n > high) return std::nullopt;
+  return n;
+}
+
+int bench_frames(int brokers, int partitions, int frames) {
+  ksim::gui::NewCluster cluster;
+  cluster.brokers = brokers;
+  cluster.partitions = partitions;
+  cluster.replication_factor = std::min(3, brokers);
+  cluster.min_insync_replicas = std::min(2, cluster.replication_factor);
+  cluster.producers = 3;
+  cluster.rate = 1000;
+  cluster.groups = 1;
+  cluster.members = 6;
+  cluster.duration_seconds = 60;
+  const std::vector<ksim::gui::FrameTimes> times = ksim::gui::measure_frames(cluster, 10, frames);
+  if (times.empty()) return 1;
+  std::printf("%-12s %7s %9s %9s %9s\n", "view", "frames", "p50 ms", "p99 ms", "max ms");
+  const ksim::gui::FrameTimes* worst = &times.front();
+  for (const ksim::gui::FrameTimes& t : times) {
+    std::printf("%-12s %7d %9.2f %9.2f %9.2f\n", t.view.toStdString().c_str(), t.frames, t.p50_ms, t.p99_ms, t.max_ms);
+    if (t.p99_ms > worst->p99_ms) worst = &t;
+  }
+  std::printf("gui_frames brokers=%d partitions=%d worst_view=%s worst_p99_ms=%.2f\n", brokers, partitions,
+              worst->view.toStdString().c_str(), worst->p99_ms);
+  return 0;
+}
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "ksim-gui: %s\n%s", message.c_str(), kUsage);
@@ -31,7 +70,8 @@ int usage_error(const std::string& message) {
 
 int main(int argc, char** argv) {
   std::string file, at_text, screenshot, view = "all", variant;
-  bool large_font = false, dark = false;
+  bool large_font = false, dark = false, bench = false;
+  std::string brokers_text = "3", partitions_text = "30", frames_text = "60";
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const auto value = [&](std::string& out) {
@@ -47,6 +87,14 @@ int main(int argc, char** argv) {
       if (!value(variant)) return usage_error("--variant needs a name (ksim list shows each lab's variants)");
     } else if (arg == "--view") {
       if (!value(view)) return usage_error("--view needs a name");
+    } else if (arg == "--bench-frames") {
+      bench = true;
+    } else if (arg == "--brokers") {
+      if (!value(brokers_text)) return usage_error("--brokers needs a number");
+    } else if (arg == "--partitions") {
+      if (!value(partitions_text)) return usage_error("--partitions needs a number");
+    } else if (arg == "--frames") {
+      if (!value(frames_text)) return usage_error("--frames needs a number");
     } else if (arg == "--large-font") {
       large_font = true;
     } else if (arg == "--dark") {
@@ -61,6 +109,18 @@ int main(int argc, char** argv) {
     } else {
       return usage_error("one scenario file at a time (got " + file + " and " + arg + ")");
     }
+  }
+  if (bench) {
+    const std::optional<int> brokers = whole_number(brokers_text, 1, 100);
+    const std::optional<int> partitions = whole_number(partitions_text, 1, 10000);
+    const std::optional<int> frames = whole_number(frames_text, 1, 100000);
+    if (!brokers) return usage_error("--brokers: a whole number from 1 to 100 (got \"" + brokers_text + "\")");
+    if (!partitions) return usage_error("--partitions: a whole number from 1 to 10000 (got \"" + partitions_text + "\")");
+    if (!frames) return usage_error("--frames: a whole number from 1 to 100000 (got \"" + frames_text + "\")");
+    if (!file.empty() || !screenshot.empty()) return usage_error("--bench-frames builds its own cluster: no FILE or --screenshot with it");
+    if (std::getenv("QT_QPA_PLATFORM") == nullptr) setenv("QT_QPA_PLATFORM", "offscreen", 1);
+    QApplication app(argc, argv);
+    return bench_frames(*brokers, *partitions, *frames);
   }
   ksim::sim::Duration at{};
   if (!at_text.empty()) {

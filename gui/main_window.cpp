@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QHeaderView>
@@ -34,12 +35,15 @@
 #include "gui/hand_faults.hpp"
 #include "gui/partition_inspector.hpp"
 #include "gui/sequence_diagram.hpp"
+#include "gui/table_cells.hpp"
 #include "gui/rebalance_timeline.hpp"
 
 namespace ksim::gui {
 namespace {
 
-constexpr int kFrameMs = 33;  // about 30 frames a second
+constexpr int kFrameMs = 33;       // about 30 frames a second
+constexpr int kRunBudgetMs = 20;   // of a frame, for running the simulation; the rest draws
+constexpr sim::Duration kRunSlice = sim::milliseconds(10);
 
 QString seconds_text(sim::Time t) { return QString::number(static_cast<double>(t.ns()) / 1e9, 'f', 3) + " s"; }
 
@@ -47,12 +51,6 @@ QString join(const std::vector<core::BrokerId>& ids) {
   QStringList parts;
   for (const core::BrokerId id : ids) parts << QString::number(id);
   return parts.join(",");
-}
-
-QTableWidgetItem* cell(const QString& text) {
-  auto* item = new QTableWidgetItem(text);
-  item->setFlags(item->flags() & ~Qt::ItemIsEditable);
-  return item;
 }
 
 }  // namespace
@@ -90,7 +88,6 @@ void MainWindow::build_views() {
   partitions_->setObjectName("partitions");
   partitions_->setHorizontalHeaderLabels({"partition", "leader", "epoch", "replicas", "ISR", "high watermark",
                                           "log end per replica (* leader, ! out of ISR, Z zombie)", "status"});
-  partitions_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   partitions_->horizontalHeader()->setStretchLastSection(true);
   partitions_->verticalHeader()->hide();
   tabs_->addTab(partitions_, "Partitions");
@@ -105,7 +102,6 @@ void MainWindow::build_views() {
   groups_ = new QTableWidget(0, 7, tabs_);
   groups_->setObjectName("groups");
   groups_->setHorizontalHeaderLabels({"group", "state", "generation", "partition", "committed", "lag", "member"});
-  groups_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   groups_->horizontalHeader()->setStretchLastSection(true);
   groups_->verticalHeader()->hide();
   groups_->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -127,11 +123,12 @@ void MainWindow::build_views() {
   connect(tabs_, &QTabWidget::currentChanged, this, [this] { refresh(); });
 
   auto* log = new QWidget(tabs_);
+  events_page_ = log;
   log->setObjectName("events");
   auto* log_layout = new QVBoxLayout(log);
   filter_ = new QLineEdit(log);
   filter_->setPlaceholderText("filter: a node, a kind (fault, election, isr, rebalance, error, narration) or any text");
-  connect(filter_, &QLineEdit::textChanged, this, [this] { fill_events(); });
+  connect(filter_, &QLineEdit::textChanged, this, [this] { fill_events(true); });
   events_ = new QListWidget(log);
   connect(events_, &QListWidget::itemDoubleClicked, this, [this](QListWidgetItem* item) {
     run_to(sim::Time::zero() + sim::Duration::from_ns(item->data(Qt::UserRole).toLongLong()));
@@ -237,6 +234,7 @@ QString MainWindow::adopt(std::unique_ptr<Session> session, const QString& error
     return error;
   }
   session_ = std::move(session);
+  events_listed_ = SIZE_MAX;
   play(false);
   setWindowTitle(QString("ksim-gui: %1").arg(QString::fromStdString(session_->scenario().name)));
   fill_variants();
@@ -257,6 +255,7 @@ QString MainWindow::choose_variant(const std::optional<std::string>& variant) {
   if (!session_) return refuse("open a lab first");
   const std::string error = session_->switch_variant(variant);
   if (!error.empty()) return refuse(QString::fromStdString(error));
+  events_listed_ = SIZE_MAX;
   fill_variants();
   statusBar()->showMessage(QString("now playing %1, replayed to %2").arg(variant ? QString::fromStdString(*variant) : QString("the base scenario"),
                                                                           seconds_text(session_->now())));
@@ -317,19 +316,25 @@ void MainWindow::ask_run_to() {
 }
 
 void MainWindow::on_frame() {
-  if (!playing_ || !session_) return;
+  if (playing_ && session_) advance_one_frame(speed_);
+}
+
+void MainWindow::advance_one_frame(double speed) {
+  if (!session_) return;
   const sim::Time from = session_->now();
-  // "max" runs a frame's worth of wall time at full speed: a slice of simulated time that keeps
-  // the frame under budget on any lab.
-  const sim::Duration slice = speed_ == 0 ? sim::milliseconds(500)
-                                          : sim::Duration::from_ns(static_cast<std::int64_t>(speed_ * kFrameMs * 1e6));
-  sim::Time to = std::min(session_->end(), from + std::max(slice, sim::Duration::from_ns(1)));
-  if (const core::NarrationEntry* pause = session_->pause_between(from, to)) {
-    to = pause->at;  // a narration pause: stop there
-    play(false);
-  }
-  session_->run_to(to);
-  if (session_->now() >= session_->end()) play(false);
+  sim::Time to = speed == 0 ? session_->end()
+                            : std::min(session_->end(), from + std::max(sim::Duration::from_ns(static_cast<std::int64_t>(speed * kFrameMs * 1e6)),
+                                                                        sim::Duration::from_ns(1)));
+  const core::NarrationEntry* pause = session_->pause_between(from, to);
+  if (pause != nullptr) to = pause->at;  // a narration pause: stop there
+  // The run gets a share of the frame, in small slices: at high speeds (and "max") a frame runs
+  // what fits in the budget, so the window stays responsive and the clock shows the real pace.
+  QElapsedTimer clock;
+  clock.start();
+  do {
+    session_->run_to(std::min(to, session_->now() + kRunSlice));
+  } while (session_->now() < to && clock.elapsed() < kRunBudgetMs);
+  if ((pause != nullptr && session_->now() >= pause->at) || session_->now() >= session_->end()) play(false);
   refresh();
 }
 
@@ -341,22 +346,25 @@ void MainWindow::refresh() {
     cluster_->update();
     return;
   }
-  // One snapshot per frame, shared by every view that draws the cluster.
+  // One snapshot per frame, shared by every view that draws the cluster; of the tabs, only the
+  // one showing is filled (the others catch up when chosen: changing tabs refreshes).
+  const QWidget* tab = tabs_->currentWidget();
   core::ClusterView view = session_->cluster();
-  fill_partitions(view);
-  fill_inspector(view);
+  if (tab == partitions_) fill_partitions(view);
+  if (tab == inspector_) fill_inspector(view);
   cluster_->set_snapshot(std::move(view), session_->links());
   cluster_->update();
   const core::NarrationEntry* n = session_->narration();
   narration_->setText(n != nullptr ? QString::fromStdString(n->text) : QString::fromStdString(session_->scenario().summary));
   clock_->setText(QString("%1 / %2").arg(seconds_text(session_->now()), seconds_text(session_->end())));
-  fill_groups();
-  fill_events();
-  timeline_->set_snapshot(session_->ownership(), session_->now(), session_->end());
-  timeline_->update();
-  // The charts and the figures cost more than a table: drawn only when their tab shows, and the
-  // figures (which read every log) at most twice a second while playing.
-  if (tabs_->currentWidget() == sequence_) sequence_->set_snapshot(*session_);
+  if (tab == groups_) fill_groups();
+  if (tab == events_page_) fill_events(false);
+  if (tab == timeline_) {
+    timeline_->set_snapshot(session_->ownership(), session_->now(), session_->end());
+    timeline_->update();
+  }
+  // The figures read every log and history: at most twice a second while playing.
+  if (tab == sequence_) sequence_->set_snapshot(*session_);
   if (tabs_->currentWidget() == charts_) charts_->set_snapshot(session_->series(), session_->fault_marks(), session_->now(), session_->end());
   if (tabs_->currentWidget() == figures_ && (!playing_ || !figures_clock_.isValid() || figures_clock_.elapsed() >= 500)) {
     figures_clock_.start();
@@ -397,11 +405,11 @@ void MainWindow::fill_partitions(const core::ClusterView& view) {
   for (const core::PartitionView& p : view.partitions) {
     if (p.tp.topic != core::kOffsetsTopic) rows.push_back(p);
   }
-  partitions_->setRowCount(static_cast<int>(rows.size()));
+  set_rows(partitions_, static_cast<int>(rows.size()));
   for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
     const core::PartitionView& p = rows[static_cast<std::size_t>(r)];
     QString status = "ok";
-    QColor colour = palette_.panel;
+    QColor colour;  // none while healthy
     if (p.offline()) {
       status = "OFFLINE";
       colour = palette_.lost;
@@ -420,19 +428,14 @@ void MainWindow::fill_partitions(const core::ClusterView& view) {
       const char* mark = replica.is_leader ? "*" : (replica.acts_as_leader ? "Z" : (replica.in_isr ? "" : "!"));
       logs << QString("%1%2: %3").arg(replica.broker).arg(mark).arg(replica.log_end_offset);
     }
-    partitions_->setItem(r, 0, cell(QString::fromStdString(p.tp.str())));
-    partitions_->setItem(r, 1, cell(p.offline() ? "none" : QString::number(p.leader)));
-    partitions_->setItem(r, 2, cell(QString::number(p.leader_epoch)));
-    partitions_->setItem(r, 3, cell(join(p.replicas)));
-    partitions_->setItem(r, 4, cell(join(p.isr)));
-    partitions_->setItem(r, 5, cell(hw < 0 ? "-" : QString::number(hw)));
-    partitions_->setItem(r, 6, cell(logs.join("   ")));
-    QTableWidgetItem* s = cell(status);
-    if (status != "ok") {
-      s->setBackground(colour);
-      s->setForeground(Qt::black);
-    }
-    partitions_->setItem(r, 7, s);
+    set_cell(partitions_, r, 0, QString::fromStdString(p.tp.str()));
+    set_cell(partitions_, r, 1, p.offline() ? "none" : QString::number(p.leader));
+    set_cell(partitions_, r, 2, QString::number(p.leader_epoch));
+    set_cell(partitions_, r, 3, join(p.replicas));
+    set_cell(partitions_, r, 4, join(p.isr));
+    set_cell(partitions_, r, 5, hw < 0 ? "-" : QString::number(hw));
+    set_cell(partitions_, r, 6, logs.join("   "));
+    set_cell(partitions_, r, 7, status, colour);
   }
 }
 
@@ -441,25 +444,24 @@ void MainWindow::fill_groups() {
   const std::vector<core::GroupAdminView> groups = session_->groups();
   int rows = 0;
   for (const core::GroupAdminView& g : groups) rows += std::max<int>(1, static_cast<int>(g.partitions.size()));
-  groups_->setRowCount(rows);
+  set_rows(groups_, rows);
   // A colour per member (in the order members appear), so that who owns what reads at a glance.
   std::map<std::string, QColor> colour_of;
   for (const core::GroupAdminView& g : groups) {
     const auto put = [&](const core::GroupPartitionRow* p) {
-      groups_->setItem(row, 0, cell(QString::fromStdString(g.group)));
-      groups_->setItem(row, 1, cell(QString::fromStdString(std::string(core::group_state_name(g.state)))));
-      groups_->setItem(row, 2, cell(QString::number(g.generation)));
-      groups_->setItem(row, 3, cell(p != nullptr ? QString::fromStdString(p->tp.str()) : "-"));
-      groups_->setItem(row, 4, cell(p != nullptr && p->committed >= 0 ? QString::number(p->committed) : "-"));
-      groups_->setItem(row, 5, cell(p != nullptr && p->lag ? QString::number(*p->lag) : "-"));
-      QTableWidgetItem* member = cell(p != nullptr && !p->member.empty() ? QString::fromStdString(p->member) : "-");
+      set_cell(groups_, row, 0, QString::fromStdString(g.group));
+      set_cell(groups_, row, 1, QString::fromStdString(std::string(core::group_state_name(g.state))));
+      set_cell(groups_, row, 2, QString::number(g.generation));
+      set_cell(groups_, row, 3, p != nullptr ? QString::fromStdString(p->tp.str()) : "-");
+      set_cell(groups_, row, 4, p != nullptr && p->committed >= 0 ? QString::number(p->committed) : "-");
+      set_cell(groups_, row, 5, p != nullptr && p->lag ? QString::number(*p->lag) : "-");
+      QColor colour;
       if (p != nullptr && !p->member.empty()) {
         auto [it, added] = colour_of.emplace(p->member, QColor());
         if (added) it->second = member_colour(colour_of.size() - 1);
-        member->setBackground(it->second);
-        member->setForeground(Qt::black);
+        colour = it->second;
       }
-      groups_->setItem(row, 6, member);
+      set_cell(groups_, row, 6, p != nullptr && !p->member.empty() ? QString::fromStdString(p->member) : "-", colour);
       ++row;
     };
     if (g.partitions.empty()) put(nullptr);
@@ -467,10 +469,13 @@ void MainWindow::fill_groups() {
   }
 }
 
-void MainWindow::fill_events() {
+void MainWindow::fill_events(bool filter_changed) {
   if (!session_) return;
+  // The log only grows while playing, and shrinks on a rewind: rebuilt when its length changes.
+  if (!filter_changed && session_->timeline_size() == events_listed_) return;
   const QString filter = filter_->text().trimmed();
   const std::vector<core::TimelineEntry> timeline = session_->timeline();
+  events_listed_ = timeline.size();
   events_->clear();
   for (const core::TimelineEntry& e : timeline) {
     const QString line = QString("%1  %2  %3").arg(seconds_text(e.at), -10).arg(QString::fromStdString(e.kind), -10).arg(QString::fromStdString(e.text));

@@ -71,6 +71,9 @@ class MainWindow final : public QMainWindow {
   void step();
   void step_to_interesting();
   void run_to(sim::Time t);
+  // What the frame timer does while playing: a frame's worth of simulated time at `speed` (0: as
+  // fast as possible) within the frame's budget, stopping at a narration pause; then a refresh.
+  void advance_one_frame(double speed);
   // Faults by hand, as the context menus and the Faults menu make them. Each goes into the
   // session's fault plan (see Session::inject); a refusal is shown and returned (empty: done).
   // A broker fault: "crash", "power-loss", "restart", "pause", "resume", "isolate".
@@ -93,7 +96,8 @@ class MainWindow final : public QMainWindow {
   void on_frame();
   void fill_partitions(const core::ClusterView& view);
   void fill_groups();
-  void fill_events();
+  // Rebuilds the event log when the timeline's length changed (or the filter did).
+  void fill_events(bool filter_changed);
   void fill_inspector(const core::ClusterView& view);
   void apply_palette();
   void ask_run_to();
@@ -129,6 +133,8 @@ class MainWindow final : public QMainWindow {
   QElapsedTimer figures_clock_;
   QString inspected_;
   QListWidget* events_ = nullptr;
+  QWidget* events_page_ = nullptr;
+  std::size_t events_listed_ = SIZE_MAX;
   QLineEdit* filter_ = nullptr;
   QLabel* narration_ = nullptr;
   QLabel* clock_ = nullptr;

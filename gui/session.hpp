@@ -90,6 +90,7 @@ class Session {
   std::vector<core::GroupAdminView> groups() const;
   std::vector<LinkState> links() const;
   std::vector<core::TimelineEntry> timeline() const { return play_->run().timeline_until(now()); }
+  std::size_t timeline_size() const { return play_->run().timeline_count_until(now()); }
   // The latest narration at or before now, or nullptr.
   const core::NarrationEntry* narration() const;
   // Partition ownership per group so far, from the members' own assign / revoke / lose callbacks

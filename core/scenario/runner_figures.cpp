@@ -3,6 +3,8 @@
 // them). The report asks at the end; the GUI's figures pane asks at any moment.
 #include <algorithm>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "core/cluster/group_admin.hpp"
 #include "core/group/offsets_records.hpp"
@@ -22,9 +24,11 @@ typename Map::mapped_type value_or_zero(const Map& map, const std::string& key) 
 
 Figures ScenarioRun::figures() const {
   Figures f;
-  // --- the logs at the end: which record ids each partition holds ---
-  std::map<std::uint64_t, int> in_log;
-  std::map<TopicPartition, std::vector<std::pair<Offset, const Record*>>> log_records;
+  // Hash maps and sorted vectors, not ordered trees: a long run holds millions of records, and
+  // the GUI asks for the figures while it plays. No figure depends on an iteration order.
+  // --- the logs as they are: which record ids each partition holds ---
+  std::vector<std::uint64_t> log_ids;  // every committed record in a log, duplicates included
+  std::map<TopicPartition, std::vector<const Record*>> log_records;  // in offset order
   for (const TopicSpec& t : scenario_.topics) {
     const auto& record = cluster_->controller().topics().at(t.name);
     for (const PartitionState& p : record.partitions) {
@@ -41,29 +45,39 @@ Figures ScenarioRun::figures() const {
       }
       if (chosen == nullptr) continue;
       const PartitionLog& log = chosen->log();
+      std::vector<const Record*>& records = log_records[p.tp];
       for (const auto& segment : log.segments()) {
         for (const RecordBatch& batch : segment.batches) {
           for (std::int32_t i = 0; i < batch.record_count(); ++i) {
-            const Offset offset = batch.base_offset + i;
-            if (offset >= log.high_watermark()) break;
+            if (batch.base_offset + i >= log.high_watermark()) break;
             const Record& rec = batch.records->records[static_cast<std::size_t>(i)];
-            ++in_log[rec.id];
-            log_records[p.tp].emplace_back(offset, &rec);
+            log_ids.push_back(rec.id);
+            records.push_back(&rec);
           }
         }
       }
     }
   }
+  std::sort(log_ids.begin(), log_ids.end());
+  std::int64_t duplicates = 0;
+  for (std::size_t i = 1; i < log_ids.size(); ++i) {
+    // Counted once per id, however many copies.
+    if (log_ids[i] == log_ids[i - 1] && (i < 2 || log_ids[i - 2] != log_ids[i])) ++duplicates;
+  }
+  const auto in_log = [&](std::uint64_t id) { return std::binary_search(log_ids.begin(), log_ids.end(), id); };
   // --- producers ---
   std::int64_t sent = 0, acked = 0, acked_lost = 0, sent_lost = 0, failed = 0, batches = 0, retries = 0;
-  std::map<std::uint64_t, sim::Time> sent_at;
+  std::unordered_map<std::uint64_t, sim::Time> sent_at;
   std::vector<double> produce_latencies;  // per acknowledged record: send to acknowledgement
-  std::map<std::pair<std::string, TopicPartition>, std::map<Offset, std::uint64_t>> acked_at;  // for skipped[G]
+  // For skipped[G]: per partition, the acknowledged records by offset (in acknowledgement order;
+  // a later one at the same offset, written after a truncation, replaces the earlier).
+  std::map<TopicPartition, std::vector<std::pair<Offset, std::uint64_t>>> acked_at;
   for (const auto& [name, producer] : producers_) {
     const ProducerHistory& h = producer->history();
     sent += static_cast<std::int64_t>(h.sent);
     batches += static_cast<std::int64_t>(h.batches.size());
     retries += static_cast<std::int64_t>(h.retries);
+    sent_at.reserve(sent_at.size() + h.record_ids.size());
     for (const BatchReport& b : h.batches) {
       for (std::uint32_t i = 0; i < b.records; ++i) {
         const std::uint64_t id = h.record_ids[b.first_record + i];
@@ -74,15 +88,26 @@ Figures ScenarioRun::figures() const {
           if (b.error != ErrorCode::NONE) ++f["produce_errors[" + std::string(error_name(b.error)) + "]"];
           continue;
         }
-        if (in_log.count(id) == 0U) ++sent_lost;
+        const bool kept = in_log(id);
+        if (!kept) ++sent_lost;
         if (b.base_offset >= 0) {
           ++acked;
           produce_latencies.push_back(static_cast<double>((b.completed_at - b.created_at).ns()) / 1e6);
-          if (in_log.count(id) == 0U) ++acked_lost;
-          acked_at[{"", b.tp}][b.base_offset + i] = id;
+          if (!kept) ++acked_lost;
+          acked_at[b.tp].emplace_back(b.base_offset + i, id);
         }
       }
     }
+  }
+  for (auto& [tp, offsets] : acked_at) {
+    std::stable_sort(offsets.begin(), offsets.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    // Of equal offsets keep the last acknowledged: reverse each run's order, then unique.
+    std::vector<std::pair<Offset, std::uint64_t>> last;
+    for (std::size_t i = 0; i < offsets.size(); ++i) {
+      if (i + 1 < offsets.size() && offsets[i + 1].first == offsets[i].first) continue;
+      last.push_back(offsets[i]);
+    }
+    offsets.swap(last);
   }
   f["sent"] = static_cast<double>(sent);
   f["acked"] = static_cast<double>(acked);
@@ -91,37 +116,36 @@ Figures ScenarioRun::figures() const {
   f["failed_sends"] = static_cast<double>(failed);
   f["batches"] = static_cast<double>(batches);
   f["retries"] = static_cast<double>(retries);
-  std::int64_t duplicates = 0;
-  for (const auto& [id, count] : in_log) duplicates += count > 1 ? 1 : 0;
   f["duplicates_in_log"] = static_cast<double>(duplicates);
   // Keys whose records from one producer sit out of send order (ids grow in send order).
-  std::set<std::pair<std::uint64_t, std::int64_t>> reordered;
+  using ProducerKey = std::pair<std::uint64_t, std::int64_t>;  // (producer, key)
+  struct ProducerKeyHash {
+    std::size_t operator()(const ProducerKey& k) const { return std::hash<std::uint64_t>()(k.first * 0x9E3779B97F4A7C15ULL ^ static_cast<std::uint64_t>(k.second)); }
+  };
+  std::unordered_set<ProducerKey, ProducerKeyHash> reordered;
+  std::unordered_map<std::uint64_t, std::int64_t> key_of;  // each record's key, for the consumers' side of ordering
+  key_of.reserve(log_ids.size());
   for (const auto& [tp, records] : log_records) {
-    std::map<std::pair<std::uint64_t, std::int64_t>, std::uint64_t> last;
-    std::set<std::uint64_t> seen_ids;  // a duplicate is counted as such, not as a reordering too
-    for (const auto& [offset, rec] : records) {
+    std::unordered_map<ProducerKey, std::uint64_t, ProducerKeyHash> last;
+    std::unordered_set<std::uint64_t> seen_ids;  // a duplicate is counted as such, not as a reordering too
+    seen_ids.reserve(records.size());
+    for (const Record* rec : records) {
+      if (rec->key >= 0) key_of.emplace(rec->id, rec->key);
       if (rec->key < 0 || !seen_ids.insert(rec->id).second) continue;
-      const std::pair<std::uint64_t, std::int64_t> key{rec->id / 1'000'000'000ULL, rec->key};
+      const ProducerKey key{rec->id / 1'000'000'000ULL, rec->key};
       auto& seen = last[key];
       if (rec->id < seen) reordered.insert(key);
       seen = std::max(seen, rec->id);
     }
   }
   f["reordered_keys"] = static_cast<double>(reordered.size());
-  // Each record's key, for the consumers' side of ordering.
-  std::map<std::uint64_t, std::int64_t> key_of;
-  for (const auto& [tp, records] : log_records) {
-    for (const auto& [offset, rec] : records) {
-      if (rec->key >= 0) key_of.emplace(rec->id, rec->key);
-    }
-  }
   // --- groups and consumers ---
   std::vector<double> latencies;
-  std::set<std::uint64_t> latency_seen;
+  std::unordered_set<std::uint64_t> latency_seen;
   for (const ConsumerSpec& spec : scenario_.consumers) {
     const std::string group = spec.group.empty() ? spec.name : spec.group;
-    std::map<std::uint64_t, int> processed;
-    std::set<std::uint64_t> failed_ids;
+    std::unordered_map<std::uint64_t, int> processed;
+    std::unordered_set<std::uint64_t> failed_ids;
     std::int64_t count = 0, dead = 0, commit_failures = 0;
     std::vector<std::pair<sim::Time, std::uint64_t>> first_processing;  // when each record was first done
     for (const Member& m : members_) {
@@ -129,8 +153,10 @@ Figures ScenarioRun::figures() const {
       for (const ProcessedRecord& r : m.app->processed()) {
         if (++processed[r.id] == 1) first_processing.emplace_back(r.processed_at, r.id);
         ++count;
-        if (latency_seen.insert(r.id).second && sent_at.count(r.id) != 0U) {
-          latencies.push_back(static_cast<double>((r.processed_at - sent_at[r.id]).ns()) / 1e6);
+        if (latency_seen.insert(r.id).second) {
+          if (const auto sent_time = sent_at.find(r.id); sent_time != sent_at.end()) {
+            latencies.push_back(static_cast<double>((r.processed_at - sent_time->second).ns()) / 1e6);
+          }
         }
       }
       for (const FailedRecord& r : m.app->failed()) {
@@ -149,12 +175,12 @@ Figures ScenarioRun::figures() const {
     // moved to another partition (added partitions) does to the application. Records done at the
     // same instant count as in order.
     std::sort(first_processing.begin(), first_processing.end());
-    std::map<std::pair<std::uint64_t, std::int64_t>, std::uint64_t> newest;
-    std::set<std::pair<std::uint64_t, std::int64_t>> out_of_order;
+    std::unordered_map<ProducerKey, std::uint64_t, ProducerKeyHash> newest;
+    std::unordered_set<ProducerKey, ProducerKeyHash> out_of_order;
     for (const auto& [at, id] : first_processing) {
       const auto key = key_of.find(id);
       if (key == key_of.end()) continue;
-      const std::pair<std::uint64_t, std::int64_t> producer_key{id / 1'000'000'000ULL, key->second};
+      const ProducerKey producer_key{id / 1'000'000'000ULL, key->second};
       std::uint64_t& seen = newest[producer_key];
       if (id < seen) out_of_order.insert(producer_key);
       seen = std::max(seen, id);
@@ -185,7 +211,7 @@ Figures ScenarioRun::figures() const {
       for (const GroupPartitionRow& row : view->partitions) {
         if (std::find(spec.topics.begin(), spec.topics.end(), row.tp.topic) == spec.topics.end()) continue;
         final_lag += row.lag.value_or(0);
-        const auto acked_here = acked_at.find({"", row.tp});
+        const auto acked_here = acked_at.find(row.tp);
         if (acked_here == acked_at.end()) continue;
         for (const auto& [offset, id] : acked_here->second) {
           if (offset >= row.committed) break;
