@@ -7,15 +7,18 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "gui/table_cells.hpp"
+
 namespace ksim::gui {
 
 FiguresPane::FiguresPane(QWidget* parent) : QWidget(parent) {
   setObjectName("figures");
   auto* layout = new QVBoxLayout(this);
+  moment_ = new QLabel(this);
+  layout->addWidget(moment_);
   auto* split = new QSplitter(Qt::Horizontal, this);
   table_ = new QTableWidget(0, 2, split);
   table_->setHorizontalHeaderLabels({"figure", "so far"});
-  table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   table_->horizontalHeader()->setStretchLastSection(true);
   table_->verticalHeader()->hide();
   table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
@@ -30,7 +33,7 @@ FiguresPane::FiguresPane(QWidget* parent) : QWidget(parent) {
   split->setStretchFactor(0, 3);
   split->setStretchFactor(1, 2);
   split->setSizes({720, 480});
-  layout->addWidget(split);
+  layout->addWidget(split, 1);
 }
 
 void FiguresPane::set_palette(const Palette& palette) {
@@ -38,18 +41,21 @@ void FiguresPane::set_palette(const Palette& palette) {
   table_->verticalHeader()->setDefaultSectionSize(QFontMetrics(palette.font()).height() + 6);
 }
 
-void FiguresPane::set_snapshot(const core::Figures& figures, const std::vector<core::ExpectationResult>& expectations) {
-  table_->setRowCount(static_cast<int>(figures.size()));
+void FiguresPane::set_snapshot(const core::Figures& figures, const std::vector<core::ExpectationResult>& expectations, sim::Time at,
+                               sim::Time now) {
+  const QString when = QString::number(static_cast<double>(at.ns()) / 1e9, 'f', 3) + " s";
+  moment_->setText(at == now ? QString("The figures at %1, now.").arg(when)
+                             : QString("The figures at %1 (computed in the background; they follow the run).").arg(when));
+  const bool resized = set_rows(table_, static_cast<int>(figures.size()));
   int row = 0;
   for (const auto& [name, value] : figures) {
-    auto* n = new QTableWidgetItem(QString::fromStdString(name));
     const bool whole = value == static_cast<double>(static_cast<long long>(value));
-    auto* v = new QTableWidgetItem(whole ? QString::number(static_cast<long long>(value)) : QString::number(value, 'f', 1));
-    v->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    table_->setItem(row, 0, n);
-    table_->setItem(row, 1, v);
+    set_cell(table_, row, 0, QString::fromStdString(name));
+    set_cell(table_, row, 1, whole ? QString::number(static_cast<long long>(value)) : QString::number(value, 'f', 1));
+    table_->item(row, 1)->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     ++row;
   }
+  if (resized) table_->resizeColumnsToContents();
   expectations_->clear();
   for (const core::ExpectationResult& e : expectations) {
     // A mark and words, not colour alone.

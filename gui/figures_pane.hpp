@@ -12,6 +12,7 @@
 
 class QTableWidget;
 class QListWidget;
+class QLabel;
 
 namespace ksim::gui {
 
@@ -20,13 +21,15 @@ class FiguresPane final : public QWidget {
  public:
   explicit FiguresPane(QWidget* parent = nullptr);
   void set_palette(const Palette& palette);
-  void set_snapshot(const core::Figures& figures, const std::vector<core::ExpectationResult>& expectations);
+  // The figures of moment `at` (computed in the background: it may trail `now` a little).
+  void set_snapshot(const core::Figures& figures, const std::vector<core::ExpectationResult>& expectations, sim::Time at, sim::Time now);
   QTableWidget* table() { return table_; }
   QListWidget* expectations() { return expectations_; }
 
  private:
   QTableWidget* table_ = nullptr;
   QListWidget* expectations_ = nullptr;
+  QLabel* moment_ = nullptr;
   Palette palette_ = Palette::light(false);
 };
 

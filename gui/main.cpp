@@ -158,6 +158,10 @@ int main(int argc, char** argv) {
   }
   window.resize(1280, 800);
   window.show();
+  if (view == "figures" && window.session() != nullptr) {
+    window.session()->wait_for_figures();  // computed in the background: the picture waits for them
+    window.refresh();
+  }
   QApplication::processEvents();
   const QPixmap picture = window.grab();
   QSaveFile out(QString::fromStdString(screenshot));  // whole or not at all

@@ -235,6 +235,7 @@ QString MainWindow::adopt(std::unique_ptr<Session> session, const QString& error
   }
   session_ = std::move(session);
   events_listed_ = SIZE_MAX;
+  figures_shown_at_ = sim::Time::max();
   play(false);
   setWindowTitle(QString("ksim-gui: %1").arg(QString::fromStdString(session_->scenario().name)));
   fill_variants();
@@ -256,6 +257,7 @@ QString MainWindow::choose_variant(const std::optional<std::string>& variant) {
   const std::string error = session_->switch_variant(variant);
   if (!error.empty()) return refuse(QString::fromStdString(error));
   events_listed_ = SIZE_MAX;
+  figures_shown_at_ = sim::Time::max();
   fill_variants();
   statusBar()->showMessage(QString("now playing %1, replayed to %2").arg(variant ? QString::fromStdString(*variant) : QString("the base scenario"),
                                                                           seconds_text(session_->now())));
@@ -363,13 +365,16 @@ void MainWindow::refresh() {
     timeline_->set_snapshot(session_->ownership(), session_->now(), session_->end());
     timeline_->update();
   }
-  // The figures read every log and history: at most twice a second while playing.
   if (tab == sequence_) sequence_->set_snapshot(*session_);
-  if (tabs_->currentWidget() == charts_) charts_->set_snapshot(session_->series(), session_->fault_marks(), session_->now(), session_->end());
-  if (tabs_->currentWidget() == figures_ && (!playing_ || !figures_clock_.isValid() || figures_clock_.elapsed() >= 500)) {
-    figures_clock_.start();
-    const core::Figures figures = session_->figures();
-    figures_->set_snapshot(figures, session_->expectations(figures));
+  if (tab == charts_) charts_->set_snapshot(session_->series(), session_->fault_marks(), session_->now(), session_->end());
+  // The figures read every log and history: a background thread computes them
+  // (figures_worker.hpp), and the pane shows the latest that came.
+  if (tab == figures_) {
+    session_->request_figures();
+    if (const std::optional<FiguresAt> latest = session_->latest_figures(); latest && latest->at != figures_shown_at_) {
+      figures_shown_at_ = latest->at;
+      figures_->set_snapshot(latest->figures, session_->expectations(latest->figures), latest->at, session_->now());
+    }
   }
 }
 
@@ -405,7 +410,7 @@ void MainWindow::fill_partitions(const core::ClusterView& view) {
   for (const core::PartitionView& p : view.partitions) {
     if (p.tp.topic != core::kOffsetsTopic) rows.push_back(p);
   }
-  set_rows(partitions_, static_cast<int>(rows.size()));
+  const bool resized = set_rows(partitions_, static_cast<int>(rows.size()));
   for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
     const core::PartitionView& p = rows[static_cast<std::size_t>(r)];
     QString status = "ok";
@@ -437,6 +442,7 @@ void MainWindow::fill_partitions(const core::ClusterView& view) {
     set_cell(partitions_, r, 6, logs.join("   "));
     set_cell(partitions_, r, 7, status, colour);
   }
+  if (resized) partitions_->resizeColumnsToContents();
 }
 
 void MainWindow::fill_groups() {
@@ -444,7 +450,7 @@ void MainWindow::fill_groups() {
   const std::vector<core::GroupAdminView> groups = session_->groups();
   int rows = 0;
   for (const core::GroupAdminView& g : groups) rows += std::max<int>(1, static_cast<int>(g.partitions.size()));
-  set_rows(groups_, rows);
+  const bool resized = set_rows(groups_, rows);
   // A colour per member (in the order members appear), so that who owns what reads at a glance.
   std::map<std::string, QColor> colour_of;
   for (const core::GroupAdminView& g : groups) {
@@ -467,6 +473,7 @@ void MainWindow::fill_groups() {
     if (g.partitions.empty()) put(nullptr);
     for (const core::GroupPartitionRow& p : g.partitions) put(&p);
   }
+  if (resized) groups_->resizeColumnsToContents();
 }
 
 void MainWindow::fill_events(bool filter_changed) {

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <QMainWindow>
-#include <QElapsedTimer>
 #include <QStringList>
 #include <QTimer>
 #include <memory>
@@ -130,7 +129,7 @@ class MainWindow final : public QMainWindow {
   ChartsView* charts_ = nullptr;
   FiguresPane* figures_ = nullptr;
   SequenceDiagram* sequence_ = nullptr;
-  QElapsedTimer figures_clock_;
+  sim::Time figures_shown_at_ = sim::Time::max();  // the moment the figures pane shows
   QString inspected_;
   QListWidget* events_ = nullptr;
   QWidget* events_page_ = nullptr;

@@ -30,6 +30,7 @@ Session::~Session() = default;
 
 void Session::reset_plays() {
   checkpoints_.reset(scenario_);
+  figures_worker_.reset(scenario_);
   play_ = std::make_unique<Play>(scenario_);
 }
 

@@ -14,6 +14,7 @@
 #include "core/scenario/runner.hpp"
 #include "core/scenario/scenario.hpp"
 #include "gui/checkpoints.hpp"
+#include "gui/figures_worker.hpp"
 #include "gui/play.hpp"
 
 namespace ksim::gui {
@@ -104,6 +105,15 @@ class Session {
   // The checkers' figures as of now, and the scenario's expectations checked against them (they
   // speak of the end of the run: "so far" is what a student watches move).
   core::Figures figures() const { return play_->run().figures(); }
+  // The same, computed on a background thread (figures_worker.hpp): ask for now's, then show the
+  // latest that has come, with the moment it is for.
+  void request_figures() { figures_worker_.request(now()); }
+  std::optional<FiguresAt> latest_figures() const { return figures_worker_.latest(); }
+  // Asks for now's figures and waits until they are computed (tests, screenshots).
+  void wait_for_figures() {
+    figures_worker_.request(now());
+    figures_worker_.wait_for(now());
+  }
   std::vector<core::ExpectationResult> expectations(const core::Figures& figures) const {
     return core::check_expectations(scenario_.expect, figures);
   }
@@ -128,6 +138,7 @@ class Session {
   core::Scenario scenario_;
   std::vector<std::string> injected_;
   Checkpoints checkpoints_;
+  FiguresWorker figures_worker_;
   std::unique_ptr<Play> play_;
   sim::Time last_rewind_from_;
 };

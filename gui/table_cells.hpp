@@ -10,11 +10,12 @@
 
 namespace ksim::gui {
 
-// Sets the row count; fits the columns to their contents when it changed.
-inline void set_rows(QTableWidget* table, int rows) {
-  if (table->rowCount() == rows) return;
+// Sets the row count and returns whether it changed: then, once the cells are filled, the caller
+// fits the columns to their contents (table->resizeColumnsToContents()).
+inline bool set_rows(QTableWidget* table, int rows) {
+  if (table->rowCount() == rows) return false;
   table->setRowCount(rows);
-  table->resizeColumnsToContents();
+  return true;
 }
 
 // The cell's text and, when given a valid colour, its background (with black text, readable on

@@ -3,8 +3,6 @@
 // them). The report asks at the end; the GUI's figures pane asks at any moment.
 #include <algorithm>
 #include <set>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "core/cluster/group_admin.hpp"
 #include "core/group/offsets_records.hpp"
@@ -12,6 +10,48 @@
 
 namespace ksim::core {
 namespace {
+
+// Values by record id in a sorted vector, looked up by binary search: a run holds millions of
+// records, and a tree or hash node per record is what made the figures slow.
+template <typename T>
+class ById {
+ public:
+  void add(std::uint64_t id, T value) { entries_.emplace_back(id, std::move(value)); }
+  // Sorts by id and keeps one entry per id: the first added, or the last (as assigning into a
+  // map would).
+  void seal(bool keep_last) {
+    std::stable_sort(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::pair<std::uint64_t, T>> kept;
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      const bool first_of_run = i == 0 || entries_[i - 1].first != entries_[i].first;
+      const bool last_of_run = i + 1 == entries_.size() || entries_[i + 1].first != entries_[i].first;
+      if (keep_last ? last_of_run : first_of_run) kept.push_back(std::move(entries_[i]));
+    }
+    entries_.swap(kept);
+  }
+  const T* find(std::uint64_t id) const {
+    const auto it = std::lower_bound(entries_.begin(), entries_.end(), id, [](const auto& e, std::uint64_t v) { return e.first < v; });
+    return it != entries_.end() && it->first == id ? &it->second : nullptr;
+  }
+  const std::vector<std::pair<std::uint64_t, T>>& entries() const { return entries_; }
+
+ private:
+  std::vector<std::pair<std::uint64_t, T>> entries_;
+};
+
+// How many ids occur more than once (each counted once, however many copies); sorts `ids`.
+std::int64_t duplicated_ids(std::vector<std::uint64_t>& ids) {
+  std::sort(ids.begin(), ids.end());
+  std::int64_t duplicated = 0;
+  for (std::size_t i = 1; i < ids.size(); ++i) {
+    if (ids[i] == ids[i - 1] && (i < 2 || ids[i - 2] != ids[i])) ++duplicated;
+  }
+  return duplicated;
+}
+
+// A producer's key: (the producer, from the id's high digits; the key).
+using ProducerKey = std::pair<std::uint64_t, std::int64_t>;
+ProducerKey producer_key(std::uint64_t id, std::int64_t key) { return {id / 1'000'000'000ULL, key}; }
 
 // A per-group record's value, or the value type's zero when the group never had one.
 template <typename Map>
@@ -24,8 +64,8 @@ typename Map::mapped_type value_or_zero(const Map& map, const std::string& key) 
 
 Figures ScenarioRun::figures() const {
   Figures f;
-  // Hash maps and sorted vectors, not ordered trees: a long run holds millions of records, and
-  // the GUI asks for the figures while it plays. No figure depends on an iteration order.
+  // Per record, sorted vectors (ById) rather than trees: a long run holds millions of records, and
+  // the GUI asks for the figures while it plays.
   // --- the logs as they are: which record ids each partition holds ---
   std::vector<std::uint64_t> log_ids;  // every committed record in a log, duplicates included
   std::map<TopicPartition, std::vector<const Record*>> log_records;  // in offset order
@@ -58,16 +98,11 @@ Figures ScenarioRun::figures() const {
       }
     }
   }
-  std::sort(log_ids.begin(), log_ids.end());
-  std::int64_t duplicates = 0;
-  for (std::size_t i = 1; i < log_ids.size(); ++i) {
-    // Counted once per id, however many copies.
-    if (log_ids[i] == log_ids[i - 1] && (i < 2 || log_ids[i - 2] != log_ids[i])) ++duplicates;
-  }
+  const std::int64_t duplicates = duplicated_ids(log_ids);
   const auto in_log = [&](std::uint64_t id) { return std::binary_search(log_ids.begin(), log_ids.end(), id); };
   // --- producers ---
   std::int64_t sent = 0, acked = 0, acked_lost = 0, sent_lost = 0, failed = 0, batches = 0, retries = 0;
-  std::unordered_map<std::uint64_t, sim::Time> sent_at;
+  ById<sim::Time> sent_at;
   std::vector<double> produce_latencies;  // per acknowledged record: send to acknowledgement
   // For skipped[G]: per partition, the acknowledged records by offset (in acknowledgement order;
   // a later one at the same offset, written after a truncation, replaces the earlier).
@@ -77,11 +112,10 @@ Figures ScenarioRun::figures() const {
     sent += static_cast<std::int64_t>(h.sent);
     batches += static_cast<std::int64_t>(h.batches.size());
     retries += static_cast<std::int64_t>(h.retries);
-    sent_at.reserve(sent_at.size() + h.record_ids.size());
     for (const BatchReport& b : h.batches) {
       for (std::uint32_t i = 0; i < b.records; ++i) {
         const std::uint64_t id = h.record_ids[b.first_record + i];
-        sent_at[id] = b.created_at;
+        sent_at.add(id, b.created_at);
         if (!b.ok()) {
           ++failed;
           // By the last error a broker gave it (also when the batch finally expired).
@@ -99,6 +133,7 @@ Figures ScenarioRun::figures() const {
       }
     }
   }
+  sent_at.seal(/*keep_last=*/true);
   for (auto& [tp, offsets] : acked_at) {
     std::stable_sort(offsets.begin(), offsets.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     // Of equal offsets keep the last acknowledged: reverse each run's order, then unique.
@@ -118,55 +153,53 @@ Figures ScenarioRun::figures() const {
   f["retries"] = static_cast<double>(retries);
   f["duplicates_in_log"] = static_cast<double>(duplicates);
   // Keys whose records from one producer sit out of send order (ids grow in send order).
-  using ProducerKey = std::pair<std::uint64_t, std::int64_t>;  // (producer, key)
-  struct ProducerKeyHash {
-    std::size_t operator()(const ProducerKey& k) const { return std::hash<std::uint64_t>()(k.first * 0x9E3779B97F4A7C15ULL ^ static_cast<std::uint64_t>(k.second)); }
-  };
-  std::unordered_set<ProducerKey, ProducerKeyHash> reordered;
-  std::unordered_map<std::uint64_t, std::int64_t> key_of;  // each record's key, for the consumers' side of ordering
-  key_of.reserve(log_ids.size());
+  std::set<ProducerKey> reordered;
+  ById<std::int64_t> key_of;  // each record's key, for the consumers' side of ordering
   for (const auto& [tp, records] : log_records) {
-    std::unordered_map<ProducerKey, std::uint64_t, ProducerKeyHash> last;
-    std::unordered_set<std::uint64_t> seen_ids;  // a duplicate is counted as such, not as a reordering too
-    seen_ids.reserve(records.size());
-    for (const Record* rec : records) {
-      if (rec->key >= 0) key_of.emplace(rec->id, rec->key);
-      if (rec->key < 0 || !seen_ids.insert(rec->id).second) continue;
-      const ProducerKey key{rec->id / 1'000'000'000ULL, rec->key};
+    // A duplicate is counted as such, not as a reordering too: only each id's first copy counts.
+    ById<std::size_t> first_copy;
+    for (std::size_t i = 0; i < records.size(); ++i) first_copy.add(records[i]->id, i);
+    first_copy.seal(/*keep_last=*/false);
+    std::vector<bool> is_first(records.size(), false);
+    for (const auto& [id, index] : first_copy.entries()) is_first[index] = true;
+    std::map<ProducerKey, std::uint64_t> last;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const Record* rec = records[i];
+      if (rec->key >= 0) key_of.add(rec->id, rec->key);
+      if (rec->key < 0 || !is_first[i]) continue;
+      const ProducerKey key = producer_key(rec->id, rec->key);
       auto& seen = last[key];
       if (rec->id < seen) reordered.insert(key);
       seen = std::max(seen, rec->id);
     }
   }
+  key_of.seal(/*keep_last=*/false);
   f["reordered_keys"] = static_cast<double>(reordered.size());
   // --- groups and consumers ---
-  std::vector<double> latencies;
-  std::unordered_set<std::uint64_t> latency_seen;
+  ById<sim::Time> first_done;  // each record's first processing by anyone, for end-to-end latency
   for (const ConsumerSpec& spec : scenario_.consumers) {
     const std::string group = spec.group.empty() ? spec.name : spec.group;
-    std::unordered_map<std::uint64_t, int> processed;
-    std::unordered_set<std::uint64_t> failed_ids;
+    std::vector<std::uint64_t> processed;
+    ById<sim::Time> first_processed;  // in this group
+    std::vector<std::uint64_t> failed_ids;
     std::int64_t count = 0, dead = 0, commit_failures = 0;
-    std::vector<std::pair<sim::Time, std::uint64_t>> first_processing;  // when each record was first done
     for (const Member& m : members_) {
       if (m.spec != &spec) continue;
       for (const ProcessedRecord& r : m.app->processed()) {
-        if (++processed[r.id] == 1) first_processing.emplace_back(r.processed_at, r.id);
+        processed.push_back(r.id);
+        first_processed.add(r.id, r.processed_at);
+        first_done.add(r.id, r.processed_at);
         ++count;
-        if (latency_seen.insert(r.id).second) {
-          if (const auto sent_time = sent_at.find(r.id); sent_time != sent_at.end()) {
-            latencies.push_back(static_cast<double>((r.processed_at - sent_time->second).ns()) / 1e6);
-          }
-        }
       }
       for (const FailedRecord& r : m.app->failed()) {
-        failed_ids.insert(r.id);
+        failed_ids.push_back(r.id);
         dead += r.action == "dead-lettered" ? 1 : 0;
       }
       commit_failures += m.app->commits(CommitOutcome::commit_failed);
     }
-    std::int64_t dup = 0;
-    for (const auto& [id, n] : processed) dup += n > 1 ? 1 : 0;
+    const std::int64_t dup = duplicated_ids(processed);  // sorts `processed`
+    std::sort(failed_ids.begin(), failed_ids.end());
+    first_processed.seal(/*keep_last=*/false);
     f["processed[" + group + "]"] = static_cast<double>(count);
     f["duplicates_processed[" + group + "]"] = static_cast<double>(dup);
     f["dead_lettered[" + group + "]"] = static_cast<double>(dead);
@@ -174,15 +207,17 @@ Figures ScenarioRun::figures() const {
     // Keys whose records (from one producer) were first processed out of send order: what a key
     // moved to another partition (added partitions) does to the application. Records done at the
     // same instant count as in order.
+    std::vector<std::pair<sim::Time, std::uint64_t>> first_processing;  // when each record was first done
+    for (const auto& [id, at] : first_processed.entries()) first_processing.emplace_back(at, id);
     std::sort(first_processing.begin(), first_processing.end());
-    std::unordered_map<ProducerKey, std::uint64_t, ProducerKeyHash> newest;
-    std::unordered_set<ProducerKey, ProducerKeyHash> out_of_order;
+    std::map<ProducerKey, std::uint64_t> newest;
+    std::set<ProducerKey> out_of_order;
     for (const auto& [at, id] : first_processing) {
-      const auto key = key_of.find(id);
-      if (key == key_of.end()) continue;
-      const ProducerKey producer_key{id / 1'000'000'000ULL, key->second};
-      std::uint64_t& seen = newest[producer_key];
-      if (id < seen) out_of_order.insert(producer_key);
+      const std::int64_t* key = key_of.find(id);
+      if (key == nullptr) continue;
+      const ProducerKey pk = producer_key(id, *key);
+      std::uint64_t& seen = newest[pk];
+      if (id < seen) out_of_order.insert(pk);
       seen = std::max(seen, id);
     }
     f["reordered_processing[" + group + "]"] = static_cast<double>(out_of_order.size());
@@ -215,13 +250,18 @@ Figures ScenarioRun::figures() const {
         if (acked_here == acked_at.end()) continue;
         for (const auto& [offset, id] : acked_here->second) {
           if (offset >= row.committed) break;
-          if (processed.count(id) == 0U && failed_ids.count(id) == 0U) ++skipped;
+          if (!std::binary_search(processed.begin(), processed.end(), id) && !std::binary_search(failed_ids.begin(), failed_ids.end(), id)) ++skipped;
         }
       }
     }
     f["final_lag[" + group + "]"] = static_cast<double>(final_lag);
     f["max_lag[" + group + "]"] = static_cast<double>(std::max(value_or_zero(max_lag_, group), final_lag));
     f["skipped[" + group + "]"] = static_cast<double>(skipped);
+  }
+  first_done.seal(/*keep_last=*/false);
+  std::vector<double> latencies;
+  for (const auto& [id, at] : first_done.entries()) {
+    if (const sim::Time* sent_time = sent_at.find(id)) latencies.push_back(static_cast<double>((at - *sent_time).ns()) / 1e6);
   }
   f["produce_latency_p50_ms"] = percentile(produce_latencies, 0.50);
   f["produce_latency_p99_ms"] = percentile(produce_latencies, 0.99);

@@ -286,8 +286,10 @@ class GuiTest : public QObject {
     // The figures pane shows the checkers' figures of the moment and the expectations against them.
     window.run_to(at_s(20));
     QVERIFY(window.show_view("figures"));
-    window.refresh();
-    const core::Figures figures = window.session()->figures();
+    window.refresh();                      // asks the background thread for 20 s
+    window.session()->wait_for_figures();  // which computes them on its own run of the lab
+    window.refresh();                      // and the pane shows them
+    const core::Figures figures = window.session()->figures();  // the same, on the UI thread
     QTableWidget* table = window.figures()->table();
     QCOMPARE(table->rowCount(), static_cast<int>(figures.size()));
     bool found = false;
