@@ -14,6 +14,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -108,9 +109,15 @@ void MainWindow::build_views() {
   connect(groups_, &QTableWidget::customContextMenuRequested, this, &MainWindow::groups_menu);
   tabs_->addTab(groups_, "Consumer groups");
 
-  timeline_ = new RebalanceTimeline(tabs_);
-  timeline_->setObjectName("timeline");
-  tabs_->addTab(timeline_, "Rebalance timeline");
+  // In a scroll area: a strip per partition, and a cluster may have a thousand.
+  auto* timeline_scroll = new QScrollArea(tabs_);
+  timeline_scroll->setObjectName("timeline");
+  timeline_scroll->setWidgetResizable(true);
+  timeline_ = new RebalanceTimeline(timeline_scroll);
+  timeline_->setObjectName("timeline-strips");
+  timeline_scroll->setWidget(timeline_);
+  tabs_->addTab(timeline_scroll, "Rebalance timeline");
+  timeline_page_ = timeline_scroll;
 
   charts_ = new ChartsView(tabs_);
   tabs_->addTab(charts_, "Charts");
@@ -361,7 +368,7 @@ void MainWindow::refresh() {
   clock_->setText(QString("%1 / %2").arg(seconds_text(session_->now()), seconds_text(session_->end())));
   if (tab == groups_) fill_groups();
   if (tab == events_page_) fill_events(false);
-  if (tab == timeline_) {
+  if (tab == timeline_page_) {
     timeline_->set_snapshot(session_->ownership(), session_->now(), session_->end());
     timeline_->update();
   }

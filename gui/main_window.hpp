@@ -126,6 +126,7 @@ class MainWindow final : public QMainWindow {
   QTableWidget* groups_ = nullptr;
   PartitionInspector* inspector_ = nullptr;
   RebalanceTimeline* timeline_ = nullptr;
+  QWidget* timeline_page_ = nullptr;  // the scroll area around it
   ChartsView* charts_ = nullptr;
   FiguresPane* figures_ = nullptr;
   SequenceDiagram* sequence_ = nullptr;

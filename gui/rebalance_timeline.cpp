@@ -1,5 +1,6 @@
 #include "gui/rebalance_timeline.hpp"
 
+#include <QPaintEvent>
 #include <QPainter>
 #include <algorithm>
 #include <iterator>
@@ -21,7 +22,7 @@ QColor member_colour(std::size_t index) {
 }
 
 RebalanceTimeline::RebalanceTimeline(QWidget* parent) : QWidget(parent) {
-  setObjectName("timeline");
+  setObjectName("timeline-strips");
   setMinimumHeight(160);
 }
 
@@ -31,20 +32,32 @@ void RebalanceTimeline::set_snapshot(std::vector<Ownership> ownership, sim::Time
   ownership_ = std::move(ownership);
   now_ = now;
   end_ = std::max(end, sim::Time::zero() + sim::milliseconds(1));
+  const std::size_t before = rows_.size();
+  build_rows();
+  if (rows_.size() != before) {
+    setMinimumHeight(sizeHint().height());
+    updateGeometry();
+  }
 }
 
-std::vector<RebalanceTimeline::Row> RebalanceTimeline::rows() const {
-  // Groups and partitions in name order (partition numbers numerically).
-  std::map<std::string, std::map<std::pair<std::string, int>, std::string>> sorted;
-  for (const Ownership& o : ownership_) {
+QSize RebalanceTimeline::sizeHint() const { return {640, std::max(160, kTop + static_cast<int>(rows_.size()) * kRowHeight + 8)}; }
+
+void RebalanceTimeline::build_rows() {
+  std::map<std::pair<std::string, std::pair<std::string, int>>, Row> sorted;
+  for (std::size_t i = 0; i < ownership_.size(); ++i) {
+    const Ownership& o = ownership_[i];
     const auto dash = o.partition.rfind('-');
-    sorted[o.group][{o.partition.substr(0, dash), std::stoi(o.partition.substr(dash + 1))}] = o.partition;
+    Row& row = sorted[{o.group, {o.partition.substr(0, dash), std::stoi(o.partition.substr(dash + 1))}}];
+    row.group = o.group;
+    row.partition = o.partition;
+    row.held.push_back(i);
   }
-  std::vector<Row> out;
-  for (const auto& [group, partitions] : sorted) {
-    for (const auto& [key, name] : partitions) out.push_back(Row{group, name});
-  }
-  return out;
+  rows_.clear();
+  for (auto& [key, row] : sorted) rows_.push_back(std::move(row));
+}
+
+QRect RebalanceTimeline::strip_of_row(std::size_t index) const {
+  return {kLabelWidth, kTop + static_cast<int>(index) * kRowHeight, width() - kLabelWidth - 16, kRowHeight - 6};
 }
 
 int RebalanceTimeline::x_of(sim::Time t) const {
@@ -53,22 +66,18 @@ int RebalanceTimeline::x_of(sim::Time t) const {
 }
 
 QRect RebalanceTimeline::strip_rect(const std::string& group, const std::string& partition) const {
-  const std::vector<Row> all = rows();
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    if (all[i].group == group && all[i].partition == partition) {
-      return {kLabelWidth, kTop + static_cast<int>(i) * kRowHeight, width() - kLabelWidth - 16, kRowHeight - 6};
-    }
+  for (std::size_t i = 0; i < rows_.size(); ++i) {
+    if (rows_[i].group == group && rows_[i].partition == partition) return strip_of_row(i);
   }
   return {};
 }
 
-void RebalanceTimeline::paintEvent(QPaintEvent*) {
+void RebalanceTimeline::paintEvent(QPaintEvent* event) {
   QPainter painter(this);
-  painter.fillRect(rect(), palette_.background);
+  painter.fillRect(event->rect(), palette_.background);
   painter.setPen(palette_.text);
   painter.setFont(palette_.font(0, true));
-  const std::vector<Row> all = rows();
-  if (all.empty()) {
+  if (rows_.empty()) {
     painter.drawText(rect(), Qt::AlignCenter, "no consumer group has owned a partition yet");
     return;
   }
@@ -76,17 +85,19 @@ void RebalanceTimeline::paintEvent(QPaintEvent*) {
                    "who owns each partition over time: a colour per member; red: nobody, the partition is paused by a rebalance");
   std::map<std::string, std::size_t> colour_of;
   for (const Ownership& o : ownership_) colour_of.emplace(o.member, colour_of.size());
-  for (const Row& row : all) {
-    const QRect strip = strip_rect(row.group, row.partition);
+  // Only the rows the paint event exposes (a scroll area shows a few dozen of a thousand).
+  const int first = std::max(0, (event->rect().top() - kTop) / kRowHeight);
+  const int last = std::min(static_cast<int>(rows_.size()) - 1, (event->rect().bottom() - kTop) / kRowHeight);
+  painter.setFont(palette_.font(-1));
+  for (int i = first; i <= last; ++i) {
+    const Row& row = rows_[static_cast<std::size_t>(i)];
+    const QRect strip = strip_of_row(static_cast<std::size_t>(i));
     painter.setPen(palette_.text);
-    painter.setFont(palette_.font(-1));
     painter.drawText(QRect(8, strip.top(), kLabelWidth - 16, strip.height()), Qt::AlignLeft | Qt::AlignVCenter,
                      QString::fromStdString(row.group + "  " + row.partition));
     painter.fillRect(QRect(QPoint(strip.left(), strip.top()), QPoint(x_of(now_), strip.bottom())), palette_.panel);
-    std::vector<const Ownership*> held;
-    for (const Ownership& o : ownership_) {
-      if (o.group != row.group || o.partition != row.partition) continue;
-      held.push_back(&o);
+    for (const std::size_t index : row.held) {
+      const Ownership& o = ownership_[index];
       const sim::Time until = std::min(o.to, now_);
       if (until <= o.from) continue;
       painter.fillRect(QRect(QPoint(x_of(o.from), strip.top()), QPoint(std::max(x_of(until), x_of(o.from) + 1), strip.bottom())),
@@ -94,18 +105,19 @@ void RebalanceTimeline::paintEvent(QPaintEvent*) {
     }
     // A gap without an owner after the first assignment (a rebalance pausing the partition) is
     // marked in red and at least 3 pixels wide, so that a 100 ms pause shows on a minute's scale.
-    sim::Time covered = held.empty() ? now_ : held.front()->from;
-    for (const Ownership* o : held) {
-      if (o->from > covered) {
+    sim::Time covered = row.held.empty() ? now_ : ownership_[row.held.front()].from;
+    for (const std::size_t index : row.held) {
+      const Ownership& o = ownership_[index];
+      if (o.from > covered) {
         const int left = x_of(covered);
-        painter.fillRect(QRect(QPoint(left, strip.top()), QPoint(std::max(x_of(o->from), left + 3), strip.bottom())), palette_.lost);
+        painter.fillRect(QRect(QPoint(left, strip.top()), QPoint(std::max(x_of(o.from), left + 3), strip.bottom())), palette_.lost);
       }
-      covered = std::max(covered, std::min(o->to, now_));
+      covered = std::max(covered, std::min(o.to, now_));
     }
   }
   // Now.
   painter.setPen(QPen(palette_.highlight, 2));
-  painter.drawLine(x_of(now_), kTop - 4, x_of(now_), kTop + static_cast<int>(all.size()) * kRowHeight);
+  painter.drawLine(x_of(now_), kTop - 4, x_of(now_), kTop + static_cast<int>(rows_.size()) * kRowHeight);
 }
 
 }  // namespace ksim::gui

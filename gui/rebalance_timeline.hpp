@@ -20,6 +20,8 @@ class RebalanceTimeline final : public QWidget {
   void set_snapshot(std::vector<Ownership> ownership, sim::Time now, sim::Time end);
   // Where the strip of (group, partition) is drawn, and the x of a moment: for tests.
   QRect strip_rect(const std::string& group, const std::string& partition) const;
+  // Tall enough for every strip (it sits in a scroll area: a thousand partitions scroll).
+  QSize sizeHint() const override;
   int x_of(sim::Time t) const;
 
  protected:
@@ -29,10 +31,14 @@ class RebalanceTimeline final : public QWidget {
   struct Row {
     std::string group;
     std::string partition;
+    std::vector<std::size_t> held;  // into ownership_, in the order it began
   };
-  std::vector<Row> rows() const;
+  // Rows in name order (partition numbers numerically), computed once per snapshot.
+  void build_rows();
+  QRect strip_of_row(std::size_t index) const;
 
   std::vector<Ownership> ownership_;
+  std::vector<Row> rows_;
   sim::Time now_;
   sim::Time end_ = sim::Time::zero() + sim::seconds(1);
   Palette palette_ = Palette::light(false);
