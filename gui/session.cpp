@@ -84,29 +84,60 @@ bool Session::step_to_interesting() {
 
 std::string Session::inject(const std::string& fault_json) {
   using Json = nlohmann::ordered_json;
-  Json fault = Json::parse(fault_json, nullptr, false);
+  const Json fault = Json::parse(fault_json, nullptr, false);
   if (fault.is_discarded() || !fault.is_object()) return "not a fault object: " + fault_json;
-  const sim::Time at = now();
-  // "at" first, as a lab writes it; nanoseconds, so that a replay fires at exactly this instant.
-  Json stamped{{"at", std::to_string(at.ns()) + "ns"}};
-  for (auto& [key, value] : fault.items()) stamped[key] = value;
   Json doc = Json::parse(text_, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) return name_ + " is no longer a valid scenario";
-  Json& faults = doc["faults"];
-  if (faults.is_null()) faults = Json::array();
-  faults.push_back(stamped);
-  std::string text = doc.dump(2) + "\n";
-  core::Scenario checked;
+  if (doc["faults"].is_null()) doc["faults"] = Json::array();
+  const std::string where = "faults[" + std::to_string(doc["faults"].size()) + "]";
+  // The scenario with the fault stamped at `at` ("at" first, as a lab writes it; nanoseconds, so
+  // that a replay fires at exactly this instant), checked by the loader.
+  struct Stamped {
+    std::string fault, text;
+    core::Scenario scenario;
+  };
+  const auto stamp = [&](sim::Time at) {
+    Json stamped{{"at", std::to_string(at.ns()) + "ns"}};
+    for (const auto& [key, value] : fault.items()) stamped[key] = value;
+    Json with = doc;
+    with["faults"].push_back(stamped);
+    Stamped out{stamped.dump(), with.dump(2) + "\n", {}};
+    out.scenario = core::parse_scenario(out.text, name_, variant_);
+    return out;
+  };
+  const auto adopt = [&](Stamped stamped) {
+    text_ = std::move(stamped.text);
+    scenario_ = std::move(stamped.scenario);
+    injected_.push_back(std::move(stamped.fault));
+    checkpoints_.reset(scenario_);
+    figures_worker_.reset(scenario_);
+  };
   try {
-    checked = core::parse_scenario(text, name_, variant_);
+    // At once, when nothing is due before the next nanosecond: the running play takes the fault
+    // as a file would have given it (ScenarioRun::add_fault), with no replay.
+    const sim::Time next = now() + sim::Duration::from_ns(1);
+    if (next <= end()) {
+      Stamped stamped = stamp(next);
+      const auto added = std::find_if(stamped.scenario.faults.begin(), stamped.scenario.faults.end(),
+                                      [&](const core::FaultSpec& f) { return f.where == where; });
+      if (added != stamped.scenario.faults.end() && play_->run().add_fault(*added)) {
+        adopt(std::move(stamped));
+        last_fault_replayed_ = false;
+        play_->run().run_until(next);
+        want_checkpoints();
+        return {};
+      }
+    }
+    // Otherwise at this very instant, replayed from the start: the fault fires before anything
+    // else due now, as in the file.
+    const sim::Time at = now();
+    adopt(stamp(at));
+    last_fault_replayed_ = true;
+    play_ = std::make_unique<Play>(scenario_);
+    run_to(at);
   } catch (const core::ScenarioError& e) {
     return e.what();
   }
-  text_ = std::move(text);
-  scenario_ = std::move(checked);
-  injected_.push_back(stamped.dump());
-  reset_plays();
-  run_to(at);
   return {};
 }
 

@@ -66,6 +66,10 @@ class Session {
   // scheduled for that instant. Returns an empty string, or the loader's message (and nothing
   // changes).
   std::string inject(const std::string& fault_json);
+  // Whether the last fault by hand needed a replay from the start (when something else was due
+  // within a nanosecond of now, or at the run's end); otherwise it joined the running play at
+  // once, a nanosecond after now.
+  bool last_fault_replayed() const { return last_fault_replayed_; }
   // The faults added by hand, in order, as JSON text with their "at".
   const std::vector<std::string>& injected() const { return injected_; }
   // Writes the scenario, with the hand-made faults appended to its faults, to `path` (whole or
@@ -141,6 +145,7 @@ class Session {
   FiguresWorker figures_worker_;
   std::unique_ptr<Play> play_;
   sim::Time last_rewind_from_;
+  bool last_fault_replayed_ = false;
 };
 
 }  // namespace ksim::gui

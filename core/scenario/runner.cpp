@@ -207,6 +207,22 @@ void ScenarioRun::schedule_faults() {
   }
 }
 
+bool ScenarioRun::add_fault(const FaultSpec& fault) {
+  sim::Scheduler& scheduler = cluster_->sim().scheduler();
+  const std::optional<sim::Time> next = scheduler.next_event_time();
+  if (fault.at <= now() || fault.at > end_ || (next && *next <= fault.at)) return false;
+  added_faults_.push_back(std::make_unique<FaultSpec>(fault));
+  const FaultSpec* added = added_faults_.back().get();
+  scheduler.schedule_at(added->at, [this, added] { fire(*added); });
+  // As if the file had held it: convergence is measured from it, and nothing before it counts.
+  if (added->at > last_fault_) {
+    last_fault_ = added->at;
+    converged_at_.reset();
+    if (!options_.until) heal_deadline_ = std::max(heal_deadline_, last_fault_ + scenario_.converge_within);
+  }
+  return true;
+}
+
 std::optional<sim::NodeId> ScenarioRun::resolve(const std::string& target, std::string& why) {
   const ClusterView view = cluster_->view();
   const auto partition_of = [&](const std::string& text) -> const PartitionView* {

@@ -80,6 +80,12 @@ class ScenarioRun {
   std::vector<TimelineEntry> timeline_until(sim::Time t) const;
   // How many entries that is, without copying them (the GUI asks after every event it steps).
   std::size_t timeline_count_until(sim::Time t) const;
+  // A fault added while the run goes (the GUI's faults by hand): it fires at `fault.at`, which
+  // must lie after now, within the run, and before any event already due (then the run goes on
+  // exactly as one of a file holding the fault from the start: nothing it did so far could have
+  // seen the fault, and nothing else is due at its instant to be ordered against it). Returns
+  // false, changing nothing, otherwise: the caller replays from the start instead.
+  bool add_fault(const FaultSpec& fault);
   // The checkers' figures as of now (the report's, when asked at the end). It reads every log and
   // history, so it costs about as much as the end of a run: the GUI asks a few times a second.
   Figures figures() const;
@@ -132,6 +138,7 @@ class ScenarioRun {
   std::vector<Member> members_;
   std::map<const ConsumerSpec*, ConsumerConfig> live_consumer_configs_;  // changed by set-config
   std::vector<TimelineEntry> timeline_;
+  std::vector<std::unique_ptr<FaultSpec>> added_faults_;  // by add_fault(); stable for their timers
   // Per group and partition: who owns it, since when nobody does, the time without an owner and
   // the longest gap. Sampled every 10 ms: per partition, time without a live leader; once a
   // second, each group's lag.

@@ -87,13 +87,23 @@ class GuiTest : public QObject {
     auto session = gui::Session::open(kLab);
     session->run_to(at_s(4.5));
     QCOMPARE(QString::fromStdString(session->inject(gui::hand_fault::on_node("crash", "broker:2"))), QString());
-    QCOMPARE(session->now(), at_s(4.5));
+    // Nothing else was due: the fault joined the running play a nanosecond after now, no replay.
+    QVERIFY(!session->last_fault_replayed());
+    QCOMPARE(session->now(), at_s(4.5) + sim::Duration::from_ns(1));
     QVERIFY(!session->cluster().brokers.at(1).running);
     QTemporaryDir dir;
     const std::string saved = dir.filePath("session.json").toStdString();
     QCOMPARE(QString::fromStdString(session->save_as(saved)), QString());
     const std::vector<core::RunResult> replay = core::run_scenario_file(saved, std::nullopt, core::RunOptions{});
     QCOMPARE(replay.front().trace_hash, session->result_at_end().trace_hash);
+    // At the run's end nothing can come after: that fault is replayed from the start instead,
+    // and the file still replays to the session's hash.
+    session->run_to(session->end());
+    QCOMPARE(QString::fromStdString(session->inject(gui::hand_fault::on_node("restart", "broker:2"))), QString());
+    QVERIFY(session->last_fault_replayed());
+    QCOMPARE(session->now(), session->end());
+    QCOMPARE(QString::fromStdString(session->save_as(saved)), QString());
+    QCOMPARE(core::run_scenario_file(saved, std::nullopt, core::RunOptions{}).front().trace_hash, session->result_at_end().trace_hash);
     // And the fault changed the run: the original file gives another hash.
     const std::vector<core::RunResult> original = core::run_scenario_file(kLab, std::nullopt, core::RunOptions{});
     QVERIFY(original.front().trace_hash != replay.front().trace_hash);
@@ -409,7 +419,7 @@ class GuiTest : public QObject {
     QCOMPARE(window.broker_fault(3, "pause"), QString());
     QCOMPARE(window.choose_variant("acks=all"), QString());
     gui::Session& session = *window.session();
-    QCOMPARE(session.now(), at_s(6));
+    QCOMPARE(session.now(), at_s(6) + sim::Duration::from_ns(1));  // where the fault left it
     QCOMPARE(session.variant().value_or(""), std::string("acks=all"));
     QCOMPARE(session.injected().size(), std::size_t{1});
     QVERIFY(session.cluster().brokers.at(2).paused);

@@ -206,3 +206,29 @@ TEST_CASE("scenario runner: the charts' series follow the run without changing i
   CHECK(at(20).acked == series.points.back().acked);
   CHECK(series.points.back().acked == static_cast<std::int64_t>(with_series.figures.at("acked")));
 }
+
+TEST_CASE("scenario runner: a fault added while running gives the run a file holding it gives", "[core][scenario][determinism]") {
+  // The lab's consumer crash moved to an instant where nothing else happens (off the whole
+  // milliseconds the timers fall on): once in the file, once added while the run goes.
+  Scenario with = parse_scenario(kLab, "lab.json");
+  const auto crash = std::find_if(with.faults.begin(), with.faults.end(), [](const FaultSpec& f) { return f.target == "consumer:g/1"; });
+  REQUIRE(crash != with.faults.end());
+  const ksim::sim::Time at = crash->at + ksim::sim::Duration::from_ns(3'000'007);
+  crash->at = at;
+  const FaultSpec added = *crash;
+  Scenario without = with;
+  without.faults.erase(without.faults.begin() + (crash - with.faults.begin()));
+
+  ScenarioRun live(without, RunOptions{});
+  // Well before the instant, other events are due first: refused (their order against the
+  // fault would differ from the file's).
+  live.run_until(at - ksim::sim::milliseconds(5));
+  CHECK_FALSE(live.add_fault(added));
+  live.run_until(at - ksim::sim::Duration::from_ns(1));
+  FaultSpec too_late = added;
+  too_late.at = live.now();
+  CHECK_FALSE(live.add_fault(too_late));  // not in the past or the present
+  REQUIRE(live.add_fault(added));
+  CHECK(live.run_to_end().trace_hash == ScenarioRun(with, RunOptions{}).run_to_end().trace_hash);
+  CHECK(ScenarioRun(without, RunOptions{}).run_to_end().trace_hash != ScenarioRun(with, RunOptions{}).run_to_end().trace_hash);
+}
