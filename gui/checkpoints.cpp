@@ -58,6 +58,15 @@ std::unique_ptr<Play> Checkpoints::take(sim::Time t) {
   return play;
 }
 
+void Checkpoints::dispose(std::unique_ptr<Play> play) {
+  if (!play) return;
+  {
+    std::lock_guard lock(mutex_);
+    disposed_.push_back(std::move(play));
+  }
+  changed_.notify_all();
+}
+
 std::vector<sim::Time> Checkpoints::parked() const {
   std::lock_guard lock(mutex_);
   std::vector<sim::Time> out;
@@ -79,6 +88,7 @@ void Checkpoints::work() {
     // The latest wanted moment not parked yet: the nearest to now, the likeliest rewind.
     std::optional<sim::Time> target;
     changed_.wait(lock, [&] {
+      if (!disposed_.empty()) return true;
       target.reset();
       for (auto it = wanted_.rbegin(); it != wanted_.rend() && !target; ++it) {
         if (parked_.count(*it) == 0U) target = *it;
@@ -86,6 +96,14 @@ void Checkpoints::work() {
       return stopping_ || (target && scenario_);
     });
     if (stopping_) return;
+    if (!disposed_.empty()) {
+      std::vector<std::unique_ptr<Play>> freeing;
+      freeing.swap(disposed_);
+      lock.unlock();
+      freeing.clear();
+      lock.lock();
+      continue;
+    }
     const std::uint64_t generation = generation_;
     const std::shared_ptr<const core::Scenario> scenario = scenario_;
     building_ = true;

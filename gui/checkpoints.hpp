@@ -33,6 +33,9 @@ class Checkpoints {
   void want(std::vector<sim::Time> moments);
   // The parked play at the latest moment at or before `t`, taken out; nullptr when none is.
   std::unique_ptr<Play> take(sim::Time t);
+  // Takes a play the session no longer needs and destroys it on the background thread: a long
+  // run's logs and histories take tens of milliseconds to free, too long for the UI thread.
+  void dispose(std::unique_ptr<Play> play);
   // The moments parked now.
   std::vector<sim::Time> parked() const;
   // Waits until every wanted moment is parked (tests, and benchmarks that must not measure the
@@ -48,6 +51,7 @@ class Checkpoints {
   std::atomic<std::uint64_t> generation_{0};  // bumped by reset(): a play being built is stale
   std::vector<sim::Time> wanted_;
   std::map<sim::Time, std::unique_ptr<Play>> parked_;
+  std::vector<std::unique_ptr<Play>> disposed_;
   bool stopping_ = false;
   bool building_ = false;
   std::thread worker_;

@@ -6,6 +6,7 @@
 
 #include "core/scenario/figures.hpp"
 #include "gui/main_window.hpp"
+#include "gui/session.hpp"
 
 namespace ksim::gui {
 
@@ -40,6 +41,28 @@ std::vector<FrameTimes> measure_frames(const NewCluster& cluster, int warm_up_se
     out.push_back(t);
   }
   window.show_view("all");
+  return out;
+}
+
+std::vector<RewindTimes> measure_rewinds(const std::string& path) {
+  std::vector<RewindTimes> out;
+  for (const double fraction : {0.95, 0.70, 0.45, 0.20}) {
+    auto session = Session::open(path);
+    session->run_to(session->end());
+    session->wait_for_checkpoints();
+    RewindTimes r;
+    r.from = session->now();
+    r.to = sim::Time::zero() + sim::Duration::from_ns(static_cast<std::int64_t>(static_cast<double>(r.from.ns()) * fraction));
+    QElapsedTimer clock;
+    clock.start();
+    session->run_to(r.to);
+    r.checkpoint_ms = static_cast<double>(clock.nsecsElapsed()) / 1e6;
+    clock.restart();
+    Play fresh(session->scenario());
+    fresh.run().run_until(r.to);
+    r.rerun_ms = static_cast<double>(clock.nsecsElapsed()) / 1e6;
+    out.push_back(r);
+  }
   return out;
 }
 

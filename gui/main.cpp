@@ -11,12 +11,14 @@
 #include <QStringList>
 #include <QTabWidget>
 #include <QTimer>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/scenario/loader.hpp"
 #include "gui/cluster_widget.hpp"
 #include "gui/frame_bench.hpp"
 #include "gui/main_window.hpp"
@@ -26,8 +28,10 @@ namespace {
 constexpr const char* kUsage =
     "usage: ksim-gui [FILE] [--variant NAME] [--at T] [--screenshot OUT.png [--view NAME]] [--large-font] [--dark]\n"
     "       ksim-gui --bench-frames [--brokers N] [--partitions P] [--frames F]\n"
+    "       ksim-gui --bench-rewind FILE\n"
     "  --view: all, cluster, partitions, inspector, groups, timeline, charts, sequence, figures or events\n"
-    "  --bench-frames: the frame time of each view on a new cluster played at real time (offscreen)\n";
+    "  --bench-frames: the frame time of each view on a new cluster played at real time (offscreen)\n"
+    "  --bench-rewind: rewinds from the end of FILE, from checkpoints and by re-running, timed\n";
 
 // A whole number in [low, high] from an option's text, or nullopt.
 std::optional<int> whole_number(const std::string& text, int low, int high) {
@@ -70,7 +74,7 @@ int usage_error(const std::string& message) {
 
 int main(int argc, char** argv) {
   std::string file, at_text, screenshot, view = "all", variant;
-  bool large_font = false, dark = false, bench = false;
+  bool large_font = false, dark = false, bench = false, bench_rewind = false;
   std::string brokers_text = "3", partitions_text = "30", frames_text = "60";
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -89,6 +93,8 @@ int main(int argc, char** argv) {
       if (!value(view)) return usage_error("--view needs a name");
     } else if (arg == "--bench-frames") {
       bench = true;
+    } else if (arg == "--bench-rewind") {
+      bench_rewind = true;
     } else if (arg == "--brokers") {
       if (!value(brokers_text)) return usage_error("--brokers needs a number");
     } else if (arg == "--partitions") {
@@ -121,6 +127,24 @@ int main(int argc, char** argv) {
     if (std::getenv("QT_QPA_PLATFORM") == nullptr) setenv("QT_QPA_PLATFORM", "offscreen", 1);
     QApplication app(argc, argv);
     return bench_frames(*brokers, *partitions, *frames);
+  }
+  if (bench_rewind) {
+    if (file.empty()) return usage_error("--bench-rewind needs a scenario file");
+    try {
+      double sum_checkpoint = 0, sum_rerun = 0;
+      std::printf("%-10s %-10s %14s %12s\n", "from", "to", "checkpoint ms", "re-run ms");
+      for (const ksim::gui::RewindTimes& r : ksim::gui::measure_rewinds(file)) {
+        std::printf("%-10.3f %-10.3f %14.1f %12.1f\n", static_cast<double>(r.from.ns()) / 1e9, static_cast<double>(r.to.ns()) / 1e9,
+                    r.checkpoint_ms, r.rerun_ms);
+        sum_checkpoint += r.checkpoint_ms;
+        sum_rerun += r.rerun_ms;
+      }
+      std::printf("gui_rewind checkpoint_ms=%.1f rerun_ms=%.1f speedup=%.1f\n", sum_checkpoint / 4, sum_rerun / 4, sum_rerun / std::max(0.001, sum_checkpoint));
+    } catch (const ksim::core::ScenarioError& e) {
+      std::fprintf(stderr, "ksim-gui: %s\n", e.what());
+      return 2;
+    }
+    return 0;
   }
   ksim::sim::Duration at{};
   if (!at_text.empty()) {

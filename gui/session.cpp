@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <utility>
 
 #include "core/scenario/loader.hpp"
 
@@ -31,7 +32,7 @@ Session::~Session() = default;
 void Session::reset_plays() {
   checkpoints_.reset(scenario_);
   figures_worker_.reset(scenario_);
-  play_ = std::make_unique<Play>(scenario_);
+  checkpoints_.dispose(std::exchange(play_, std::make_unique<Play>(scenario_)));
 }
 
 sim::Duration Session::checkpoint_interval() const {
@@ -39,13 +40,16 @@ sim::Duration Session::checkpoint_interval() const {
 }
 
 void Session::want_checkpoints() {
-  // The four checkpoint moments at or before now: a rewind of up to four intervals goes on from
-  // one of them and runs at most one interval forward.
-  constexpr int kKept = 4;
+  // The three checkpoint moments at or before now, for stepping back a little, and two further
+  // back (a half and a quarter of the way), for jumping back far: at most five plays parked, a
+  // rewind never runs more than a quarter of the way from the start.
   const sim::Duration interval = checkpoint_interval();
   const std::int64_t latest = (now() - sim::Time::zero()).ns() / interval.ns();
   std::vector<sim::Time> moments;
-  for (std::int64_t k = latest; k >= 1 && k > latest - kKept; --k) moments.push_back(sim::Time::zero() + sim::Duration::from_ns(k * interval.ns()));
+  for (const std::int64_t k : {latest, latest - 1, latest - 2, latest / 2, latest / 4}) {
+    const sim::Time at = sim::Time::zero() + sim::Duration::from_ns(k * interval.ns());
+    if (k >= 1 && std::find(moments.begin(), moments.end(), at) == moments.end()) moments.push_back(at);
+  }
   checkpoints_.want(std::move(moments));
 }
 
@@ -65,7 +69,7 @@ void Session::run_to(sim::Time t) {
     // The past is recomputed, never stored: from a checkpoint when one is parked behind `t`.
     std::unique_ptr<Play> parked = checkpoints_.take(t);
     last_rewind_from_ = parked ? parked->run().now() : sim::Time::zero();
-    play_ = parked ? std::move(parked) : std::make_unique<Play>(scenario_);
+    checkpoints_.dispose(std::exchange(play_, parked ? std::move(parked) : std::make_unique<Play>(scenario_)));
   }
   play_->run().run_until(t);
   want_checkpoints();
@@ -133,7 +137,7 @@ std::string Session::inject(const std::string& fault_json) {
     const sim::Time at = now();
     adopt(stamp(at));
     last_fault_replayed_ = true;
-    play_ = std::make_unique<Play>(scenario_);
+    checkpoints_.dispose(std::exchange(play_, std::make_unique<Play>(scenario_)));
     run_to(at);
   } catch (const core::ScenarioError& e) {
     return e.what();

@@ -199,7 +199,8 @@ class GuiTest : public QObject {
     session->run_to(at_s(25));
     session->wait_for_checkpoints();
     const std::vector<sim::Time> parked = session->checkpoints();
-    QVERIFY((parked == std::vector<sim::Time>{at_s(17.5), at_s(20), at_s(22.5), at_s(25)}));
+    // The three just behind now, and a half and a quarter of the way back (k = 10, 9, 8, 5, 2).
+    QVERIFY((parked == std::vector<sim::Time>{at_s(5), at_s(12.5), at_s(20), at_s(22.5), at_s(25)}));
     session->run_to(at_s(21));
     QCOMPARE(session->last_rewind_from(), at_s(20));
     auto fresh = gui::Session::open(kLab);
@@ -209,7 +210,9 @@ class GuiTest : public QObject {
     QCOMPARE(session->series().points.back().acked, fresh->series().points.back().acked);
     QCOMPARE(session->ownership().size(), fresh->ownership().size());
     QCOMPARE(session->result_at_end().trace_hash, fresh->result_at_end().trace_hash);
-    // Further back than any checkpoint: a re-run from the start.
+    // Further back, the quarter-way checkpoint; before it, a re-run from the start.
+    session->run_to(at_s(6));
+    QCOMPARE(session->last_rewind_from(), at_s(5));
     session->run_to(at_s(3));
     QCOMPARE(session->last_rewind_from(), sim::Time::zero());
     // A hand-made fault changes the scenario: the old checkpoints go.
