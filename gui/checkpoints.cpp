@@ -58,6 +58,23 @@ std::unique_ptr<Play> Checkpoints::take(sim::Time t) {
   return play;
 }
 
+Checkpoints::Hold::Hold(Checkpoints& checkpoints) : checkpoints_(checkpoints) {
+  std::lock_guard lock(checkpoints_.mutex_);
+  ++checkpoints_.holds_;
+}
+
+Checkpoints::Hold::~Hold() {
+  {
+    std::lock_guard lock(checkpoints_.mutex_);
+    --checkpoints_.holds_;
+  }
+  checkpoints_.changed_.notify_all();
+}
+
+void Checkpoints::wait_while_held(std::unique_lock<std::mutex>& lock) {
+  changed_.wait(lock, [this] { return holds_ == 0 || stopping_; });
+}
+
 void Checkpoints::dispose(std::unique_ptr<Play> play) {
   if (!play) return;
   {
@@ -82,7 +99,8 @@ void Checkpoints::wait_until_ready() {
 }
 
 void Checkpoints::work() {
-  constexpr sim::Duration kSlice = sim::seconds(1);  // how often a build looks whether it is still wanted
+  // How often a build looks whether it is still wanted and whether the UI thread is running.
+  constexpr sim::Duration kSlice = sim::milliseconds(100);
   std::unique_lock lock(mutex_);
   while (true) {
     // The latest wanted moment not parked yet: the nearest to now, the likeliest rewind.
@@ -95,6 +113,7 @@ void Checkpoints::work() {
       }
       return stopping_ || (target && scenario_);
     });
+    wait_while_held(lock);
     if (stopping_) return;
     if (!disposed_.empty()) {
       std::vector<std::unique_ptr<Play>> freeing;
@@ -111,6 +130,9 @@ void Checkpoints::work() {
     auto play = std::make_unique<Play>(*scenario);
     while (play->run().now() < *target && generation_ == generation) {
       play->run().run_until(std::min(*target, play->run().now() + kSlice));
+      lock.lock();
+      wait_while_held(lock);
+      lock.unlock();
     }
     lock.lock();
     building_ = false;

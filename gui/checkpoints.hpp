@@ -36,6 +36,19 @@ class Checkpoints {
   // Takes a play the session no longer needs and destroys it on the background thread: a long
   // run's logs and histories take tens of milliseconds to free, too long for the UI thread.
   void dispose(std::unique_ptr<Play> play);
+  // While a Hold lives, the background thread stays out of the way (no building, no freeing):
+  // the session is running on the UI thread, and on two cores the thread's allocations and frees
+  // would slow it more than they help.
+  class Hold {
+   public:
+    explicit Hold(Checkpoints& checkpoints);
+    ~Hold();
+    Hold(const Hold&) = delete;
+    Hold& operator=(const Hold&) = delete;
+
+   private:
+    Checkpoints& checkpoints_;
+  };
   // The moments parked now.
   std::vector<sim::Time> parked() const;
   // Waits until every wanted moment is parked (tests, and benchmarks that must not measure the
@@ -44,6 +57,8 @@ class Checkpoints {
 
  private:
   void work();
+  // Waits, with `lock` held, until no Hold is alive (or the thread stops).
+  void wait_while_held(std::unique_lock<std::mutex>& lock);
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;
@@ -54,6 +69,7 @@ class Checkpoints {
   std::vector<std::unique_ptr<Play>> disposed_;
   bool stopping_ = false;
   bool building_ = false;
+  int holds_ = 0;
   std::thread worker_;
 };
 

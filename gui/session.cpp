@@ -64,6 +64,7 @@ std::vector<std::pair<core::LeaderEpoch, core::Offset>> Session::epochs(core::Br
 }
 
 void Session::run_to(sim::Time t) {
+  const Checkpoints::Hold hold(checkpoints_);
   t = std::clamp(t, sim::Time::zero(), end());
   if (t < now()) {
     // The past is recomputed, never stored: from a checkpoint when one is parked behind `t`.
@@ -78,6 +79,7 @@ void Session::run_to(sim::Time t) {
 bool Session::step() { return play_->run().step_event(); }
 
 bool Session::step_to_interesting() {
+  const Checkpoints::Hold hold(checkpoints_);
   core::ScenarioRun& run = play_->run();
   const std::size_t before = run.timeline_count_until(now());
   bool found = false;
