@@ -64,7 +64,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   build_actions();
   fill_variants();
   apply_palette();
-  connect(&frame_, &QTimer::timeout, this, &MainWindow::on_frame);
+  connect(&frame_, &QTimer::timeout, this, &MainWindow::tick);
   frame_.start(kFrameMs);
   refresh();
 }
@@ -138,7 +138,7 @@ void MainWindow::build_views() {
   connect(filter_, &QLineEdit::textChanged, this, [this] { fill_events(true); });
   events_ = new QListWidget(log);
   connect(events_, &QListWidget::itemDoubleClicked, this, [this](QListWidgetItem* item) {
-    run_to(sim::Time::zero() + sim::Duration::from_ns(item->data(Qt::UserRole).toLongLong()));
+    seek(sim::Time::zero() + sim::Duration::from_ns(item->data(Qt::UserRole).toLongLong()));
   });
   log_layout->addWidget(filter_);
   log_layout->addWidget(events_);
@@ -170,10 +170,10 @@ void MainWindow::build_actions() {
 
   QToolBar* bar = addToolBar("Transport");
   bar->setObjectName("transport");
-  QAction* restart = bar->addAction("|◀ Start", this, [this] { run_to(sim::Time::zero()); });
+  QAction* restart = bar->addAction("|◀ Start", this, [this] { seek(sim::Time::zero()); });
   restart->setShortcut(Qt::Key_Home);
   QAction* back = bar->addAction("◀ 1 s", this, [this] {
-    if (session_) run_to(session_->now() - sim::seconds(1));
+    if (session_) seek(seek_target_.value_or(session_->now()) - sim::seconds(1));
   });
   back->setShortcut(Qt::Key_Left);
   play_action_ = bar->addAction("▶ Play", this, [this] { play(!playing_); });
@@ -183,7 +183,7 @@ void MainWindow::build_actions() {
   QAction* next = bar->addAction("Next interesting ▶|", this, [this] { step_to_interesting(); });
   next->setShortcut(Qt::Key_N);
   QAction* forward = bar->addAction("1 s ▶", this, [this] {
-    if (session_) run_to(session_->now() + sim::seconds(1));
+    if (session_) seek(seek_target_.value_or(session_->now()) + sim::seconds(1));
   });
   forward->setShortcut(Qt::Key_Right);
   QAction* to = bar->addAction("Run to...", this, [this] { ask_run_to(); });
@@ -241,6 +241,7 @@ QString MainWindow::adopt(std::unique_ptr<Session> session, const QString& error
     return error;
   }
   session_ = std::move(session);
+  seek_target_.reset();
   events_listed_ = SIZE_MAX;
   figures_shown_at_ = sim::Time::max();
   play(false);
@@ -261,13 +262,13 @@ void MainWindow::fill_variants() {
 
 QString MainWindow::choose_variant(const std::optional<std::string>& variant) {
   if (!session_) return refuse("open a lab first");
-  const std::string error = session_->switch_variant(variant);
+  const sim::Time at = seek_target_.value_or(session_->now());
+  const std::string error = session_->reload(variant);
   if (!error.empty()) return refuse(QString::fromStdString(error));
+  seek(at);  // replayed to the same moment a frame's budget at a time
   events_listed_ = SIZE_MAX;
   figures_shown_at_ = sim::Time::max();
   fill_variants();
-  statusBar()->showMessage(QString("now playing %1, replayed to %2").arg(variant ? QString::fromStdString(*variant) : QString("the base scenario"),
-                                                                          seconds_text(session_->now())));
   refresh();
   return {};
 }
@@ -291,6 +292,7 @@ void MainWindow::new_cluster() {
 }
 
 void MainWindow::play(bool on) {
+  if (on) seek_target_.reset();
   playing_ = on && session_ != nullptr;
   if (play_action_ != nullptr) play_action_->setText(playing_ ? "Pause" : "▶ Play");
 }
@@ -298,6 +300,7 @@ void MainWindow::play(bool on) {
 void MainWindow::step() {
   if (!session_) return;
   play(false);
+  seek_target_.reset();
   session_->step();
   refresh();
 }
@@ -305,14 +308,25 @@ void MainWindow::step() {
 void MainWindow::step_to_interesting() {
   if (!session_) return;
   play(false);
+  seek_target_.reset();
   session_->step_to_interesting();
   refresh();
 }
 
 void MainWindow::run_to(sim::Time t) {
   if (!session_) return;
+  seek_target_.reset();
   session_->run_to(t);
   refresh();
+}
+
+void MainWindow::seek(sim::Time t) {
+  if (!session_) return;
+  play(false);
+  t = std::clamp(t, sim::Time::zero(), session_->end());
+  session_->go_back_to(t);
+  seek_target_ = t;
+  tick();
 }
 
 void MainWindow::ask_run_to() {
@@ -321,11 +335,30 @@ void MainWindow::ask_run_to() {
   const double seconds = QInputDialog::getDouble(this, "Run to", "Simulated time (seconds):",
                                                  static_cast<double>(session_->now().ns()) / 1e9, 0,
                                                  static_cast<double>(session_->end().ns()) / 1e9, 3, &ok);
-  if (ok) run_to(sim::Time::zero() + sim::Duration::from_ns(static_cast<std::int64_t>(seconds * 1e9)));
+  if (ok) seek(sim::Time::zero() + sim::Duration::from_ns(static_cast<std::int64_t>(seconds * 1e9)));
 }
 
-void MainWindow::on_frame() {
-  if (playing_ && session_) advance_one_frame(speed_);
+void MainWindow::tick() {
+  if (!session_) return;
+  if (seek_target_) {
+    run_within_budget(*seek_target_);
+    if (session_->now() >= *seek_target_) seek_target_.reset();
+    statusBar()->showMessage(seek_target_ ? QString("running to %1...").arg(seconds_text(*seek_target_)) : QString());
+    refresh();
+    return;
+  }
+  if (playing_) advance_one_frame(speed_);
+}
+
+void MainWindow::run_within_budget(sim::Time to) {
+  // The run gets a share of the frame, in small slices: at high speeds (and "max"), and on a long
+  // jump, a frame runs what fits in the budget, so the window stays responsive and the clock
+  // shows the real pace.
+  QElapsedTimer clock;
+  clock.start();
+  do {
+    session_->run_to(std::min(to, session_->now() + kRunSlice));
+  } while (session_->now() < to && clock.elapsed() < kRunBudgetMs);
 }
 
 void MainWindow::advance_one_frame(double speed) {
@@ -336,13 +369,7 @@ void MainWindow::advance_one_frame(double speed) {
                                                                         sim::Duration::from_ns(1)));
   const core::NarrationEntry* pause = session_->pause_between(from, to);
   if (pause != nullptr) to = pause->at;  // a narration pause: stop there
-  // The run gets a share of the frame, in small slices: at high speeds (and "max") a frame runs
-  // what fits in the budget, so the window stays responsive and the clock shows the real pace.
-  QElapsedTimer clock;
-  clock.start();
-  do {
-    session_->run_to(std::min(to, session_->now() + kRunSlice));
-  } while (session_->now() < to && clock.elapsed() < kRunBudgetMs);
+  run_within_budget(to);
   if ((pause != nullptr && session_->now() >= pause->at) || session_->now() >= session_->end()) play(false);
   refresh();
 }
@@ -571,6 +598,7 @@ QString MainWindow::refuse(const QString& message) {
 
 QString MainWindow::apply(const std::string& fault_json, const QString& what) {
   if (!session_) return refuse("open a lab first");
+  seek_target_.reset();  // the fault happens where the run is
   const std::string error = session_->inject(fault_json);
   if (!error.empty()) return refuse(QString::fromStdString(error));
   statusBar()->showMessage(QString("%1 at %2 (added to the fault plan; File → Save as scenario keeps it)").arg(what, seconds_text(session_->now())));

@@ -70,6 +70,13 @@ class MainWindow final : public QMainWindow {
   void step();
   void step_to_interesting();
   void run_to(sim::Time t);
+  // Moves to `t` the way the transport does: backward from a checkpoint, then forward a frame's
+  // budget at a time, so that a long jump never freezes the window (the views show the run
+  // catching up). run_to() does the same at once, for tests and pictures.
+  void seek(sim::Time t);
+  bool seeking() const { return seek_target_.has_value(); }
+  // One tick of the frame timer: a seek's next slice, or a frame of play.
+  void tick();
   // What the frame timer does while playing: a frame's worth of simulated time at `speed` (0: as
   // fast as possible) within the frame's budget, stopping at a narration pause; then a refresh.
   void advance_one_frame(double speed);
@@ -92,7 +99,8 @@ class MainWindow final : public QMainWindow {
  private:
   void build_actions();
   void build_views();
-  void on_frame();
+  // Runs toward `to` until it is reached or the frame's budget is spent.
+  void run_within_budget(sim::Time to);
   void fill_partitions(const core::ClusterView& view);
   void fill_groups();
   // Rebuilds the event log when the timeline's length changed (or the filter did).
@@ -118,6 +126,7 @@ class MainWindow final : public QMainWindow {
   bool large_font_ = false;
   bool dark_ = false;
   bool playing_ = false;
+  std::optional<sim::Time> seek_target_;
   double speed_ = 1.0;  // simulated seconds per wall second; 0: as fast as possible
   QTimer frame_;
   ClusterWidget* cluster_ = nullptr;

@@ -63,15 +63,18 @@ std::vector<std::pair<core::LeaderEpoch, core::Offset>> Session::epochs(core::Br
   return out;
 }
 
+void Session::go_back_to(sim::Time t) {
+  if (t >= now()) return;
+  // The past is recomputed, never stored: from a checkpoint when one is parked behind `t`.
+  std::unique_ptr<Play> parked = checkpoints_.take(t);
+  last_rewind_from_ = parked ? parked->run().now() : sim::Time::zero();
+  checkpoints_.dispose(std::exchange(play_, parked ? std::move(parked) : std::make_unique<Play>(scenario_)));
+}
+
 void Session::run_to(sim::Time t) {
   const Checkpoints::Hold hold(checkpoints_);
   t = std::clamp(t, sim::Time::zero(), end());
-  if (t < now()) {
-    // The past is recomputed, never stored: from a checkpoint when one is parked behind `t`.
-    std::unique_ptr<Play> parked = checkpoints_.take(t);
-    last_rewind_from_ = parked ? parked->run().now() : sim::Time::zero();
-    checkpoints_.dispose(std::exchange(play_, parked ? std::move(parked) : std::make_unique<Play>(scenario_)));
-  }
+  go_back_to(t);
   play_->run().run_until(t);
   want_checkpoints();
 }
@@ -149,6 +152,12 @@ std::string Session::inject(const std::string& fault_json) {
 
 std::string Session::switch_variant(const std::optional<std::string>& variant) {
   const sim::Time at = now();
+  std::string error = reload(variant);
+  if (error.empty()) run_to(at);
+  return error;
+}
+
+std::string Session::reload(const std::optional<std::string>& variant) {
   try {
     scenario_ = core::parse_scenario(text_, name_, variant);
   } catch (const core::ScenarioError& e) {
@@ -156,7 +165,6 @@ std::string Session::switch_variant(const std::optional<std::string>& variant) {
   }
   variant_ = variant;
   reset_plays();
-  run_to(at);
   return {};
 }
 

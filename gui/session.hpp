@@ -47,6 +47,9 @@ class Session {
   // (a play parked there by the background thread), or re-runs from the start when there is
   // none. Clamped to [0, end].
   void run_to(sim::Time t);
+  // Backward without running: the latest checkpoint at or before `t`, or a fresh play from the
+  // start; the caller runs on to `t` (in slices, so that the window stays responsive).
+  void go_back_to(sim::Time t);
   // The moments checkpoints are parked at now, and a wait until the wanted ones are (tests).
   std::vector<sim::Time> checkpoints() const { return checkpoints_.parked(); }
   void wait_for_checkpoints() { checkpoints_.wait_until_ready(); }
@@ -81,6 +84,8 @@ class Session {
   // Plays another variant of the same file (nullopt: the base scenario) from the start to the
   // same moment, hand-made faults included. Returns an empty string, or the loader's message.
   std::string switch_variant(const std::optional<std::string>& variant);
+  // The same, left at the start for the caller to run on.
+  std::string reload(const std::optional<std::string>& variant);
   // The file it came from, or what stands for it.
   const std::string& name() const { return name_; }
   // The scenario's text as save-as would write it.
