@@ -396,7 +396,10 @@ void MainWindow::refresh() {
   if (tab == groups_) fill_groups();
   if (tab == events_page_) fill_events(false);
   if (tab == timeline_page_) {
-    timeline_->set_snapshot(session_->ownership(), session_->now(), session_->end());
+    const std::map<std::string, std::size_t> index = session_->consumer_indices();
+    std::vector<std::size_t> colours;
+    for (const Ownership& o : session_->ownership()) colours.push_back(index.count(o.member) != 0U ? index.at(o.member) : 0);
+    timeline_->set_snapshot(session_->ownership(), std::move(colours), session_->now(), session_->end());
     timeline_->update();
   }
   if (tab == sequence_) sequence_->set_snapshot(*session_);
@@ -485,8 +488,9 @@ void MainWindow::fill_groups() {
   int rows = 0;
   for (const core::GroupAdminView& g : groups) rows += std::max<int>(1, static_cast<int>(g.partitions.size()));
   const bool resized = set_rows(groups_, rows);
-  // A colour per member (in the order members appear), so that who owns what reads at a glance.
-  std::map<std::string, QColor> colour_of;
+  // A colour per member, the one the rebalance timeline gives its consumer node, so that who owns
+  // what reads at a glance in both.
+  const std::map<std::string, std::size_t> index = session_->consumer_indices();
   for (const core::GroupAdminView& g : groups) {
     const auto put = [&](const core::GroupPartitionRow* p) {
       set_cell(groups_, row, 0, QString::fromStdString(g.group));
@@ -496,12 +500,14 @@ void MainWindow::fill_groups() {
       set_cell(groups_, row, 4, p != nullptr && p->committed >= 0 ? QString::number(p->committed) : "-");
       set_cell(groups_, row, 5, p != nullptr && p->lag ? QString::number(*p->lag) : "-");
       QColor colour;
+      QString member = "-";
       if (p != nullptr && !p->member.empty()) {
-        auto [it, added] = colour_of.emplace(p->member, QColor());
-        if (added) it->second = member_colour(colour_of.size() - 1);
-        colour = it->second;
+        // The coordinator's member id, and the consumer that holds the partition by its own account.
+        const std::string node = session_->owner_of(g.group, p->tp.str());
+        member = QString::fromStdString(node.empty() ? p->member : p->member + "  (" + node + ")");
+        if (index.count(node) != 0U) colour = member_colour(index.at(node));
       }
-      set_cell(groups_, row, 6, p != nullptr && !p->member.empty() ? QString::fromStdString(p->member) : "-", colour);
+      set_cell(groups_, row, 6, member, colour);
       ++row;
     };
     if (g.partitions.empty()) put(nullptr);

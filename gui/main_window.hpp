@@ -57,6 +57,7 @@ class MainWindow final : public QMainWindow {
   void set_dark(bool on);
   ClusterWidget* cluster_widget() { return cluster_; }
   QTableWidget* partitions_table() { return partitions_; }
+  QTableWidget* groups_table() { return groups_; }
   PartitionInspector* inspector() { return inspector_; }
   RebalanceTimeline* timeline_view() { return timeline_; }
   ChartsView* charts() { return charts_; }

@@ -28,8 +28,10 @@ RebalanceTimeline::RebalanceTimeline(QWidget* parent) : QWidget(parent) {
 
 void RebalanceTimeline::set_palette(const Palette& palette) { palette_ = palette; }
 
-void RebalanceTimeline::set_snapshot(std::vector<Ownership> ownership, sim::Time now, sim::Time end) {
+void RebalanceTimeline::set_snapshot(std::vector<Ownership> ownership, std::vector<std::size_t> colours, sim::Time now, sim::Time end) {
   ownership_ = std::move(ownership);
+  colours_ = std::move(colours);
+  colours_.resize(ownership_.size(), 0);
   now_ = now;
   end_ = std::max(end, sim::Time::zero() + sim::milliseconds(1));
   const std::size_t before = rows_.size();
@@ -83,8 +85,6 @@ void RebalanceTimeline::paintEvent(QPaintEvent* event) {
   }
   painter.drawText(QRect(8, 6, width() - 16, 22), Qt::AlignLeft | Qt::AlignVCenter,
                    "who owns each partition over time: a colour per member; red: nobody, the partition is paused by a rebalance");
-  std::map<std::string, std::size_t> colour_of;
-  for (const Ownership& o : ownership_) colour_of.emplace(o.member, colour_of.size());
   // Only the rows the paint event exposes (a scroll area shows a few dozen of a thousand).
   const int first = std::max(0, (event->rect().top() - kTop) / kRowHeight);
   const int last = std::min(static_cast<int>(rows_.size()) - 1, (event->rect().bottom() - kTop) / kRowHeight);
@@ -101,7 +101,7 @@ void RebalanceTimeline::paintEvent(QPaintEvent* event) {
       const sim::Time until = std::min(o.to, now_);
       if (until <= o.from) continue;
       painter.fillRect(QRect(QPoint(x_of(o.from), strip.top()), QPoint(std::max(x_of(until), x_of(o.from) + 1), strip.bottom())),
-                       member_colour(colour_of[o.member]));
+                       member_colour(colours_[index]));
     }
     // A gap without an owner after the first assignment (a rebalance pausing the partition) is
     // marked in red and at least 3 pixels wide, so that a 100 ms pause shows on a minute's scale.

@@ -17,7 +17,8 @@ class RebalanceTimeline final : public QWidget {
  public:
   explicit RebalanceTimeline(QWidget* parent = nullptr);
   void set_palette(const Palette& palette);
-  void set_snapshot(std::vector<Ownership> ownership, sim::Time now, sim::Time end);
+  // `colours`: per ownership entry, the member_colour() index of its member.
+  void set_snapshot(std::vector<Ownership> ownership, std::vector<std::size_t> colours, sim::Time now, sim::Time end);
   // Where the strip of (group, partition) is drawn, and the x of a moment: for tests.
   QRect strip_rect(const std::string& group, const std::string& partition) const;
   // Tall enough for every strip (it sits in a scroll area: a thousand partitions scroll).
@@ -38,6 +39,7 @@ class RebalanceTimeline final : public QWidget {
   QRect strip_of_row(std::size_t index) const;
 
   std::vector<Ownership> ownership_;
+  std::vector<std::size_t> colours_;
   std::vector<Row> rows_;
   sim::Time now_;
   sim::Time end_ = sim::Time::zero() + sim::seconds(1);

@@ -213,6 +213,21 @@ std::vector<std::pair<sim::Time, std::string>> Session::fault_marks() const {
   return out;
 }
 
+std::string Session::owner_of(const std::string& group, const std::string& partition) const {
+  for (const Ownership& o : play_->ownership()) {
+    if (o.group == group && o.partition == partition && o.to == sim::Time::max()) return o.member;
+  }
+  return {};
+}
+
+std::map<std::string, std::size_t> Session::consumer_indices() const {
+  std::map<std::string, std::size_t> out;
+  for (const std::string& n : nodes()) {
+    if (n.rfind("consumer:", 0) == 0) out.emplace(n, out.size());
+  }
+  return out;
+}
+
 std::vector<std::string> Session::nodes() const {
   const sim::Simulation& sim = play_->run().cluster().sim();
   std::vector<std::string> out;

@@ -4,6 +4,7 @@
 // cluster through the same public calls the CLI uses; nothing here touches Qt.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -128,6 +129,11 @@ class Session {
   }
   // The messages sent in [from, to] (at most the last Play::kMessagesKept), in the order sent.
   std::vector<Message> messages(sim::Time from, sim::Time to) const { return play_->messages(from, to); }
+  // The consumer node that holds a group's partition now, by its own callbacks ("" for none).
+  std::string owner_of(const std::string& group, const std::string& partition) const;
+  // Each consumer node's place among the session's consumers (creation order): the views colour
+  // a member by it, so that the groups table and the rebalance timeline agree.
+  std::map<std::string, std::size_t> consumer_indices() const;
   // Truncations so far, in time order.
   const std::vector<Truncation>& truncations() const { return play_->truncations(); }
   // A replica's leader-epoch cache: (epoch, start offset) pairs, oldest first.

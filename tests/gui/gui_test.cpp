@@ -25,6 +25,7 @@
 #include "gui/hand_faults.hpp"
 #include "gui/main_window.hpp"
 #include "gui/partition_inspector.hpp"
+#include "gui/rebalance_timeline.hpp"
 #include "gui/sequence_diagram.hpp"
 #include "gui/session.hpp"
 
@@ -455,6 +456,34 @@ class GuiTest : public QObject {
     QCOMPARE(core::run_scenario_file(saved, "acks=all", core::RunOptions{}).front().trace_hash, session.result_at_end().trace_hash);
     QVERIFY(!window.choose_variant("acks=2").isEmpty());  // no such variant: refused, nothing changes
     QCOMPARE(session.variant().value_or(""), std::string("acks=all"));
+  }
+
+  void the_groups_table_and_the_timeline_give_a_member_one_colour() {
+    const std::string lab = std::string(KSIM_SOURCE_DIR) + "/scenarios/rebalance-eager-vs-cooperative.json";
+    gui::MainWindow window;
+    QCOMPARE(window.open_file(QString::fromStdString(lab)), QString());
+    window.run_to(at_s(20));
+    QVERIFY(window.show_view("groups"));
+    window.refresh();
+    QTableWidget* table = window.groups_table();
+    QVERIFY(window.show_view("timeline"));
+    window.show();
+    QCoreApplication::processEvents();
+    window.refresh();
+    QCoreApplication::processEvents();
+    gui::RebalanceTimeline* timeline = window.timeline_view();
+    const QImage drawing = timeline->grab().toImage();
+    QSet<QRgb> colours;
+    for (int r = 0; r < table->rowCount(); ++r) {
+      const QString partition = table->item(r, 3)->text();
+      const QColor in_table = table->item(r, 6)->background().color();
+      QVERIFY2(table->item(r, 6)->text().contains("consumer:analytics/"), qPrintable(table->item(r, 6)->text()));
+      const QRect strip = timeline->strip_rect("analytics", partition.toStdString());
+      QVERIFY(!strip.isEmpty());
+      QCOMPARE(QColor(drawing.pixel(timeline->x_of(at_s(20)) - 3, strip.center().y())), in_table);
+      colours.insert(in_table.rgb());
+    }
+    QCOMPARE(colours.size(), 3);  // three members, three colours
   }
 
   void bad_input_is_reported_not_fatal() {
