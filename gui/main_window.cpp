@@ -100,9 +100,9 @@ void MainWindow::build_views() {
   inspector_->setObjectName("inspector");
   tabs_->addTab(inspector_, "Partition inspector");
 
-  groups_ = new QTableWidget(0, 7, tabs_);
+  groups_ = new QTableWidget(0, 8, tabs_);
   groups_->setObjectName("groups");
-  groups_->setHorizontalHeaderLabels({"group", "state", "generation", "partition", "committed", "lag", "member"});
+  groups_->setHorizontalHeaderLabels({"group", "state", "generation", "partition", "committed", "lag", "member", "group leader (runs the assignor)"});
   groups_->horizontalHeader()->setStretchLastSection(true);
   groups_->verticalHeader()->hide();
   groups_->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -492,6 +492,15 @@ void MainWindow::fill_groups() {
   // what reads at a glance in both.
   const std::map<std::string, std::size_t> index = session_->consumer_indices();
   for (const core::GroupAdminView& g : groups) {
+    // The leader's consumer, from a partition it holds (a leader without partitions shows its id).
+    std::string leader = g.leader.empty() ? "-" : g.leader;
+    for (const core::GroupPartitionRow& p : g.partitions) {
+      const std::string node = p.member == g.leader && !g.leader.empty() ? session_->owner_of(g.group, p.tp.str()) : std::string();
+      if (!node.empty()) {
+        leader = g.leader + "  (" + node + ")";
+        break;
+      }
+    }
     const auto put = [&](const core::GroupPartitionRow* p) {
       set_cell(groups_, row, 0, QString::fromStdString(g.group));
       set_cell(groups_, row, 1, QString::fromStdString(std::string(core::group_state_name(g.state))));
@@ -508,6 +517,7 @@ void MainWindow::fill_groups() {
         if (index.count(node) != 0U) colour = member_colour(index.at(node));
       }
       set_cell(groups_, row, 6, member, colour);
+      set_cell(groups_, row, 7, QString::fromStdString(leader));
       ++row;
     };
     if (g.partitions.empty()) put(nullptr);

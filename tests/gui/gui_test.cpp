@@ -484,6 +484,7 @@ class GuiTest : public QObject {
       colours.insert(in_table.rgb());
     }
     QCOMPARE(colours.size(), 3);  // three members, three colours
+    QVERIFY(table->item(0, 7)->text().contains("consumer:analytics/"));  // the group leader, by name
   }
 
   void bad_input_is_reported_not_fatal() {
