@@ -22,6 +22,7 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <iterator>
 #include <map>
@@ -242,6 +243,7 @@ QString MainWindow::adopt(std::unique_ptr<Session> session, const QString& error
   }
   session_ = std::move(session);
   seek_target_.reset();
+  searching_from_.reset();
   events_listed_ = SIZE_MAX;
   figures_shown_at_ = sim::Time::max();
   play(false);
@@ -292,7 +294,10 @@ void MainWindow::new_cluster() {
 }
 
 void MainWindow::play(bool on) {
-  if (on) seek_target_.reset();
+  if (on) {
+    seek_target_.reset();
+    searching_from_.reset();
+  }
   playing_ = on && session_ != nullptr;
   if (play_action_ != nullptr) play_action_->setText(playing_ ? "Pause" : "▶ Play");
 }
@@ -301,6 +306,7 @@ void MainWindow::step() {
   if (!session_) return;
   play(false);
   seek_target_.reset();
+  searching_from_.reset();
   session_->step();
   refresh();
 }
@@ -309,13 +315,15 @@ void MainWindow::step_to_interesting() {
   if (!session_) return;
   play(false);
   seek_target_.reset();
-  session_->step_to_interesting();
-  refresh();
+  // Searched a frame's budget at a time: nothing may happen for a long stretch of simulated time.
+  searching_from_ = session_->timeline_size();
+  tick();
 }
 
 void MainWindow::run_to(sim::Time t) {
   if (!session_) return;
   seek_target_.reset();
+  searching_from_.reset();
   session_->run_to(t);
   refresh();
 }
@@ -323,6 +331,7 @@ void MainWindow::run_to(sim::Time t) {
 void MainWindow::seek(sim::Time t) {
   if (!session_) return;
   play(false);
+  searching_from_.reset();
   t = std::clamp(t, sim::Time::zero(), session_->end());
   session_->go_back_to(t);
   seek_target_ = t;
@@ -340,6 +349,14 @@ void MainWindow::ask_run_to() {
 
 void MainWindow::tick() {
   if (!session_) return;
+  if (searching_from_) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kRunBudgetMs);
+    if (session_->step_until_timeline_exceeds(*searching_from_, deadline) != Session::Search::out_of_time) searching_from_.reset();
+    statusBar()->showMessage(searching_from_ ? QString("looking for the next interesting event... (%1)").arg(seconds_text(session_->now()))
+                                             : QString());
+    refresh();
+    return;
+  }
   if (seek_target_) {
     run_within_budget(*seek_target_);
     if (session_->now() >= *seek_target_) seek_target_.reset();
@@ -615,6 +632,7 @@ QString MainWindow::refuse(const QString& message) {
 QString MainWindow::apply(const std::string& fault_json, const QString& what) {
   if (!session_) return refuse("open a lab first");
   seek_target_.reset();  // the fault happens where the run is
+  searching_from_.reset();
   const std::string error = session_->inject(fault_json);
   if (!error.empty()) return refuse(QString::fromStdString(error));
   statusBar()->showMessage(QString("%1 at %2 (added to the fault plan; File → Save as scenario keeps it)").arg(what, seconds_text(session_->now())));

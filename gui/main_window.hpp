@@ -75,7 +75,7 @@ class MainWindow final : public QMainWindow {
   // budget at a time, so that a long jump never freezes the window (the views show the run
   // catching up). run_to() does the same at once, for tests and pictures.
   void seek(sim::Time t);
-  bool seeking() const { return seek_target_.has_value(); }
+  bool seeking() const { return seek_target_.has_value() || searching_from_.has_value(); }
   // One tick of the frame timer: a seek's next slice, or a frame of play.
   void tick();
   // What the frame timer does while playing: a frame's worth of simulated time at `speed` (0: as
@@ -128,6 +128,7 @@ class MainWindow final : public QMainWindow {
   bool dark_ = false;
   bool playing_ = false;
   std::optional<sim::Time> seek_target_;
+  std::optional<std::size_t> searching_from_;  // next interesting event: the timeline's length when asked
   double speed_ = 1.0;  // simulated seconds per wall second; 0: as fast as possible
   QTimer frame_;
   ClusterWidget* cluster_ = nullptr;

@@ -4,6 +4,7 @@
 // cluster through the same public calls the CLI uses; nothing here touches Qt.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -63,6 +64,11 @@ class Session {
   // Events until the timeline gains an entry (a fault, an election, an ISR change, a rebalance
   // phase, an error, a narration point) or the end. Returns false when nothing came.
   bool step_to_interesting();
+  // The same in pieces, for the window: events until the timeline holds more than `baseline`
+  // entries, the end, or the wall-clock `deadline` (then call again: the window spreads a long
+  // search over frames).
+  enum class Search { found, end, out_of_time };
+  Search step_until_timeline_exceeds(std::size_t baseline, std::chrono::steady_clock::time_point deadline);
   // A fault by hand (a context menu), at the current time: a fault object as a scenario file
   // writes it, without "at" (gui/hand_faults.hpp builds them). It joins the session's fault plan,
   // the whole scenario is checked again by the loader, and the run is replayed to now with it,

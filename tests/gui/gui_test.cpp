@@ -237,6 +237,14 @@ class GuiTest : public QObject {
     window.seek(at_s(3));
     while (window.seeking()) window.tick();
     QCOMPARE(window.session()->now(), at_s(3));
+    // The next interesting event, found over as many frames as it takes: the one the session finds.
+    auto twin = gui::Session::open(kLab);
+    twin->run_to(at_s(3));
+    QVERIFY(twin->step_to_interesting());
+    window.step_to_interesting();
+    while (window.seeking()) window.tick();
+    QCOMPARE(window.session()->now(), twin->now());
+    QCOMPARE(window.session()->timeline_size(), twin->timeline_size());
     // Another action ends a jump where it got to.
     window.seek(at_s(29));
     window.step();
