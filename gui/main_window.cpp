@@ -633,10 +633,15 @@ QString MainWindow::apply(const std::string& fault_json, const QString& what) {
   if (!session_) return refuse("open a lab first");
   seek_target_.reset();  // the fault happens where the run is
   searching_from_.reset();
-  const std::string error = session_->inject(fault_json);
+  const std::string error = session_->inject(fault_json, Session::Replay::by_caller);
   if (!error.empty()) return refuse(QString::fromStdString(error));
-  statusBar()->showMessage(QString("%1 at %2 (added to the fault plan; File → Save as scenario keeps it)").arg(what, seconds_text(session_->now())));
-  refresh();
+  const QString done = QString("%1 at %2 (added to the fault plan; File → Save as scenario keeps it)").arg(what, seconds_text(session_->fault_moment()));
+  if (session_->now() < session_->fault_moment()) {
+    seek(session_->fault_moment());  // a replay from the start, a frame's budget at a time
+  } else {
+    refresh();
+  }
+  statusBar()->showMessage(done);
   return {};
 }
 

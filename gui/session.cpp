@@ -105,7 +105,7 @@ Session::Search Session::step_until_timeline_exceeds(std::size_t baseline, std::
   return result;
 }
 
-std::string Session::inject(const std::string& fault_json) {
+std::string Session::inject(const std::string& fault_json, Replay replay) {
   using Json = nlohmann::ordered_json;
   const Json fault = Json::parse(fault_json, nullptr, false);
   if (fault.is_discarded() || !fault.is_object()) return "not a fault object: " + fault_json;
@@ -146,6 +146,7 @@ std::string Session::inject(const std::string& fault_json) {
       if (added != stamped.scenario.faults.end() && play_->run().add_fault(*added)) {
         adopt(std::move(stamped));
         last_fault_replayed_ = false;
+        fault_moment_ = next;
         play_->run().run_until(next);
         want_checkpoints();
         return {};
@@ -156,8 +157,9 @@ std::string Session::inject(const std::string& fault_json) {
     const sim::Time at = now();
     adopt(stamp(at));
     last_fault_replayed_ = true;
+    fault_moment_ = at;
     checkpoints_.dispose(std::exchange(play_, std::make_unique<Play>(scenario_)));
-    run_to(at);
+    if (replay == Replay::now) run_to(at);
   } catch (const core::ScenarioError& e) {
     return e.what();
   }

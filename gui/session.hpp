@@ -71,11 +71,15 @@ class Session {
   Search step_until_timeline_exceeds(std::size_t baseline, std::chrono::steady_clock::time_point deadline);
   // A fault by hand (a context menu), at the current time: a fault object as a scenario file
   // writes it, without "at" (gui/hand_faults.hpp builds them). It joins the session's fault plan,
-  // the whole scenario is checked again by the loader, and the run is replayed to now with it,
-  // exactly as `ksim run` would replay a file holding it: the fault fires before anything else
-  // scheduled for that instant. Returns an empty string, or the loader's message (and nothing
-  // changes).
-  std::string inject(const std::string& fault_json);
+  // the whole scenario is checked again by the loader, and the run goes on exactly as `ksim run`
+  // would play a file holding it (see last_fault_replayed()). When it must replay, `replay`
+  // says whether to run back to the fault's moment now or to leave the play at the start for
+  // the caller to run on (the window does it a frame at a time; fault_moment() says where to).
+  // Returns an empty string, or the loader's message (and nothing changes).
+  enum class Replay { now, by_caller };
+  std::string inject(const std::string& fault_json, Replay replay = Replay::now);
+  // When the last fault by hand fires.
+  sim::Time fault_moment() const { return fault_moment_; }
   // Whether the last fault by hand needed a replay from the start (when something else was due
   // within a nanosecond of now, or at the run's end); otherwise it joined the running play at
   // once, a nanosecond after now.
@@ -163,6 +167,7 @@ class Session {
   std::unique_ptr<Play> play_;
   sim::Time last_rewind_from_;
   bool last_fault_replayed_ = false;
+  sim::Time fault_moment_;
 };
 
 }  // namespace ksim::gui

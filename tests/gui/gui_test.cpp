@@ -245,6 +245,18 @@ class GuiTest : public QObject {
     while (window.seeking()) window.tick();
     QCOMPARE(window.session()->now(), twin->now());
     QCOMPARE(window.session()->timeline_size(), twin->timeline_size());
+    // A fault by hand at the very end cannot come a nanosecond later: it is stamped at the end and
+    // replayed from the start, a frame's budget at a time; the saved file gives the same run.
+    window.run_to(window.session()->end());
+    QCOMPARE(window.broker_fault(2, "crash"), QString());
+    QVERIFY(window.session()->last_fault_replayed());
+    while (window.seeking()) window.tick();
+    QCOMPARE(window.session()->now(), window.session()->end());
+    QVERIFY(!window.session()->cluster().brokers.at(1).running);
+    QTemporaryDir dir;
+    const std::string saved = dir.filePath("end.json").toStdString();
+    QCOMPARE(QString::fromStdString(window.session()->save_as(saved)), QString());
+    QCOMPARE(core::run_scenario_file(saved, std::nullopt, core::RunOptions{}).front().trace_hash, window.session()->result_at_end().trace_hash);
     // Another action ends a jump where it got to.
     window.seek(at_s(29));
     window.step();
