@@ -7,6 +7,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "gui/format.hpp"
 #include "gui/table_cells.hpp"
 
 namespace ksim::gui {
@@ -43,7 +44,7 @@ void FiguresPane::set_palette(const Palette& palette) {
 
 void FiguresPane::set_snapshot(const core::Figures& figures, const std::vector<core::ExpectationResult>& expectations, sim::Time at,
                                sim::Time now) {
-  const QString when = QString::number(static_cast<double>(at.ns()) / 1e9, 'f', 3) + " s";
+  const QString when = seconds_text(at);
   moment_->setText(at == now ? QString("The figures at %1, now.").arg(when)
                              : QString("The figures at %1 (computed in the background; they follow the run).").arg(when));
   const bool resized = set_rows(table_, static_cast<int>(figures.size()));

@@ -27,17 +27,15 @@
 #include <iterator>
 #include <map>
 
-#include "core/group/offsets_records.hpp"
 #include "core/scenario/lab_library.hpp"
 #include "core/scenario/loader.hpp"
 #include "gui/charts_view.hpp"
 #include "gui/cluster_widget.hpp"
 #include "gui/dialogs.hpp"
 #include "gui/figures_pane.hpp"
-#include "gui/hand_faults.hpp"
+#include "gui/format.hpp"
 #include "gui/partition_inspector.hpp"
 #include "gui/sequence_diagram.hpp"
-#include "gui/table_cells.hpp"
 #include "gui/rebalance_timeline.hpp"
 
 namespace ksim::gui {
@@ -46,14 +44,6 @@ namespace {
 constexpr int kFrameMs = 33;       // about 30 frames a second
 constexpr int kRunBudgetMs = 20;   // of a frame, for running the simulation; the rest draws
 constexpr sim::Duration kRunSlice = sim::milliseconds(10);
-
-QString seconds_text(sim::Time t) { return QString::number(static_cast<double>(t.ns()) / 1e9, 'f', 3) + " s"; }
-
-QString join(const std::vector<core::BrokerId>& ids) {
-  QStringList parts;
-  for (const core::BrokerId id : ids) parts << QString::number(id);
-  return parts.join(",");
-}
 
 }  // namespace
 
@@ -437,129 +427,6 @@ void MainWindow::inspect(const QString& partition) {
   refresh();
 }
 
-void MainWindow::fill_inspector(const core::ClusterView& view) {
-  const core::PartitionView* chosen = nullptr;
-  for (const core::PartitionView& p : view.partitions) {
-    if (p.tp.topic == core::kOffsetsTopic) continue;
-    if (QString::fromStdString(p.tp.str()) == inspected_ || (inspected_.isEmpty() && chosen == nullptr)) chosen = &p;
-  }
-  std::vector<Truncation> truncations;
-  std::vector<std::vector<std::pair<core::LeaderEpoch, core::Offset>>> epochs;
-  if (chosen != nullptr) {
-    for (const Truncation& t : session_->truncations()) {
-      if (t.partition == chosen->tp.str()) truncations.push_back(t);
-    }
-    for (const core::BrokerId b : chosen->replicas) epochs.push_back(session_->epochs(b, chosen->tp));
-  }
-  std::vector<core::BrokerId> down;
-  for (const core::BrokerView& b : view.brokers) {
-    if (!b.running) down.push_back(b.id);
-  }
-  inspector_->set_snapshot(chosen, std::move(truncations), std::move(epochs), std::move(down));
-  inspector_->update();
-}
-
-void MainWindow::fill_partitions(const core::ClusterView& view) {
-  std::vector<core::PartitionView> rows;
-  for (const core::PartitionView& p : view.partitions) {
-    if (p.tp.topic != core::kOffsetsTopic) rows.push_back(p);
-  }
-  const bool resized = set_rows(partitions_, static_cast<int>(rows.size()));
-  for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
-    const core::PartitionView& p = rows[static_cast<std::size_t>(r)];
-    QString status = "ok";
-    QColor colour;  // none while healthy
-    if (p.offline()) {
-      status = "OFFLINE";
-      colour = palette_.lost;
-    } else if (p.under_min_isr()) {
-      status = "under min ISR";
-      colour = palette_.out_of_sync;
-    } else if (p.under_replicated()) {
-      status = "under-replicated";
-      colour = palette_.uncommitted;
-    }
-    QStringList logs;
-    core::Offset hw = -1;
-    for (const core::ReplicaView& replica : p.replica_logs) {
-      if (replica.is_leader) hw = replica.high_watermark;
-      // * the leader, ! out of the ISR, Z a broker that still acts as leader after losing it.
-      const char* mark = replica.is_leader ? "*" : (replica.acts_as_leader ? "Z" : (replica.in_isr ? "" : "!"));
-      logs << QString("%1%2: %3").arg(replica.broker).arg(mark).arg(replica.log_end_offset);
-    }
-    set_cell(partitions_, r, 0, QString::fromStdString(p.tp.str()));
-    set_cell(partitions_, r, 1, p.offline() ? "none" : QString::number(p.leader));
-    set_cell(partitions_, r, 2, QString::number(p.leader_epoch));
-    set_cell(partitions_, r, 3, join(p.replicas));
-    set_cell(partitions_, r, 4, join(p.isr));
-    set_cell(partitions_, r, 5, hw < 0 ? "-" : QString::number(hw));
-    set_cell(partitions_, r, 6, logs.join("   "));
-    set_cell(partitions_, r, 7, status, colour);
-  }
-  if (resized) partitions_->resizeColumnsToContents();
-}
-
-void MainWindow::fill_groups() {
-  int row = 0;
-  const std::vector<core::GroupAdminView> groups = session_->groups();
-  int rows = 0;
-  for (const core::GroupAdminView& g : groups) rows += std::max<int>(1, static_cast<int>(g.partitions.size()));
-  const bool resized = set_rows(groups_, rows);
-  // A colour per member, the one the rebalance timeline gives its consumer node, so that who owns
-  // what reads at a glance in both.
-  const std::map<std::string, std::size_t> index = session_->consumer_indices();
-  for (const core::GroupAdminView& g : groups) {
-    // The leader's consumer, from a partition it holds (a leader without partitions shows its id).
-    std::string leader = g.leader.empty() ? "-" : g.leader;
-    for (const core::GroupPartitionRow& p : g.partitions) {
-      const std::string node = p.member == g.leader && !g.leader.empty() ? session_->owner_of(g.group, p.tp.str()) : std::string();
-      if (!node.empty()) {
-        leader = g.leader + "  (" + node + ")";
-        break;
-      }
-    }
-    const auto put = [&](const core::GroupPartitionRow* p) {
-      set_cell(groups_, row, 0, QString::fromStdString(g.group));
-      set_cell(groups_, row, 1, QString::fromStdString(std::string(core::group_state_name(g.state))));
-      set_cell(groups_, row, 2, QString::number(g.generation));
-      set_cell(groups_, row, 3, p != nullptr ? QString::fromStdString(p->tp.str()) : "-");
-      set_cell(groups_, row, 4, p != nullptr && p->committed >= 0 ? QString::number(p->committed) : "-");
-      set_cell(groups_, row, 5, p != nullptr && p->lag ? QString::number(*p->lag) : "-");
-      QColor colour;
-      QString member = "-";
-      if (p != nullptr && !p->member.empty()) {
-        // The coordinator's member id, and the consumer that holds the partition by its own account.
-        const std::string node = session_->owner_of(g.group, p->tp.str());
-        member = QString::fromStdString(node.empty() ? p->member : p->member + "  (" + node + ")");
-        if (index.count(node) != 0U) colour = member_colour(index.at(node));
-      }
-      set_cell(groups_, row, 6, member, colour);
-      set_cell(groups_, row, 7, QString::fromStdString(leader));
-      ++row;
-    };
-    if (g.partitions.empty()) put(nullptr);
-    for (const core::GroupPartitionRow& p : g.partitions) put(&p);
-  }
-  if (resized) groups_->resizeColumnsToContents();
-}
-
-void MainWindow::fill_events(bool filter_changed) {
-  if (!session_) return;
-  // The log only grows while playing, and shrinks on a rewind: rebuilt when its length changes.
-  if (!filter_changed && session_->timeline_size() == events_listed_) return;
-  const QString filter = filter_->text().trimmed();
-  const std::vector<core::TimelineEntry> timeline = session_->timeline();
-  events_listed_ = timeline.size();
-  events_->clear();
-  for (const core::TimelineEntry& e : timeline) {
-    const QString line = QString("%1  %2  %3").arg(seconds_text(e.at), -10).arg(QString::fromStdString(e.kind), -10).arg(QString::fromStdString(e.text));
-    if (!filter.isEmpty() && !line.contains(filter, Qt::CaseInsensitive)) continue;
-    auto* item = new QListWidgetItem(line, events_);
-    item->setData(Qt::UserRole, QVariant::fromValue<qlonglong>(e.at.ns()));
-  }
-  events_->scrollToBottom();
-}
-
 bool MainWindow::show_view(const QString& name) {
   if (name == "all") {
     cluster_->show();
@@ -621,158 +488,6 @@ void MainWindow::apply_palette() {
   sequence_->set_palette(palette_);
   figures_->set_palette(palette_);
   refresh();
-}
-
-QString MainWindow::refuse(const QString& message) {
-  statusBar()->showMessage(message);
-  if (isVisible()) QMessageBox::warning(this, "Not possible here", message);
-  return message;
-}
-
-QString MainWindow::apply(const std::string& fault_json, const QString& what) {
-  if (!session_) return refuse("open a lab first");
-  seek_target_.reset();  // the fault happens where the run is
-  searching_from_.reset();
-  const std::string error = session_->inject(fault_json, Session::Replay::by_caller);
-  if (!error.empty()) return refuse(QString::fromStdString(error));
-  const QString done = QString("%1 at %2 (added to the fault plan; File → Save as scenario keeps it)").arg(what, seconds_text(session_->fault_moment()));
-  if (session_->now() < session_->fault_moment()) {
-    seek(session_->fault_moment());  // a replay from the start, a frame's budget at a time
-  } else {
-    refresh();
-  }
-  statusBar()->showMessage(done);
-  return {};
-}
-
-QString MainWindow::broker_fault(core::BrokerId id, const std::string& action) {
-  return apply(hand_fault::on_node(action, "broker:" + std::to_string(id)), QString("%1 broker %2").arg(QString::fromStdString(action)).arg(id));
-}
-
-QString MainWindow::link_fault(const std::string& a, const std::string& b, const std::string& kind) {
-  const QString between = QString::fromStdString(a + " and " + b);
-  if (kind == "cut") return apply(hand_fault::cut_link(a, b, false), "cut the link between " + between);
-  if (kind == "cut-one-way") return apply(hand_fault::cut_link(a, b, true), QString::fromStdString("cut the link from " + a + " to " + b));
-  if (kind == "slow") return apply(hand_fault::slow_link(a, b, 200, 0), "slowed the link between " + between);
-  if (kind == "lossy") return apply(hand_fault::slow_link(a, b, 200, 0.1), "made the link between " + between + " slow and lossy");
-  if (kind == "heal") return apply(hand_fault::heal_link(a, b), "healed the link between " + between);
-  if (kind == "restore") return apply(hand_fault::restore_link(a, b), "restored the link between " + between);
-  return refuse(QString::fromStdString("\"" + kind + "\" is not a link fault; use cut, cut-one-way, slow, lossy, heal or restore"));
-}
-
-QString MainWindow::consumer_fault(const std::string& member, const std::string& action) {
-  const QString who = QString::fromStdString(member);
-  if (action == "slow") return apply(hand_fault::slow_consumer(member, 10), who + " processes ten times slower");
-  if (action == "normal") return apply(hand_fault::slow_consumer(member, 1), who + " back to its own speed");
-  return apply(hand_fault::on_node(action, member), QString::fromStdString(action) + " " + who);
-}
-
-QString MainWindow::add_consumer(const std::string& group) {
-  return apply(hand_fault::add_consumer(group), QString::fromStdString("a new member joins " + group));
-}
-
-QString MainWindow::set_config(const std::string& target, const std::string& key, const std::string& value_json) {
-  return apply(hand_fault::set_config(target, key, value_json), QString::fromStdString(target + ": " + key + " = " + value_json));
-}
-
-void MainWindow::add_link_menu(QMenu& menu, const std::string& node) {
-  QMenu* links = menu.addMenu("Link to");
-  for (const std::string& peer : session_->nodes()) {
-    if (peer == node) continue;
-    QMenu* m = links->addMenu(QString::fromStdString(peer));
-    const auto add = [&](const QString& text, const std::string& a, const std::string& b, const char* kind) {
-      m->addAction(text, this, [this, a, b, kind] { link_fault(a, b, kind); });
-    };
-    add("Cut both ways", node, peer, "cut");
-    add(QString::fromStdString("Cut " + node + " → " + peer + " only"), node, peer, "cut-one-way");
-    add(QString::fromStdString("Cut " + peer + " → " + node + " only"), peer, node, "cut-one-way");
-    add("Slow (200 ms)", node, peer, "slow");
-    add("Slow and lossy (200 ms, 10% loss)", node, peer, "lossy");
-    add("Heal the cut", node, peer, "heal");
-    add("Restore its speed", node, peer, "restore");
-  }
-}
-
-void MainWindow::add_consumer_actions(QMenu& menu, const std::string& member) {
-  for (const char* action : {"crash", "restart", "pause", "resume", "slow", "normal"}) {
-    static const std::map<std::string, QString> kText{{"crash", "Crash"},   {"restart", "Restart"},
-                                                      {"pause", "Pause"},   {"resume", "Resume"},
-                                                      {"slow", "Slow down (10×)"}, {"normal", "Normal speed"}};
-    menu.addAction(kText.at(action), this, [this, member, action] { consumer_fault(member, action); });
-  }
-}
-
-void MainWindow::broker_menu(core::BrokerId id, QPoint where) {
-  if (!session_) return;
-  QMenu menu(this);
-  for (const char* action : {"crash", "power-loss", "restart", "pause", "resume", "isolate"}) {
-    menu.addAction(QString("%1 broker %2").arg(action).arg(id), this, [this, id, action] { broker_fault(id, action); });
-  }
-  menu.addSeparator();
-  add_link_menu(menu, "broker:" + std::to_string(id));
-  menu.exec(where);
-}
-
-void MainWindow::groups_menu(QPoint where) {
-  if (!session_) return;
-  QTableWidgetItem* group = groups_->item(groups_->rowAt(where.y()), 0);
-  QTableWidgetItem* member = groups_->item(groups_->rowAt(where.y()), 6);
-  if (group == nullptr) return;
-  QMenu menu(this);
-  if (member != nullptr && member->text() != "-") add_consumer_actions(*menu.addMenu(member->text()), member->text().toStdString());
-  const std::string g = group->text().toStdString();
-  menu.addAction(QString("Add a consumer to %1").arg(group->text()), this, [this, g] { add_consumer(g); });
-  menu.exec(groups_->viewport()->mapToGlobal(where));
-}
-
-// Rebuilt when it opens: consumers come and go, and each lab has its own topics and producers.
-void MainWindow::fill_faults_menu() {
-  faults_menu_->clear();
-  if (!session_) {
-    faults_menu_->addAction("Open a lab first")->setEnabled(false);
-    return;
-  }
-  const core::Scenario& s = session_->scenario();
-  QMenu* brokers = faults_menu_->addMenu("&Brokers");
-  for (core::BrokerId b = 1; b <= s.cluster.brokers; ++b) {
-    QMenu* m = brokers->addMenu(QString("broker %1").arg(b));
-    for (const char* action : {"crash", "power-loss", "restart", "pause", "resume", "isolate"}) {
-      m->addAction(action, this, [this, b, action] { broker_fault(b, action); });
-    }
-    add_link_menu(*m, "broker:" + std::to_string(b));
-  }
-  QMenu* consumers = faults_menu_->addMenu("&Consumers");
-  for (const std::string& node : session_->nodes()) {
-    if (node.rfind("consumer:", 0) != 0) continue;
-    QMenu* m = consumers->addMenu(QString::fromStdString(node));
-    add_consumer_actions(*m, node);
-    add_link_menu(*m, node);
-  }
-  std::vector<std::string> groups;
-  for (const core::ConsumerSpec& c : s.consumers) {
-    if (!c.group.empty() && std::find(groups.begin(), groups.end(), c.group) == groups.end()) groups.push_back(c.group);
-  }
-  QMenu* add = faults_menu_->addMenu("&Add a consumer to");
-  for (const std::string& g : groups) add->addAction(QString::fromStdString(g), this, [this, g] { add_consumer(g); });
-  add->setEnabled(!groups.empty());
-
-  QMenu* configs = faults_menu_->addMenu("C&onfigs");
-  for (const core::TopicSpec& t : s.topics) {
-    QMenu* m = configs->addMenu(QString::fromStdString("topic " + t.name));
-    const std::string target = "topic:" + t.name;
-    for (int n = 1; n <= t.replication_factor; ++n) {
-      m->addAction(QString("min.insync.replicas = %1").arg(n), this, [this, target, n] { set_config(target, "min.insync.replicas", std::to_string(n)); });
-    }
-    m->addAction("unclean.leader.election.enable = true", this, [this, target] { set_config(target, "unclean.leader.election.enable", "true"); });
-    m->addAction("unclean.leader.election.enable = false", this, [this, target] { set_config(target, "unclean.leader.election.enable", "false"); });
-  }
-  for (const core::ProducerSpec& p : s.producers) {
-    QMenu* m = configs->addMenu(QString::fromStdString("producer " + p.name));
-    const std::string target = "producer:" + p.name;
-    for (const char* acks : {"0", "1", "all"}) {
-      m->addAction(QString("acks = %1").arg(acks), this, [this, target, acks] { set_config(target, "acks", std::string("\"") + acks + "\""); });
-    }
-  }
 }
 
 void MainWindow::save_as() {
