@@ -5,22 +5,9 @@
 #   bash tests/cli/cli_test.sh path/to/ksim
 set -u
 ksim=${1:?usage: cli_test.sh path/to/ksim}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-# expect CODE PATTERN ARGS... : runs ksim ARGS, checks the exit code and that stdout+stderr
-# contain PATTERN (an extended regex).
-expect() {
-  local code=$1 pattern=$2
-  shift 2
-  "$ksim" "$@" > "$work/out" 2>&1
-  local got=$?
-  [ "$got" -eq "$code" ] || fail "ksim $* exited $got, expected $code: $(head -c 400 "$work/out")"
-  grep -qE -- "$pattern" "$work/out" || fail "ksim $* did not print /$pattern/: $(head -c 400 "$work/out")"
-}
+program=$ksim
+program_name=ksim
+source "$(dirname "${BASH_SOURCE[0]}")/../expect.sh"
 
 expect 2 'no command given' 
 expect 2 'unknown command `frobnicate`' frobnicate
@@ -169,8 +156,4 @@ head -n 1 "$work/trace.jsonl" | grep -qE '^\{"t_ns":0,"t":"0ns","node":"node:0",
   fail "unexpected first trace line: $(head -n 1 "$work/trace.jsonl")"
 [ ! -e "$work/trace.jsonl.tmp" ] || fail "the temporary trace file was left behind"
 
-if [ "$failures" -gt 0 ]; then
-  echo "cli: $failures failure(s)"
-  exit 1
-fi
-echo "cli: all checks passed"
+finish cli

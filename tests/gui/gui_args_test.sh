@@ -6,22 +6,10 @@
 set -u
 gui=${1:?usage: gui_args_test.sh path/to/ksim-gui path/to/scenarios}
 labs=${2:?usage: gui_args_test.sh path/to/ksim-gui path/to/scenarios}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
+program=$gui
+program_name=ksim-gui
+source "$(dirname "${BASH_SOURCE[0]}")/../expect.sh"
 export QT_QPA_PLATFORM=offscreen
-
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-# expect CODE PATTERN ARGS...: runs ksim-gui ARGS, checks the exit code and the message.
-expect() {
-  local code=$1 pattern=$2
-  shift 2
-  "$gui" "$@" > "$work/out" 2>&1
-  local got=$?
-  [ "$got" -eq "$code" ] || fail "ksim-gui $* exited $got, expected $code: $(head -c 400 "$work/out")"
-  grep -qE -- "$pattern" "$work/out" || fail "ksim-gui $* did not print /$pattern/: $(head -c 400 "$work/out")"
-}
 
 expect 0 'usage: ksim-gui' --help
 expect 2 'unknown option --frobnicate' --frobnicate
@@ -41,5 +29,4 @@ expect 0 '' "$labs/acks-leader-crash.json" --at 12s --view charts --screenshot "
 [ "$(head -c 8 "$work/charts.png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] || fail "the screenshot is not a PNG"
 [ "$(ls "$work" | grep -c charts)" -eq 1 ] || fail "the screenshot left other files: $(ls "$work")"
 
-[ "$failures" -eq 0 ] && echo "ksim-gui arguments: all checks passed"
-exit $((failures > 0))
+finish "ksim-gui arguments"
