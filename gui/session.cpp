@@ -166,13 +166,6 @@ std::string Session::inject(const std::string& fault_json, Replay replay) {
   return {};
 }
 
-std::string Session::switch_variant(const std::optional<std::string>& variant) {
-  const sim::Time at = now();
-  std::string error = reload(variant);
-  if (error.empty()) run_to(at);
-  return error;
-}
-
 std::string Session::reload(const std::optional<std::string>& variant) {
   try {
     scenario_ = core::parse_scenario(text_, name_, variant);

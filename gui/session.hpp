@@ -92,10 +92,9 @@ class Session {
   std::string save_as(const std::string& path) const;
   // The variant this session plays, if any.
   const std::optional<std::string>& variant() const { return variant_; }
-  // Plays another variant of the same file (nullopt: the base scenario) from the start to the
-  // same moment, hand-made faults included. Returns an empty string, or the loader's message.
-  std::string switch_variant(const std::optional<std::string>& variant);
-  // The same, left at the start for the caller to run on.
+  // Another variant of the same file (nullopt: the base scenario), hand-made faults included,
+  // left at the start for the caller to run on to the moment it wants (the window replays to
+  // where it was). Returns an empty string, or the loader's message (and nothing changes).
   std::string reload(const std::optional<std::string>& variant);
   // The file it came from, or what stands for it.
   const std::string& name() const { return name_; }
