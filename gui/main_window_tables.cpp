@@ -56,7 +56,13 @@ void MainWindow::fill_partitions(const core::ClusterView& view) {
     const core::PartitionView& p = rows[static_cast<std::size_t>(r)];
     QString status = "ok";
     QColor colour;  // none while healthy
-    if (p.offline()) {
+    const auto leader = std::find_if(view.brokers.begin(), view.brokers.end(), [&](const core::BrokerView& b) { return b.id == p.leader; });
+    if (!p.offline() && leader != view.brokers.end() && !leader->running) {
+      // The controller's metadata still names it: nothing is elected until the broker's session
+      // times out and the controller fences it.
+      status = "LEADER DOWN (the controller does not know yet)";
+      colour = palette_.lost;
+    } else if (p.offline()) {
       status = "OFFLINE";
       colour = palette_.lost;
     } else if (p.under_min_isr()) {

@@ -132,6 +132,8 @@ class GuiTest : public QObject {
     QTableWidget* table = window.partitions_table();
     QVERIFY(table->rowCount() >= 1);
     QCOMPARE(table->item(0, 0)->text(), QString("orders-0"));
+    // Broker 1 leads it and is down, but the controller fences it only at 17.25 s: said in words.
+    QVERIFY2(table->item(0, 7)->text().startsWith("LEADER DOWN"), qPrintable(table->item(0, 7)->text()));
   }
 
   void the_inspector_draws_truncated_records_as_lost() {
