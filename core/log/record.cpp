@@ -6,6 +6,8 @@
 #include <charconv>
 #include <iterator>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "sim/assert.hpp"
 
@@ -25,23 +27,25 @@ std::uint32_t record_bytes(const Record& r, std::int64_t offset_delta, std::int6
 
 // A deterministic stand-in for the application's bytes, so that lz4 has something realistic to
 // compress: keys render their identity; values look like small JSON documents whose fields repeat
-// from record to record while their contents vary, as event payloads tend to.
-void render(const Record& r, std::string& out) {
+// from record to record while their contents vary, as event payloads tend to. The contents are
+// drawn from the record's position in its batch, not from its id: the rendering, and so the
+// compressed size, is then a function of the batch's shape (keys and sizes) alone, which lets
+// BatchSizeCache below compress each shape once.
+void render(const Record& r, std::uint32_t position, std::string& out) {
   if (r.key >= 0) out += key_text(r.key, r.key_bytes);
   // Written straight into `out` through a pointer (no string per record, no capacity check per
-  // word): this runs for every record of every lz4 batch. The slack lets the last word run past
-  // the value's end before the cut.
+  // word). The slack lets the last word run past the value's end before the cut.
   static constexpr std::size_t kSlack = 16;
   const std::size_t start = out.size();
   const std::size_t end = start + r.value_bytes;
-  char prefix[48] = "{\"id\":";
-  char* p = std::to_chars(prefix + 6, prefix + 32, r.id).ptr;
+  char prefix[48] = "{\"seq\":";
+  char* p = std::to_chars(prefix + 7, prefix + 32, position).ptr;
   for (const char c : std::string_view(",\"payload\":\"")) *p++ = c;
   const auto prefix_bytes = static_cast<std::size_t>(p - prefix);
   out.resize(std::max(end, start + prefix_bytes) + kSlack);
   char* cursor = std::copy(prefix, p, out.data() + start);
   const char* const stop = out.data() + end;
-  std::uint64_t state = r.id * 0x9e3779b97f4a7c15ULL + 1;
+  std::uint64_t state = (position + 1) * 0x9e3779b97f4a7c15ULL + 1;
   while (cursor < stop) {
     state ^= state >> 12;
     state ^= state << 25;
@@ -70,6 +74,61 @@ std::uint32_t lz4_compressed_size(const std::string& input) {
   const std::uint32_t blocks = static_cast<std::uint32_t>(input.size() / 65536 + 1);
   return static_cast<std::uint32_t>(written) + 7 + 4 * blocks + 4;
 }
+
+// How many bytes render() writes for these records: their keys and values.
+std::uint32_t rendered_bytes(const std::vector<Record>& records) {
+  std::uint32_t bytes = 0;
+  for (const Record& r : records) bytes += (r.key < 0 ? 0 : r.key_bytes) + r.value_bytes;
+  return bytes;
+}
+
+// The lz4 size of each batch shape met so far. A steady producer sends batches of a few shapes
+// over and over (same value sizes, no keys or the same keys), so nearly every batch is a lookup
+// instead of a render and a compression. The size is a pure function of the shape, so the cache
+// cannot change a run: which thread or which run filled an entry does not matter. Bounded: when
+// full it starts again (keyed workloads with many distinct key mixes miss more, and stay correct).
+class BatchSizeCache {
+ public:
+  std::uint32_t compressed_size(const std::vector<Record>& records) {
+    shape_.clear();
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (const Record& r : records) {
+      // A null key renders nothing, whatever its declared size.
+      const std::uint64_t key = r.key < 0 ? ~0ULL : static_cast<std::uint64_t>(r.key);
+      const std::uint64_t sizes = (r.key < 0 ? 0ULL : std::uint64_t{r.key_bytes} << 32) | r.value_bytes;
+      shape_.push_back(key);
+      shape_.push_back(sizes);
+      hash = (hash ^ key) * 0x100000001b3ULL;
+      hash = (hash ^ sizes) * 0x100000001b3ULL;
+    }
+    auto& bucket = entries_[hash];
+    for (const Entry& e : bucket) {
+      if (e.shape == shape_) return e.size;
+    }
+    if (size_ >= kMaxEntries) {
+      entries_.clear();
+      size_ = 0;
+      return compressed_size(records);
+    }
+    rendered_.clear();
+    for (std::size_t i = 0; i < records.size(); ++i) render(records[i], static_cast<std::uint32_t>(i), rendered_);
+    const std::uint32_t size = lz4_compressed_size(rendered_);
+    bucket.push_back(Entry{shape_, size});
+    ++size_;
+    return size;
+  }
+
+ private:
+  static constexpr std::size_t kMaxEntries = 4096;
+  struct Entry {
+    std::vector<std::uint64_t> shape;
+    std::uint32_t size = 0;
+  };
+  std::unordered_map<std::uint64_t, std::vector<Entry>> entries_;  // tidy:allow(unordered) looked up, never iterated
+  std::size_t size_ = 0;
+  std::vector<std::uint64_t> shape_;  // scratch
+  std::string rendered_;              // scratch
+};
 
 }  // namespace
 
@@ -114,13 +173,13 @@ std::shared_ptr<const RecordSet> make_record_set(std::vector<Record> records,
   set->uncompressed_bytes = total;
   set->stored_bytes = total;
   if (compression == CompressionType::lz4) {
-    thread_local std::string rendered;  // scratch, reused from batch to batch
-    rendered.clear();
-    for (const Record& r : records) render(r, rendered);
+    // One cache per thread (explore runs seeds on several, the GUI plays in the background).
+    thread_local BatchSizeCache cache;
+    const std::uint32_t rendered = rendered_bytes(records);
     // The per-record framing (lengths, deltas) is counted as it is, uncompressed: a slight
     // overestimate, since lz4 would squeeze those bytes too.
-    const auto framing = static_cast<std::uint32_t>(total - std::min<std::size_t>(total, rendered.size()));
-    set->stored_bytes = lz4_compressed_size(rendered) + framing;
+    const std::uint32_t framing = total - std::min(total, rendered);
+    set->stored_bytes = cache.compressed_size(records) + framing;
   }
   set->records = std::move(records);
   set->payload = std::move(payload);

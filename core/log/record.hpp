@@ -3,8 +3,8 @@
 // The simulator keeps what a lab can observe, not the bytes: per record its identity, key, sizes
 // and timestamp; per batch the v2 header fields. Sizes are computed exactly as the v2 format
 // serialises them (varints included), and with compression.type=lz4 the batch's records are
-// really compressed with liblz4: the compressed size is what crosses the network and fills the
-// disk. The records of a batch are immutable and shared by every replica that stores the batch.
+// really compressed with liblz4 (once per batch shape: see make_record_set): the compressed size
+// is what crosses the network and fills the disk. The records of a batch are immutable and shared by every replica that stores the batch.
 #pragma once
 
 #include <cstdint>
@@ -57,7 +57,9 @@ struct RecordSet {
 };
 
 // Builds a record set: computes the serialised size and, for lz4, compresses a deterministic
-// rendering of the records' keys and values to measure the compressed size.
+// rendering of the records' keys and values to measure the compressed size. The rendering is a
+// function of the batch's shape (each record's key and sizes, in order), so the size of a shape
+// met before is looked up rather than compressed again.
 std::shared_ptr<const RecordSet> make_record_set(std::vector<Record> records,
                                                  CompressionType compression,
                                                  std::shared_ptr<const RecordPayload> payload = nullptr);

@@ -56,6 +56,25 @@ TEST_CASE("records: lz4 really compresses, and the compressed size is what is st
   CHECK(lz4->max_timestamp == Time::zero() + milliseconds(99));
 }
 
+TEST_CASE("records: the lz4 size depends on the batch's shape (keys and sizes), not on record ids",
+          "[core][log]") {
+  // Two batches of the same shape, different ids and timestamps: the same compressed size, which
+  // is what lets the size be looked up instead of compressed again.
+  std::vector<Record> later = records(50, 300);
+  for (Record& r : later) {
+    r.id += 1'000'000'000;
+    r.timestamp = r.timestamp + milliseconds(5000);
+  }
+  const auto first = make_record_set(records(50, 300), CompressionType::lz4);
+  CHECK(make_record_set(later, CompressionType::lz4)->stored_bytes == first->stored_bytes);
+  // A change of shape changes the size: larger values, another key, a null key.
+  CHECK(make_record_set(records(50, 600), CompressionType::lz4)->stored_bytes > first->stored_bytes);
+  CHECK(make_record_set(records(50, 300, -1), CompressionType::lz4)->stored_bytes < first->stored_bytes);
+  std::vector<Record> other_keys = records(50, 300);
+  for (std::size_t i = 0; i < other_keys.size(); ++i) other_keys[i].key = static_cast<std::int64_t>(1000 + i * 7919);
+  CHECK(make_record_set(other_keys, CompressionType::lz4)->stored_bytes > first->stored_bytes);
+}
+
 TEST_CASE("records: compression names read back", "[core][log]") {
   CHECK(parse_compression("lz4") == CompressionType::lz4);
   CHECK(parse_compression(compression_name(CompressionType::none)) == CompressionType::none);
