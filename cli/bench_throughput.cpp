@@ -78,20 +78,34 @@ ThroughputBench run_throughput_bench(std::uint64_t seed, const ThroughputShape& 
 
   const std::uint64_t events_before = sim.scheduler().executed_events();
   const auto wall_start = std::chrono::steady_clock::now();
-  sim.run_until(start + shape.duration + sim::seconds(2));  // the last batches and fetches complete
+  const auto consumed = [&] {
+    std::uint64_t records = 0;
+    for (const auto& reader : readers) records += reader->processed().size();
+    return records;
+  };
+  const auto sent = [&] {
+    std::uint64_t records = 0;
+    for (const auto& writer : writers) records += writer->generated();
+    return records;
+  };
+  sim.run_until(start + shape.duration);
+  // Then until the group has read everything (a short run may end before the group's first
+  // rebalance, group.initial.rebalance.delay.ms after it formed), or half a minute more.
+  const sim::Time give_up = sim.now() + sim::seconds(30);
+  while (consumed() < sent() && sim.now() < give_up) sim.run_for(sim::milliseconds(100));
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
   ThroughputBench result;
   result.wall_seconds = wall;
   result.sim_seconds = static_cast<double>((sim.now() - start).ns()) / 1e9;
   result.events = sim.scheduler().executed_events() - events_before;
-  for (std::size_t i = 0; i < producers.size(); ++i) {
-    result.records_sent += writers[i]->generated();
-    for (const core::BatchReport& b : producers[i]->history().batches) {
+  result.records_sent = sent();
+  for (core::Producer* producer : producers) {
+    for (const core::BatchReport& b : producer->history().batches) {
       if (b.ok()) result.records_acked += b.records;
     }
   }
-  for (const auto& reader : readers) result.records_consumed += reader->processed().size();
+  result.records_consumed = consumed();
   return result;
 }
 

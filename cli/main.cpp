@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "cli/commands.hpp"
+#include "cli/huge_pages.hpp"
 #include "cli/usage_error.hpp"
 
 namespace {
@@ -25,6 +26,7 @@ constexpr const char* kUsage =
     "  bench replication  measure the broker model on a steady acks=all workload\n"
     "  bench producer     measure one producer at 200,000 records per simulated second\n"
     "  bench assign       measure the assignors and a 500-member rebalance\n"
+    "  bench throughput   measure a steady cluster end to end (producers, replication, a group)\n"
     "  version       print the version\n"
     "  help          print this text\n"
     "\n"
@@ -57,6 +59,7 @@ int dispatch(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ksim::cli::restart_with_huge_pages(argv);
   try {
     return dispatch(argc, argv);
   } catch (const ksim::cli::UsageError& e) {

@@ -54,6 +54,21 @@ expect 2 'give at least one key' partition --partitions 3
 tail -n 1 "$work/bench" | grep -qE '^producer records_per_wall_second=[0-9]+ sim_seconds_per_wall_second=[0-9]+\.[0-9]{2}$' ||
   fail "bench producer's last line breaks the contract: $(tail -n 1 "$work/bench")"
 
+# `ksim bench throughput`: the contract line, and every record acknowledged and consumed once.
+"$ksim" bench throughput --duration 1s > "$work/bench" 2>&1 || fail "bench throughput failed: $(cat "$work/bench")"
+tail -n 1 "$work/bench" | grep -qE '^throughput sim_seconds_per_wall_second=[0-9]+\.[0-9] records_per_wall_second=[0-9]+$' ||
+  fail "bench throughput's last line breaks the contract: $(tail -n 1 "$work/bench")"
+# ksim restarts itself with glibc's huge-page tunable when the kernel gives THP on request, and a
+# benchmark says which pages it ran on; a user's own GLIBC_TUNABLES setting is left alone.
+thp_mode=$(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || true)
+if [ "$thp_mode" = madvise ]; then
+  head -n 1 "$work/bench" | grep -qx 'heap: transparent huge pages (glibc.malloc.hugetlb=1, THP mode madvise)' ||
+    fail "no huge pages under THP mode madvise: $(head -n 1 "$work/bench")"
+  GLIBC_TUNABLES=glibc.malloc.hugetlb=0 "$ksim" bench throughput --duration 1s > "$work/bench" 2>&1
+  head -n 1 "$work/bench" | grep -qx 'heap: 4 KiB pages (THP mode madvise, GLIBC_TUNABLES=glibc.malloc.hugetlb=0)' ||
+    fail "the user's GLIBC_TUNABLES was not kept: $(head -n 1 "$work/bench")"
+fi
+
 "$ksim" bench assign > "$work/bench" 2>&1 || fail "bench assign failed: $(cat "$work/bench")"
 tail -n 1 "$work/bench" | grep -qE '^assign cooperative_sticky_ms=[0-9]+\.[0-9] range_ms=[0-9]+\.[0-9] rebalance_500_wall_ms=[0-9]+$' ||
   fail "bench assign's last line breaks the contract: $(tail -n 1 "$work/bench")"
