@@ -22,7 +22,6 @@
 #pragma once
 
 #include <array>
-#include <boost/container/deque.hpp>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -31,6 +30,7 @@
 #include <vector>
 
 #include "core/client/consumer.hpp"
+#include "core/client/processed_log.hpp"
 #include "sim/random.hpp"
 
 namespace ksim::core {
@@ -62,23 +62,6 @@ struct ProcessingSpec {
   sim::Duration retry_backoff = sim::seconds(1);  // per retry topic level, or per in-place attempt
   std::int32_t in_place_attempts = 3;
 };
-
-// One record the application finished, kept for the checkers. Labs and benchmarks keep millions
-// of these, so the partition and the member id are indexes into the workload's own tables
-// (ConsumerWorkload::partition_of, member_of) rather than strings copied per record.
-struct ProcessedRecord {
-  std::uint64_t id = 0;
-  Offset offset = -1;
-  sim::Time processed_at;
-  std::int32_t generation = -1;  // the group generation it was processed in (-1 outside a group)
-  std::uint32_t partition = 0;   // index into the workload's partitions
-  std::uint32_t member = 0;      // index into the workload's member ids ("" outside a group)
-};
-
-// The processed records, in order. A deque of large blocks: a long run keeps millions, and a
-// vector would copy them all each time it grows.
-using ProcessedLog = boost::container::deque<ProcessedRecord, void,
-                                             boost::container::deque_options_t<boost::container::block_size<4096U>>>;
 
 // A record whose processing failed, and what became of it.
 struct FailedRecord {

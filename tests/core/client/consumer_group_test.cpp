@@ -580,7 +580,10 @@ TEST_CASE("group admin: offsets of an inactive group reset to earliest, shifted,
   lab.consumer("a").subscribe({"orders"});
   lab.run(seconds(10));
   std::set<std::uint64_t> reread;
-  for (std::size_t i = before; i < lab.app("a").processed().size(); ++i) reread.insert(lab.app("a").processed()[i].id);
+  const ProcessedLog& processed = lab.app("a").processed();
+  for (auto it = std::next(processed.begin(), static_cast<std::ptrdiff_t>(before)); it != processed.end(); ++it) {
+    reread.insert((*it).id);
+  }
   CHECK(reread.size() == 60);
   CHECK(*reread.begin() == 1001);
 }
