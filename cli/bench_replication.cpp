@@ -47,7 +47,7 @@ class ScriptedProducer final : public core::KafkaNode {
     const core::PartitionState* state = cluster_.controller().partition(tp);
     std::vector<core::Record> records;
     for (std::int32_t i = 0; i < kRecordsPerBatch; ++i) {
-      records.push_back(core::Record{next_record_id_++, -1, 0, kRecordBytes, 0, now()});
+      records.push_back(core::Record{next_record_id_++, -1, 0, kRecordBytes, now()});
     }
     core::ProduceRequest request;
     request.correlation_id = static_cast<std::int32_t>(sent);

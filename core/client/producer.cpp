@@ -166,7 +166,7 @@ void Producer::drain_waiting() {
       lone.tp = TopicPartition{front.record.topic, front.record.partition.value_or(-1)};
       lone.created_at = front.since;
       lone.records.push_back(Record{front.record.id, front.record.key, front.record.key_bytes,
-                                    front.record.value_bytes, 0, front.since});
+                                    front.record.value_bytes, front.since});
       lone.callbacks.push_back(std::move(front.callback));
       waiting_.pop_front();
       complete(lone, ClientError::max_block, ErrorCode::NONE, -1);
@@ -185,7 +185,7 @@ bool Producer::try_append(Waiting& waiting) {
     Batch lone;
     lone.tp = TopicPartition{record.topic, record.partition.value_or(-1)};
     lone.created_at = now();
-    lone.records.push_back(Record{record.id, record.key, record.key_bytes, record.value_bytes, 0, now()});
+    lone.records.push_back(Record{record.id, record.key, record.key_bytes, record.value_bytes, now()});
     lone.callbacks.push_back(std::move(waiting.callback));
     complete(lone, ClientError::record_too_large, ErrorCode::NONE, -1);
     return true;
@@ -220,7 +220,7 @@ bool Producer::try_append(Waiting& waiting) {
     queue.push_back(std::move(batch));
     wake_sender(now() + config_.linger);
   }
-  open->records.push_back(Record{record.id, record.key, record.key_bytes, record.value_bytes, 0, now()});
+  open->records.push_back(Record{record.id, record.key, record.key_bytes, record.value_bytes, now()});
   open->callbacks.push_back(std::move(waiting.callback));
   open->bytes += size;
   if (sticky_choice_) sticky_[record.topic].batch_id = open->id;

@@ -15,13 +15,12 @@ namespace ksim::core {
 namespace {
 
 // The size of one record in a v2 batch: a length varint, then attributes (1 byte), timestamp
-// delta, offset delta, key length and key, value length and value, header count and headers.
+// delta, offset delta, key length and key, value length and value, header count (0: no headers).
 std::uint32_t record_bytes(const Record& r, std::int64_t offset_delta, std::int64_t timestamp_delta) {
   const std::int64_t key_length = r.key < 0 ? -1 : static_cast<std::int64_t>(r.key_bytes);
   std::uint32_t body = 1 + varint_bytes(timestamp_delta) + varint_bytes(offset_delta) +
                        varint_bytes(key_length) + (r.key < 0 ? 0 : r.key_bytes) +
-                       varint_bytes(r.value_bytes) + r.value_bytes + varint_bytes(0) +
-                       r.header_bytes;
+                       varint_bytes(r.value_bytes) + r.value_bytes + varint_bytes(0);
   return varint_bytes(body) + body;
 }
 

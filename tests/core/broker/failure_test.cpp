@@ -306,7 +306,7 @@ TEST_CASE("compression: lz4 batches are stored and replicated at their compresse
           "[core][replication]") {
   Lab lab(topic_config(1), {1, 2, 3});
   std::vector<Record> records;
-  for (std::uint64_t i = 0; i < 50; ++i) records.push_back(Record{1000 + i, 7, 8, 2000, 0, lab.now()});
+  for (std::uint64_t i = 0; i < 50; ++i) records.push_back(Record{1000 + i, 7, 8, 2000, lab.now()});
   RecordBatch batch;
   batch.records = make_record_set(records, CompressionType::lz4);
   const std::uint32_t compressed = batch.size_bytes();

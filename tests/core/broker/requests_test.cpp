@@ -54,7 +54,7 @@ TEST_CASE("producer state: only the last five batches are remembered", "[core][b
   RecordBatch batch;
   batch.producer_id = 7;
   batch.producer_epoch = 0;
-  batch.records = make_record_set({Record{1, -1, 0, 1, 0, Time::zero()}}, CompressionType::none);
+  batch.records = make_record_set({Record{1, -1, 0, 1, Time::zero()}}, CompressionType::none);
   for (int seq = 0; seq < 6; ++seq) {
     batch.base_sequence = seq;
     batch.base_offset = seq * 10;

@@ -39,7 +39,7 @@ class TestClient final : public KafkaNode {
     std::vector<Record> list;
     ProduceOutcome outcome;
     for (int i = 0; i < records; ++i) {
-      list.push_back(Record{next_record_id_, -1, 0, value_bytes, 0, now()});
+      list.push_back(Record{next_record_id_, -1, 0, value_bytes, now()});
       outcome.record_ids.push_back(next_record_id_++);
     }
     ProduceRequest request;

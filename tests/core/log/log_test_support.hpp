@@ -12,7 +12,7 @@ inline RecordBatch batch_of(int records, std::uint64_t first_id = 1,
                             std::uint32_t value_bytes = 100) {
   std::vector<Record> list;
   for (int i = 0; i < records; ++i) {
-    list.push_back(Record{first_id + static_cast<std::uint64_t>(i), -1, 0, value_bytes, 0, at});
+    list.push_back(Record{first_id + static_cast<std::uint64_t>(i), -1, 0, value_bytes, at});
   }
   RecordBatch batch;
   batch.records = make_record_set(std::move(list), CompressionType::none);

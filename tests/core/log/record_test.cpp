@@ -10,7 +10,7 @@ namespace {
 std::vector<Record> records(int count, std::uint32_t value_bytes, std::int64_t key = 7) {
   std::vector<Record> out;
   for (int i = 0; i < count; ++i) {
-    out.push_back(Record{static_cast<std::uint64_t>(i + 1), key, 8, value_bytes, 0,
+    out.push_back(Record{static_cast<std::uint64_t>(i + 1), key, 8, value_bytes,
                          Time::zero() + milliseconds(i)});
   }
   return out;
@@ -39,7 +39,7 @@ TEST_CASE("records: a batch's size is its header plus its records as serialised"
   CHECK(batch.size_bytes() == kBatchHeaderBytes + 117);
   CHECK(batch.record_count() == 1);
 
-  Record null_key{1, -1, 0, 10, 0, Time::zero()};
+  Record null_key{1, -1, 0, 10, Time::zero()};
   const auto keyless = make_record_set({null_key}, CompressionType::none);
   CHECK(keyless->uncompressed_bytes == 1 + 1 + 1 + 1 + 1 + 1 + 10 + 1);
 }
