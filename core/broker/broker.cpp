@@ -58,6 +58,7 @@ void Broker::on_stop(sim::StopKind kind) {
   fetch_watchers_.clear();
   following_.clear();
   fetchers_.clear();
+  fetch_sessions_.clear();  // in memory only: followers find out by FETCH_SESSION_ID_NOT_FOUND
   groups_.unload_all();  // a coordinator's groups live in memory; the log keeps what matters
   offsets_topic_requested_ = false;
 }
@@ -68,8 +69,7 @@ void Broker::on_connection_reset(sim::NodeId peer) {
   for (auto& [leader, fetcher] : fetchers_) {
     const auto node = peers_.find(leader);
     if (node != peers_.end() && node->second == peer && fetcher.in_flight) {
-      fetcher.in_flight = false;
-      cancel(fetcher.timeout);
+      give_up_fetch(fetcher);
       fetcher_backoff(leader);
     }
   }

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "core/broker/fetch_session.hpp"
 #include "core/broker/partition.hpp"
 #include "core/group/group_coordinator.hpp"
 #include "core/protocol/configs.hpp"
@@ -132,15 +133,33 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost {
     std::uint64_t id;     // the delayed fetch
     std::size_t index;    // the partition's place in its request
   };
-  // Reads for a fetch; `bytes` is the total read. Followers' positions are recorded only on the
-  // first attempt (`record_positions`). `per_partition`, when given, receives each partition's
-  // bytes (-1 for a partition answered with an error).
+  // Reads one partition for a fetch by `replica` (kNoBroker: a consumer), recording a follower's
+  // position when `record_positions` (a fetch's first attempt, not its completion from the
+  // purgatory). The answer's tp is left for the caller to fill.
+  FetchResponse::Partition read_partition(Partition* p, LeaderEpoch expected_epoch, Offset fetch_offset,
+                                          std::int32_t max_bytes, BrokerId replica, bool record_positions);
+  // The bytes a read answer carries; -1 for an error.
+  static std::int64_t batch_bytes(const FetchResponse::Partition& part);
+  // Reads for a fetch; `bytes` is the total read. `per_partition`, when given, receives each
+  // partition's bytes (-1 for a partition answered with an error).
   FetchResponse read_for_fetch(const FetchRequest& request, bool record_positions, std::int64_t& bytes,
                                std::vector<std::int64_t>* per_partition = nullptr);
   // The bytes one partition of a fetch could return now; -1 when it would be an error.
-  std::int64_t readable_now(const FetchRequest& request, const FetchRequest::Partition& want);
+  std::int64_t readable_bytes(const Partition* p, LeaderEpoch expected_epoch, Offset fetch_offset,
+                              std::int32_t max_bytes, BrokerId replica);
   void try_complete_fetches(const TopicPartition& tp);
   void finish_fetch(std::uint64_t id);
+
+  // --- broker_fetch_sessions.cpp: the leader's side of KIP-227 fetch sessions ---
+  void handle_session_fetch(sim::NodeId from, const FetchRequest& m);
+  // Reads every partition of the session; the answer lists them all for a full fetch, and only
+  // the changed ones (records, a new high watermark or log start, an error) otherwise.
+  FetchResponse read_session(FetchSession& session, bool record_positions, bool full, std::int64_t& bytes);
+  // Sends a session's answer, noting what the follower now knows of each partition in it.
+  void answer_session_fetch(FetchSession& session, sim::NodeId to, FetchResponse response);
+  void try_complete_session_fetches(const TopicPartition& tp);
+  void finish_session_fetch(std::int32_t session_id);
+  std::map<std::int32_t, FetchSession>::iterator close_fetch_session(std::map<std::int32_t, FetchSession>::iterator it);
 
   // --- replica_fetcher.cpp ---
   struct FollowerFetch {
@@ -152,7 +171,11 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost {
     std::int32_t correlation_id = 0;
     sim::TimerId timeout;
     sim::TimerId backoff;
+    FetchSessionHandler session;
   };
+  // The Fetch in flight is given up (lost, timed out, or its partitions moved): its answer will
+  // be ignored, and the session starts over.
+  void give_up_fetch(Fetcher& fetcher);
   void become_follower(Partition& p);
   void send_epoch_query(Partition& p);
   void retry_epoch_query(const TopicPartition& tp, LeaderEpoch epoch, sim::Duration delay);
@@ -179,6 +202,9 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost {
   };
   std::unordered_map<TopicPartition, Partition*, PartitionHash> partition_index_;  // tidy:allow(unordered) lookups only, never iterated
   std::int64_t next_producer_id_ = 0;
+  // Fetch session ids are never reused, across restarts too: a follower naming a session of the
+  // broker's previous life must find none, not another follower's.
+  std::int32_t next_fetch_session_id_ = 1;
 
   // Volatile: everything below is lost when the process stops.
   std::int64_t broker_epoch_ = -1;
@@ -193,6 +219,7 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost {
   std::uint64_t next_delayed_id_ = 1;
   std::map<TopicPartition, FollowerFetch> following_;
   std::map<BrokerId, Fetcher> fetchers_;
+  std::map<std::int32_t, FetchSession> fetch_sessions_;  // as leader, by session id
   std::int32_t next_correlation_id_ = 1;
   GroupCoordinator groups_{*this, config_};
   sim::TimerId group_timer_;

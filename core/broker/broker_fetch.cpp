@@ -7,6 +7,7 @@
 namespace ksim::core {
 
 void Broker::handle(sim::NodeId from, const FetchRequest& m) {
+  if (m.session_epoch != FetchRequest::kNoSession) return handle_session_fetch(from, m);
   std::int64_t bytes = 0;
   std::vector<std::int64_t> per_partition;
   FetchResponse response = read_for_fetch(m, true, bytes, &per_partition);
@@ -34,62 +35,74 @@ ErrorCode Broker::leadership_error(const Partition* p, LeaderEpoch expected) {
   return ErrorCode::NONE;
 }
 
+FetchResponse::Partition Broker::read_partition(Partition* p, LeaderEpoch expected_epoch, Offset fetch_offset,
+                                                std::int32_t max_bytes, BrokerId replica, bool record_positions) {
+  FetchResponse::Partition part;
+  part.error = leadership_error(p, expected_epoch);
+  if (part.error != ErrorCode::NONE) return part;
+  PartitionLog& log = p->log();
+  const bool from_follower = replica != kNoBroker;
+  if (from_follower && record_positions) {
+    p->update_follower_fetch(replica, fetch_offset, now());
+    on_high_watermark_moved(*p, true);
+  }
+  const Offset upper = from_follower ? log.log_end_offset() : log.high_watermark();
+  ReadResult read = log.read(fetch_offset, max_bytes, upper, true);
+  part.high_watermark = log.high_watermark();
+  part.log_start_offset = log.log_start_offset();
+  part.log_end_offset = log.log_end_offset();
+  if (read.status == ReadStatus::offset_out_of_range) {
+    part.error = ErrorCode::OFFSET_OUT_OF_RANGE;
+  } else {
+    part.batches = std::move(read.batches);
+  }
+  return part;
+}
+
+std::int64_t Broker::batch_bytes(const FetchResponse::Partition& part) {
+  if (part.error != ErrorCode::NONE) return -1;
+  std::int64_t bytes = 0;
+  for (const RecordBatch& b : part.batches) bytes += b.size_bytes();
+  return bytes;
+}
+
 FetchResponse Broker::read_for_fetch(const FetchRequest& request, bool record_positions,
                                      std::int64_t& bytes, std::vector<std::int64_t>* per_partition) {
   FetchResponse response;
   response.correlation_id = request.correlation_id;
-  const bool from_follower = request.replica_id != kNoBroker;
   bytes = 0;
   response.partitions.reserve(request.partitions.size());
   for (const FetchRequest::Partition& want : request.partitions) {
-    FetchResponse::Partition part;
+    FetchResponse::Partition part = read_partition(find(want.tp), want.current_leader_epoch, want.fetch_offset,
+                                                   want.partition_max_bytes, request.replica_id, record_positions);
     part.tp = want.tp;
-    Partition* p = find(want.tp);
-    part.error = leadership_error(p, want.current_leader_epoch);
-    if (part.error != ErrorCode::NONE) {
-      if (per_partition != nullptr) per_partition->push_back(-1);
-      response.partitions.push_back(std::move(part));
-      continue;
-    }
-    PartitionLog& log = p->log();
-    if (from_follower && record_positions) {
-      p->update_follower_fetch(request.replica_id, want.fetch_offset, now());
-      on_high_watermark_moved(*p, true);
-    }
-    const Offset upper = from_follower ? log.log_end_offset() : log.high_watermark();
-    ReadResult read = log.read(want.fetch_offset, want.partition_max_bytes, upper, true);
-    part.high_watermark = log.high_watermark();
-    part.log_start_offset = log.log_start_offset();
-    part.log_end_offset = log.log_end_offset();
-    if (read.status == ReadStatus::offset_out_of_range) {
-      part.error = ErrorCode::OFFSET_OUT_OF_RANGE;
-      if (per_partition != nullptr) per_partition->push_back(-1);
-    } else {
-      bytes += read.bytes;
-      if (per_partition != nullptr) per_partition->push_back(read.bytes);
-      part.batches = std::move(read.batches);
-    }
+    const std::int64_t read = batch_bytes(part);
+    bytes += std::max<std::int64_t>(read, 0);
+    if (per_partition != nullptr) per_partition->push_back(read);
     response.partitions.push_back(std::move(part));
   }
   return response;
 }
 
-std::int64_t Broker::readable_now(const FetchRequest& request, const FetchRequest::Partition& want) {
-  const Partition* p = find(want.tp);
-  if (leadership_error(p, want.current_leader_epoch) != ErrorCode::NONE) return -1;
+std::int64_t Broker::readable_bytes(const Partition* p, LeaderEpoch expected_epoch, Offset fetch_offset,
+                                    std::int32_t max_bytes, BrokerId replica) {
+  if (leadership_error(p, expected_epoch) != ErrorCode::NONE) return -1;
   const PartitionLog& log = p->log();
-  const Offset upper = request.replica_id != kNoBroker ? log.log_end_offset() : log.high_watermark();
-  const ReadResult read = log.read(want.fetch_offset, want.partition_max_bytes, upper, true);
+  const Offset upper = replica != kNoBroker ? log.log_end_offset() : log.high_watermark();
+  const ReadResult read = log.read(fetch_offset, max_bytes, upper, true);
   return read.status == ReadStatus::offset_out_of_range ? -1 : read.bytes;
 }
 
 void Broker::try_complete_fetches(const TopicPartition& tp) {
+  try_complete_session_fetches(tp);
   const auto watchers = fetch_watchers_.find(tp);
   if (watchers == fetch_watchers_.end()) return;
   std::vector<std::uint64_t> ready;
   for (const FetchWatcher& w : watchers->second) {
     DelayedFetch& fetch = delayed_fetches_.at(w.id);
-    const std::int64_t now_readable = readable_now(fetch.request, fetch.request.partitions[w.index]);
+    const FetchRequest::Partition& want = fetch.request.partitions[w.index];
+    const std::int64_t now_readable = readable_bytes(find(want.tp), want.current_leader_epoch, want.fetch_offset,
+                                                     want.partition_max_bytes, fetch.request.replica_id);
     std::int64_t& seen = fetch.readable[w.index];
     const std::uint64_t id = w.id;
     // An error (not the leader any more, out of range) answers the fetch at once.

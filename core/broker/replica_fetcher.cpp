@@ -1,7 +1,8 @@
 // The follower's side: truncate on becoming a follower, then fetch from the leader.
 //
 // One fetcher per leader broker sends one Fetch for all the partitions this broker follows
-// there, as Kafka's replica fetcher threads do. Before a partition joins its fetcher it is
+// there, as Kafka's replica fetcher threads do, within a fetch session (KIP-227, see
+// fetch_session.hpp) that lets it name only what changed. Before a partition joins its fetcher it is
 // truncated: by leader epoch (OffsetsForLeaderEpoch, KIP-101 with the KIP-279 refinement), or,
 // with the legacy switch, to its own high watermark as Kafka did before 0.11.
 #include <algorithm>
@@ -16,10 +17,7 @@ void Broker::become_follower(Partition& p) {
   // incarnation of the leader is given up (its answer, if any, is ignored), as Kafka's fetcher
   // drops its session when partitions move between leaders.
   auto fetcher = fetchers_.find(p.state().leader);
-  if (fetcher != fetchers_.end() && fetcher->second.in_flight) {
-    fetcher->second.in_flight = false;
-    cancel(fetcher->second.timeout);
-  }
+  if (fetcher != fetchers_.end() && fetcher->second.in_flight) give_up_fetch(fetcher->second);
   if (config_.legacy_hw_truncation) {
     trace_truncation(p, p.log().truncate_to(p.log().high_watermark()), "legacy: to own high watermark");
     following_[p.tp()].truncating = false;
@@ -85,30 +83,63 @@ void Broker::maybe_fetch(BrokerId leader) {
   Fetcher& fetcher = fetchers_[leader];
   fetcher.leader = leader;
   if (fetcher.in_flight || fetcher.backoff.valid()) return;
+  FetchSessionHandler& session = fetcher.session;
+  const bool full = session.next_epoch == 0;
+  if (full) session.sent.clear();
   FetchRequest request;
   request.correlation_id = next_correlation_id_++;
   request.replica_id = id_;
   request.broker_epoch = broker_epoch_;
   request.max_wait = config_.replica_fetch_wait_max;
   request.min_bytes = config_.replica_fetch_min_bytes;
+  request.session_id = session.id;
+  request.session_epoch = session.next_epoch;
+  // Both maps are ordered by partition: one walk finds what is new or moved (named in the
+  // request), what is unchanged (left out of an incremental one) and what left (forgotten).
+  auto sent = session.sent.begin();
+  const auto forget_until = [&](const TopicPartition* tp) {
+    while (sent != session.sent.end() && (tp == nullptr || sent->first < *tp)) {
+      request.forgotten.push_back(sent->first);
+      sent = session.sent.erase(sent);
+    }
+  };
   for (const auto& [tp, follow] : following_) {
     const Partition* p = partition(tp);
     if (follow.truncating || p == nullptr || p->role() != ReplicaRole::follower ||
         p->state().leader != leader) {
       continue;
     }
-    request.partitions.push_back(
-        {tp, p->leader_epoch(), p->log().log_end_offset(), config_.replica_fetch_max_bytes});
+    forget_until(&tp);
+    const FetchSessionHandler::Sent now_at{p->log().log_end_offset(), p->leader_epoch()};
+    if (sent != session.sent.end() && sent->first == tp) {
+      const bool moved = sent->second.fetch_offset != now_at.fetch_offset || sent->second.leader_epoch != now_at.leader_epoch;
+      sent->second = now_at;
+      ++sent;
+      if (!moved) continue;
+    } else {
+      sent = std::next(session.sent.emplace_hint(sent, tp, now_at));
+    }
+    request.partitions.push_back({tp, now_at.leader_epoch, now_at.fetch_offset, config_.replica_fetch_max_bytes});
   }
-  if (request.partitions.empty()) return;
+  forget_until(nullptr);
+  if (session.sent.empty()) return;  // nothing to follow there
+  if (full) request.forgotten.clear();  // a full Fetch names the whole session
   fetcher.in_flight = true;
   fetcher.correlation_id = request.correlation_id;
+  session.in_flight_epoch = request.session_epoch;
   send_message(peers_.at(leader), std::move(request));
   fetcher.timeout = after(config_.replica_socket_timeout + config_.replica_fetch_wait_max, [this, leader] {
     Fetcher& f = fetchers_[leader];
     f.in_flight = false;
+    f.session.start_over();
     fetcher_backoff(leader);
   });
+}
+
+void Broker::give_up_fetch(Fetcher& fetcher) {
+  fetcher.in_flight = false;
+  cancel(fetcher.timeout);
+  fetcher.session.start_over();
 }
 
 void Broker::fetcher_backoff(BrokerId leader) {
@@ -132,6 +163,19 @@ void Broker::handle(sim::NodeId from, const FetchResponse& m) {
   }
   fetcher->second.in_flight = false;
   cancel(fetcher->second.timeout);
+  FetchSessionHandler& session = fetcher->second.session;
+  if (m.error != ErrorCode::NONE) {
+    // FETCH_SESSION_ID_NOT_FOUND (the leader restarted) or INVALID_FETCH_SESSION_EPOCH: the two
+    // sides disagree on the session; a full Fetch sets it up again.
+    if (simulation().trace().enabled()) {
+      emit("replica.fetch_session_reset", {{"leader", leader}, {"session", session.id}, {"error", error_name(m.error)}});
+    }
+    session.start_over();
+    maybe_fetch(leader);
+    return;
+  }
+  if (session.in_flight_epoch == 0) session.id = m.session_id;  // a full Fetch's answer opens the session
+  session.next_epoch = session.id == 0 ? 0 : next_fetch_session_epoch(session.in_flight_epoch);
   bool trouble = false;
   for (const FetchResponse::Partition& part : m.partitions) {
     Partition* p = find(part.tp);

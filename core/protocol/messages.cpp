@@ -33,6 +33,7 @@ std::uint32_t wire_size(const ProduceResponse& m) {
 std::uint32_t wire_size(const FetchRequest& m) {
   std::uint32_t size = kRequestHeader + 4 + 4 + 4 + 4 + 1 + 4 + 4;
   for (const auto& p : m.partitions) size += topic_bytes(p.tp) + 4 + 8 + 4 + 8 + 4;
+  for (const auto& tp : m.forgotten) size += topic_bytes(tp);
   return size;
 }
 

@@ -61,6 +61,12 @@ struct FetchRequest {
   sim::Duration max_wait = sim::milliseconds(500);
   std::int32_t min_bytes = 1;
   std::int32_t max_bytes = 52'428'800;
+  // KIP-227 fetch sessions (core/broker/fetch_session.hpp): epoch -1 fetches without a session;
+  // epoch 0 opens one (closing `session_id` if not 0); 1, 2, ... continue session `session_id`,
+  // naming only the partitions whose position changed and those to forget.
+  static constexpr std::int32_t kNoSession = -1;
+  std::int32_t session_id = 0;
+  std::int32_t session_epoch = kNoSession;
   struct Partition {
     TopicPartition tp;
     LeaderEpoch current_leader_epoch = kNoLeaderEpoch;
@@ -68,11 +74,14 @@ struct FetchRequest {
     std::int32_t partition_max_bytes = 1'048'576;
   };
   std::vector<Partition> partitions;
+  std::vector<TopicPartition> forgotten;  // incremental only: partitions leaving the session
 };
 
 struct FetchResponse {
   static constexpr const char* kName = "FetchResponse";
   std::int32_t correlation_id = 0;
+  ErrorCode error = ErrorCode::NONE;  // the session's: FETCH_SESSION_ID_NOT_FOUND, INVALID_FETCH_SESSION_EPOCH
+  std::int32_t session_id = 0;        // the session this answer belongs to (0: none)
   struct Partition {
     TopicPartition tp;
     ErrorCode error = ErrorCode::NONE;

@@ -88,6 +88,12 @@ class TestClient final : public KafkaNode {
     send_message(cluster_.broker(state->leader).id(), std::move(request));
     return next_correlation_ - 1;
   }
+  // Sends a Fetch built by the caller (a follower's, with a session, ...) to a broker.
+  int send_fetch(BrokerId to, FetchRequest request) {
+    request.correlation_id = next_correlation_++;
+    send_message(cluster_.broker(to).id(), std::move(request));
+    return next_correlation_ - 1;
+  }
   const FetchResponse* fetched(int handle) const {
     const auto it = fetches_.find(handle);
     return it == fetches_.end() ? nullptr : &it->second;

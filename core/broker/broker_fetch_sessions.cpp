@@ -1,0 +1,133 @@
+// The leader's side of KIP-227 fetch sessions (see fetch_session.hpp): opening, continuing and
+// closing sessions, reading a session's partitions, and a session's Fetch waiting for data.
+#include <algorithm>
+#include <iterator>
+
+#include "core/broker/broker.hpp"
+
+namespace ksim::core {
+
+void Broker::handle_session_fetch(sim::NodeId from, const FetchRequest& m) {
+  const bool full = m.session_epoch == 0;
+  FetchSession* session = nullptr;
+  if (full) {
+    // A follower's new session replaces its older ones, and the one it names.
+    for (auto it = fetch_sessions_.begin(); it != fetch_sessions_.end();) {
+      it = it->second.replica == m.replica_id || it->first == m.session_id ? close_fetch_session(it) : std::next(it);
+    }
+    const std::int32_t id = next_fetch_session_id_++;
+    session = &fetch_sessions_[id];
+    session->id = id;
+    session->replica = m.replica_id;
+  } else {
+    const auto it = fetch_sessions_.find(m.session_id);
+    ErrorCode error = ErrorCode::NONE;
+    if (it == fetch_sessions_.end()) {
+      error = ErrorCode::FETCH_SESSION_ID_NOT_FOUND;
+    } else if (it->second.next_epoch != m.session_epoch) {
+      error = ErrorCode::INVALID_FETCH_SESSION_EPOCH;
+    }
+    if (error != ErrorCode::NONE) {
+      FetchResponse refusal;
+      refusal.correlation_id = m.correlation_id;
+      refusal.error = error;
+      send_message(from, std::move(refusal));
+      return;
+    }
+    session = &it->second;
+    if (session->waiting) {  // superseded: the follower gave up on it
+      cancel(session->waiting->timeout);
+      session->waiting.reset();
+    }
+  }
+  session->apply(m);
+  for (FetchSession::Entry& e : session->entries) {
+    if (e.partition == nullptr) e.partition = find(e.tp);
+  }
+  session->next_epoch = full ? 1 : next_fetch_session_epoch(m.session_epoch);
+
+  std::int64_t bytes = 0;
+  FetchResponse response = read_session(*session, true, full, bytes);
+  response.correlation_id = m.correlation_id;
+  const bool has_error = std::any_of(response.partitions.begin(), response.partitions.end(),
+                                     [](const auto& p) { return p.error != ErrorCode::NONE; });
+  if (bytes >= m.min_bytes || has_error || m.max_wait <= sim::Duration{}) {
+    answer_session_fetch(*session, from, std::move(response));
+    return;
+  }
+  // Not enough data yet: the session's Fetch waits for appends, up to max_wait. The answer is
+  // read again when it completes; this one is dropped, so that what the follower is known to
+  // have heard (high_watermark_sent) moves only with an answer actually sent.
+  session->waiting = FetchSession::Waiting{from, m.correlation_id, m.min_bytes, full, {}, bytes};
+  session->waiting->timeout = after(m.max_wait, [this, id = session->id] { finish_session_fetch(id); });
+}
+
+FetchResponse Broker::read_session(FetchSession& session, bool record_positions, bool full, std::int64_t& bytes) {
+  FetchResponse response;
+  response.session_id = session.id;
+  bytes = 0;
+  for (FetchSession::Entry& e : session.entries) {
+    if (e.partition == nullptr) e.partition = find(e.tp);
+    FetchResponse::Partition part = read_partition(e.partition, e.current_leader_epoch, e.fetch_offset, e.max_bytes,
+                                                   session.replica, record_positions);
+    e.readable = batch_bytes(part);
+    bytes += std::max<std::int64_t>(e.readable, 0);
+    const bool changed = part.error != ErrorCode::NONE || !part.batches.empty() ||
+                         part.high_watermark != e.high_watermark_sent || part.log_start_offset != e.log_start_sent;
+    if (!full && !changed) continue;  // an idle partition: left out of an incremental answer
+    part.tp = e.tp;
+    response.partitions.push_back(std::move(part));
+  }
+  return response;
+}
+
+void Broker::answer_session_fetch(FetchSession& session, sim::NodeId to, FetchResponse response) {
+  for (const FetchResponse::Partition& part : response.partitions) {
+    if (FetchSession::Entry* e = session.find(part.tp)) {
+      e->high_watermark_sent = part.high_watermark;
+      e->log_start_sent = part.log_start_offset;
+    }
+  }
+  send_message(to, std::move(response));
+}
+
+void Broker::try_complete_session_fetches(const TopicPartition& tp) {
+  std::vector<std::int32_t> ready;
+  for (auto& [id, session] : fetch_sessions_) {
+    if (!session.waiting) continue;
+    FetchSession::Entry* e = session.find(tp);
+    if (e == nullptr) continue;
+    const std::int64_t now_readable =
+        readable_bytes(e->partition, e->current_leader_epoch, e->fetch_offset, e->max_bytes, session.replica);
+    // An error (not the leader any more, out of range) answers the fetch at once.
+    if (now_readable < 0) {
+      ready.push_back(id);
+      continue;
+    }
+    session.waiting->total += now_readable - std::max<std::int64_t>(e->readable, 0);
+    e->readable = now_readable;
+    if (session.waiting->total >= session.waiting->min_bytes) ready.push_back(id);
+  }
+  for (const std::int32_t id : ready) finish_session_fetch(id);
+}
+
+void Broker::finish_session_fetch(std::int32_t session_id) {
+  const auto it = fetch_sessions_.find(session_id);
+  if (it == fetch_sessions_.end() || !it->second.waiting) return;
+  FetchSession& session = it->second;
+  const FetchSession::Waiting waiting = *session.waiting;
+  session.waiting.reset();
+  cancel(waiting.timeout);
+  std::int64_t bytes = 0;
+  FetchResponse response = read_session(session, false, waiting.full, bytes);
+  response.correlation_id = waiting.correlation_id;
+  answer_session_fetch(session, waiting.from, std::move(response));
+}
+
+std::map<std::int32_t, FetchSession>::iterator Broker::close_fetch_session(
+    std::map<std::int32_t, FetchSession>::iterator it) {
+  if (it->second.waiting) cancel(it->second.waiting->timeout);
+  return fetch_sessions_.erase(it);
+}
+
+}  // namespace ksim::core

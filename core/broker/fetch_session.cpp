@@ -1,0 +1,34 @@
+#include "core/broker/fetch_session.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace ksim::core {
+
+FetchSession::Entry* FetchSession::find(const TopicPartition& tp) {
+  const auto it = std::lower_bound(entries.begin(), entries.end(), tp,
+                                   [](const Entry& e, const TopicPartition& key) { return e.tp < key; });
+  return it != entries.end() && it->tp == tp ? &*it : nullptr;
+}
+
+void FetchSession::apply(const FetchRequest& request) {
+  for (const FetchRequest::Partition& want : request.partitions) {
+    auto it = std::lower_bound(entries.begin(), entries.end(), want.tp,
+                               [](const Entry& e, const TopicPartition& key) { return e.tp < key; });
+    if (it == entries.end() || it->tp != want.tp) it = entries.insert(it, Entry{want.tp});
+    it->current_leader_epoch = want.current_leader_epoch;
+    it->fetch_offset = want.fetch_offset;
+    it->max_bytes = want.partition_max_bytes;
+  }
+  for (const TopicPartition& tp : request.forgotten) {
+    const auto it = std::lower_bound(entries.begin(), entries.end(), tp,
+                                     [](const Entry& e, const TopicPartition& key) { return e.tp < key; });
+    if (it != entries.end() && it->tp == tp) entries.erase(it);
+  }
+}
+
+std::int32_t next_fetch_session_epoch(std::int32_t epoch) {
+  return epoch == std::numeric_limits<std::int32_t>::max() ? 1 : epoch + 1;
+}
+
+}  // namespace ksim::core

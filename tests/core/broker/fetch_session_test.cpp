@@ -1,0 +1,170 @@
+// KIP-227 fetch sessions: the leader's session cache, and followers fetching within sessions.
+#include <catch2/catch.hpp>
+
+#include <set>
+#include <string>
+
+#include "replication_lab.hpp"
+
+using namespace ksim::core;
+using namespace ksim::sim;
+using ksim::core::testing::kOrders;
+using ksim::core::testing::TestClient;
+using Lab = ksim::core::testing::ReplicationLab;
+
+namespace {
+
+const TopicPartition kEvents0{"events", 0};
+const TopicPartition kEvents1{"events", 1};
+
+// A Fetch as a follower (broker 9, which holds no replica, so the leader's ISR is not touched)
+// sends it within a session.
+FetchRequest session_fetch(std::int32_t id, std::int32_t epoch, std::vector<FetchRequest::Partition> partitions,
+                           Duration max_wait = Duration{}) {
+  FetchRequest request;
+  request.replica_id = 9;
+  request.session_id = id;
+  request.session_epoch = epoch;
+  request.max_wait = max_wait;
+  request.partitions = std::move(partitions);
+  return request;
+}
+
+FetchRequest::Partition at(const TopicPartition& tp, Offset offset) { return {tp, kNoLeaderEpoch, offset, 1'048'576}; }
+
+std::set<std::string> listed(const FetchResponse& r) {
+  std::set<std::string> names;
+  for (const auto& p : r.partitions) names.insert(p.tp.str());
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("fetch sessions: a full Fetch lists every partition, an incremental one only what changed",
+          "[core][broker][fetch]") {
+  Lab lab(TopicConfig{}, {1});
+  REQUIRE(lab.cluster.controller().create_topic("events", 2, 1, TopicConfig{}, {{1}, {1}}) == ErrorCode::NONE);
+  lab.run(seconds(1));
+  TestClient& client = *lab.client;
+
+  const int full = client.send_fetch(1, session_fetch(0, 0, {at(kOrders, 0), at(kEvents0, 0), at(kEvents1, 0)}));
+  lab.run(milliseconds(10));
+  REQUIRE(client.fetched(full) != nullptr);
+  const FetchResponse& opened = *client.fetched(full);
+  CHECK(opened.error == ErrorCode::NONE);
+  CHECK(opened.session_id != 0);
+  CHECK(listed(opened) == std::set<std::string>{"orders-0", "events-0", "events-1"});
+  const std::int32_t id = opened.session_id;
+
+  // Nothing moved: an incremental Fetch naming nothing gets an answer listing nothing.
+  const int idle = client.send_fetch(1, session_fetch(id, 1, {}));
+  lab.run(milliseconds(10));
+  REQUIRE(client.fetched(idle) != nullptr);
+  CHECK(client.fetched(idle)->partitions.empty());
+
+  // Records on orders-0: only that partition comes back, with them and its new high watermark.
+  client.produce(kOrders, 2, 1);
+  lab.run(milliseconds(10));
+  const int moved = client.send_fetch(1, session_fetch(id, 2, {}));
+  lab.run(milliseconds(10));
+  REQUIRE(client.fetched(moved) != nullptr);
+  REQUIRE(listed(*client.fetched(moved)) == std::set<std::string>{"orders-0"});
+  CHECK(client.fetched(moved)->partitions.front().batches.size() == 1);
+  CHECK(client.fetched(moved)->partitions.front().high_watermark == 2);
+
+  // The follower moves its position and forgets events-1; records there are no longer its
+  // business, and orders-0, caught up, is not listed either.
+  FetchRequest next = session_fetch(id, 3, {at(kOrders, 2)});
+  next.forgotten = {kEvents1};
+  client.produce(kEvents1, 1, 1);
+  lab.run(milliseconds(10));
+  const int after_forget = client.send_fetch(1, next);
+  lab.run(milliseconds(10));
+  REQUIRE(client.fetched(after_forget) != nullptr);
+  CHECK(client.fetched(after_forget)->partitions.empty());
+
+  // A session's Fetch waits for data like any other, and is answered when it comes.
+  const int waiting = client.send_fetch(1, session_fetch(id, 4, {}, milliseconds(500)));
+  lab.run(milliseconds(100));
+  CHECK(client.fetched(waiting) == nullptr);
+  client.produce(kEvents0, 1, 1);
+  lab.run(milliseconds(10));
+  REQUIRE(client.fetched(waiting) != nullptr);
+  CHECK(listed(*client.fetched(waiting)) == std::set<std::string>{"events-0"});
+}
+
+TEST_CASE("fetch sessions: a wrong epoch, an unknown id and a restarted leader are refused",
+          "[core][broker][fetch]") {
+  Lab lab(TopicConfig{}, {1});
+  TestClient& client = *lab.client;
+  const int full = client.send_fetch(1, session_fetch(0, 0, {at(kOrders, 0)}));
+  lab.run(milliseconds(10));
+  REQUIRE(client.fetched(full) != nullptr);
+  const std::int32_t id = client.fetched(full)->session_id;
+
+  const int skipped = client.send_fetch(1, session_fetch(id, 2, {}));  // epoch 1 expected
+  const int unknown = client.send_fetch(1, session_fetch(id + 100, 1, {}));
+  lab.run(milliseconds(10));
+  REQUIRE(client.fetched(skipped) != nullptr);
+  CHECK(client.fetched(skipped)->error == ErrorCode::INVALID_FETCH_SESSION_EPOCH);
+  CHECK(client.fetched(skipped)->partitions.empty());
+  REQUIRE(client.fetched(unknown) != nullptr);
+  CHECK(client.fetched(unknown)->error == ErrorCode::FETCH_SESSION_ID_NOT_FOUND);
+
+  // The refusals did not disturb the session: epoch 1 still continues it.
+  const int right = client.send_fetch(1, session_fetch(id, 1, {}));
+  lab.run(milliseconds(10));
+  REQUIRE(client.fetched(right) != nullptr);
+  CHECK(client.fetched(right)->error == ErrorCode::NONE);
+
+  // Sessions live in memory: after a restart the leader knows none, and a new one gets a new id.
+  lab.stop(1, StopKind::process_crash);
+  lab.start(1);
+  lab.run(seconds(2));
+  const int stale = client.send_fetch(1, session_fetch(id, 2, {}));
+  const int reopened = client.send_fetch(1, session_fetch(0, 0, {at(kOrders, 0)}));
+  lab.run(milliseconds(10));
+  REQUIRE(client.fetched(stale) != nullptr);
+  CHECK(client.fetched(stale)->error == ErrorCode::FETCH_SESSION_ID_NOT_FOUND);
+  REQUIRE(client.fetched(reopened) != nullptr);
+  CHECK(client.fetched(reopened)->session_id != 0);
+  CHECK(client.fetched(reopened)->session_id != id);
+}
+
+TEST_CASE("fetch sessions: followers of idle partitions send near-empty Fetches and stay in the ISR",
+          "[core][broker][fetch]") {
+  Lab lab;
+  REQUIRE(lab.cluster.controller().create_topic("events", 20, 3, TopicConfig{}) == ErrorCode::NONE);
+  lab.run(seconds(2));
+  // Watch what the followers send once everything is idle.
+  struct FetchSizes final : TraceSink {
+    std::set<std::int64_t> bytes;  // of every Fetch sent
+    void on_event(const TraceEvent& e) override {
+      if (e.kind != "net.sent") return;
+      std::int64_t size = -1;
+      bool fetch = false;
+      for (const TraceField& f : e.fields) {
+        if (f.key == "label") fetch = f.value.text() == "Fetch";
+        if (f.key == "bytes") size = f.value.integer();
+      }
+      if (fetch) bytes.insert(size);
+    }
+  } sizes;
+  lab.cluster.sim().trace().attach(sizes);
+  lab.run(seconds(60));  // twice replica.lag.time.max.ms
+  REQUIRE(!sizes.bytes.empty());
+  // An incremental Fetch naming no partition: the request header and the fixed fields only.
+  CHECK(*sizes.bytes.rbegin() == 50);
+  // The leader still records each follower's position in every partition of its session, so
+  // no idle partition's follower falls out of the ISR.
+  for (std::int32_t p = 0; p < 20; ++p) {
+    const PartitionState* state = lab.cluster.controller().partition({"events", p});
+    REQUIRE(state != nullptr);
+    INFO("events-" << p);
+    CHECK(state->isr.size() == 3);
+  }
+  // Records still replicate within the sessions.
+  lab.client->produce({"events", 7}, 3, -1);
+  lab.run(seconds(1));
+  for (BrokerId b = 1; b <= 3; ++b) CHECK(lab.cluster.broker(b).partition({"events", 7})->log().log_end_offset() == 3);
+}
