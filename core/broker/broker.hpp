@@ -163,7 +163,8 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost {
 
   // --- replica_fetcher.cpp ---
   struct FollowerFetch {
-    bool truncating = true;  // waiting for the leader's answer to OffsetsForLeaderEpoch
+    Partition* partition = nullptr;  // the replica (partitions are never removed)
+    bool truncating = true;          // waiting for the leader's answer to OffsetsForLeaderEpoch
   };
   struct Fetcher {
     BrokerId leader = kNoBroker;

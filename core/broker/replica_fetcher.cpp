@@ -12,7 +12,7 @@
 namespace ksim::core {
 
 void Broker::become_follower(Partition& p) {
-  following_[p.tp()] = FollowerFetch{};
+  following_[p.tp()] = FollowerFetch{&p};
   // The fetcher starts afresh for the new leader epoch: a request still in flight to an older
   // incarnation of the leader is given up (its answer, if any, is ignored), as Kafka's fetcher
   // drops its session when partitions move between leaders.
@@ -104,7 +104,7 @@ void Broker::maybe_fetch(BrokerId leader) {
     }
   };
   for (const auto& [tp, follow] : following_) {
-    const Partition* p = partition(tp);
+    const Partition* p = follow.partition;
     if (follow.truncating || p == nullptr || p->role() != ReplicaRole::follower ||
         p->state().leader != leader) {
       continue;

@@ -82,6 +82,8 @@ ReadResult PartitionLog::read(Offset from, std::int64_t max_bytes, Offset upper_
     result.status = ReadStatus::offset_out_of_range;
     return result;
   }
+  // Nothing to read (a caught-up reader, the common case): no need to look for the position.
+  if (from >= std::min(upper_bound, log_end_offset_)) return result;
   // The first segment that can hold `from`, then the first batch in it that ends at or after it.
   auto segment = std::upper_bound(segments_.begin(), segments_.end(), from,
                                   [](Offset o, const Segment& s) { return o < s.base_offset; });
