@@ -82,6 +82,19 @@ void merge(Json& target, const Json& patch) {
   target = patch;
 }
 
+// A patch is merged into the document: it must be an object of the document's own top-level
+// keys ("variants" aside: a variant cannot define variants). Anything else would replace the
+// whole document (found by the fuzz target: a list where the object belongs).
+void check_patch(const Node& patch) {
+  std::vector<std::string> keys = scenario_section_keys("scenario");
+  keys.erase(std::remove(keys.begin(), keys.end(), "variants"), keys.end());
+  if (!patch.json().is_object()) {
+    patch.fail("must be an object of the scenario's keys to change, e.g. {\"producers\": [{\"name\": \"p\", "
+               "\"config\": {\"acks\": \"all\"}}]}");
+  }
+  patch.object(keys);
+}
+
 // --- sections -----------------------------------------------------------------------------------
 
 template <typename Config, typename Apply>
@@ -396,6 +409,7 @@ Scenario build(const Json& doc, const std::string& file, const std::optional<std
     for (const Node& v : root.at("variants").array()) {
       v.section("variant");
       s.variant_names.push_back(v.at("name").string());
+      if (v.has("patch")) check_patch(v.at("patch"));
     }
   }
   if (variant) {
@@ -519,11 +533,16 @@ Scenario parse_scenario(const std::string& text, const std::string& name, const 
   if (variant) {
     const Json* chosen = nullptr;
     std::vector<std::string> names;
+    std::string chosen_path;
     if (doc.is_object() && doc.contains("variants") && doc["variants"].is_array()) {
-      for (const Json& v : doc["variants"]) {
+      for (std::size_t i = 0; i < doc["variants"].size(); ++i) {
+        const Json& v = doc["variants"][i];
         const std::string n = element_name(v);
         names.push_back(n);
-        if (n == *variant) chosen = &v;
+        if (n == *variant) {
+          chosen = &v;
+          chosen_path = "variants[" + std::to_string(i) + "]";
+        }
       }
     }
     if (chosen == nullptr) {
@@ -534,6 +553,7 @@ Scenario parse_scenario(const std::string& text, const std::string& name, const 
     }
     try {
       if (chosen->contains("patch")) {
+        check_patch(Node(*chosen, chosen_path, name).at("patch"));
         Json patched = doc;
         merge(patched, (*chosen)["patch"]);
         patched["variants"] = doc["variants"];
