@@ -74,6 +74,8 @@ void Producer::init_producer_id() {
 void Producer::on_stop(sim::StopKind) {
   // A crashed producer loses everything it had not sent; the history stays with the observer.
   batches_.clear();
+  last_queue_tp_ = nullptr;
+  last_queue_ = nullptr;
   waiting_.clear();
   in_flight_.clear();
   in_flight_per_broker_.clear();
@@ -129,11 +131,9 @@ std::optional<std::int32_t> Producer::choose_partition(const ProducerRecord& rec
   Sticky& sticky = sticky_[record.topic];
   bool move = sticky.partition < 0;
   if (!move && sticky.batch_id != 0) {
-    const auto queue = batches_.find(TopicPartition{record.topic, sticky.partition});
+    const BatchQueue& queue = queue_of(record.topic, sticky.partition);
     const Batch* filling = nullptr;
-    if (queue != batches_.end() && !queue->second.empty() && queue->second.back()->id == sticky.batch_id) {
-      filling = queue->second.back().get();
-    }
+    if (!queue.empty() && queue.back()->id == sticky.batch_id) filling = queue.back().get();
     move = filling == nullptr || filling->closed || filling->in_flight ||
            filling->bytes + record_size(record) > config_.batch_size;
   }
@@ -193,8 +193,7 @@ bool Producer::try_append(Waiting& waiting) {
   sticky_choice_ = false;
   const std::optional<std::int32_t> partition = choose_partition(record);
   if (!partition) return false;
-  const TopicPartition tp{record.topic, *partition};
-  auto& queue = batches_[tp];
+  BatchQueue& queue = queue_of(record.topic, *partition);
   Batch* open = queue.empty() || queue.back()->closed || queue.back()->in_flight ? nullptr : queue.back().get();
   if (open != nullptr && open->bytes + size > config_.batch_size) {
     open->closed = true;
@@ -206,7 +205,7 @@ bool Producer::try_append(Waiting& waiting) {
     if (buffered_bytes_ + reserve > config_.buffer_memory) return false;  // blocked: wait for memory
     auto batch = std::make_unique<Batch>();
     batch->id = next_batch_id_++;
-    batch->tp = tp;
+    batch->tp = TopicPartition{record.topic, *partition};
     batch->bytes = kBatchHeaderBytes;
     batch->reserved = reserve;
     batch->created_at = now();
@@ -229,6 +228,16 @@ bool Producer::try_append(Waiting& waiting) {
     wake_sender(now());
   }
   return true;
+}
+
+Producer::BatchQueue& Producer::queue_of(const std::string& topic, std::int32_t partition) {
+  if (last_queue_tp_ != nullptr && last_queue_tp_->partition == partition && last_queue_tp_->topic == topic) {
+    return *last_queue_;
+  }
+  const auto it = batches_.try_emplace(TopicPartition{topic, partition}).first;
+  last_queue_tp_ = &it->first;
+  last_queue_ = &it->second;
+  return it->second;
 }
 
 void Producer::flush() {

@@ -162,6 +162,9 @@ class Producer final : public KafkaClient {
   void fail_request(std::int32_t correlation_id);
   std::optional<InFlight> take_in_flight(std::int32_t correlation_id);
   Batch* find_batch(std::uint64_t id);
+  using BatchQueue = std::deque<std::unique_ptr<Batch>>;
+  // A partition's batches, oldest first (an empty queue when it has none yet).
+  BatchQueue& queue_of(const std::string& topic, std::int32_t partition);
 
   ProducerConfig config_;
   bool idempotent_;
@@ -173,7 +176,13 @@ class Producer final : public KafkaClient {
   std::map<TopicPartition, std::int32_t> next_sequence_;
   std::map<TopicPartition, std::int32_t> last_acked_sequence_;  // in the current epoch
 
-  std::map<TopicPartition, std::deque<std::unique_ptr<Batch>>> batches_;
+  std::map<TopicPartition, BatchQueue> batches_;
+  // The queue queue_of() found last. Records come in runs to one partition (the sticky
+  // partitioner fills a batch before it moves on), so most records find their queue here with
+  // one comparison instead of a walk down the map; map entries never move, and are removed only
+  // all at once, when the producer crashes.
+  const TopicPartition* last_queue_tp_ = nullptr;
+  BatchQueue* last_queue_ = nullptr;
   std::deque<Waiting> waiting_;  // blocked on memory or metadata, in send order
   std::int64_t buffered_bytes_ = 0;
   std::uint64_t next_batch_id_ = 1;
