@@ -12,12 +12,10 @@
 namespace ksim::core {
 
 void Broker::become_follower(Partition& p) {
+  // A request already in flight to the leader goes on: its answer still serves the other
+  // partitions, and is ignored for this one (see handle(FetchResponse)). The partition joins the
+  // fetcher's next request once it is truncated.
   following_[p.tp()] = FollowerFetch{&p};
-  // The fetcher starts afresh for the new leader epoch: a request still in flight to an older
-  // incarnation of the leader is given up (its answer, if any, is ignored), as Kafka's fetcher
-  // drops its session when partitions move between leaders.
-  auto fetcher = fetchers_.find(p.state().leader);
-  if (fetcher != fetchers_.end() && fetcher->second.in_flight) give_up_fetch(fetcher->second);
   if (config_.legacy_hw_truncation) {
     trace_truncation(p, p.log().truncate_to(p.log().high_watermark()), "legacy: to own high watermark");
     following_[p.tp()].truncating = false;
@@ -179,8 +177,16 @@ void Broker::handle(sim::NodeId from, const FetchResponse& m) {
   bool trouble = false;
   for (const FetchResponse::Partition& part : m.partitions) {
     Partition* p = find(part.tp);
+    const auto follow = following_.find(part.tp);
     if (p == nullptr || p->role() != ReplicaRole::follower || p->state().leader != leader ||
-        following_.count(part.tp) == 0U) {
+        follow == following_.end()) {
+      continue;
+    }
+    // As Kafka's fetcher: an answer for a partition whose state moved while the request was out
+    // (a new leader epoch, so it is truncating or about to fetch under the new epoch) is not for
+    // it any more, data and errors alike.
+    const auto asked = session.sent.find(part.tp);
+    if (follow->second.truncating || asked == session.sent.end() || asked->second.leader_epoch != p->leader_epoch()) {
       continue;
     }
     switch (part.error) {

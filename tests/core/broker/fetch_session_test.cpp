@@ -168,3 +168,40 @@ TEST_CASE("fetch sessions: followers of idle partitions send near-empty Fetches 
   lab.run(seconds(1));
   for (BrokerId b = 1; b <= 3; ++b) CHECK(lab.cluster.broker(b).partition({"events", 7})->log().log_end_offset() == 3);
 }
+
+TEST_CASE("fetch sessions: a partition joining a fetcher waits for the request in flight, as in Kafka",
+          "[core][broker][fetch]") {
+  Lab lab;  // broker 1 leads orders-0
+  // Broker 2's Fetches to broker 1 and broker 1's answers, in order: one request at a time, so
+  // they must alternate, even while partitions join (never a second Fetch abandoning the first).
+  struct Exchange final : TraceSink {
+    NodeId follower, leader;
+    std::string sequence;  // 'F' for a Fetch, 'R' for its answer
+    void on_event(const TraceEvent& e) override {
+      if (e.kind != "net.sent") return;
+      std::string_view label;
+      NodeId to = NodeId::none();
+      for (const TraceField& f : e.fields) {
+        if (f.key == "label") label = f.value.text();
+        if (f.key == "to") to = f.value.node();
+      }
+      if (e.node == follower && to == leader && label == "Fetch") sequence += 'F';
+      if (e.node == leader && to == follower && label == "FetchResponse") sequence += 'R';
+    }
+  } exchange;
+  exchange.follower = lab.node(2);
+  exchange.leader = lab.node(1);
+  lab.cluster.sim().trace().attach(exchange);
+  lab.run(seconds(1));
+  // Ten partitions led by broker 1 join broker 2's fetcher while its Fetch waits at the leader.
+  std::vector<std::vector<BrokerId>> assignment(10, std::vector<BrokerId>{1, 2, 3});
+  REQUIRE(lab.cluster.controller().create_topic("events", 10, 3, TopicConfig{}, assignment) == ErrorCode::NONE);
+  lab.run(seconds(3));
+  REQUIRE(exchange.sequence.size() > 4);
+  CHECK(exchange.sequence.find("FF") == std::string::npos);
+  // ...and they replicate: records written to one of them reach broker 2.
+  lab.client->produce({"events", 4}, 2, -1);
+  lab.run(seconds(2));
+  CHECK(lab.cluster.broker(2).partition({"events", 4})->log().log_end_offset() == 2);
+  CHECK(lab.cluster.controller().partition({"events", 4})->isr.size() == 3);
+}
