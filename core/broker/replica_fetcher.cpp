@@ -120,8 +120,13 @@ void Broker::maybe_fetch(BrokerId leader) {
     request.partitions.push_back({tp, now_at.leader_epoch, now_at.fetch_offset, config_.replica_fetch_max_bytes});
   }
   forget_until(nullptr);
-  if (session.sent.empty()) return;  // nothing to follow there
-  if (full) request.forgotten.clear();  // a full Fetch names the whole session
+  if (session.sent.empty()) {
+    // Nothing to follow there any more. Kafka shuts an idle fetcher thread down, and its session
+    // with it; here the next Fetch to this leader opens a new session (closing this one), so
+    // the leader never keeps partitions the follower forgot without saying so.
+    session.start_over();
+    return;
+  }
   fetcher.in_flight = true;
   fetcher.correlation_id = request.correlation_id;
   session.in_flight_epoch = request.session_epoch;

@@ -205,3 +205,46 @@ TEST_CASE("fetch sessions: a partition joining a fetcher waits for the request i
   CHECK(lab.cluster.broker(2).partition({"events", 4})->log().log_end_offset() == 2);
   CHECK(lab.cluster.controller().partition({"events", 4})->isr.size() == 3);
 }
+
+TEST_CASE("fetch sessions: a follower left with nothing to fetch from a leader starts a new session",
+          "[core][broker][fetch]") {
+  // Broker 2 follows orders-0 and events-0 from broker 1. Both move away (broker 1 loses the
+  // controller), and orders-0 alone comes back. Had the old session gone on, broker 1 would still
+  // hold events-0 in it, answer every Fetch at once with NOT_LEADER_OR_FOLLOWER for it, and broker
+  // 2 would fetch in a tight loop.
+  Lab lab;
+  REQUIRE(lab.cluster.controller().create_topic("events", 1, 3, TopicConfig{}, {{1, 2, 3}}) == ErrorCode::NONE);
+  lab.run(seconds(2));
+  const NodeId controller = lab.cluster.controller().id();
+  lab.apply(FaultAction::between(lab.now(), FaultKind::partition, {lab.node(1)}, {controller}));
+  lab.run(seconds(15));
+  REQUIRE(lab.state().leader != 1);
+  REQUIRE(lab.cluster.controller().partition(kEvents0)->leader != 1);
+  lab.apply(FaultAction::between(lab.now(), FaultKind::heal, {lab.node(1)}, {controller}));
+  lab.run(seconds(15));  // broker 1 is back and in the ISR again
+  REQUIRE(lab.cluster.controller().elect_preferred_leaders({kOrders}) == ErrorCode::NONE);
+  lab.run(seconds(1));
+  REQUIRE(lab.state().leader == 1);
+  REQUIRE(lab.cluster.controller().partition(kEvents0)->leader != 1);
+
+  struct FetchCount final : TraceSink {
+    NodeId from, to;
+    int fetches = 0;
+    void on_event(const TraceEvent& e) override {
+      if (e.kind != "net.sent" || e.node != from) return;
+      bool fetch = false, target = false;
+      for (const TraceField& f : e.fields) {
+        if (f.key == "label") fetch = f.value.text() == "Fetch";
+        if (f.key == "to") target = f.value.node() == to;
+      }
+      fetches += fetch && target ? 1 : 0;
+    }
+  } count;
+  count.from = lab.node(2);
+  count.to = lab.node(1);
+  lab.cluster.sim().trace().attach(count);
+  lab.run(seconds(5));
+  // Nothing is written: each Fetch waits replica.fetch.wait.max.ms (500 ms) at the leader.
+  CHECK(count.fetches <= 12);
+  CHECK(count.fetches >= 8);
+}
