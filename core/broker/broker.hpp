@@ -174,7 +174,7 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost {
     sim::TimerId backoff;
     FetchSessionHandler session;
   };
-  // The Fetch in flight is given up (lost, timed out, or its partitions moved): its answer will
+  // The Fetch in flight is given up (its leader reset the connection): its answer will
   // be ignored, and the session starts over.
   void give_up_fetch(Fetcher& fetcher);
   void become_follower(Partition& p);
