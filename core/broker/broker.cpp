@@ -74,11 +74,12 @@ void Broker::on_connection_reset(sim::NodeId peer) {
     }
   }
   // An OffsetsForLeaderEpoch question to it is lost too: ask again after the backoff.
-  for (const auto& [tp, follow] : following_) {
+  for (auto& [tp, follow] : following_) {
     const Partition* p = partition(tp);
     if (!follow.truncating || p == nullptr) continue;
     const auto node = peers_.find(p->state().leader);
     if (node == peers_.end() || node->second != peer) continue;
+    follow.asking = false;
     retry_epoch_query(tp, p->leader_epoch(), config_.replica_fetch_backoff);
   }
 }
@@ -120,10 +121,19 @@ void Broker::handle(sim::NodeId, const MetadataUpdate& m) {
   live_brokers_ = m.live_brokers;
   std::map<std::string, TopicConfig> configs;
   for (const auto& entry : m.topic_configs) configs[entry.topic] = entry.config;
+  // The partitions that become followers here join their fetchers together, as Kafka's
+  // makeFollowers adds them all before the fetcher threads go on: no Fetch leaves until the
+  // whole update is applied, so none carries only the first of them.
+  deferring_fetches_ = true;
   for (const PartitionState& state : m.partitions) {
     metadata_[state.tp] = state;
     apply_partition_state(state, configs.at(state.tp.topic));
   }
+  deferring_fetches_ = false;
+  retire_idle_fetchers();
+  const std::set<BrokerId> leaders = std::move(deferred_fetches_);
+  deferred_fetches_.clear();
+  for (const BrokerId leader : leaders) maybe_fetch(leader);
 }
 
 void Broker::apply_partition_state(const PartitionState& state, const TopicConfig& config) {

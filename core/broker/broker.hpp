@@ -164,7 +164,8 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost {
   // --- replica_fetcher.cpp ---
   struct FollowerFetch {
     Partition* partition = nullptr;  // the replica (partitions are never removed)
-    bool truncating = true;          // waiting for the leader's answer to OffsetsForLeaderEpoch
+    bool truncating = true;          // not yet truncated for the current leader epoch
+    bool asking = false;             // its OffsetsForLeaderEpoch question is on its way
   };
   struct Fetcher {
     BrokerId leader = kNoBroker;
@@ -177,6 +178,10 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost {
   // The Fetch in flight is given up (its leader reset the connection): its answer will
   // be ignored, and the session starts over.
   void give_up_fetch(Fetcher& fetcher);
+  // Kafka shuts down a fetcher thread left without partitions, abandoning its request in flight
+  // and its session: a fetcher whose every partition moved away (to another leader, or offline)
+  // is reset, so that a later partition on that leader fetches at once, in a new session.
+  void retire_idle_fetchers();
   void become_follower(Partition& p);
   void send_epoch_query(Partition& p);
   void retry_epoch_query(const TopicPartition& tp, LeaderEpoch epoch, sim::Duration delay);
@@ -221,6 +226,9 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost {
   std::map<TopicPartition, FollowerFetch> following_;
   std::map<BrokerId, Fetcher> fetchers_;
   std::map<std::int32_t, FetchSession> fetch_sessions_;  // as leader, by session id
+  // While a metadata update is applied, the fetches it would start wait for its end.
+  bool deferring_fetches_ = false;
+  std::set<BrokerId> deferred_fetches_;
   std::int32_t next_correlation_id_ = 1;
   GroupCoordinator groups_{*this, config_};
   sim::TimerId group_timer_;

@@ -37,6 +37,7 @@ void Broker::send_epoch_query(Partition& p) {
   request.replica_id = id_;
   request.partitions.push_back({p.tp(), p.leader_epoch(), latest});
   send_message(peers_.at(p.state().leader), std::move(request));
+  following_[p.tp()].asking = true;
   // If no answer comes (lost, or the leader died without a reset), ask again.
   retry_epoch_query(p.tp(), p.leader_epoch(), config_.replica_socket_timeout);
 }
@@ -57,7 +58,15 @@ void Broker::handle(sim::NodeId, const OffsetsForLeaderEpochResponse& m) {
     Partition* p = find(answer.tp);
     const auto it = following_.find(answer.tp);
     if (p == nullptr || it == following_.end() || !it->second.truncating) continue;
-    if (answer.error != ErrorCode::NONE) continue;  // retried by the timer, or new metadata comes
+    it->second.asking = false;
+    if (answer.error != ErrorCode::NONE) {
+      // Not the leader (any more), or a stale epoch: new metadata is coming. Ask again after
+      // replica.fetch.backoff.ms, as Kafka delays a partition whose truncation failed, and let
+      // the fetcher go on with the others meanwhile.
+      retry_epoch_query(answer.tp, p->leader_epoch(), config_.replica_fetch_backoff);
+      maybe_fetch(p->state().leader);
+      continue;
+    }
     const Offset leo = p->log().log_end_offset();
     Offset target = leo;
     if (answer.leader_epoch == kNoLeaderEpoch) {
@@ -78,9 +87,19 @@ void Broker::handle(sim::NodeId, const OffsetsForLeaderEpochResponse& m) {
 
 void Broker::maybe_fetch(BrokerId leader) {
   if (leader == kNoBroker || peers_.count(leader) == 0U) return;
+  if (deferring_fetches_) {
+    deferred_fetches_.insert(leader);
+    return;
+  }
   Fetcher& fetcher = fetchers_[leader];
   fetcher.leader = leader;
   if (fetcher.in_flight || fetcher.backoff.valid()) return;
+  // Kafka's fetcher thread truncates before it fetches: while a partition of this leader waits
+  // for its truncation point, no Fetch leaves, so that the partitions that became followers
+  // together (a restart, a leader change) start fetching together; the last answer fetches.
+  for (const auto& [tp, follow] : following_) {
+    if (follow.asking && follow.partition->state().leader == leader) return;
+  }
   FetchSessionHandler& session = fetcher.session;
   const bool full = session.next_epoch == 0;
   if (full) session.sent.clear();
@@ -143,6 +162,20 @@ void Broker::give_up_fetch(Fetcher& fetcher) {
   fetcher.in_flight = false;
   cancel(fetcher.timeout);
   fetcher.session.start_over();
+}
+
+void Broker::retire_idle_fetchers() {
+  for (auto& [leader, fetcher] : fetchers_) {
+    const bool idle = std::none_of(following_.begin(), following_.end(), [&, l = leader](const auto& entry) {
+      return entry.second.partition->state().leader == l;
+    });
+    if (!idle) continue;
+    if (fetcher.in_flight) {
+      give_up_fetch(fetcher);
+    } else {
+      fetcher.session.start_over();
+    }
+  }
 }
 
 void Broker::fetcher_backoff(BrokerId leader) {
