@@ -248,3 +248,87 @@ TEST_CASE("fetch sessions: a follower left with nothing to fetch from a leader s
   CHECK(count.fetches <= 12);
   CHECK(count.fetches >= 8);
 }
+
+namespace {
+
+// The size of the first Fetch `from` sends `to` after `since`, or -1.
+struct FirstFetch final : TraceSink {
+  NodeId from, to;
+  Time since;
+  std::int64_t bytes = -1;
+  void on_event(const TraceEvent& e) override {
+    if (bytes >= 0 || e.kind != "net.sent" || e.node != from || e.time < since) return;
+    bool fetch = false, target = false;
+    std::int64_t size = 0;
+    for (const TraceField& f : e.fields) {
+      if (f.key == "label") fetch = f.value.text() == "Fetch";
+      if (f.key == "to") target = f.value.node() == to;
+      if (f.key == "bytes") size = f.value.integer();
+    }
+    if (fetch && target) bytes = size;
+  }
+};
+
+// The wire size of a Fetch naming orders-0 and events-0..9.
+std::int64_t fetch_of_eleven_partitions() {
+  FetchRequest request;
+  request.partitions.push_back(at(kOrders, 0));
+  for (std::int32_t p = 0; p < 10; ++p) request.partitions.push_back(at({"events", p}, 0));
+  return wire_size(request);
+}
+
+}  // namespace
+
+TEST_CASE("fetch sessions: after a restart a follower's first Fetch names every partition it follows there",
+          "[core][broker][fetch]") {
+  // Kafka's makeFollowers hands the fetcher all the partitions of a metadata update at once, and
+  // the fetcher truncates them all before it fetches; a Fetch carrying only the first of them
+  // would leave the others waiting a whole replica.fetch.wait.max.ms.
+  const bool with_data = GENERATE(false, true);  // empty logs skip truncation; written ones ask first
+  INFO((with_data ? "written logs" : "empty logs"));
+  Lab lab;
+  std::vector<std::vector<BrokerId>> assignment(10, std::vector<BrokerId>{1, 2, 3});
+  REQUIRE(lab.cluster.controller().create_topic("events", 10, 3, TopicConfig{}, assignment) == ErrorCode::NONE);
+  lab.run(seconds(1));
+  if (with_data) {
+    lab.client->produce(kOrders, 3, -1);
+    for (std::int32_t p = 0; p < 10; ++p) lab.client->produce({"events", p}, 2, -1);
+    lab.run(seconds(1));
+  }
+  lab.stop(2, StopKind::process_crash);
+  lab.run(seconds(1));
+  FirstFetch first;
+  first.from = lab.node(2);
+  first.to = lab.node(1);
+  first.since = lab.now();
+  lab.cluster.sim().trace().attach(first);
+  lab.start(2);
+  lab.run(seconds(2));
+  CHECK(first.bytes == fetch_of_eleven_partitions());
+}
+
+TEST_CASE("fetch sessions: a fetcher whose partitions all moved away is retired with its request",
+          "[core][broker][fetch]") {
+  // Broker 1 loses power with broker 2's Fetch parked at it: that request will never be answered
+  // (no connection reset comes). Once orders-0 has a new leader, broker 2's fetcher for broker 1
+  // has nothing left and is retired, request and all, as Kafka shuts an idle fetcher thread down;
+  // when broker 1 leads again, broker 2 fetches from it at once instead of waiting out the lost
+  // request's replica.socket.timeout.ms.
+  Lab lab;
+  lab.client->produce(kOrders, 2, -1);
+  lab.run(seconds(1));
+  lab.stop(1, StopKind::power_loss);
+  lab.run(seconds(12));  // fenced after broker.session.timeout.ms; a new leader is elected
+  REQUIRE(lab.state().leader != 1);
+  lab.start(1);
+  lab.run(seconds(5));  // broker 1 catches up and rejoins the ISR
+  REQUIRE(lab.state().isr.size() == 3);
+  REQUIRE(lab.cluster.controller().elect_preferred_leaders({kOrders}) == ErrorCode::NONE);
+  lab.run(milliseconds(100));
+  REQUIRE(lab.state().leader == 1);
+  const Offset end = lab.replica(1).log().log_end_offset();
+  lab.client->produce(kOrders, 2, -1);
+  lab.run(seconds(1));  // well within the 30 s the lost request would hold the fetcher
+  CHECK(lab.replica(2).log().log_end_offset() == end + 2);
+  CHECK(lab.replica(3).log().log_end_offset() == end + 2);
+}
