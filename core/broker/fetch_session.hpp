@@ -64,6 +64,8 @@ struct FetchSession {
   std::optional<Waiting> waiting;
 
   Entry* find(const TopicPartition& tp);
+  // Where `tp` is, or would go, in the ordered entries.
+  std::vector<Entry>::iterator position(const TopicPartition& tp);
   // A Fetch's partitions join the session or update their position; forgotten ones leave.
   void apply(const FetchRequest& request);
 };

@@ -151,9 +151,7 @@ void Broker::maybe_fetch(BrokerId leader) {
   session.in_flight_epoch = request.session_epoch;
   send_message(peers_.at(leader), std::move(request));
   fetcher.timeout = after(config_.replica_socket_timeout + config_.replica_fetch_wait_max, [this, leader] {
-    Fetcher& f = fetchers_[leader];
-    f.in_flight = false;
-    f.session.start_over();
+    give_up_fetch(fetchers_[leader]);  // cancelling the timer that is running is harmless
     fetcher_backoff(leader);
   });
 }
