@@ -7,7 +7,7 @@
 
 #include "core/client/consumer.hpp"
 #include "core/cluster/cluster.hpp"
-#include "core/group/assignors.hpp"
+#include "core/client/assignors.hpp"
 #include "sim/random.hpp"
 
 namespace ksim::cli {
@@ -94,7 +94,7 @@ RebalanceTiming run_rebalance_bench(std::uint64_t seed, std::int32_t members) {
   config.group_id = "bench";
   std::vector<core::Consumer*> consumers;
   for (std::int32_t i = 0; i < members; ++i) {
-    auto& c = cluster.sim().add_node<core::Consumer>("consumer:" + std::to_string(i), config, bootstrap);
+    auto& c = cluster.add_node<core::Consumer>("consumer:" + std::to_string(i), config, bootstrap);
     consumers.push_back(&c);
   }
   const sim::Time began = cluster.sim().now();

@@ -27,7 +27,7 @@ ProducerBench run_producer_bench(std::uint64_t seed, core::CompressionType compr
   config.compression = compression;
   std::vector<sim::NodeId> bootstrap;
   for (core::BrokerId b = 1; b <= 3; ++b) bootstrap.push_back(cluster.broker(b).id());
-  auto& producer = cluster.sim().add_node<core::Producer>("producer:bench", config, bootstrap);
+  auto& producer = cluster.add_node<core::Producer>("producer:bench", config, bootstrap);
   cluster.sim().start(producer.id());
   cluster.sim().run_for(sim::milliseconds(100));
 

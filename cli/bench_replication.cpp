@@ -20,8 +20,8 @@ constexpr std::uint32_t kRecordBytes = 1024;  // 16 records of 1 KiB: a 16 KiB b
 
 class ScriptedProducer final : public core::KafkaNode {
  public:
-  ScriptedProducer(core::Cluster& cluster, sim::Duration every, sim::Time until)
-      : KafkaNode("producer:bench"), cluster_(cluster), every_(every), until_(until) {}
+  ScriptedProducer(core::KafkaEvents& events, core::Cluster& cluster, sim::Duration every, sim::Time until)
+      : KafkaNode("producer:bench", events), cluster_(cluster), every_(every), until_(until) {}
 
   std::uint64_t sent = 0;
   std::uint64_t acked = 0;
@@ -77,7 +77,7 @@ ReplicationBench run_replication_bench(std::uint64_t seed, sim::Duration duratio
   cluster.sim().run_for(sim::seconds(1));
 
   const sim::Time start_sim = cluster.sim().now();
-  auto& producer = cluster.sim().add_node<ScriptedProducer>(
+  auto& producer = cluster.add_node<ScriptedProducer>(
       cluster, sim::seconds(1) / batches_per_second, start_sim + duration);
   const auto start_wall = std::chrono::steady_clock::now();
   const std::uint64_t events_before = cluster.sim().scheduler().executed_events();

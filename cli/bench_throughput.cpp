@@ -49,7 +49,7 @@ ThroughputBench run_throughput_bench(std::uint64_t seed, const ThroughputShape& 
   processing.per_record_min = processing.per_record_max = sim::Duration{};
   std::vector<std::unique_ptr<core::ConsumerWorkload>> readers;
   for (int i = 0; i < kConsumers; ++i) {
-    auto& consumer = sim.add_node<core::Consumer>("consumer:bench/" + std::to_string(i), consumer_config, bootstrap);
+    auto& consumer = cluster.add_node<core::Consumer>("consumer:bench/" + std::to_string(i), consumer_config, bootstrap);
     sim.start(consumer.id());
     consumer.subscribe({"bench"});
     readers.push_back(std::make_unique<core::ConsumerWorkload>(
@@ -62,7 +62,7 @@ ThroughputBench run_throughput_bench(std::uint64_t seed, const ThroughputShape& 
   std::vector<std::unique_ptr<core::ProducerWorkload>> writers;
   const sim::Time start = sim.now() + sim::milliseconds(100);
   for (int i = 0; i < kProducers; ++i) {
-    auto& producer = sim.add_node<core::Producer>("producer:bench-" + std::to_string(i), producer_config, bootstrap);
+    auto& producer = cluster.add_node<core::Producer>("producer:bench-" + std::to_string(i), producer_config, bootstrap);
     sim.start(producer.id());
     core::WorkloadSpec work;
     work.topic = "bench";

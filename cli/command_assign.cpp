@@ -15,7 +15,7 @@
 
 #include "cli/options.hpp"
 #include "cli/usage_error.hpp"
-#include "core/group/assignors.hpp"
+#include "core/client/assignors.hpp"
 
 namespace ksim::cli {
 namespace {
@@ -35,12 +35,9 @@ class Input {
 };
 
 core::TopicPartition parse_partition(const Input& in, const std::string& where, const std::string& text) {
-  const auto dash = text.rfind('-');
-  if (dash == std::string::npos || dash == 0 || dash + 1 == text.size() ||
-      text.find_first_not_of("0123456789", dash + 1) != std::string::npos) {
-    in.fail(where, "\"" + text + "\" is not a partition; write it as <topic>-<number>, e.g. orders-0");
-  }
-  return core::TopicPartition{text.substr(0, dash), std::stoi(text.substr(dash + 1))};
+  std::optional<core::TopicPartition> tp = core::parse_topic_partition(text);
+  if (!tp) in.fail(where, "\"" + text + "\" is not a partition; write it as <topic>-<number>, e.g. orders-0");
+  return std::move(*tp);
 }
 
 const Json& object_at(const Input& in, const Json& doc, const char* key, bool required) {

@@ -405,7 +405,10 @@ void MainWindow::refresh() {
   if (tab == timeline_page_) {
     const std::map<std::string, std::size_t> index = session_->consumer_indices();
     std::vector<std::size_t> colours;
-    for (const Ownership& o : session_->ownership()) colours.push_back(index.count(o.member) != 0U ? index.at(o.member) : 0);
+    for (const Ownership& o : session_->ownership()) {
+      const auto colour = index.find(session_->node_name(o.member));
+      colours.push_back(colour != index.end() ? colour->second : 0);
+    }
     timeline_->set_snapshot(session_->ownership(), std::move(colours), session_->now(), session_->end());
     timeline_->update();
   }

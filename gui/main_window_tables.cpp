@@ -34,7 +34,7 @@ void MainWindow::fill_inspector(const core::ClusterView& view) {
   std::vector<std::vector<std::pair<core::LeaderEpoch, core::Offset>>> epochs;
   if (chosen != nullptr) {
     for (const Truncation& t : session_->truncations()) {
-      if (t.partition == chosen->tp.str()) truncations.push_back(t);
+      if (t.partition == chosen->tp) truncations.push_back(t);
     }
     for (const core::BrokerId b : chosen->replicas) epochs.push_back(session_->epochs(b, chosen->tp));
   }

@@ -4,76 +4,33 @@
 
 namespace ksim::gui {
 
-// Collects, from the run it listens to, what the views draw as history: truncations, who owned
-// which partition when, and the latest messages.
-class Play::Recorder final : public sim::TraceSink {
+// Collects, from the run it follows, what the views draw as history and the run does not keep:
+// truncations and the latest messages. (Who owned what when, the run's ownership tracker keeps.)
+class Play::Recorder final : public core::KafkaObserver {
  public:
   explicit Recorder(Play& play) : play_(play) {}
-  void on_event(const sim::TraceEvent& e) override {
-    if (e.kind == "net.sent" || e.kind == "net.dropped") return message(e);
-    if (e.kind == "consumer.partitions_assigned" || e.kind == "consumer.partitions_revoked" ||
-        e.kind == "consumer.partitions_lost") {
-      return ownership(e);
-    }
-    if (e.kind == "node.stopped" && play_.run_) {
-      const std::string node = play_.run_->cluster().sim().node_name(e.node);
-      for (Ownership& o : play_.ownership_) {
-        if (o.member == node && o.to == sim::Time::max()) o.to = e.time;
-      }
-      return;
-    }
-    if (e.kind != "log.truncated") return;
+  using core::KafkaObserver::on;
+
+  void on(const core::EventStamp& s, const sim::MessageSent& e) override {
+    message(SentMessage{s.time, e.arrival, s.node, e.to, intern(e.label), 0, false});
+  }
+  void on(const core::EventStamp& s, const sim::MessageDropped& e) override {
+    message(SentMessage{s.time, s.time, s.node, e.to, intern(e.label), intern(e.reason), true});
+  }
+  void on(const core::EventStamp& s, const core::LogTruncated& e) override {
     Truncation t;
-    t.at = e.time;
-    if (play_.run_) {  // null only while a run is being built, before anything can truncate
-      const std::string node = play_.run_->cluster().sim().node_name(e.node);
-      if (node.rfind("broker:", 0) == 0) t.broker = std::stoi(node.substr(7));
-    }
-    for (const sim::TraceField& f : e.fields) {
-      if (f.key == "partition") t.partition = std::string(f.value.text());
-      if (f.key == "from") t.from = f.value.integer();
-      if (f.key == "to") t.to = f.value.integer();
-      if (f.key == "reason") t.reason = std::string(f.value.text());
-    }
+    t.at = s.time;
+    // The run is null only while it is being built, before anything can truncate.
+    if (play_.run_) t.broker = play_.run_->cluster().broker_of(s.node);
+    t.partition = e.tp;
+    t.from = e.from;
+    t.to = e.to;
+    t.reason = std::string(e.reason);
     play_.truncations_.push_back(std::move(t));
   }
 
  private:
-  void ownership(const sim::TraceEvent& e) {
-    if (!play_.run_) return;
-    std::string group, list;
-    for (const sim::TraceField& f : e.fields) {
-      if (f.key == "group") group = std::string(f.value.text());
-      if (f.key == "partitions") list = std::string(f.value.text());
-    }
-    const std::string member = play_.run_->cluster().sim().node_name(e.node);
-    const bool assigned = e.kind == "consumer.partitions_assigned";
-    for (std::size_t start = 0; start < list.size();) {
-      const std::size_t comma = std::min(list.find(',', start), list.size());
-      const std::string partition = list.substr(start, comma - start);
-      start = comma + 1;
-      if (assigned) {
-        play_.ownership_.push_back(Ownership{group, partition, member, e.time});
-        continue;
-      }
-      for (Ownership& o : play_.ownership_) {
-        if (o.group == group && o.partition == partition && o.member == member && o.to == sim::Time::max()) o.to = e.time;
-      }
-    }
-  }
-
-  void message(const sim::TraceEvent& e) {
-    SentMessage m;
-    m.sent = e.time;
-    m.arrival = e.time;
-    m.from = e.node;
-    m.dropped = e.kind == "net.dropped";
-    for (const sim::TraceField& f : e.fields) {
-      if (f.key == "to") m.to = f.value.node();
-      if (f.key == "label") m.label = intern(f.value.text());
-      if (f.key == "reason") m.why = intern(f.value.text());
-      if (f.key == "arrival_ns") m.arrival = sim::Time::zero() + sim::Duration::from_ns(f.value.integer());
-    }
+  void message(const SentMessage& m) {
     std::vector<SentMessage>& ring = play_.messages_;
     if (ring.size() < Play::kMessagesKept) {
       ring.push_back(m);
@@ -98,7 +55,7 @@ class Play::Recorder final : public sim::TraceSink {
 Play::Play(const core::Scenario& scenario) : recorder_(std::make_unique<Recorder>(*this)) {
   messages_.reserve(kMessagesKept);
   core::RunOptions options;
-  options.sinks.push_back(recorder_.get());
+  options.observers.push_back(recorder_.get());
   options.series = &series_;
   run_ = std::make_unique<core::ScenarioRun>(scenario, options);
 }

@@ -20,20 +20,15 @@ namespace ksim::gui {
 struct Truncation {
   sim::Time at;
   core::BrokerId broker = core::kNoBroker;
-  std::string partition;  // "orders-0"
+  core::TopicPartition partition;
   core::Offset from = 0;  // the removed offsets are [from, to)
   core::Offset to = 0;
   std::string reason;
 };
 
-// Who held a partition of a group, from when to when (`to` is max while it still does).
-struct Ownership {
-  std::string group;
-  std::string partition;  // "orders-0"
-  std::string member;     // the consumer node, "consumer:billing/0"
-  sim::Time from;
-  sim::Time to = sim::Time::max();
-};
+// Who held a partition of a group, from when to when (`to` is max while it still does): the
+// run's ownership tracker (core/check/ownership_tracker.hpp) keeps them.
+using Ownership = core::OwnershipHold;
 
 // A message on the network, for the sequence diagram: a request or a response between two nodes.
 struct Message {
@@ -54,7 +49,7 @@ class Play {
 
   core::ScenarioRun& run() const { return *run_; }
   const std::vector<Truncation>& truncations() const { return truncations_; }
-  const std::vector<Ownership>& ownership() const { return ownership_; }
+  const std::vector<Ownership>& ownership() const { return run_->ownership().holds(); }
   const core::Series& series() const { return series_; }
   // The messages sent in [from, to] (at most the last kMessagesKept), in the order sent.
   std::vector<Message> messages(sim::Time from, sim::Time to) const;
@@ -72,7 +67,6 @@ class Play {
 
   std::unique_ptr<Recorder> recorder_;  // listens to run_; outlives it
   std::vector<Truncation> truncations_;
-  std::vector<Ownership> ownership_;
   core::Series series_;
   // The latest messages, a ring: the diagram shows the moments before now.
   std::vector<SentMessage> messages_;

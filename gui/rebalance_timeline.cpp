@@ -45,13 +45,12 @@ void RebalanceTimeline::set_snapshot(std::vector<Ownership> ownership, std::vect
 QSize RebalanceTimeline::sizeHint() const { return {640, std::max(160, kTop + static_cast<int>(rows_.size()) * kRowHeight + 8)}; }
 
 void RebalanceTimeline::build_rows() {
-  std::map<std::pair<std::string, std::pair<std::string, int>>, Row> sorted;
+  std::map<std::pair<std::string, core::TopicPartition>, Row> sorted;
   for (std::size_t i = 0; i < ownership_.size(); ++i) {
     const Ownership& o = ownership_[i];
-    const auto dash = o.partition.rfind('-');
-    Row& row = sorted[{o.group, {o.partition.substr(0, dash), std::stoi(o.partition.substr(dash + 1))}}];
+    Row& row = sorted[{o.group, o.tp}];
     row.group = o.group;
-    row.partition = o.partition;
+    row.partition = o.tp.str();
     row.held.push_back(i);
   }
   rows_.clear();

@@ -224,7 +224,7 @@ std::vector<std::pair<sim::Time, std::string>> Session::fault_marks() const {
 
 std::string Session::owner_of(const std::string& group, const std::string& partition) const {
   for (const Ownership& o : play_->ownership()) {
-    if (o.group == group && o.partition == partition && o.to == sim::Time::max()) return o.member;
+    if (o.group == group && o.tp.str() == partition && o.to == sim::Time::max()) return node_name(o.member);
   }
   return {};
 }

@@ -21,9 +21,9 @@ class Network::Ticket {
   std::uint32_t slot_;
 };
 
-Network::Network(Scheduler& scheduler, Trace& trace, const RandomSource& random,
+Network::Network(Scheduler& scheduler, WorldEvents& events, const RandomSource& random,
                  LinkParams defaults)
-    : scheduler_(scheduler), trace_(trace), random_(random), defaults_(defaults) {}
+    : scheduler_(scheduler), events_(events), random_(random), defaults_(defaults) {}
 
 void Network::add_node(NodeId id, std::string_view name, Liveness& liveness) {
   KSIM_ASSERT(id.value == endpoints_.size(), "nodes join the network in id order");
@@ -86,8 +86,7 @@ void Network::send(NodeId from, NodeId to, std::uint32_t bytes, std::string_view
   l.last_arrival = arrival;
   l.open = true;
 
-  trace_.emit(now, from, "net.sent",
-              {{"to", to}, {"bytes", bytes}, {"label", label}, {"arrival_ns", arrival.ns()}});
+  events_.report(EventStamp{now, from}, MessageSent{to, bytes, label, arrival});
   const std::uint32_t slot = store(InFlight{std::move(on_delivery), label, l.epoch, from, to});
   Liveness& receiver = *endpoints_[to.value].liveness;
   scheduler_.schedule_at(arrival, Ticket(this, slot), Guard::of(receiver));
@@ -145,7 +144,7 @@ void Network::notify_reset(NodeId node, NodeId peer) {
       link_params(node, peer).latency,
       [this, node, peer] {
         if (is_blocked(node, peer)) return;
-        trace_.emit(scheduler_.now(), peer, "net.connection_reset", {{"peer", node}});
+        events_.report(EventStamp{scheduler_.now(), peer}, ConnectionReset{node});
         if (reset_handler_) reset_handler_(peer, node);
       },
       Guard::of(peer_life));
@@ -160,8 +159,7 @@ void Network::release(std::uint32_t slot) {
 }
 
 void Network::drop(NodeId from, NodeId to, std::string_view label, std::string_view reason) {
-  trace_.emit(scheduler_.now(), from, "net.dropped",
-              {{"to", to}, {"label", label}, {"reason", reason}});
+  events_.report(EventStamp{scheduler_.now(), from}, MessageDropped{to, label, reason});
 }
 
 void Network::block(NodeId from, NodeId to) { link(from, to).blocked = true; }

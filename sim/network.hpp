@@ -35,7 +35,7 @@
 #include "sim/random.hpp"
 #include "sim/scheduler.hpp"
 #include "sim/time.hpp"
-#include "sim/trace.hpp"
+#include "sim/world_events.hpp"
 
 namespace ksim::sim {
 
@@ -61,7 +61,7 @@ class Network {
   // Told when `node` learns that its connection to `peer` was reset.
   using ResetHandler = std::function<void(NodeId node, NodeId peer)>;
 
-  Network(Scheduler& scheduler, Trace& trace, const RandomSource& random, LinkParams defaults);
+  Network(Scheduler& scheduler, WorldEvents& events, const RandomSource& random, LinkParams defaults);
   Network(const Network&) = delete;
   Network& operator=(const Network&) = delete;
 
@@ -137,7 +137,7 @@ class Network {
   void drop(NodeId from, NodeId to, std::string_view label, std::string_view reason);
 
   Scheduler& scheduler_;
-  Trace& trace_;
+  WorldEvents& events_;
   const RandomSource& random_;
   LinkParams defaults_;
   ResetHandler reset_handler_;

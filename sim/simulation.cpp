@@ -5,7 +5,7 @@
 namespace ksim::sim {
 
 Simulation::Simulation(std::uint64_t seed, LinkParams network_defaults)
-    : random_(seed), network_(scheduler_, trace_, random_, network_defaults) {
+    : random_(seed), network_(scheduler_, events_, random_, network_defaults) {
   network_.set_reset_handler([this](NodeId node, NodeId peer) {
     nodes_[node.value]->on_connection_reset(peer);
   });
@@ -47,7 +47,7 @@ void Simulation::start(NodeId id) {
   n.liveness_.running = true;
   n.liveness_.paused = false;
   network_.node_started(id);
-  trace_.emit(now(), id, "node.started", {{"incarnation", n.liveness_.incarnation}});
+  report(id, NodeStarted{n.liveness_.incarnation});
   n.on_start();
 }
 
@@ -58,7 +58,7 @@ void Simulation::stop(NodeId id, StopKind kind) {
   n.liveness_.paused = false;
   n.liveness_.deferred.clear();
   network_.node_stopped(id, kind == StopKind::process_crash);
-  trace_.emit(now(), id, "node.stopped", {{"how", stop_kind_name(kind)}});
+  report(id, NodeStopped{kind});
   n.on_stop(kind);
 }
 
@@ -66,7 +66,7 @@ void Simulation::pause(NodeId id) {
   Liveness& life = node(id).liveness_;
   if (!life.running || life.paused) return;
   life.paused = true;
-  trace_.emit(now(), id, "node.paused");
+  report(id, NodePaused{});
 }
 
 void Simulation::resume(NodeId id) {
@@ -76,7 +76,7 @@ void Simulation::resume(NodeId id) {
   // What came due during the pause runs now, in the order it came due.
   std::vector<Callback> waiting = std::move(life.deferred);
   life.deferred.clear();
-  trace_.emit(now(), id, "node.resumed", {{"waiting", static_cast<std::uint64_t>(waiting.size())}});
+  report(id, NodeResumed{waiting.size()});
   for (Callback& callback : waiting) {
     scheduler_.schedule_at(now(), std::move(callback), Guard::of(life));
   }
@@ -95,18 +95,16 @@ void Simulation::schedule(const FaultPlan& plan) {
 void Simulation::apply(const FaultAction& action) {
   FaultAction record = action;
   record.at = now();
-  const std::string_view name = fault_kind_name(action.kind);
   if (fault_needs_target(action.kind)) {
     KSIM_ASSERT(action.target.valid() && action.target.value < nodes_.size(),
                 "a node fault needs an existing target");
-    trace_.emit(now(), NodeId::none(), "fault.applied", {{"fault", name}, {"target", action.target}});
-  } else {
+    report(NodeId::none(), FaultApplied{action, {}, {}});
+  } else if (events_.wanted()) {
     const std::string a = describe_side(action.side_a);
     const std::string b = action.side_b.empty() && !action.side_a.empty()
                               ? std::string("rest")
                               : describe_side(action.side_b);
-    trace_.emit(now(), NodeId::none(), "fault.applied",
-                {{"fault", name}, {"side_a", a}, {"side_b", b}});
+    report(NodeId::none(), FaultApplied{action, a, b});
   }
   applied_.add(std::move(record));
 

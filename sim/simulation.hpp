@@ -19,6 +19,7 @@
 #include "sim/random.hpp"
 #include "sim/scheduler.hpp"
 #include "sim/trace.hpp"
+#include "sim/world_events.hpp"
 
 namespace ksim::sim {
 
@@ -33,6 +34,9 @@ class Simulation {
   Time now() const { return scheduler_.now(); }
   Network& network() { return network_; }
   Trace& trace() { return trace_; }
+  // The kernel's typed events (a node stopped, a fault applied, a message sent or lost); the
+  // trace is written from them.
+  WorldEvents& events() { return events_; }
   const RandomSource& random() const { return random_; }
 
   // Creates a node owned by the simulation. Names must be unique ("broker:1").
@@ -73,10 +77,13 @@ class Simulation {
   void apply_network_fault(const FaultAction& action);
   std::vector<NodeId> everyone_except(const std::vector<NodeId>& side) const;
   std::string describe_side(const std::vector<NodeId>& side) const;
+  template <typename Event>
+  void report(NodeId node, const Event& event) { events_.report(EventStamp{now(), node}, event); }
 
   Scheduler scheduler_;
   RandomSource random_;
   Trace trace_;
+  WorldEvents events_{trace_};
   Network network_;
   std::vector<std::unique_ptr<Node>> nodes_;
   FaultPlan applied_;

@@ -4,8 +4,8 @@
 
 namespace ksim::core {
 
-Broker::Broker(BrokerId id, std::string rack, BrokerConfig config)
-    : KafkaNode("broker:" + std::to_string(id)), id_(id), rack_(std::move(rack)), config_(config) {}
+Broker::Broker(KafkaEvents& events, BrokerId id, std::string rack, BrokerConfig config)
+    : KafkaNode("broker:" + std::to_string(id), events), id_(id), rack_(std::move(rack)), config_(config) {}
 
 const Partition* Broker::partition(const TopicPartition& tp) const {
   const auto it = partition_index_.find(tp);
@@ -153,14 +153,7 @@ void Broker::apply_partition_state(const PartitionState& state, const TopicConfi
     if (p->role() == ReplicaRole::leader) on_high_watermark_moved(*p);
     return;
   }
-  if (simulation().trace().enabled()) {
-    emit("replica.role_changed", {{"partition", state.tp.str()},
-                                  {"role", p->role() == ReplicaRole::leader     ? "leader"
-                                           : p->role() == ReplicaRole::follower ? "follower"
-                                                                                : "none"},
-                                  {"leader_epoch", state.leader_epoch},
-                                  {"previous_epoch", epoch_before}});
-  }
+  emit(ReplicaRoleChanged{state.tp, p->role(), state.leader_epoch, epoch_before});
   following_.erase(state.tp);
   if (p->role() == ReplicaRole::leader) {
     p->log().flush_if_due(now());
@@ -191,12 +184,7 @@ void Broker::check_isr() {
 }
 
 void Broker::request_isr_change(Partition& p, std::vector<BrokerId> new_isr, const char* reason) {
-  if (simulation().trace().enabled()) {
-    std::string text;
-    for (const BrokerId id : new_isr) text += (text.empty() ? "" : ",") + std::to_string(id);
-    emit("partition.isr_change_requested",
-         {{"partition", p.tp().str()}, {"isr", text}, {"reason", reason}});
-  }
+  emit(IsrChangeRequested{p.tp(), new_isr, reason});
   AlterPartitionRequest request;
   request.broker_id = id_;
   request.broker_epoch = broker_epoch_;
@@ -231,11 +219,7 @@ void Broker::handle(sim::NodeId, const AlterPartitionResponse& m) {
 void Broker::on_high_watermark_moved(Partition& p, bool only_if_advanced) {
   const Offset before = p.log().high_watermark();
   const bool advanced = p.maybe_advance_high_watermark();
-  if (advanced && simulation().trace().enabled()) {
-    emit("partition.hw_advanced", {{"partition", p.tp().str()},
-                                   {"from", before},
-                                   {"to", p.log().high_watermark()}});
-  }
+  if (advanced) emit(HighWatermarkAdvanced{p.tp(), before, p.log().high_watermark()});
   // Waiting produces and consumer fetches wait for the HW: with it unchanged (a follower's
   // position report that moved nothing) there is nothing new for them.
   if (advanced || !only_if_advanced) {
@@ -261,19 +245,13 @@ void Broker::periodic_checkpoint() {
 void Broker::periodic_retention() {
   for (auto& [tp, p] : partitions_) {
     const OffsetRange deleted = p.log().apply_retention(now());
-    if (!deleted.empty() && simulation().trace().enabled()) {
-      emit("log.segments_deleted", {{"partition", tp.str()}, {"from", deleted.from}, {"to", deleted.to}});
-    }
+    if (!deleted.empty()) emit(LogSegmentsDeleted{tp, deleted.from, deleted.to});
   }
   after(config_.retention_check_interval, [this] { periodic_retention(); });
 }
 
 void Broker::trace_truncation(const Partition& p, const OffsetRange& range, const char* reason) {
-  if (range.empty() || !simulation().trace().enabled()) return;
-  emit("log.truncated", {{"partition", p.tp().str()},
-                         {"from", range.from},
-                         {"to", range.to},
-                         {"reason", reason}});
+  if (!range.empty()) emit(LogTruncated{p.tp(), range.from, range.to, reason});
 }
 
 void Broker::handle(sim::NodeId from, const InitProducerIdRequest& m) {

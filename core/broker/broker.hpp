@@ -23,13 +23,13 @@
 #include "core/broker/partition.hpp"
 #include "core/group/group_coordinator.hpp"
 #include "core/protocol/configs.hpp"
-#include "core/protocol/kafka_node.hpp"
+#include "core/node/kafka_node.hpp"
 
 namespace ksim::core {
 
 class Broker final : public KafkaNode, private GroupCoordinatorHost {
  public:
-  Broker(BrokerId id, std::string rack, BrokerConfig config);
+  Broker(KafkaEvents& events, BrokerId id, std::string rack, BrokerConfig config);
 
   BrokerId broker_id() const { return id_; }
   const std::string& rack() const { return rack_; }
@@ -111,7 +111,7 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost {
   // --- broker_groups.cpp ---
   void append_offsets_records(std::int32_t partition, std::vector<OffsetsTopicValue> values,
                               std::function<void(ErrorCode)> done) override;
-  void emit_group_event(std::string_view kind, std::initializer_list<sim::TraceField> fields) override;
+  void report(const GroupEvent& event) override;
   // Loads or unloads the groups of an __consumer_offsets partition as its leadership changes.
   void follow_offsets_partition_leadership(const Partition& p);
   void rearm_group_timer();

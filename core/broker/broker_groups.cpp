@@ -37,8 +37,7 @@ void Broker::handle(sim::NodeId, const AdminResponse& m) {
   // offsets.topic.replication.factor) the next FindCoordinator asks again.
   if (m.error != ErrorCode::NONE && m.error != ErrorCode::TOPIC_ALREADY_EXISTS) {
     offsets_topic_requested_ = false;
-    emit("coordinator.offsets_topic_not_created", {{"error", error_name(m.error)},
-                                                   {"replication_factor", config_.offsets_topic_replication_factor}});
+    emit(OffsetsTopicNotCreated{m.error, config_.offsets_topic_replication_factor});
   }
 }
 
@@ -96,8 +95,8 @@ void Broker::append_offsets_records(std::int32_t partition, std::vector<OffsetsT
   try_complete_produces(part.tp);
 }
 
-void Broker::emit_group_event(std::string_view kind, std::initializer_list<sim::TraceField> fields) {
-  emit(kind, fields);
+void Broker::report(const GroupEvent& event) {
+  std::visit([this](const auto& e) { emit(e); }, event);
 }
 
 void Broker::follow_offsets_partition_leadership(const Partition& p) {

@@ -62,14 +62,7 @@ ProduceResponse::Partition Broker::append_one(const ProduceRequest::Partition& p
   const RecordBatch& stored = p->log().append_as_leader(part.batch, p->leader_epoch(), now());
   p->producers().record(stored);
   result.base_offset = stored.base_offset;
-  if (simulation().trace().enabled()) {
-    emit("log.appended", {{"partition", part.tp.str()},
-                          {"base_offset", stored.base_offset},
-                          {"records", stored.record_count()},
-                          {"bytes", stored.size_bytes()},
-                          {"leader_epoch", stored.partition_leader_epoch},
-                          {"first_record_id", stored.records->records.front().id}});
-  }
+  emit(RecordsAppended{part.tp, stored});
   on_high_watermark_moved(*p);  // a sole ISR member commits at once; fetches may complete
   return result;
 }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/broker/producer_state.hpp"
+#include "core/event/outcomes.hpp"
 #include "core/log/partition_log.hpp"
 #include "core/protocol/configs.hpp"
 #include "core/protocol/messages.hpp"
@@ -25,7 +26,6 @@
 
 namespace ksim::core {
 
-enum class ReplicaRole : std::uint8_t { none, leader, follower };
 
 struct FollowerState {
   Offset log_end_offset = -1;  // unknown until its first fetch

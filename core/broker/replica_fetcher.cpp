@@ -201,9 +201,7 @@ void Broker::handle(sim::NodeId from, const FetchResponse& m) {
   if (m.error != ErrorCode::NONE) {
     // FETCH_SESSION_ID_NOT_FOUND (the leader restarted) or INVALID_FETCH_SESSION_EPOCH: the two
     // sides disagree on the session; a full Fetch sets it up again.
-    if (simulation().trace().enabled()) {
-      emit("replica.fetch_session_reset", {{"leader", leader}, {"session", session.id}, {"error", error_name(m.error)}});
-    }
+    emit(FetchSessionReset{leader, session.id, m.error});
     session.start_over();
     maybe_fetch(leader);
     return;
@@ -260,12 +258,8 @@ void Broker::apply_fetched(Partition& p, const FetchResponse::Partition& part) {
   }
   const Offset hw_before = p.log().high_watermark();
   p.log().set_high_watermark(std::min(part.high_watermark, p.log().log_end_offset()));
-  if (simulation().trace().enabled() &&
-      (p.log().log_end_offset() != before || p.log().high_watermark() != hw_before)) {
-    emit("replica.fetched", {{"partition", p.tp().str()},
-                             {"from", before},
-                             {"to", p.log().log_end_offset()},
-                             {"high_watermark", p.log().high_watermark()}});
+  if (p.log().log_end_offset() != before || p.log().high_watermark() != hw_before) {
+    emit(ReplicaFetched{p.tp(), before, p.log().log_end_offset(), p.log().high_watermark()});
   }
 }
 

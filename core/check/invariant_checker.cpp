@@ -1,31 +1,9 @@
 #include "core/check/invariant_checker.hpp"
 
 #include <algorithm>
-#include <optional>
 
 namespace ksim::core {
 namespace {
-
-std::optional<std::int64_t> integer_field(const sim::TraceEvent& e, std::string_view key) {
-  for (const auto& f : e.fields) {
-    if (f.key == key && f.value.type() == sim::TraceValue::Type::integer) return f.value.integer();
-  }
-  return std::nullopt;
-}
-
-std::string text_field(const sim::TraceEvent& e, std::string_view key) {
-  for (const auto& f : e.fields) {
-    if (f.key == key && f.value.type() == sim::TraceValue::Type::text) return std::string(f.value.text());
-  }
-  return {};
-}
-
-// "orders-0" back into a topic and a partition number.
-std::optional<TopicPartition> parse_tp(const std::string& text) {
-  const auto dash = text.rfind('-');
-  if (dash == std::string::npos) return std::nullopt;
-  return TopicPartition{text.substr(0, dash), std::stoi(text.substr(dash + 1))};
-}
 
 // The batch holding `offset` in a replica's log, if any.
 const RecordBatch* batch_at(const PartitionLog& log, Offset offset) {
@@ -44,45 +22,49 @@ std::size_t InvariantChecker::count(const std::string& invariant) const {
                                                 [&](const Violation& v) { return v.invariant == invariant; }));
 }
 
-void InvariantChecker::on_event(const sim::TraceEvent& event) {
-  const std::string_view kind = event.kind;
-  const bool relevant = kind == "partition.hw_advanced" || kind == "replica.role_changed" ||
-                        kind == "partition.leader_elected" || kind == "partition.isr_changed" ||
-                        kind == "log.truncated" || kind == "partition.offline";
-  if (!relevant) return;
-  const auto tp = parse_tp(text_field(event, "partition"));
-  if (!tp) return;
-
-  if (kind == "replica.role_changed" && text_field(event, "role") == "leader") {
-    const auto epoch = static_cast<LeaderEpoch>(*integer_field(event, "leader_epoch"));
-    const BrokerId broker = cluster_.broker_of(event.node);
-    auto [it, fresh] = leader_of_epoch_.emplace(std::make_pair(*tp, epoch), broker);
+void InvariantChecker::on(const EventStamp& stamp, const ReplicaRoleChanged& e) {
+  const Cause cause{stamp.time, "replica.role_changed"};
+  if (e.role == ReplicaRole::leader) {
+    const BrokerId broker = cluster_.broker_of(stamp.node);
+    auto [it, fresh] = leader_of_epoch_.emplace(std::make_pair(e.tp, e.leader_epoch), broker);
     if (!fresh && it->second != broker) {
-      report(event, "one_leader_per_epoch", *tp,
-             "brokers " + std::to_string(it->second) + " and " + std::to_string(broker) +
-                 " both lead epoch " + std::to_string(epoch));
+      report(cause, "one_leader_per_epoch", e.tp,
+             "brokers " + std::to_string(it->second) + " and " + std::to_string(broker) + " both lead epoch " +
+                 std::to_string(e.leader_epoch));
     }
   }
-  if (kind == "partition.leader_elected" && text_field(event, "reason") == "unclean") {
-    unclean_epochs_.insert({*tp, static_cast<LeaderEpoch>(*integer_field(event, "leader_epoch"))});
+  check_partition(e.tp, cause);
+}
+
+void InvariantChecker::on(const EventStamp& stamp, const LeaderElected& e) {
+  if (e.kind == ElectionKind::unclean) unclean_epochs_.insert({e.state.tp, e.state.leader_epoch});
+  check_partition(e.state.tp, Cause{stamp.time, "partition.leader_elected"});
+}
+
+void InvariantChecker::on(const EventStamp& stamp, const HighWatermarkAdvanced& e) {
+  const BrokerId broker = cluster_.broker_of(stamp.node);
+  const Partition* p = cluster_.broker(broker).partition(e.tp);
+  const auto key = std::make_pair(e.tp, p->leader_epoch());
+  const auto last = leader_hw_.find(key);
+  if (last != leader_hw_.end() && e.from < last->second) {
+    report(Cause{stamp.time, "partition.hw_advanced"}, "hw_monotonic", e.tp,
+           "the leader's high watermark went back from " + std::to_string(last->second) + " to " + std::to_string(e.from));
   }
-  if (kind == "partition.hw_advanced") {
-    const Offset from = *integer_field(event, "from");
-    const Offset to = *integer_field(event, "to");
-    const BrokerId broker = cluster_.broker_of(event.node);
-    const Partition* p = cluster_.broker(broker).partition(*tp);
-    const auto key = std::make_pair(*tp, p->leader_epoch());
-    const auto last = leader_hw_.find(key);
-    if (last != leader_hw_.end() && from < last->second) {
-      report(event, "hw_monotonic", *tp,
-             "the leader's high watermark went back from " + std::to_string(last->second) + " to " +
-                 std::to_string(from));
-    }
-    leader_hw_[key] = to;
-    record_committed(*tp, broker, from, to);
-    return;  // committing more cannot break anything by itself
-  }
-  check_partition(*tp, event);
+  leader_hw_[key] = e.to;
+  record_committed(e.tp, broker, e.from, e.to);
+  // Committing more cannot break anything by itself.
+}
+
+void InvariantChecker::on(const EventStamp& stamp, const IsrChanged& e) {
+  check_partition(e.state.tp, Cause{stamp.time, "partition.isr_changed"});
+}
+
+void InvariantChecker::on(const EventStamp& stamp, const LogTruncated& e) {
+  check_partition(e.tp, Cause{stamp.time, "log.truncated"});
+}
+
+void InvariantChecker::on(const EventStamp& stamp, const PartitionWentOffline& e) {
+  check_partition(e.state.tp, Cause{stamp.time, "partition.offline"});
 }
 
 void InvariantChecker::record_committed(const TopicPartition& tp, BrokerId leader, Offset from, Offset to) {
@@ -96,7 +78,7 @@ void InvariantChecker::record_committed(const TopicPartition& tp, BrokerId leade
   }
 }
 
-void InvariantChecker::check_partition(const TopicPartition& tp, const sim::TraceEvent& cause) {
+void InvariantChecker::check_partition(const TopicPartition& tp, const Cause& cause) {
   const PartitionState* state = cluster_.controller().partition(tp);
   if (state == nullptr) return;
   for (const BrokerId member : state->isr) {
@@ -140,8 +122,7 @@ void InvariantChecker::check_partition(const TopicPartition& tp, const sim::Trac
   }
 }
 
-void InvariantChecker::report(const sim::TraceEvent& cause, const char* invariant, const TopicPartition& tp,
-                              std::string detail) {
+void InvariantChecker::report(const Cause& cause, const char* invariant, const TopicPartition& tp, std::string detail) {
   const std::string key = std::string(invariant) + "|" + tp.str() + "|" + detail;
   if (!reported_.insert(key).second) return;
   violations_.push_back(Violation{cause.time, invariant, tp.str(), std::move(detail), std::string(cause.kind)});

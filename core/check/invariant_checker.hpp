@@ -1,5 +1,5 @@
-// InvariantChecker: watches a running cluster through its trace and reports every broken
-// replication invariant with the time and the trace event that revealed it.
+// InvariantChecker: follows a running cluster's events and reports every broken replication
+// invariant with the time and the event that revealed it.
 //
 //   one_leader_per_epoch   no two brokers lead the same partition in the same leader epoch
 //   hw_monotonic           a leader's high watermark never moves back within its epoch
@@ -17,10 +17,11 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/cluster/cluster.hpp"
-#include "sim/trace.hpp"
+#include "core/event/kafka_observer.hpp"
 
 namespace ksim::core {
 
@@ -29,25 +30,36 @@ struct Violation {
   std::string invariant;
   std::string partition;
   std::string detail;
-  std::string event;  // the trace event kind at which it was found
+  std::string event;  // the trace kind of the event at which it was found
 };
 
-class InvariantChecker final : public sim::TraceSink {
+class InvariantChecker final : public KafkaObserver {
  public:
   explicit InvariantChecker(const Cluster& cluster) : cluster_(cluster) {}
 
-  void on_event(const sim::TraceEvent& event) override;
+  using KafkaObserver::on;
+  void on(const EventStamp& stamp, const ReplicaRoleChanged& e) override;
+  void on(const EventStamp& stamp, const LeaderElected& e) override;
+  void on(const EventStamp& stamp, const HighWatermarkAdvanced& e) override;
+  void on(const EventStamp& stamp, const IsrChanged& e) override;
+  void on(const EventStamp& stamp, const LogTruncated& e) override;
+  void on(const EventStamp& stamp, const PartitionWentOffline& e) override;
+
   const std::vector<Violation>& violations() const { return violations_; }
   std::size_t count(const std::string& invariant) const;
 
  private:
+  // What revealed a violation: when, and the event's kind as the trace names it.
+  struct Cause {
+    sim::Time time;
+    std::string_view kind;
+  };
   struct CommittedBatch {
     std::uint64_t first_record_id;
   };
   void record_committed(const TopicPartition& tp, BrokerId leader, Offset from, Offset to);
-  void check_partition(const TopicPartition& tp, const sim::TraceEvent& cause);
-  void report(const sim::TraceEvent& cause, const char* invariant, const TopicPartition& tp,
-              std::string detail);
+  void check_partition(const TopicPartition& tp, const Cause& cause);
+  void report(const Cause& cause, const char* invariant, const TopicPartition& tp, std::string detail);
 
   const Cluster& cluster_;
   std::vector<Violation> violations_;

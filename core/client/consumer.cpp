@@ -4,8 +4,8 @@
 
 namespace ksim::core {
 
-Consumer::Consumer(std::string name, ConsumerConfig config, std::vector<sim::NodeId> bootstrap)
-    : KafkaClient(std::move(name), std::move(bootstrap), config.request_timeout), config_(config) {}
+Consumer::Consumer(KafkaEvents& events, std::string name, ConsumerConfig config, std::vector<sim::NodeId> bootstrap)
+    : KafkaClient(events, std::move(name), std::move(bootstrap), config.request_timeout), config_(config) {}
 
 void Consumer::on_start() {
   request_metadata();

@@ -64,11 +64,6 @@ struct ConsumerConfig {
   std::vector<std::string> assignors{"range", "cooperative-sticky"};
 };
 
-// How a commit ended. commit_failed is Java's CommitFailedException: the member's generation is
-// over (it was removed from the group, or the group rebalanced without it).
-enum class CommitOutcome : std::uint8_t { committed, commit_failed, rebalance_in_progress, timed_out };
-std::string_view commit_outcome_name(CommitOutcome outcome);
-
 // The application's ConsumerRebalanceListener.
 struct RebalanceListener {
   std::function<void(const std::vector<TopicPartition>&)> on_revoked;
@@ -84,7 +79,7 @@ struct ConsumedRecord {
 
 class Consumer final : public KafkaClient {
  public:
-  Consumer(std::string name, ConsumerConfig config, std::vector<sim::NodeId> bootstrap);
+  Consumer(KafkaEvents& events, std::string name, ConsumerConfig config, std::vector<sim::NodeId> bootstrap);
 
   const ConsumerConfig& config() const { return config_; }
   // New configs from now on (a scenario's set-config). As with the producer, Kafka would need a
@@ -212,7 +207,8 @@ class Consumer final : public KafkaClient {
   void send_commit(std::int32_t correlation);
   void finish_commit(std::int32_t correlation, CommitOutcome outcome);
   std::vector<std::pair<TopicPartition, Offset>> consumed_positions() const;
-  void trace_partitions(const char* kind, const std::vector<TopicPartition>& partitions);
+  // Tells the run's observers what the rebalance listener is told (who owns what, from when).
+  void report_ownership(OwnershipChange change, const std::vector<TopicPartition>& partitions);
 
   ConsumerConfig config_;
   std::vector<std::string> subscription_;

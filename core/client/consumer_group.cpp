@@ -4,7 +4,7 @@
 #include <set>
 
 #include "core/client/consumer.hpp"
-#include "core/group/assignors.hpp"
+#include "core/client/assignors.hpp"
 
 namespace ksim::core {
 namespace {
@@ -21,12 +21,6 @@ std::vector<TopicPartition> minus(const std::vector<TopicPartition>& a, const st
   return out;
 }
 
-std::string partition_list(const std::vector<TopicPartition>& partitions) {
-  std::string text;
-  for (const TopicPartition& tp : partitions) text += (text.empty() ? "" : ",") + tp.str();
-  return text;
-}
-
 bool coordinator_error(ErrorCode error) {
   return error == ErrorCode::NOT_COORDINATOR || error == ErrorCode::COORDINATOR_NOT_AVAILABLE ||
          error == ErrorCode::COORDINATOR_LOAD_IN_PROGRESS || error == ErrorCode::REQUEST_TIMED_OUT;
@@ -34,15 +28,6 @@ bool coordinator_error(ErrorCode error) {
 
 }  // namespace
 
-std::string_view commit_outcome_name(CommitOutcome outcome) {
-  switch (outcome) {
-    case CommitOutcome::committed: return "committed";
-    case CommitOutcome::commit_failed: return "CommitFailed";
-    case CommitOutcome::rebalance_in_progress: return "RebalanceInProgress";
-    case CommitOutcome::timed_out: return "TimedOut";
-  }
-  return "unknown";
-}
 
 bool Consumer::cooperative() const {
   // The cooperative protocol needs every configured assignor to support it.
@@ -59,11 +44,8 @@ void Consumer::subscribe(std::vector<std::string> topics) {
   if (running()) find_coordinator();
 }
 
-void Consumer::trace_partitions(const char* kind, const std::vector<TopicPartition>& partitions) {
-  emit(kind, {{"group", *config_.group_id},
-              {"member", member_id_},
-              {"generation", generation_},
-              {"partitions", partition_list(partitions)}});
+void Consumer::report_ownership(OwnershipChange change, const std::vector<TopicPartition>& partitions) {
+  emit(PartitionsOwnershipChanged{change, *config_.group_id, member_id_, generation_, partitions});
 }
 
 // --- the coordinator ---------------------------------------------------------------------------
@@ -93,7 +75,7 @@ void Consumer::handle(sim::NodeId, const FindCoordinatorResponse& m) {
   }
   coordinator_ = *node;
   last_heartbeat_answer_ = now();
-  emit("consumer.coordinator_found", {{"group", *config_.group_id}, {"broker", m.coordinator}});
+  emit(CoordinatorFound{*config_.group_id, m.coordinator});
   if (group_managed() && rejoin_needed_ && phase_ == MemberPhase::unjoined) start_join("coordinator found");
   if (group_managed() && phase_ == MemberPhase::stable) schedule_heartbeat();
   for (auto& [correlation, commit] : commits_) {
@@ -104,7 +86,7 @@ void Consumer::handle(sim::NodeId, const FindCoordinatorResponse& m) {
 
 void Consumer::coordinator_lost(const char* reason) {
   if (!coordinator_) return;
-  emit("consumer.coordinator_lost", {{"group", *config_.group_id}, {"reason", reason}});
+  emit(CoordinatorLost{*config_.group_id, reason});
   coordinator_.reset();
   heartbeat_in_flight_ = false;
   committed_request_ = 0;
@@ -167,7 +149,7 @@ void Consumer::join_after_commit(const char* reason) {
   }
   generation_lost_ = false;
   rejoin_needed_ = false;
-  emit("consumer.join_started", {{"group", *config_.group_id}, {"member", member_id_}, {"reason", reason}});
+  emit(JoinStarted{*config_.group_id, member_id_, reason});
   send_join();
 }
 
@@ -231,17 +213,13 @@ void Consumer::handle(sim::NodeId, const JoinGroupResponse& m) {
       }
       // INCONSISTENT_GROUP_PROTOCOL, INVALID_SESSION_TIMEOUT, FENCED_INSTANCE_ID: fatal for the
       // application in Java; this member stays out of the group.
-      emit("consumer.join_failed", {{"group", *config_.group_id}, {"error", error_name(m.error)}});
+      emit(JoinFailed{*config_.group_id, m.error});
       return;
   }
   member_id_ = m.member_id;
   generation_ = m.generation;
   protocol_ = m.protocol;
-  emit("consumer.joined", {{"group", *config_.group_id},
-                           {"member", member_id_},
-                           {"generation", generation_},
-                           {"protocol", protocol_},
-                           {"leader", m.leader == member_id_}});
+  emit(GroupJoined{*config_.group_id, member_id_, generation_, protocol_, m.leader == member_id_});
   SyncGroupRequest sync;
   sync.correlation_id = next_correlation_++;
   sync.group_id = *config_.group_id;
@@ -277,10 +255,7 @@ void Consumer::handle(sim::NodeId, const JoinGroupResponse& m) {
     if (assignment) {
       for (const auto& [member, list] : *assignment) sync.assignments.emplace_back(member, list);
     }
-    emit("consumer.assignment_computed", {{"group", *config_.group_id},
-                                          {"generation", generation_},
-                                          {"assignor", protocol_},
-                                          {"members", static_cast<std::int64_t>(members.size())}});
+    emit(AssignmentComputed{*config_.group_id, generation_, protocol_, static_cast<std::int64_t>(members.size())});
   }
   send_message(*coordinator_, std::move(sync));
 }
@@ -294,7 +269,7 @@ void Consumer::check_assignment_snapshot() {
     const std::int32_t was = before == assignment_snapshot_.end() ? 0 : before->second;
     const std::int32_t now_count = metadata_.partition_count(topic);
     if (now_count == was) continue;
-    emit("consumer.partitions_changed", {{"group", *config_.group_id}, {"topic", topic}, {"from", was}, {"to", now_count}});
+    emit(SubscribedPartitionsChanged{*config_.group_id, topic, was, now_count});
     rejoin_needed_ = true;
     return;
   }
@@ -347,7 +322,7 @@ void Consumer::apply_assignment(const std::vector<TopicPartition>& assignment) {
     fresh.awaiting_committed = true;
     assigned_[tp] = std::move(fresh);
   }
-  trace_partitions("consumer.partitions_assigned", added);
+  report_ownership(OwnershipChange::assigned, added);
   if (listener_.on_assigned) listener_.on_assigned(added);
   fetch_committed();
   // Cooperative: what this member gave up can now go to its new owner, in one more rebalance.
@@ -356,7 +331,7 @@ void Consumer::apply_assignment(const std::vector<TopicPartition>& assignment) {
 
 void Consumer::give_up(const std::vector<TopicPartition>& partitions, bool lost) {
   if (partitions.empty()) return;
-  trace_partitions(lost ? "consumer.partitions_lost" : "consumer.partitions_revoked", partitions);
+  report_ownership(lost ? OwnershipChange::lost : OwnershipChange::revoked, partitions);
   const auto& callback = lost ? listener_.on_lost : listener_.on_revoked;
   if (callback) callback(partitions);
   for (const TopicPartition& tp : partitions) assigned_.erase(tp);
@@ -364,7 +339,7 @@ void Consumer::give_up(const std::vector<TopicPartition>& partitions, bool lost)
 }
 
 void Consumer::reset_generation(bool forget_member_id, const char* reason) {
-  emit("consumer.generation_reset", {{"group", *config_.group_id}, {"member", member_id_}, {"reason", reason}});
+  emit(GenerationReset{*config_.group_id, member_id_, reason});
   generation_ = -1;
   if (forget_member_id) member_id_.clear();
   generation_lost_ = true;
@@ -410,7 +385,7 @@ void Consumer::handle(sim::NodeId, const HeartbeatResponse& m) {
   switch (m.error) {
     case ErrorCode::NONE: return;
     case ErrorCode::REBALANCE_IN_PROGRESS:
-      if (!rejoin_needed_) emit("consumer.rebalance_noticed", {{"group", *config_.group_id}, {"member", member_id_}});
+      if (!rejoin_needed_) emit(RebalanceNoticed{*config_.group_id, member_id_});
       rejoin_needed_ = true;  // rejoined from the next poll()
       return;
     case ErrorCode::UNKNOWN_MEMBER_ID:
@@ -428,7 +403,7 @@ void Consumer::handle(sim::NodeId, const HeartbeatResponse& m) {
 }
 
 void Consumer::leave_group(const char* reason) {
-  emit("consumer.left_group", {{"group", *config_.group_id}, {"member", member_id_}, {"reason", reason}});
+  emit(LeftGroup{*config_.group_id, member_id_, reason});
   // A static member does not leave: the coordinator keeps its place until its session expires.
   if (coordinator_ && !config_.group_instance_id && !member_id_.empty()) {
     send_message(*coordinator_, LeaveGroupRequest{next_correlation_++, *config_.group_id, member_id_});
@@ -489,7 +464,7 @@ void Consumer::handle(sim::NodeId, const OffsetFetchResponse& m) {
     } else {
       state.reset = config_.auto_offset_reset;
     }
-    emit("consumer.position_initialised", {{"partition", tp.str()}, {"committed", offset}});
+    emit(PositionInitialised{tp, offset});
   }
   fetch_committed();  // partitions assigned while this request was out
   schedule_work(sim::Duration{});
@@ -521,10 +496,7 @@ void Consumer::commit_offsets(std::vector<std::pair<TopicPartition, Offset>> off
     // RebalanceInProgress.
     const bool out = phase_ == MemberPhase::unjoined && (!rejoin_needed_ || generation_ < 0);
     const CommitOutcome outcome = out ? CommitOutcome::commit_failed : CommitOutcome::rebalance_in_progress;
-    emit("consumer.commit", {{"group", *config_.group_id},
-                             {"member", member_id_},
-                             {"generation", generation_},
-                             {"outcome", commit_outcome_name(outcome)}});
+    emit(CommitCompleted{*config_.group_id, member_id_, generation_, outcome, nullptr});
     done(outcome);
     return;
   }
@@ -603,17 +575,7 @@ void Consumer::finish_commit(std::int32_t correlation, CommitOutcome outcome) {
   PendingCommit commit = std::move(it->second);
   commits_.erase(it);
   cancel(commit.timeout);
-  if (simulation().trace().enabled()) {
-    std::string offsets;
-    for (const auto& [tp, offset] : commit.offsets) {
-      offsets += (offsets.empty() ? "" : ",") + tp.str() + "@" + std::to_string(offset);
-    }
-    emit("consumer.commit", {{"group", *config_.group_id},
-                             {"member", member_id_},
-                             {"generation", generation_},
-                             {"outcome", commit_outcome_name(outcome)},
-                             {"offsets", offsets}});
-  }
+  emit(CommitCompleted{*config_.group_id, member_id_, generation_, outcome, &commit.offsets});
   commit.done(outcome);
 }
 

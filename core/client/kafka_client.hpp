@@ -7,14 +7,14 @@
 #include <vector>
 
 #include "core/client/client_metadata.hpp"
-#include "core/protocol/kafka_node.hpp"
+#include "core/node/kafka_node.hpp"
 
 namespace ksim::core {
 
 class KafkaClient : public KafkaNode {
  protected:
-  KafkaClient(std::string name, std::vector<sim::NodeId> bootstrap, sim::Duration request_timeout)
-      : KafkaNode(std::move(name)), bootstrap_(std::move(bootstrap)), request_timeout_(request_timeout) {}
+  KafkaClient(KafkaEvents& events, std::string name, std::vector<sim::NodeId> bootstrap, sim::Duration request_timeout)
+      : KafkaNode(std::move(name), events), bootstrap_(std::move(bootstrap)), request_timeout_(request_timeout) {}
 
   // Asks a bootstrap broker for the cluster's metadata, unless a request is already out.
   void request_metadata() {

@@ -16,19 +16,9 @@ std::int64_t record_size(const ProducerRecord& r) {
 
 }  // namespace
 
-std::string_view client_error_name(ClientError e) {
-  switch (e) {
-    case ClientError::none: return "none";
-    case ClientError::broker: return "broker";
-    case ClientError::delivery_timeout: return "delivery-timeout";
-    case ClientError::max_block: return "max-block";
-    case ClientError::record_too_large: return "record-too-large";
-  }
-  return "unknown";
-}
 
-Producer::Producer(std::string name, ProducerConfig config, std::vector<sim::NodeId> bootstrap)
-    : KafkaClient(std::move(name), std::move(bootstrap), config.request_timeout),
+Producer::Producer(KafkaEvents& events, std::string name, ProducerConfig config, std::vector<sim::NodeId> bootstrap)
+    : KafkaClient(events, std::move(name), std::move(bootstrap), config.request_timeout),
       config_(config),
       idempotent_(decide_idempotence(config).enabled) {
   // Configs come validated (the scenario loader reports decide_idempotence()'s error as bad
@@ -475,15 +465,7 @@ void Producer::complete(Batch& batch, ClientError client_error, ErrorCode error,
   report.completed_at = now();
   for (const Record& r : records) history_.record_ids.push_back(r.id);
   history_.batches.push_back(report);
-  if (simulation().trace().enabled()) {
-    emit(client_error == ClientError::none ? "producer.batch_acked" : "producer.batch_failed",
-         {{"partition", batch.tp.str()},
-          {"base_offset", base_offset},
-          {"records", report.records},
-          {"attempts", report.attempts},
-          {"client_error", client_error_name(client_error)},
-          {"error", error_name(error)}});
-  }
+  emit(BatchCompleted{batch.tp, base_offset, report.records, report.attempts, client_error, error});
   for (std::size_t i = 0; i < batch.callbacks.size(); ++i) {
     if (batch.callbacks[i]) batch.callbacks[i](records[i], report);
   }

@@ -28,7 +28,7 @@
 
 #include "core/client/kafka_client.hpp"
 #include "core/client/producer_config.hpp"
-#include "core/protocol/kafka_node.hpp"
+#include "core/node/kafka_node.hpp"
 #include "sim/random.hpp"
 
 namespace ksim::core {
@@ -41,16 +41,6 @@ struct ProducerRecord {
   std::uint32_t value_bytes = 100;
   std::optional<std::int32_t> partition;  // explicit partition
 };
-
-// Why a send failed on the client's side, beside a broker's error code.
-enum class ClientError : std::uint8_t {
-  none,
-  broker,            // the broker answered with `error` and the producer gave up
-  delivery_timeout,  // delivery.timeout.ms passed (TimeoutException: expiring records)
-  max_block,         // buffer.memory stayed full for max.block.ms (TimeoutException)
-  record_too_large,  // larger than max.request.size or buffer.memory (RecordTooLargeException)
-};
-std::string_view client_error_name(ClientError e);
 
 // One batch's fate, as the history keeps it.
 struct BatchReport {
@@ -84,7 +74,7 @@ class Producer final : public KafkaClient {
   // the report's base_offset plus its place in the batch) and the batch's outcome.
   using Callback = std::function<void(const Record&, const BatchReport&)>;
 
-  Producer(std::string name, ProducerConfig config, std::vector<sim::NodeId> bootstrap);
+  Producer(KafkaEvents& events, std::string name, ProducerConfig config, std::vector<sim::NodeId> bootstrap);
 
   const ProducerConfig& config() const { return config_; }
   using sim::Node::simulation;

@@ -5,12 +5,12 @@
 namespace ksim::core {
 
 Cluster::Cluster(const ClusterSpec& spec)
-    : sim_(std::make_unique<sim::Simulation>(spec.seed, spec.network)) {
-  controller_ = &sim_->add_node<Controller>("controller", spec.broker);
+    : sim_(std::make_unique<sim::Simulation>(spec.seed, spec.network)), events_(std::make_unique<KafkaEvents>(*sim_)) {
+  controller_ = &add_node<Controller>("controller", spec.broker);
   for (std::int32_t i = 1; i <= spec.brokers; ++i) {
     const std::string rack =
         spec.racks.empty() ? std::string() : spec.racks.at(static_cast<std::size_t>(i - 1));
-    brokers_.push_back(&sim_->add_node<Broker>(i, rack, spec.broker));
+    brokers_.push_back(&add_node<Broker>(i, rack, spec.broker));
   }
   for (Broker* b : brokers_) {
     b->set_controller(controller_->id());

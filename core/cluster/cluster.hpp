@@ -66,6 +66,14 @@ class Cluster {
   explicit Cluster(const ClusterSpec& spec);
 
   sim::Simulation& sim() { return *sim_; }
+  // The run's Kafka events: attach a KafkaObserver here to follow the run.
+  KafkaEvents& events() { return *events_; }
+  // Adds a Kafka node (a producer, a consumer, a test client) that reports to this cluster's
+  // events: cluster.add_node<Producer>("producer:app", config, bootstrap).
+  template <typename NodeType, typename... Args>
+  NodeType& add_node(Args&&... args) {
+    return sim_->add_node<NodeType>(*events_, std::forward<Args>(args)...);
+  }
   Controller& controller() { return *controller_; }
   Broker& broker(BrokerId id) { return *brokers_.at(static_cast<std::size_t>(id - 1)); }
   const Broker& broker(BrokerId id) const { return *brokers_.at(static_cast<std::size_t>(id - 1)); }
@@ -83,6 +91,7 @@ class Cluster {
 
  private:
   std::unique_ptr<sim::Simulation> sim_;
+  std::unique_ptr<KafkaEvents> events_;  // refers to sim_: declared after it
   Controller* controller_ = nullptr;
   std::vector<Broker*> brokers_;
 };

@@ -11,16 +11,10 @@ bool contains(const std::vector<BrokerId>& list, BrokerId id) {
   return std::find(list.begin(), list.end(), id) != list.end();
 }
 
-std::string join(const std::vector<BrokerId>& ids) {
-  std::string text;
-  for (const BrokerId id : ids) text += (text.empty() ? "" : ",") + std::to_string(id);
-  return text;
-}
-
 }  // namespace
 
-Controller::Controller(std::string name, BrokerConfig config)
-    : KafkaNode(std::move(name)), config_(config) {}
+Controller::Controller(KafkaEvents& events, std::string name, BrokerConfig config)
+    : KafkaNode(std::move(name), events), config_(config) {}
 
 void Controller::add_broker(BrokerId id, sim::NodeId node, std::string rack) {
   BrokerRecord record;
@@ -97,7 +91,7 @@ void Controller::handle(sim::NodeId from, const BrokerRegistrationRequest& m) {
   // it): this is what lets KIP-101's scenarios happen.
   if (broker.registered && !broker.fenced) {
     broker.fenced = true;
-    emit("controller.broker_fenced", {{"broker", broker.id}, {"reason", "re-registration"}});
+    emit(BrokerFenced{broker.id, "re-registration"});
     std::vector<PartitionState> changed;
     for (auto& [name, topic] : topics_) {
       for (PartitionState& p : topic.partitions) {
@@ -113,7 +107,7 @@ void Controller::handle(sim::NodeId from, const BrokerRegistrationRequest& m) {
   broker.epoch = next_broker_epoch_++;
   broker.last_heartbeat = now();
   broker.rack = m.rack;
-  emit("controller.broker_registered", {{"broker", broker.id}, {"broker_epoch", broker.epoch}});
+  emit(BrokerRegistered{broker.id, broker.epoch});
   send_message(from, BrokerRegistrationResponse{ErrorCode::NONE, broker.epoch});
   publish_all_to(broker);
 }
@@ -135,7 +129,7 @@ void Controller::handle(sim::NodeId from, const BrokerHeartbeatRequest& m) {
 
 void Controller::fence(BrokerRecord& broker, const char* reason) {
   broker.fenced = true;
-  emit("controller.broker_fenced", {{"broker", broker.id}, {"reason", reason}});
+  emit(BrokerFenced{broker.id, reason});
   std::vector<PartitionState> changed;
   for (auto& [name, topic] : topics_) {
     for (PartitionState& p : topic.partitions) {
@@ -159,7 +153,7 @@ void Controller::fence(BrokerRecord& broker, const char* reason) {
 
 void Controller::unfence(BrokerRecord& broker) {
   broker.fenced = false;
-  emit("controller.broker_unfenced", {{"broker", broker.id}});
+  emit(BrokerUnfenced{broker.id});
   // Partitions without a leader may now get one.
   std::vector<PartitionState> changed;
   for (auto& [name, topic] : topics_) {
@@ -197,14 +191,14 @@ bool Controller::elect(PartitionState& p, bool allow_unclean) {
     p.leader = kNoBroker;
     ++p.leader_epoch;
     ++p.partition_epoch;
-    trace_partition("partition.offline", p, "no in-sync replica is alive");
+    emit(PartitionWentOffline{p});
     return true;
   }
   p.leader = chosen;
   if (unclean) p.isr = {chosen};
   ++p.leader_epoch;
   ++p.partition_epoch;
-  trace_partition("partition.leader_elected", p, unclean ? "unclean" : "clean");
+  emit(LeaderElected{p, unclean ? ElectionKind::unclean : ElectionKind::clean});
   return true;
 }
 
@@ -229,7 +223,7 @@ void Controller::handle(sim::NodeId from, const AlterPartitionRequest& m) {
   } else {
     p->isr = m.new_isr;
     ++p->partition_epoch;
-    trace_partition("partition.isr_changed", *p, "leader request");
+    emit(IsrChanged{*p});
     std::vector<PartitionState> changed{*p};
     publish(changed);
   }
@@ -274,8 +268,7 @@ ErrorCode Controller::create_topic(const std::string& name, std::int32_t partiti
     changed.push_back(p);
   }
   topics_[name] = std::move(topic);
-  emit("controller.topic_created", {{"topic", name}, {"partitions", partitions},
-                                    {"replication_factor", static_cast<int>(replication_factor)}});
+  emit(TopicCreated{name, partitions, static_cast<std::int32_t>(replication_factor)});
   publish(changed);
   return ErrorCode::NONE;
 }
@@ -319,7 +312,7 @@ ErrorCode Controller::elect_preferred_leaders(const std::vector<TopicPartition>&
     p.leader = preferred;
     ++p.leader_epoch;
     ++p.partition_epoch;
-    trace_partition("partition.leader_elected", p, "preferred");
+    emit(LeaderElected{p, ElectionKind::preferred});
     record_change(p, changed);
   };
   if (partitions.empty()) {
@@ -404,16 +397,6 @@ void Controller::publish_all_to(const BrokerRecord& broker) {
   // broker, so that it is applied after them.
   ++metadata_offset_;
   send_message(broker.node, update_of(std::move(all)));
-}
-
-void Controller::trace_partition(const char* kind, const PartitionState& p, const char* reason) {
-  if (!simulation().trace().enabled()) return;
-  emit(kind, {{"partition", p.tp.str()},
-              {"leader", p.leader},
-              {"leader_epoch", p.leader_epoch},
-              {"partition_epoch", p.partition_epoch},
-              {"isr", join(p.isr)},
-              {"reason", reason}});
 }
 
 }  // namespace ksim::core

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "core/protocol/configs.hpp"
-#include "core/protocol/kafka_node.hpp"
+#include "core/node/kafka_node.hpp"
 #include "core/protocol/messages.hpp"
 #include "sim/random.hpp"
 
@@ -41,7 +41,7 @@ struct TopicRecord {
 
 class Controller final : public KafkaNode {
  public:
-  Controller(std::string name, BrokerConfig config);
+  Controller(KafkaEvents& events, std::string name, BrokerConfig config);
 
   // The cluster's wiring, as the brokers' and controller's configs would give it.
   void add_broker(BrokerId id, sim::NodeId node, std::string rack);
@@ -90,7 +90,6 @@ class Controller final : public KafkaNode {
   void publish(const std::vector<PartitionState>& changed);
   void publish_all_to(const BrokerRecord& broker);
   MetadataUpdate update_of(std::vector<PartitionState> partitions) const;
-  void trace_partition(const char* kind, const PartitionState& p, const char* reason = "");
 
   BrokerConfig config_;
   // Durable metadata: what KRaft's metadata log holds.

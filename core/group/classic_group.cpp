@@ -4,16 +4,6 @@
 
 namespace ksim::core {
 
-std::string_view group_state_name(GroupState state) {
-  switch (state) {
-    case GroupState::empty: return "Empty";
-    case GroupState::preparing_rebalance: return "PreparingRebalance";
-    case GroupState::completing_rebalance: return "CompletingRebalance";
-    case GroupState::stable: return "Stable";
-    case GroupState::dead: return "Dead";
-  }
-  return "Unknown";
-}
 
 namespace {
 bool same_protocols(const std::vector<ProtocolOffer>& a, const std::vector<ProtocolOffer>& b) {

@@ -23,13 +23,12 @@
 #include <utility>
 #include <vector>
 
+#include "core/event/outcomes.hpp"
 #include "core/protocol/group_messages.hpp"
 #include "sim/time.hpp"
 
 namespace ksim::core {
 
-enum class GroupState : std::uint8_t { empty, preparing_rebalance, completing_rebalance, stable, dead };
-std::string_view group_state_name(GroupState state);
 
 struct JoinResult {
   ErrorCode error = ErrorCode::NONE;

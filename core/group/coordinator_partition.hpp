@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/group/java_hashing.hpp"
+#include "core/protocol/java_hashing.hpp"
 
 namespace ksim::core {
 

@@ -39,7 +39,7 @@ GroupCoordinator::Group& GroupCoordinator::get_or_create(const std::string& grou
   g.partition = partition_for(group_id);
   g.classic = std::make_unique<ClassicGroup>(group_id, config_.group_initial_rebalance_delay);
   g.classic->set_on_settled([this, group_id] { persist_generation(group_id); });
-  host_.emit_group_event("group.created", {{"group", group_id}});
+  host_.report(GroupCreated{group_id});
   return g;
 }
 
@@ -47,12 +47,8 @@ void GroupCoordinator::persist_generation(const std::string& group_id) {
   Group* g = find(group_id);
   if (g == nullptr) return;
   const ClassicGroup& classic = *g->classic;
-  host_.emit_group_event("group.generation", {{"group", group_id},
-                                              {"generation", classic.generation()},
-                                              {"state", group_state_name(classic.state())},
-                                              {"protocol", classic.protocol()},
-                                              {"leader", classic.leader()},
-                                              {"members", static_cast<std::int64_t>(classic.member_ids().size())}});
+  host_.report(GroupGenerationPersisted{group_id, classic.generation(), classic.state(), classic.protocol(),
+                                        classic.leader(), static_cast<std::int64_t>(classic.member_ids().size())});
   g->persisting = true;
   host_.append_offsets_records(g->partition, {GroupMetadataValue{group_id, classic.snapshot(), false}},
                                [this, group_id](ErrorCode error) {
@@ -98,10 +94,7 @@ void GroupCoordinator::load(std::int32_t partition, const PartitionLog& log, sim
     Group& g = get_or_create(id);
     if (const auto it = metadata.find(id); it != metadata.end() && it->second) g.classic->restore(now, *it->second);
     g.offsets = offsets[id];
-    host_.emit_group_event("group.loaded", {{"group", id},
-                                            {"state", group_state_name(g.classic->state())},
-                                            {"generation", g.classic->generation()},
-                                            {"offsets", static_cast<std::int64_t>(g.offsets.size())}});
+    host_.report(GroupLoaded{id, g.classic->state(), g.classic->generation(), static_cast<std::int64_t>(g.offsets.size())});
   }
   if (partitions_.size() == 1) next_expiry_check_ = now + config_.offsets_retention_check_interval;
 }
@@ -115,7 +108,7 @@ void GroupCoordinator::unload(std::int32_t partition) {
     }
     it->second.classic->abandon(ErrorCode::NOT_COORDINATOR);
     for (auto& held : std::exchange(it->second.held_syncs, {})) held(ErrorCode::NOT_COORDINATOR);
-    host_.emit_group_event("group.unloaded", {{"group", it->first}});
+    host_.report(GroupUnloaded{it->first});
     it = groups_.erase(it);
   }
 }
@@ -203,7 +196,7 @@ LeaveGroupResponse GroupCoordinator::leave(sim::Time now, const LeaveGroupReques
   } else {
     response.error = g->classic->leave(now, request.member_id);
     if (response.error == ErrorCode::NONE) {
-      host_.emit_group_event("group.member_left", {{"group", request.group_id}, {"member", request.member_id}});
+      host_.report(GroupMemberLeft{request.group_id, request.member_id});
     }
   }
   return response;
@@ -228,10 +221,7 @@ void GroupCoordinator::commit(sim::Time now, const OffsetCommitRequest& request,
     check = g->classic->check_commit(request.member_id, request.generation);
   }
   if (check != ErrorCode::NONE) {
-    host_.emit_group_event("group.commit_refused", {{"group", request.group_id},
-                                                    {"member", request.member_id},
-                                                    {"generation", request.generation},
-                                                    {"error", error_name(check)}});
+    host_.report(GroupCommitRefused{request.group_id, request.member_id, request.generation, check});
     return reply(answer_all(check));
   }
   std::vector<OffsetsTopicValue> values;
@@ -316,7 +306,7 @@ void GroupCoordinator::on_time(sim::Time now) {
     g.classic->on_time(now);
     for (const std::string& member : before) {
       if (g.classic->assignment_of(member) == nullptr) {
-        host_.emit_group_event("group.member_expired", {{"group", id}, {"member", member}});
+        host_.report(GroupMemberExpired{id, member});
       }
     }
   }
@@ -342,15 +332,14 @@ void GroupCoordinator::expire_offsets(sim::Time now) {
         ++offset;
         continue;
       }
-      host_.emit_group_event("group.offset_expired", {{"group", it->first}, {"partition", offset->first.str()},
-                                                      {"offset", offset->second.offset}});
+      host_.report(GroupOffsetExpired{it->first, offset->first, offset->second.offset});
       tombstones.emplace_back(OffsetCommitValue{it->first, offset->first, -1, now, true});
       offset = g.offsets.erase(offset);
     }
     const bool dead = g.offsets.empty() && g.classic->member_ids().empty();
     if (dead) {
       tombstones.emplace_back(GroupMetadataValue{it->first, {}, true});
-      host_.emit_group_event("group.dead", {{"group", it->first}});
+      host_.report(GroupDied{it->first});
     }
     if (!tombstones.empty()) host_.append_offsets_records(g.partition, std::move(tombstones), [](ErrorCode) {});
     it = dead ? groups_.erase(it) : std::next(it);

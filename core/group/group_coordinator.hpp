@@ -18,16 +18,21 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <variant>
 #include <vector>
 
+#include "core/event/kafka_events.hpp"
 #include "core/group/classic_group.hpp"
 #include "core/group/offsets_records.hpp"
 #include "core/log/partition_log.hpp"
 #include "core/protocol/configs.hpp"
 #include "core/protocol/group_messages.hpp"
-#include "sim/trace.hpp"
 
 namespace ksim::core {
+
+// What the coordinator reports (core/event/kafka_events.hpp).
+using GroupEvent = std::variant<GroupCreated, GroupGenerationPersisted, GroupLoaded, GroupUnloaded, GroupMemberLeft,
+                                GroupMemberExpired, GroupCommitRefused, GroupOffsetExpired, GroupDied>;
 
 class GroupCoordinatorHost {
  public:
@@ -35,7 +40,8 @@ class GroupCoordinatorHost {
   // `done` once the records are committed, or with the error that stopped them.
   virtual void append_offsets_records(std::int32_t partition, std::vector<OffsetsTopicValue> values,
                                       std::function<void(ErrorCode)> done) = 0;
-  virtual void emit_group_event(std::string_view kind, std::initializer_list<sim::TraceField> fields) = 0;
+  // Reports what the coordinator did to the run's observers, as an event of its broker.
+  virtual void report(const GroupEvent& event) = 0;
 
  protected:
   ~GroupCoordinatorHost() = default;

@@ -1,6 +1,6 @@
 #include "core/group/offsets_records.hpp"
 
-#include "core/group/java_hashing.hpp"
+#include "core/protocol/java_hashing.hpp"
 
 namespace ksim::core {
 namespace {

@@ -13,19 +13,13 @@
 #include "core/log/record.hpp"
 #include "core/protocol/configs.hpp"
 #include "core/protocol/error_code.hpp"
+#include "core/protocol/topic_partition.hpp"
 #include "sim/time.hpp"
 
 namespace ksim::core {
 
 using BrokerId = std::int32_t;
 inline constexpr BrokerId kNoBroker = -1;
-
-struct TopicPartition {
-  std::string topic;
-  std::int32_t partition = 0;
-  auto operator<=>(const TopicPartition&) const = default;
-  std::string str() const { return topic + "-" + std::to_string(partition); }
-};
 
 // acks: 0 (no response), 1 (the leader has it), -1 / all (the in-sync replicas have it).
 struct ProduceRequest {

@@ -492,12 +492,9 @@ sim::LinkParams scenario_detail::read_link(const Node& n, sim::LinkParams link) 
 
 TopicPartition scenario_detail::read_partition(const Node& n) {
   const std::string text = n.string();
-  const auto dash = text.rfind('-');
-  if (dash == std::string::npos || dash == 0 || dash + 1 == text.size() ||
-      text.find_first_not_of("0123456789", dash + 1) != std::string::npos || text.size() - dash > 7) {
-    n.fail("\"" + text + "\" is not a partition; write it as <topic>-<number>, e.g. orders-0");
-  }
-  return TopicPartition{text.substr(0, dash), std::stoi(text.substr(dash + 1))};
+  std::optional<TopicPartition> tp = parse_topic_partition(text);
+  if (!tp) n.fail("\"" + text + "\" is not a partition; write it as <topic>-<number>, e.g. orders-0");
+  return std::move(*tp);
 }
 
 const TopicSpec* scenario_detail::find_topic(const Scenario& s, const std::string& name) {

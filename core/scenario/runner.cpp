@@ -14,15 +14,15 @@ namespace {
 constexpr sim::Duration kSampleEvery = sim::milliseconds(10);
 constexpr sim::Duration kLagSampleEvery = sim::seconds(1);
 
-std::string text_of(const sim::TraceEvent& e, std::string_view key) {
-  for (const sim::TraceField& f : e.fields) {
-    if (f.key != key) continue;
-    if (f.value.type() == sim::TraceValue::Type::text) return std::string(f.value.text());
-    return std::to_string(f.value.integer());
-  }
-  return {};
+std::string broker_list(const std::vector<BrokerId>& ids) {
+  std::string text;
+  for (const BrokerId id : ids) text += (text.empty() ? "" : ",") + std::to_string(id);
+  return text;
 }
 
+// The internal offsets topic's fifty partitions would drown the story; the groups' own events
+// tell what matters about coordinators.
+bool internal(const TopicPartition& tp) { return tp.topic.rfind(kOffsetsTopic, 0) == 0; }
 
 }  // namespace
 
@@ -30,73 +30,77 @@ bool RunResult::passed() const {
   return std::all_of(expectations.begin(), expectations.end(), [](const ExpectationResult& e) { return e.passed; });
 }
 
-// Follows the trace for the report's timeline and the rebalance counts.
-class ScenarioRun::Observer final : public sim::TraceSink {
+// Follows the run's events for the report's timeline, the rebalance counts and partition ownership.
+class ScenarioRun::Observer final : public KafkaObserver {
  public:
   explicit Observer(ScenarioRun& run) : run_(run) {}
-  void on_event(const sim::TraceEvent& e) override {
-    const std::string_view kind = e.kind;
-    const sim::Simulation& sim = run_.cluster_->sim();
-    // The internal offsets topic's fifty partitions would drown the story; the groups' own
-    // events tell what matters about coordinators.
-    if (text_of(e, "partition").rfind(kOffsetsTopic, 0) == 0) return;
-    const auto add = [&](const char* category, std::string text) {
-      run_.timeline_.push_back(TimelineEntry{e.time, category, std::move(text)});
-    };
-    if (kind == "fault.applied") {
-      std::string target = text_of(e, "target");
-      for (const sim::TraceField& f : e.fields) {
-        if (f.key == "target" && f.value.type() == sim::TraceValue::Type::node) target = sim.node_name(sim::NodeId{static_cast<std::uint32_t>(f.value.integer())});
-      }
-      const std::string a = text_of(e, "side_a");
-      const std::string b = text_of(e, "side_b");
-      std::string where = " " + target;
-      if (target.empty()) where = a.empty() && b.empty() ? std::string(" (every cut)") : " between " + a + " and " + b;
-      add("fault", text_of(e, "fault") + where);
-    } else if (kind == "partition.leader_elected") {
-      add("election", text_of(e, "partition") + ": broker " + text_of(e, "leader") + " elected leader (" + text_of(e, "reason") +
-                          "), epoch " + text_of(e, "leader_epoch") + ", ISR [" + text_of(e, "isr") + "]");
-    } else if (kind == "partition.offline") {
-      add("election", text_of(e, "partition") + " is offline: " + text_of(e, "reason"));
-    } else if (kind == "partition.isr_changed") {
-      add("isr", text_of(e, "partition") + ": ISR now [" + text_of(e, "isr") + "]");
-    } else if (kind == "log.truncated") {
-      add("truncation", sim.node_name(e.node) + " truncated " + text_of(e, "partition") + " (" + text_of(e, "reason") + ")");
-    } else if (kind == "controller.broker_fenced") {
-      add("fault", "controller fenced broker " + text_of(e, "broker"));
-    } else if (kind == "group.generation") {
-      const std::string group = text_of(e, "group");
-      if (text_of(e, "state") == "Stable") ++run_.rebalances_[group];
-      add("rebalance", "group " + group + " generation " + text_of(e, "generation") + ": " + text_of(e, "state") + ", " +
-                           text_of(e, "members") + " members, " + text_of(e, "protocol"));
-    } else if (kind == "consumer.left_group") {
-      add("rebalance", sim.node_name(e.node) + " left group " + text_of(e, "group") + ": " + text_of(e, "reason"));
-    } else if (kind == "group.member_expired") {
-      add("rebalance", "group " + text_of(e, "group") + ": member " + text_of(e, "member") + " expired (session timeout)");
-    } else if (kind == "consumer.commit" && text_of(e, "outcome") != "committed") {
-      add("error", sim.node_name(e.node) + ": commit " + text_of(e, "outcome") + " (generation " + text_of(e, "generation") + ")");
-    } else if (kind == "consumer.partitions_changed") {
-      add("rebalance", sim.node_name(e.node) + " sees " + text_of(e, "topic") + " grow from " + text_of(e, "from") + " to " +
-                           text_of(e, "to") + " partitions: it rejoins to assign them");
-    } else if (kind == "consumer.partitions_lost") {
-      add("rebalance", sim.node_name(e.node) + " lost " + text_of(e, "partitions"));
+  using KafkaObserver::on;
+
+  void on(const EventStamp& s, const sim::FaultApplied& e) override {
+    std::string where;
+    if (sim::fault_needs_target(e.action.kind)) {
+      where = " " + name(e.action.target);
+    } else if (e.side_a.empty() && e.side_b.empty()) {
+      where = " (every cut)";
+    } else {
+      where = " between " + std::string(e.side_a) + " and " + std::string(e.side_b);
     }
-    if (kind == "consumer.partitions_assigned" || kind == "consumer.partitions_revoked" || kind == "consumer.partitions_lost") {
-      const std::string group = text_of(e, "group");
-      const std::string list = text_of(e, "partitions");
-      for (std::size_t start = 0; start < list.size();) {
-        const std::size_t comma = std::min(list.find(',', start), list.size());
-        const std::string item = list.substr(start, comma - start);
-        const auto dash = item.rfind('-');
-        const TopicPartition tp{item.substr(0, dash), std::stoi(item.substr(dash + 1))};
-        run_.set_owner(group, tp, e.node, kind == "consumer.partitions_assigned", e.time);
-        start = comma + 1;
-      }
-    } else if (kind == "node.stopped") {
-      run_.member_stopped(e.node, e.time);
-    }
+    add(s, "fault", std::string(sim::fault_kind_name(e.action.kind)) + where);
   }
+  void on(const EventStamp& s, const LeaderElected& e) override {
+    const PartitionState& p = e.state;
+    if (internal(p.tp)) return;
+    add(s, "election", p.tp.str() + ": broker " + std::to_string(p.leader) + " elected leader (" +
+                           std::string(election_kind_name(e.kind)) + "), epoch " + std::to_string(p.leader_epoch) +
+                           ", ISR [" + broker_list(p.isr) + "]");
+  }
+  void on(const EventStamp& s, const PartitionWentOffline& e) override {
+    if (internal(e.state.tp)) return;
+    add(s, "election", e.state.tp.str() + " is offline: no in-sync replica is alive");
+  }
+  void on(const EventStamp& s, const IsrChanged& e) override {
+    if (internal(e.state.tp)) return;
+    add(s, "isr", e.state.tp.str() + ": ISR now [" + broker_list(e.state.isr) + "]");
+  }
+  void on(const EventStamp& s, const LogTruncated& e) override {
+    if (internal(e.tp)) return;
+    add(s, "truncation", name(s.node) + " truncated " + e.tp.str() + " (" + std::string(e.reason) + ")");
+  }
+  void on(const EventStamp& s, const BrokerFenced& e) override {
+    add(s, "fault", "controller fenced broker " + std::to_string(e.broker));
+  }
+  void on(const EventStamp& s, const GroupGenerationPersisted& e) override {
+    const std::string group(e.group);
+    if (e.state == GroupState::stable) ++run_.rebalances_[group];
+    add(s, "rebalance", "group " + group + " generation " + std::to_string(e.generation) + ": " +
+                            std::string(group_state_name(e.state)) + ", " + std::to_string(e.members) + " members, " +
+                            std::string(e.protocol));
+  }
+  void on(const EventStamp& s, const LeftGroup& e) override {
+    add(s, "rebalance", name(s.node) + " left group " + std::string(e.group) + ": " + std::string(e.reason));
+  }
+  void on(const EventStamp& s, const GroupMemberExpired& e) override {
+    add(s, "rebalance", "group " + std::string(e.group) + ": member " + std::string(e.member) + " expired (session timeout)");
+  }
+  void on(const EventStamp& s, const CommitCompleted& e) override {
+    if (e.outcome == CommitOutcome::committed) return;
+    add(s, "error", name(s.node) + ": commit " + std::string(commit_outcome_name(e.outcome)) + " (generation " +
+                        std::to_string(e.generation) + ")");
+  }
+  void on(const EventStamp& s, const SubscribedPartitionsChanged& e) override {
+    add(s, "rebalance", name(s.node) + " sees " + std::string(e.topic) + " grow from " + std::to_string(e.from) +
+                            " to " + std::to_string(e.to) + " partitions: it rejoins to assign them");
+  }
+  void on(const EventStamp& s, const PartitionsOwnershipChanged& e) override {
+    if (e.change == OwnershipChange::lost) add(s, "rebalance", name(s.node) + " lost " + join_partitions(e.partitions));
+  }
+
  private:
+  std::string name(sim::NodeId node) const { return run_.cluster_->sim().node_name(node); }
+  void add(const EventStamp& s, const char* category, std::string text) {
+    run_.timeline_.push_back(TimelineEntry{s.time, category, std::move(text)});
+  }
+
   ScenarioRun& run_;
 };
 
@@ -115,12 +119,15 @@ ScenarioRun::ScenarioRun(Scenario scenario, RunOptions options)
   cluster_ = std::make_unique<Cluster>(scenario_.cluster);
   hasher_ = std::make_unique<sim::TraceHasher>();
   invariants_ = std::make_unique<InvariantChecker>(*cluster_);
+  ownership_ = std::make_unique<OwnershipTracker>([this](const std::string& group) { return subscribed_partitions(group); });
   observer_ = std::make_unique<Observer>(*this);
   sim::Simulation& sim = cluster_->sim();
   sim.trace().attach(*hasher_);
-  sim.trace().attach(*invariants_);
-  sim.trace().attach(*observer_);
   for (sim::TraceSink* sink : options_.sinks) sim.trace().attach(*sink);
+  cluster_->events().attach(*invariants_);
+  cluster_->events().attach(*ownership_);
+  cluster_->events().attach(*observer_);
+  for (KafkaObserver* observer : options_.observers) cluster_->events().attach(*observer);
   if (!cluster_->start()) note("error", "not every broker registered with the controller within 10 s");
   for (BrokerId b = 1; b <= cluster_->broker_count(); ++b) bootstrap_.push_back(cluster_->broker(b).id());
   create_topics();
@@ -165,7 +172,7 @@ void ScenarioRun::create_topics() {
 void ScenarioRun::start_producers() {
   sim::Simulation& sim = cluster_->sim();
   for (const ProducerSpec& p : scenario_.producers) {
-    Producer& producer = sim.add_node<Producer>("producer:" + p.name, p.config, bootstrap_);
+    Producer& producer = cluster_->add_node<Producer>("producer:" + p.name, p.config, bootstrap_);
     sim.start(producer.id());
     producers_[p.name] = &producer;
     producer_apps_.push_back(std::make_unique<ProducerWorkload>(producer, p.workload, sim.random().stream("producer/" + p.name)));
@@ -179,7 +186,7 @@ void ScenarioRun::add_member(const ConsumerSpec& spec, std::int32_t index) {
   m.name = spec.group.empty() ? "consumer:" + spec.name : "consumer:" + spec.group + "/" + std::to_string(index);
   m.spec = &spec;
   const auto changed = live_consumer_configs_.find(&spec);  // a set-config came before this member
-  m.consumer = &sim.add_node<Consumer>(m.name, changed == live_consumer_configs_.end() ? spec.config : changed->second, bootstrap_);
+  m.consumer = &cluster_->add_node<Consumer>(m.name, changed == live_consumer_configs_.end() ? spec.config : changed->second, bootstrap_);
   sim.start(m.consumer->id());
   if (spec.group.empty()) {
     m.consumer->assign(spec.assign);
@@ -192,7 +199,7 @@ void ScenarioRun::add_member(const ConsumerSpec& spec, std::int32_t index) {
   }
   const ErrorHandling e = spec.processing.on_error;
   if (e == ErrorHandling::dead_letter || e == ErrorHandling::retry_topics || e == ErrorHandling::retry_in_place) {
-    m.forwarder = &sim.add_node<Producer>("producer:" + m.name.substr(9) + "/forwarder", ProducerConfig{}, bootstrap_);
+    m.forwarder = &cluster_->add_node<Producer>("producer:" + m.name.substr(9) + "/forwarder", ProducerConfig{}, bootstrap_);
     sim.start(m.forwarder->id());
   }
   m.app = std::make_unique<ConsumerWorkload>(*m.consumer, spec.processing, sim.random().stream("app/" + m.name), m.forwarder);
@@ -226,8 +233,7 @@ bool ScenarioRun::add_fault(const FaultSpec& fault) {
 std::optional<sim::NodeId> ScenarioRun::resolve(const std::string& target, std::string& why) {
   const ClusterView view = cluster_->view();
   const auto partition_of = [&](const std::string& text) -> const PartitionView* {
-    const auto dash = text.rfind('-');
-    const TopicPartition tp{text.substr(0, dash), std::stoi(text.substr(dash + 1))};
+    const std::optional<TopicPartition> tp = parse_topic_partition(text);  // the loader checked it
     for (const PartitionView& p : view.partitions) {
       if (p.tp == tp) return &p;
     }
@@ -427,53 +433,16 @@ void ScenarioRun::set_config(const FaultSpec& f) {
   note("fault", f.target + " config: " + changes);
 }
 
-void ScenarioRun::set_owner(const std::string& group, const TopicPartition& tp, sim::NodeId member, bool owns,
-                            sim::Time now) {
-  std::set<sim::NodeId>& owners = owners_[group][tp];
-  const bool before = !owners.empty();
-  if (owns) {
-    owners.insert(member);
-  } else {
-    owners.erase(member);
-  }
-  const bool after = !owners.empty();
-  if (before == after) return;
-  if (!after) {
-    unowned_since_[group][tp] = now;
-    return;
-  }
-  // The partition has an owner again: the gap counts once the group has owned every partition
-  // (the first join is not a gap).
-  const auto since = unowned_since_[group].find(tp);
-  if (since != unowned_since_[group].end()) {
-    if (formed_.count(group) != 0U) {
-      const sim::Duration gap = now - since->second;
-      no_owner_[group][tp] += gap;
-      max_no_owner_gap_[group] = std::max(max_no_owner_gap_[group], gap);
-    }
-    unowned_since_[group].erase(since);
-  }
-  if (formed_.count(group) == 0U) {
-    std::size_t partitions = 0;
-    for (const ConsumerSpec& spec : scenario_.consumers) {
-      if (spec.group != group) continue;
-      for (const std::string& topic : spec.topics) {
-        const auto found = cluster_->controller().topics().find(topic);
-        if (found != cluster_->controller().topics().end()) partitions += found->second.partitions.size();
-      }
-    }
-    std::size_t owned = 0;
-    for (const auto& [p, set] : owners_[group]) owned += set.empty() ? 0U : 1U;
-    if (owned >= partitions) formed_.insert(group);
-  }
-}
-
-void ScenarioRun::member_stopped(sim::NodeId node, sim::Time now) {
-  for (auto& [group, partitions] : owners_) {
-    for (auto& [tp, owners] : partitions) {
-      if (owners.count(node) != 0U) set_owner(group, tp, node, false, now);
+std::size_t ScenarioRun::subscribed_partitions(const std::string& group) const {
+  std::size_t partitions = 0;
+  for (const ConsumerSpec& spec : scenario_.consumers) {
+    if (spec.group != group) continue;
+    for (const std::string& topic : spec.topics) {
+      const auto found = cluster_->controller().topics().find(topic);
+      if (found != cluster_->controller().topics().end()) partitions += found->second.partitions.size();
     }
   }
+  return partitions;
 }
 
 void ScenarioRun::sample() {
@@ -549,16 +518,11 @@ bool ScenarioRun::healed() const {
       }
       continue;
     }
-    const auto owners = owners_.find(spec.group);
     for (const std::string& topic : spec.topics) {
       for (const PartitionState& p : cluster_->controller().topics().at(topic).partitions) {
-        const std::set<sim::NodeId>* owner = nullptr;
-        if (owners != owners_.end()) {
-          const auto it = owners->second.find(p.tp);
-          if (it != owners->second.end() && !it->second.empty()) owner = &it->second;
-        }
-        if (owner == nullptr) return false;
-        const auto member = std::find_if(members_.begin(), members_.end(), [&](const Member& m) { return m.consumer->id() == *owner->begin(); });
+        const std::set<sim::NodeId>& owners = ownership_->owners(spec.group, p.tp);
+        if (owners.empty()) return false;
+        const auto member = std::find_if(members_.begin(), members_.end(), [&](const Member& m) { return m.consumer->id() == *owners.begin(); });
         if (member == members_.end() || !caught_up(*member->consumer, p.tp)) return false;
       }
     }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/check/invariant_checker.hpp"
+#include "core/check/ownership_tracker.hpp"
 #include "core/client/consumer.hpp"
 #include "core/client/consumer_workload.hpp"
 #include "core/client/producer.hpp"
@@ -27,7 +28,8 @@ namespace ksim::core {
 struct RunOptions {
   std::optional<std::uint64_t> seed;    // overrides the file's
   std::optional<sim::Duration> until;   // stop early
-  std::vector<sim::TraceSink*> sinks;   // extra listeners (a JSON Lines writer, the GUI)
+  std::vector<sim::TraceSink*> sinks;   // extra listeners to the trace (a JSON Lines writer)
+  std::vector<KafkaObserver*> observers;  // extra followers of the run's events (the GUI)
   Series* series = nullptr;             // filled as the run goes (the GUI's charts)
 };
 
@@ -78,6 +80,8 @@ class ScenarioRun {
   // What mattered so far, in time order (narration included once its time has come): the report's
   // timeline as it grows, for the GUI's event log and its "next interesting event".
   std::vector<TimelineEntry> timeline_until(sim::Time t) const;
+  // Who owned which partition of each group, when (the rebalance timeline's history).
+  const OwnershipTracker& ownership() const { return *ownership_; }
   // How many entries that is, without copying them (the GUI asks after every event it steps).
   std::size_t timeline_count_until(sim::Time t) const;
   // A fault added while the run goes (the GUI's faults by hand): it fires at `fault.at`, which
@@ -117,9 +121,8 @@ class ScenarioRun {
   // watermark.
   bool healed() const;
   bool caught_up(const Consumer& consumer, const TopicPartition& tp) const;
-  // Ownership as the members' callbacks report it (followed through the trace).
-  void set_owner(const std::string& group, const TopicPartition& tp, sim::NodeId member, bool owns, sim::Time now);
-  void member_stopped(sim::NodeId node, sim::Time now);
+  // How many partitions the group's subscription has now (the ownership tracker's "formed").
+  std::size_t subscribed_partitions(const std::string& group) const;
   void note(const std::string& kind, const std::string& text);
 
   Scenario scenario_;
@@ -131,6 +134,7 @@ class ScenarioRun {
   std::unique_ptr<Cluster> cluster_;
   std::unique_ptr<sim::TraceHasher> hasher_;
   std::unique_ptr<InvariantChecker> invariants_;
+  std::unique_ptr<OwnershipTracker> ownership_;
   std::unique_ptr<Observer> observer_;
   std::vector<sim::NodeId> bootstrap_;
   std::map<std::string, Producer*> producers_;
@@ -139,14 +143,7 @@ class ScenarioRun {
   std::map<const ConsumerSpec*, ConsumerConfig> live_consumer_configs_;  // changed by set-config
   std::vector<TimelineEntry> timeline_;
   std::vector<std::unique_ptr<FaultSpec>> added_faults_;  // by add_fault(); stable for their timers
-  // Per group and partition: who owns it, since when nobody does, the time without an owner and
-  // the longest gap. Sampled every 10 ms: per partition, time without a live leader; once a
-  // second, each group's lag.
-  std::map<std::string, std::map<TopicPartition, std::set<sim::NodeId>>> owners_;
-  std::map<std::string, std::map<TopicPartition, sim::Time>> unowned_since_;
-  std::map<std::string, std::map<TopicPartition, sim::Duration>> no_owner_;
-  std::map<std::string, sim::Duration> max_no_owner_gap_;
-  std::set<std::string> formed_;  // groups that have owned every partition once
+  // Sampled every 10 ms: per partition, time without a live leader; once a second, each group's lag.
   std::map<TopicPartition, sim::Duration> unavailable_;
   std::map<std::string, std::int64_t> max_lag_;
   std::map<std::string, std::int64_t> rebalances_;  // generations that settled Stable, per group

@@ -225,20 +225,12 @@ Figures ScenarioRun::figures() const {
     f["rebalances[" + group + "]"] = static_cast<double>(value_or_zero(rebalances_, group));
     // Partitions still without an owner count up to now; copies, so that the figures can be asked
     // for in the middle of a run (the GUI's figures pane) without changing what the end reports.
-    std::map<TopicPartition, sim::Duration> no_owner = value_or_zero(no_owner_, group);
-    sim::Duration max_gap = value_or_zero(max_no_owner_gap_, group);
-    if (formed_.count(group) != 0U) {
-      for (const auto& [tp, since] : value_or_zero(unowned_since_, group)) {
-        const sim::Duration gap = cluster_->sim().now() - since;
-        no_owner[tp] += gap;
-        max_gap = std::max(max_gap, gap);
-      }
-    }
+    const NoOwnerTime no_owner = ownership_->no_owner(group, cluster_->sim().now());
     double no_owner_ms = 0;
-    for (const auto& [tp, d] : no_owner) no_owner_ms += static_cast<double>(d.ns()) / 1e6;
+    for (const auto& [tp, d] : no_owner.by_partition) no_owner_ms += static_cast<double>(d.ns()) / 1e6;
     f["no_owner_ms[" + group + "]"] = no_owner_ms;
-    f["partitions_paused[" + group + "]"] = static_cast<double>(no_owner.size());
-    f["max_no_owner_ms[" + group + "]"] = static_cast<double>(max_gap.ns()) / 1e6;
+    f["partitions_paused[" + group + "]"] = static_cast<double>(no_owner.by_partition.size());
+    f["max_no_owner_ms[" + group + "]"] = static_cast<double>(no_owner.longest_gap.ns()) / 1e6;
     // Lag and skipped records, from the committed offsets at the end.
     std::int64_t final_lag = 0;
     std::int64_t skipped = 0;

@@ -171,7 +171,7 @@ class GuiTest : public QObject {
     // Partitions that went without an owner at some point after they were first assigned.
     const auto paused = [&](const gui::Session& s) {
       std::map<std::string, std::vector<const gui::Ownership*>> by_partition;
-      for (const gui::Ownership& o : s.ownership()) by_partition[o.partition].push_back(&o);
+      for (const gui::Ownership& o : s.ownership()) by_partition[o.tp.str()].push_back(&o);
       int count = 0;
       for (const auto& [partition, held] : by_partition) {
         sim::Time covered = held.front()->from;

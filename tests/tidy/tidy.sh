@@ -56,6 +56,41 @@ check layering-sim "sim/ is the kernel and knows nothing of Kafka: it must not i
 check layering-ui "sim/ and core/ must not include the front ends (gui/, cli/)" \
   '#include[[:space:]]*[<"](gui|cli)/' sim core
 
+# core/'s folders form layers: each may include only the folders named for it here, so that a
+# wrong-way include (a client reaching into the broker, the log into the controller) fails this
+# test. docs/architecture.md draws the same order; a new folder is declared here first.
+declare -A core_may_include=(
+  [log]=""
+  [protocol]="log"
+  [event]="log protocol"
+  [node]="log protocol event"
+  [controller]="log protocol event node"
+  [group]="log protocol event"
+  [broker]="log protocol event node group"
+  [client]="log protocol event node"
+  [cluster]="log protocol event node group controller broker"
+  [check]="log protocol event node group controller broker client cluster"
+  [scenario]="log protocol event node group controller broker client cluster check"
+)
+for dir in core/*/; do
+  [ -d "$dir" ] || continue
+  folder=$(basename "$dir")
+  if [ -z "${core_may_include[$folder]+declared}" ]; then
+    printf '%s\n    rule layering-core: core/%s is not in the folder order; declare what it may include in tests/tidy/tidy.sh\n' "$dir" "$folder"
+    violations=$((violations + 1))
+    continue
+  fi
+  allowed=" $folder ${core_may_include[$folder]} "
+  while IFS= read -r hit; do
+    [ -z "$hit" ] && continue
+    used=$(sed -E 's@.*#include[[:space:]]*"core/([a-z_]+)/.*@\1@' <<< "$hit")
+    [[ $allowed == *" $used "* ]] && continue
+    printf '%s\n    rule layering-core: core/%s may include only core/{%s}, not core/%s\n' \
+      "$hit" "$folder" "$(tr ' ' ',' <<< "${core_may_include[$folder]}")" "$used"
+    violations=$((violations + 1))
+  done <<< "$(grep -rnE --include='*.hpp' --include='*.cpp' '^[[:space:]]*#include[[:space:]]*"core/[a-z_]+/' "$dir")"
+done
+
 if [ "$violations" -gt 0 ]; then
   echo "tidy: $violations violation(s) of the determinism and layering rules (see docs/architecture.md)"
   exit 1

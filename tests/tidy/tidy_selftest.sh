@@ -15,10 +15,17 @@ cat > "$scratch/sim/clean.cpp" <<'CPP'
 int operand(int x) { return x + 1; }  // "operand(" must not read as "rand("
 std::unordered_map<int, int> lookup_only;  // tidy:allow(unordered) never iterated
 CPP
+mkdir -p "$scratch/core/client" "$scratch/core/broker"
+cat > "$scratch/core/client/clean.cpp" <<'CPP'
+#include "core/client/producer.hpp"
+#include "core/protocol/messages.hpp"
+#include "sim/node.hpp"
+CPP
 bash "$tidy" "$scratch" > "$scratch/out.txt" || fail "a clean tree was rejected: $(cat "$scratch/out.txt")"
 
 expect_rule() {
   local rule=$1 dir=$2 code=$3
+  mkdir -p "$scratch/$dir"
   printf '%s\n' "$code" > "$scratch/$dir/bad.cpp"
   if bash "$tidy" "$scratch" > "$scratch/out.txt"; then
     fail "rule $rule did not catch: $code"
@@ -49,5 +56,18 @@ expect_rule unordered core 'std::unordered_map<int, int> m;'
 expect_rule layering-sim sim '#include "core/log/partition_log.hpp"'
 expect_rule layering-ui core '#include "gui/main_window.hpp"'
 expect_rule layering-ui sim '#include <cli/commands.hpp>'
+# core/'s folder order: a client never reaches into the broker side, the log into nothing above.
+expect_rule layering-core core/client '#include "core/broker/broker.hpp"'
+expect_rule layering-core core/client '#include "core/group/classic_group.hpp"'
+expect_rule layering-core core/log '#include "core/protocol/messages.hpp"'
+expect_rule layering-core core/broker '  #include "core/scenario/runner.hpp"'
+# A folder nobody declared fails until it is given its place in the order.
+mkdir -p "$scratch/core/newthing"
+echo '#include "core/log/record.hpp"' > "$scratch/core/newthing/x.cpp"
+bash "$tidy" "$scratch" > "$scratch/out.txt" && fail "an undeclared core/ folder passed"
+grep -q "rule layering-core: core/newthing is not in the folder order" "$scratch/out.txt" ||
+  fail "an undeclared core/ folder was not named: $(cat "$scratch/out.txt")"
+rm -rf "$scratch/core/newthing"
+bash "$tidy" "$scratch" > "$scratch/out.txt" || fail "the tree was not clean again: $(cat "$scratch/out.txt")"
 
 echo "tidy self-test: every rule catches its banned construct, and clean code passes"

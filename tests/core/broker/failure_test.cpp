@@ -222,8 +222,8 @@ ChaosResult chaos_run(std::uint64_t seed) {
   TraceHasher hasher;
   cluster.sim().trace().attach(hasher);
   InvariantChecker checker(cluster);
-  cluster.sim().trace().attach(checker);
-  auto& client = cluster.sim().add_node<TestClient>(cluster);
+  cluster.events().attach(checker);
+  auto& client = cluster.add_node<TestClient>(cluster);
   cluster.start();
   cluster.sim().start(client.id());
   TopicConfig config;

@@ -137,20 +137,14 @@ TEST_CASE("fetch sessions: followers of idle partitions send near-empty Fetches 
   REQUIRE(lab.cluster.controller().create_topic("events", 20, 3, TopicConfig{}) == ErrorCode::NONE);
   lab.run(seconds(2));
   // Watch what the followers send once everything is idle.
-  struct FetchSizes final : TraceSink {
+  struct FetchSizes final : WorldObserver {
     std::set<std::int64_t> bytes;  // of every Fetch sent
-    void on_event(const TraceEvent& e) override {
-      if (e.kind != "net.sent") return;
-      std::int64_t size = -1;
-      bool fetch = false;
-      for (const TraceField& f : e.fields) {
-        if (f.key == "label") fetch = f.value.text() == "Fetch";
-        if (f.key == "bytes") size = f.value.integer();
-      }
-      if (fetch) bytes.insert(size);
+    using WorldObserver::on;
+    void on(const EventStamp&, const MessageSent& e) override {
+      if (e.label == "Fetch") bytes.insert(e.bytes);
     }
   } sizes;
-  lab.cluster.sim().trace().attach(sizes);
+  lab.cluster.sim().events().attach(sizes);
   lab.run(seconds(60));  // twice replica.lag.time.max.ms
   REQUIRE(!sizes.bytes.empty());
   // An incremental Fetch naming no partition: the request header and the fixed fields only.
@@ -174,24 +168,18 @@ TEST_CASE("fetch sessions: a partition joining a fetcher waits for the request i
   Lab lab;  // broker 1 leads orders-0
   // Broker 2's Fetches to broker 1 and broker 1's answers, in order: one request at a time, so
   // they must alternate, even while partitions join (never a second Fetch abandoning the first).
-  struct Exchange final : TraceSink {
+  struct Exchange final : WorldObserver {
     NodeId follower, leader;
     std::string sequence;  // 'F' for a Fetch, 'R' for its answer
-    void on_event(const TraceEvent& e) override {
-      if (e.kind != "net.sent") return;
-      std::string_view label;
-      NodeId to = NodeId::none();
-      for (const TraceField& f : e.fields) {
-        if (f.key == "label") label = f.value.text();
-        if (f.key == "to") to = f.value.node();
-      }
-      if (e.node == follower && to == leader && label == "Fetch") sequence += 'F';
-      if (e.node == leader && to == follower && label == "FetchResponse") sequence += 'R';
+    using WorldObserver::on;
+    void on(const EventStamp& s, const MessageSent& e) override {
+      if (s.node == follower && e.to == leader && e.label == "Fetch") sequence += 'F';
+      if (s.node == leader && e.to == follower && e.label == "FetchResponse") sequence += 'R';
     }
   } exchange;
   exchange.follower = lab.node(2);
   exchange.leader = lab.node(1);
-  lab.cluster.sim().trace().attach(exchange);
+  lab.cluster.sim().events().attach(exchange);
   lab.run(seconds(1));
   // Ten partitions led by broker 1 join broker 2's fetcher while its Fetch waits at the leader.
   std::vector<std::vector<BrokerId>> assignment(10, std::vector<BrokerId>{1, 2, 3});
@@ -227,22 +215,17 @@ TEST_CASE("fetch sessions: a follower left with nothing to fetch from a leader s
   REQUIRE(lab.state().leader == 1);
   REQUIRE(lab.cluster.controller().partition(kEvents0)->leader != 1);
 
-  struct FetchCount final : TraceSink {
+  struct FetchCount final : WorldObserver {
     NodeId from, to;
     int fetches = 0;
-    void on_event(const TraceEvent& e) override {
-      if (e.kind != "net.sent" || e.node != from) return;
-      bool fetch = false, target = false;
-      for (const TraceField& f : e.fields) {
-        if (f.key == "label") fetch = f.value.text() == "Fetch";
-        if (f.key == "to") target = f.value.node() == to;
-      }
-      fetches += fetch && target ? 1 : 0;
+    using WorldObserver::on;
+    void on(const EventStamp& s, const MessageSent& e) override {
+      fetches += s.node == from && e.to == to && e.label == "Fetch" ? 1 : 0;
     }
   } count;
   count.from = lab.node(2);
   count.to = lab.node(1);
-  lab.cluster.sim().trace().attach(count);
+  lab.cluster.sim().events().attach(count);
   lab.run(seconds(5));
   // Nothing is written: each Fetch waits replica.fetch.wait.max.ms (500 ms) at the leader.
   CHECK(count.fetches <= 12);
@@ -252,20 +235,14 @@ TEST_CASE("fetch sessions: a follower left with nothing to fetch from a leader s
 namespace {
 
 // The size of the first Fetch `from` sends `to` after `since`, or -1.
-struct FirstFetch final : TraceSink {
+struct FirstFetch final : WorldObserver {
   NodeId from, to;
   Time since;
   std::int64_t bytes = -1;
-  void on_event(const TraceEvent& e) override {
-    if (bytes >= 0 || e.kind != "net.sent" || e.node != from || e.time < since) return;
-    bool fetch = false, target = false;
-    std::int64_t size = 0;
-    for (const TraceField& f : e.fields) {
-      if (f.key == "label") fetch = f.value.text() == "Fetch";
-      if (f.key == "to") target = f.value.node() == to;
-      if (f.key == "bytes") size = f.value.integer();
-    }
-    if (fetch && target) bytes = size;
+  using WorldObserver::on;
+  void on(const EventStamp& s, const MessageSent& e) override {
+    if (bytes >= 0 || s.node != from || s.time < since) return;
+    if (e.label == "Fetch" && e.to == to) bytes = e.bytes;
   }
 };
 
@@ -301,7 +278,7 @@ TEST_CASE("fetch sessions: after a restart a follower's first Fetch names every 
   first.from = lab.node(2);
   first.to = lab.node(1);
   first.since = lab.now();
-  lab.cluster.sim().trace().attach(first);
+  lab.cluster.sim().events().attach(first);
   lab.start(2);
   lab.run(seconds(2));
   CHECK(first.bytes == fetch_of_eleven_partitions());

@@ -23,8 +23,8 @@ struct ReplicationLab {
   explicit ReplicationLab(TopicConfig topic = {}, std::vector<BrokerId> replicas = {1, 2, 3},
                           BrokerConfig broker = {}, std::uint64_t seed = 1)
       : cluster(spec(broker, seed)), checker(cluster) {
-    cluster.sim().trace().attach(checker);
-    client = &cluster.sim().add_node<TestClient>(cluster);
+    cluster.events().attach(checker);
+    client = &cluster.add_node<TestClient>(cluster);
     REQUIRE(cluster.start());
     cluster.sim().start(client->id());
     REQUIRE(cluster.controller().create_topic("orders", 1, static_cast<std::int16_t>(replicas.size()),

@@ -189,14 +189,12 @@ TEST_CASE("metrics: under-replicated, under-min-ISR and offline partitions over 
 }
 
 namespace {
-class HeartbeatCounter final : public TraceSink {
+class HeartbeatCounter final : public WorldObserver {
  public:
   explicit HeartbeatCounter(NodeId broker) : broker_(broker) {}
-  void on_event(const TraceEvent& e) override {
-    if (e.kind != "net.sent" || e.node != broker_) return;
-    for (const auto& f : e.fields) {
-      if (f.key == "label" && f.value.text() == "BrokerHeartbeat") ++count;
-    }
+  using WorldObserver::on;
+  void on(const EventStamp& s, const MessageSent& e) override {
+    if (s.node == broker_ && e.label == "BrokerHeartbeat") ++count;
   }
   int count = 0;
 
@@ -209,7 +207,7 @@ TEST_CASE("controller session: a broker heartbeats once per interval, also after
           "[core][controller]") {
   Lab lab;
   HeartbeatCounter counter(lab.cluster.broker(2).id());
-  lab.cluster.sim().trace().attach(counter);
+  lab.cluster.sim().events().attach(counter);
   for (int i = 0; i < 3; ++i) {
     lab.cluster.sim().stop(lab.cluster.broker(2).id(), StopKind::process_crash);
     lab.cluster.sim().start(lab.cluster.broker(2).id());

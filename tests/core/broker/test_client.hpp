@@ -27,7 +27,7 @@ struct ProducerIdentity {
 
 class TestClient final : public KafkaNode {
  public:
-  explicit TestClient(Cluster& cluster) : KafkaNode("client:test"), cluster_(cluster) {}
+  TestClient(KafkaEvents& events, Cluster& cluster) : KafkaNode("client:test", events), cluster_(cluster) {}
 
   using Identity = ProducerIdentity;
 

@@ -28,7 +28,7 @@ struct GroupLab {
     for (BrokerId b = 1; b <= 3; ++b) bootstrap.push_back(cluster.broker(b).id());
     ProducerConfig producer_config;
     producer_config.linger = Duration{};
-    producer = &cluster.sim().add_node<Producer>("producer:app", producer_config, bootstrap);
+    producer = &cluster.add_node<Producer>("producer:app", producer_config, bootstrap);
     cluster.sim().start(producer->id());
     run(milliseconds(100));
   }
@@ -59,7 +59,7 @@ struct GroupLab {
   Member& add(const std::string& name, ConsumerConfig config = member_config(), ProcessingSpec processing = {},
               std::vector<std::string> topics = {"orders"}) {
     Member& m = members[name];
-    m.consumer = &cluster.sim().add_node<Consumer>("consumer:" + name, config, bootstrap);
+    m.consumer = &cluster.add_node<Consumer>("consumer:" + name, config, bootstrap);
     cluster.sim().start(m.consumer->id());
     m.consumer->subscribe(std::move(topics));
     m.app = std::make_unique<ConsumerWorkload>(*m.consumer, processing, cluster.sim().random().stream("app/" + name),
@@ -184,20 +184,13 @@ TEST_CASE("group: more members than partitions leaves one idle, and it takes ove
 
 namespace {
 
-// The partitions members gave up (revoked or lost), from their callbacks in the trace.
-struct RevocationLog final : TraceSink {
+// The partitions members gave up (revoked or lost), as their rebalance listeners were told.
+struct RevocationLog final : KafkaObserver {
   std::set<std::string> partitions;
-  void on_event(const TraceEvent& e) override {
-    if (e.kind != "consumer.partitions_revoked" && e.kind != "consumer.partitions_lost") return;
-    for (const TraceField& f : e.fields) {
-      if (f.key != "partitions") continue;
-      std::string list(f.value.text());
-      for (std::size_t start = 0; start < list.size();) {
-        const std::size_t comma = std::min(list.find(',', start), list.size());
-        partitions.insert(list.substr(start, comma - start));
-        start = comma + 1;
-      }
-    }
+  using KafkaObserver::on;
+  void on(const EventStamp&, const PartitionsOwnershipChanged& e) override {
+    if (e.change == OwnershipChange::assigned) return;
+    for (const TopicPartition& tp : e.partitions) partitions.insert(tp.str());
   }
 };
 
@@ -229,11 +222,11 @@ TEST_CASE("group: under cooperative rebalancing only moved partitions lose their
     lab.produce(1, 1500);  // more than they can get through: they stay busy
     lab.run(seconds(2));
     RevocationLog log;
-    lab.cluster.sim().trace().attach(log);
+    lab.cluster.events().attach(log);
     lab.add("c", config, busy);
     RebalanceOutcome out;
     out.unowned = unowned_time(lab, seconds(12));
-    lab.cluster.sim().trace().detach(log);
+    lab.cluster.events().detach(log);
     out.revoked = log.partitions;
     return out;
   };

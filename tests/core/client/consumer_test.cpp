@@ -24,8 +24,8 @@ struct ConsumerLab {
     for (BrokerId b = 1; b <= 3; ++b) bootstrap.push_back(cluster.broker(b).id());
     ProducerConfig producer_config;
     producer_config.linger = Duration{};
-    producer = &cluster.sim().add_node<Producer>("producer:app", producer_config, bootstrap);
-    consumer = &cluster.sim().add_node<Consumer>("consumer:standalone", consumer_config, bootstrap);
+    producer = &cluster.add_node<Producer>("producer:app", producer_config, bootstrap);
+    consumer = &cluster.add_node<Consumer>("consumer:standalone", consumer_config, bootstrap);
     cluster.sim().start(producer->id());
     cluster.sim().start(consumer->id());
     run(milliseconds(100));

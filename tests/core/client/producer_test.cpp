@@ -21,7 +21,7 @@ struct ProducerLab {
     cluster.sim().run_for(seconds(1));
     std::vector<NodeId> bootstrap;
     for (BrokerId b = 1; b <= 3; ++b) bootstrap.push_back(cluster.broker(b).id());
-    producer = &cluster.sim().add_node<Producer>("producer:app", config, bootstrap);
+    producer = &cluster.add_node<Producer>("producer:app", config, bootstrap);
     cluster.sim().start(producer->id());
     run(milliseconds(100));
   }

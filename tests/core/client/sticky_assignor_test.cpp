@@ -2,8 +2,8 @@
 #include <algorithm>
 #include <set>
 
-#include "core/group/java_hashing.hpp"
-#include "core/group/sticky_assignor.hpp"
+#include "core/protocol/java_hashing.hpp"
+#include "core/client/sticky_assignor.hpp"
 #include "sim/random.hpp"
 
 using namespace ksim::core;
@@ -19,8 +19,7 @@ Names names(const std::vector<TopicPartition>& list) {
 }
 
 TopicPartition tp(const std::string& text) {
-  const auto dash = text.rfind('-');
-  return TopicPartition{text.substr(0, dash), std::stoi(text.substr(dash + 1))};
+  return parse_topic_partition(text).value();
 }
 
 MemberSubscription member(std::string id, Names topics, const Names& owned = {}, std::int32_t generation = -1) {

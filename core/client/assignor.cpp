@@ -1,4 +1,4 @@
-#include "core/group/assignor.hpp"
+#include "core/client/assignor.hpp"
 
 #include <algorithm>
 #include <set>

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
 
-#include "core/group/assignor.hpp"
+#include "core/client/assignor.hpp"
 
 using namespace ksim::core;
 
@@ -73,23 +73,6 @@ TEST_CASE("assignors: every partition goes to exactly one subscribed member", "[
     CHECK(owners.size() == 33);
     for (const auto& [tp, n] : owners) CHECK(n == 1);
   }
-}
-
-#include "core/group/coordinator_partition.hpp"
-
-TEST_CASE("coordinator: a group's offsets partition is abs(hashCode(group.id)) % partitions",
-          "[core][group]") {
-  // String.hashCode by its definition: h = 31 * h + c for each char, wrapping at 32 bits.
-  CHECK(java_string_hash("") == 0);
-  CHECK(java_string_hash("a") == 97);
-  CHECK(java_string_hash("ab") == 97 * 31 + 98);
-  CHECK(java_string_hash("hello") == 99162322);  // a value every Java programmer can check
-  CHECK(kafka_abs(INT32_MIN) == 0);
-  CHECK(kafka_abs(-5) == 5);
-  CHECK(coordinator_partition("hello", 50) == 99162322 % 50);
-  // A group whose hash is negative: "polygenelubricants".hashCode() is Integer.MIN_VALUE.
-  CHECK(java_string_hash("polygenelubricants") == INT32_MIN);
-  CHECK(coordinator_partition("polygenelubricants", 50) == 0);
 }
 
 TEST_CASE("assignors: member order is static members by instance id, then the rest by member id",

@@ -1,4 +1,4 @@
-#include "core/group/sticky_assignor.hpp"
+#include "core/client/sticky_assignor.hpp"
 
 #include <algorithm>
 #include <list>
@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <optional>
 
-#include "core/group/java_hashing.hpp"
+#include "core/protocol/java_hashing.hpp"
 
 namespace ksim::core {
 namespace {

@@ -21,11 +21,11 @@
 // the follow-up rebalance, after the old owner revoked it.
 //
 // Where the Java code's choice depends on HashMap iteration order, we iterate in that order
-// (core/group/java_hashing.hpp). Rack-aware assignment (client.rack) is not modelled: our consumers
+// (core/protocol/java_hashing.hpp). Rack-aware assignment (client.rack) is not modelled: our consumers
 // carry no rack.
 #pragma once
 
-#include "core/group/assignor.hpp"
+#include "core/client/assignor.hpp"
 
 namespace ksim::core {
 

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string_view>
 
-#include "core/group/assignor.hpp"
+#include "core/client/assignor.hpp"
 
 namespace ksim::core {
 

@@ -3,11 +3,15 @@
 // send_message() puts a message on the simulated network with its wire size; when it arrives the
 // receiver's handle() overload for that type runs. A node overrides the handlers for what it
 // serves; a message it does not expect is a bug in the model and stops the run loudly.
+//
+// emit() reports a typed Kafka event (core/event/kafka_events.hpp) to the run's observers, the
+// trace among them; a Kafka node has no way to emit untyped text.
 #pragma once
 
 #include <memory>
 #include <utility>
 
+#include "core/event/kafka_observer.hpp"
 #include "core/protocol/group_messages.hpp"
 #include "core/protocol/messages.hpp"
 #include "sim/assert.hpp"
@@ -57,7 +61,16 @@ class KafkaNode : public sim::Node {
   virtual void handle(sim::NodeId from, const OffsetFetchResponse& m) { unexpected(from, m); }
 
  protected:
-  using sim::Node::Node;
+  KafkaNode(std::string name, KafkaEvents& events) : sim::Node(std::move(name)), events_(events) {}
+
+  // Reports an event of this node's to the run's observers, stamped with now and this node.
+  template <typename Event>
+  void emit(const Event& event) {
+    events_.report(id(), event);
+  }
+  // Whether anyone follows the run's events: skip building an event's costly parts when not.
+  bool observed() const { return events_.wanted(); }
+  KafkaEvents& events() const { return events_; }
 
   template <typename Message>
   void send_message(sim::NodeId to, Message message) {
@@ -71,6 +84,8 @@ class KafkaNode : public sim::Node {
   }
 
  private:
+  KafkaEvents& events_;
+
   template <typename Message>
   [[noreturn]] void unexpected(sim::NodeId, const Message&) {
     KSIM_ASSERT(false, Message::kName);

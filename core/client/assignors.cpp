@@ -1,6 +1,6 @@
-#include "core/group/assignors.hpp"
+#include "core/client/assignors.hpp"
 
-#include "core/group/sticky_assignor.hpp"
+#include "core/client/sticky_assignor.hpp"
 
 namespace ksim::core {
 namespace {
