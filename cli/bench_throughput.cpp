@@ -70,7 +70,7 @@ ThroughputBench run_throughput_bench(std::uint64_t seed, const ThroughputShape& 
     work.value_min_bytes = work.value_max_bytes = 100;
     work.start = start;
     work.stop = start + shape.duration;
-    work.first_id = 1 + static_cast<std::uint64_t>(i) * 1'000'000'000ULL;
+    work.first_id = core::first_record_id(static_cast<std::uint64_t>(i));
     producers.push_back(&producer);
     writers.push_back(std::make_unique<core::ProducerWorkload>(producer, work,
                                                                sim.random().stream("bench/writer/" + std::to_string(i))));

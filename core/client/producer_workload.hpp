@@ -45,6 +45,15 @@ struct WorkloadSpec {
   std::uint64_t first_id = 1;               // message ids are first_id, first_id + 1, ...
 };
 
+// The layout of record ids: the producer with index n (0, 1, ... in the order a scenario lists
+// them) writes ids from first_record_id(n) on, a billion apart, so that every record is unique
+// across producers and a checker finds any record's producer from its id alone.
+inline constexpr std::uint64_t kRecordIdsPerProducer = 1'000'000'000ULL;
+constexpr std::uint64_t first_record_id(std::uint64_t producer_index) {
+  return 1 + producer_index * kRecordIdsPerProducer;
+}
+constexpr std::uint64_t producer_index_of_record(std::uint64_t id) { return id / kRecordIdsPerProducer; }
+
 class ProducerWorkload {
  public:
   // Drives `producer` from `spec.start`; the workload must outlive the run.

@@ -169,7 +169,6 @@ void read_topics(const Node& list, Scenario& s) {
 
 void read_producers(const Node& list, Scenario& s) {
   std::set<std::string> names;
-  std::uint64_t next_id = 1;
   for (const Node& n : list.array()) {
     n.section("producer");
     ProducerSpec p;
@@ -232,8 +231,7 @@ void read_producers(const Node& list, Scenario& s) {
     read_config(n, p.config, apply_producer_config);
     if (const IdempotenceDecision d = decide_idempotence(p.config); !d.error.empty()) n.at("config").fail(d.error);
     // Message ids are unique across producers, so checkers can follow any record anywhere.
-    w.first_id = next_id;
-    next_id += 1'000'000'000ULL;
+    w.first_id = first_record_id(s.producers.size());
     s.producers.push_back(std::move(p));
   }
 }

@@ -51,7 +51,7 @@ std::int64_t duplicated_ids(std::vector<std::uint64_t>& ids) {
 
 // A producer's key: (the producer, from the id's high digits; the key).
 using ProducerKey = std::pair<std::uint64_t, std::int64_t>;
-ProducerKey producer_key(std::uint64_t id, std::int64_t key) { return {id / 1'000'000'000ULL, key}; }
+ProducerKey producer_key(std::uint64_t id, std::int64_t key) { return {producer_index_of_record(id), key}; }
 
 // A per-group record's value, or the value type's zero when the group never had one.
 template <typename Map>

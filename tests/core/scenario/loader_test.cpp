@@ -90,3 +90,19 @@ TEST_CASE("scenario loader: a variant patches by name and brings its own expecta
     CHECK_THAT(e.what(), Catch::Contains("no variant \"unsafe\"; the file defines safe"));
   }
 }
+
+TEST_CASE("scenario loader: each producer's record ids start a billion apart and name their producer",
+          "[core][scenario]") {
+  const std::string text = R"({"name": "t", "duration": "10s", "cluster": {"brokers": 3},
+      "topics": [{"name": "orders", "partitions": 3, "replication.factor": 3}],
+      "producers": [{"name": "a", "topic": "orders", "rate": 100}, {"name": "b", "topic": "orders", "rate": 100},
+                    {"name": "c", "topic": "orders", "rate": 100}]})";
+  const Scenario s = parse_scenario(text, "lab.json");
+  REQUIRE(s.producers.size() == 3);
+  for (std::uint64_t i = 0; i < 3; ++i) {
+    const std::uint64_t first = s.producers.at(i).workload.first_id;
+    CHECK(first == 1 + i * 1'000'000'000ULL);
+    CHECK(producer_index_of_record(first) == i);
+    CHECK(producer_index_of_record(first + 999'999'998) == i);  // the producer's last possible id
+  }
+}
