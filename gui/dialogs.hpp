@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/scenario/lab_library.hpp"
-#include "gui/new_cluster.hpp"
+#include "gui/session/new_cluster.hpp"
 
 class QComboBox;
 class QListWidget;

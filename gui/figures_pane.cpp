@@ -7,6 +7,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "core/check/figure_catalog.hpp"
 #include "gui/format.hpp"
 #include "gui/table_cells.hpp"
 
@@ -52,6 +53,8 @@ void FiguresPane::set_snapshot(const core::Figures& figures, const std::vector<c
   for (const auto& [name, value] : figures) {
     const bool whole = value == static_cast<double>(static_cast<long long>(value));
     set_cell(table_, row, 0, QString::fromStdString(name));
+    // What the figure measures, from the catalogue the loader and the report use.
+    table_->item(row, 0)->setToolTip(QString::fromStdString(std::string(core::figure_meaning(name))));
     set_cell(table_, row, 1, whole ? QString::number(static_cast<long long>(value)) : QString::number(value, 'f', 1));
     table_->item(row, 1)->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     ++row;

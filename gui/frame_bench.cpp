@@ -6,7 +6,7 @@
 
 #include "core/scenario/figures.hpp"
 #include "gui/main_window.hpp"
-#include "gui/session.hpp"
+#include "gui/session/session.hpp"
 
 namespace ksim::gui {
 

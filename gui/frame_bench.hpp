@@ -10,7 +10,7 @@
 
 #include "sim/time.hpp"
 
-#include "gui/new_cluster.hpp"
+#include "gui/session/new_cluster.hpp"
 
 namespace ksim::gui {
 

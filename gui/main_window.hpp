@@ -11,7 +11,7 @@
 #include <string>
 
 #include "gui/palette.hpp"
-#include "gui/session.hpp"
+#include "gui/session/session.hpp"
 
 class QComboBox;
 class QLabel;

@@ -7,7 +7,7 @@
 #include <map>
 
 #include "gui/format.hpp"
-#include "gui/hand_faults.hpp"
+#include "gui/session/hand_faults.hpp"
 #include "gui/main_window.hpp"
 
 namespace ksim::gui {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "gui/palette.hpp"
-#include "gui/session.hpp"
+#include "gui/session/session.hpp"
 
 namespace ksim::gui {
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "gui/palette.hpp"
-#include "gui/session.hpp"
+#include "gui/session/session.hpp"
 
 class QComboBox;
 class QLineEdit;

@@ -17,7 +17,7 @@ const RecordBatch* batch_at(const PartitionLog& log, Offset offset) {
 
 }  // namespace
 
-std::size_t InvariantChecker::count(const std::string& invariant) const {
+std::size_t InvariantChecker::count(Invariant invariant) const {
   return static_cast<std::size_t>(std::count_if(violations_.begin(), violations_.end(),
                                                 [&](const Violation& v) { return v.invariant == invariant; }));
 }
@@ -28,7 +28,7 @@ void InvariantChecker::on(const EventStamp& stamp, const ReplicaRoleChanged& e) 
     const BrokerId broker = cluster_.broker_of(stamp.node);
     auto [it, fresh] = leader_of_epoch_.emplace(std::make_pair(e.tp, e.leader_epoch), broker);
     if (!fresh && it->second != broker) {
-      report(cause, "one_leader_per_epoch", e.tp,
+      report(cause, Invariant::one_leader_per_epoch, e.tp,
              "brokers " + std::to_string(it->second) + " and " + std::to_string(broker) + " both lead epoch " +
                  std::to_string(e.leader_epoch));
     }
@@ -47,7 +47,7 @@ void InvariantChecker::on(const EventStamp& stamp, const HighWatermarkAdvanced& 
   const auto key = std::make_pair(e.tp, p->leader_epoch());
   const auto last = leader_hw_.find(key);
   if (last != leader_hw_.end() && e.from < last->second) {
-    report(Cause{stamp.time, "partition.hw_advanced"}, "hw_monotonic", e.tp,
+    report(Cause{stamp.time, "partition.hw_advanced"}, Invariant::hw_monotonic, e.tp,
            "the leader's high watermark went back from " + std::to_string(last->second) + " to " + std::to_string(e.from));
   }
   leader_hw_[key] = e.to;
@@ -83,13 +83,13 @@ void InvariantChecker::check_partition(const TopicPartition& tp, const Cause& ca
   if (state == nullptr) return;
   for (const BrokerId member : state->isr) {
     if (std::find(state->replicas.begin(), state->replicas.end(), member) == state->replicas.end()) {
-      report(cause, "isr_subset_of_replicas", tp, "broker " + std::to_string(member) + " is in the ISR but not a replica");
+      report(cause, Invariant::isr_subset_of_replicas, tp, "broker " + std::to_string(member) + " is in the ISR but not a replica");
     }
   }
   if (state->leader == kNoBroker) return;
   if (std::find(state->isr.begin(), state->isr.end(), state->leader) == state->isr.end() &&
       unclean_epochs_.count({tp, state->leader_epoch}) == 0U) {
-    report(cause, "leader_in_isr", tp, "leader " + std::to_string(state->leader) + " is not in the ISR");
+    report(cause, Invariant::leader_in_isr, tp, "leader " + std::to_string(state->leader) + " is not in the ISR");
   }
   const auto committed = committed_.find(tp);
   if (committed == committed_.end()) return;
@@ -104,7 +104,7 @@ void InvariantChecker::check_partition(const TopicPartition& tp, const Cause& ca
       if (base < p->log().log_start_offset()) continue;  // deleted by retention: not a loss
       if (base >= p->log().log_end_offset()) {
         if (is_leader) {
-          report(cause, "strong_isr", tp,
+          report(cause, Invariant::strong_isr, tp,
                  "leader " + std::to_string(member) + " lacks committed offset " + std::to_string(base) +
                      " (record " + std::to_string(batch.first_record_id) + ")");
         }
@@ -113,7 +113,7 @@ void InvariantChecker::check_partition(const TopicPartition& tp, const Cause& ca
       const RecordBatch* held = batch_at(p->log(), base);
       if (held == nullptr || held->base_offset != base ||
           held->records->records.front().id != batch.first_record_id) {
-        report(cause, "strong_isr", tp,
+        report(cause, Invariant::strong_isr, tp,
                "broker " + std::to_string(member) + " holds other data at committed offset " +
                    std::to_string(base) + " (committed record " + std::to_string(batch.first_record_id) + ")");
         break;
@@ -122,8 +122,8 @@ void InvariantChecker::check_partition(const TopicPartition& tp, const Cause& ca
   }
 }
 
-void InvariantChecker::report(const Cause& cause, const char* invariant, const TopicPartition& tp, std::string detail) {
-  const std::string key = std::string(invariant) + "|" + tp.str() + "|" + detail;
+void InvariantChecker::report(const Cause& cause, Invariant invariant, const TopicPartition& tp, std::string detail) {
+  const std::string key = std::string(invariant_name(invariant)) + "|" + tp.str() + "|" + detail;
   if (!reported_.insert(key).second) return;
   violations_.push_back(Violation{cause.time, invariant, tp.str(), std::move(detail), std::string(cause.kind)});
 }

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/check/figure_catalog.hpp"
 #include "core/cluster/cluster.hpp"
 #include "core/event/kafka_observer.hpp"
 
@@ -27,7 +28,7 @@ namespace ksim::core {
 
 struct Violation {
   sim::Time time;
-  std::string invariant;
+  Invariant invariant;
   std::string partition;
   std::string detail;
   std::string event;  // the trace kind of the event at which it was found
@@ -46,7 +47,7 @@ class InvariantChecker final : public KafkaObserver {
   void on(const EventStamp& stamp, const PartitionWentOffline& e) override;
 
   const std::vector<Violation>& violations() const { return violations_; }
-  std::size_t count(const std::string& invariant) const;
+  std::size_t count(Invariant invariant) const;
 
  private:
   // What revealed a violation: when, and the event's kind as the trace names it.
@@ -59,7 +60,7 @@ class InvariantChecker final : public KafkaObserver {
   };
   void record_committed(const TopicPartition& tp, BrokerId leader, Offset from, Offset to);
   void check_partition(const TopicPartition& tp, const Cause& cause);
-  void report(const Cause& cause, const char* invariant, const TopicPartition& tp, std::string detail);
+  void report(const Cause& cause, Invariant invariant, const TopicPartition& tp, std::string detail);
 
   const Cluster& cluster_;
   std::vector<Violation> violations_;

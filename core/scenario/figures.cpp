@@ -4,26 +4,19 @@
 #include <cmath>
 #include <vector>
 
+#include "core/check/figure_catalog.hpp"
 #include "core/protocol/error_code.hpp"
 #include "core/scenario/config_keys.hpp"
 
 namespace ksim::core {
 namespace {
 
-// The figures with no argument, and those whose argument names a group, a partition, an error
-// code or an invariant.
-const std::vector<std::string>& plain_figures() {
-  static const std::vector<std::string> names{
-      "sent", "acked", "acked_lost", "sent_lost", "failed_sends", "batches", "retries", "duplicates_in_log", "reordered_keys",
-      "invariant_violations", "max_unavailable_ms", "converged", "convergence_ms", "e2e_latency_p50_ms",
-      "e2e_latency_p99_ms", "produce_latency_p50_ms", "produce_latency_p99_ms"};
-  return names;
-}
-const std::vector<std::string>& group_figures() {
-  static const std::vector<std::string> names{"processed", "duplicates_processed", "skipped", "max_lag", "final_lag",
-                                              "rebalances", "commit_failures", "no_owner_ms", "max_no_owner_ms", "partitions_paused",
-                                              "dead_lettered", "reordered_processing"};
-  return names;
+// The catalogue's entry for a figure name with or without an argument.
+const FigureInfo* catalog_entry(const std::string& name, bool with_argument) {
+  for (const FigureInfo& f : figure_catalog()) {
+    if (f.name == name && (f.argument != FigureArgument::none) == with_argument) return &f;
+  }
+  return nullptr;
 }
 
 bool contains(const std::vector<std::string>& list, const std::string& s) {
@@ -69,36 +62,40 @@ std::string check_figure_name(const Scenario& s, const std::string& figure) {
     if (figure.back() != ']') return "\"" + figure + "\": a figure's argument goes in brackets, e.g. rebalances[billing]";
     argument = figure.substr(open + 1, figure.size() - open - 2);
   }
-  if (contains(plain_figures(), name) && argument.empty()) return {};
-  if (contains(group_figures(), name)) {
-    if (argument.empty()) return "\"" + name + "\" needs a group: " + name + "[GROUP]";
-    for (const ConsumerSpec& c : s.consumers) {
-      if (c.group == argument || (c.group.empty() && c.name == argument)) return {};
-    }
-    return "\"" + figure + "\": no consumer group or consumer \"" + argument + "\" is defined";
-  }
-  if (name == "produce_errors") {
-    if (parse_error_name(argument)) return {};
-    return "\"" + figure + "\": \"" + argument + "\" is not a Kafka error name (e.g. NOT_ENOUGH_REPLICAS)";
-  }
-  if (name == "unavailable_ms") {
-    for (const TopicSpec& t : s.topics) {
-      for (std::int32_t p = 0; p < t.partitions; ++p) {
-        if (argument == t.name + "-" + std::to_string(p)) return {};
+  if (argument.empty() && catalog_entry(name, false) != nullptr) return {};
+  if (const FigureInfo* f = catalog_entry(name, true)) {
+    switch (f->argument) {
+      case FigureArgument::group:
+        if (argument.empty()) return "\"" + name + "\" needs a group: " + name + "[GROUP]";
+        for (const ConsumerSpec& c : s.consumers) {
+          if (c.group == argument || (c.group.empty() && c.name == argument)) return {};
+        }
+        return "\"" + figure + "\": no consumer group or consumer \"" + argument + "\" is defined";
+      case FigureArgument::error_code:
+        if (parse_error_name(argument)) return {};
+        return "\"" + figure + "\": \"" + argument + "\" is not a Kafka error name (e.g. NOT_ENOUGH_REPLICAS)";
+      case FigureArgument::partition:
+        for (const TopicSpec& t : s.topics) {
+          for (std::int32_t p = 0; p < t.partitions; ++p) {
+            if (argument == TopicPartition{t.name, p}.str()) return {};
+          }
+        }
+        return "\"" + figure + "\": partition \"" + argument + "\" does not exist";
+      case FigureArgument::invariant: {
+        std::string names;
+        for (const InvariantInfo& i : invariant_catalog()) {
+          if (i.name == argument) return {};
+          names += (names.empty() ? "" : ", ") + std::string(i.name);
+        }
+        return "\"" + figure + "\": the invariants are " + names;
       }
+      case FigureArgument::none: break;
     }
-    return "\"" + figure + "\": partition \"" + argument + "\" does not exist";
   }
-  if (name == "invariant_violations") {
-    static const std::vector<std::string> kInvariants{"one_leader_per_epoch", "hw_monotonic", "isr_subset_of_replicas",
-                                                      "leader_in_isr", "strong_isr"};
-    if (contains(kInvariants, argument)) return {};
-    return "\"" + figure + "\": the invariants are one_leader_per_epoch, hw_monotonic, isr_subset_of_replicas, "
-           "leader_in_isr, strong_isr";
+  std::vector<std::string> all;
+  for (const FigureInfo& f : figure_catalog()) {
+    if (!contains(all, std::string(f.name))) all.emplace_back(f.name);
   }
-  std::vector<std::string> all = plain_figures();
-  all.insert(all.end(), group_figures().begin(), group_figures().end());
-  all.insert(all.end(), {"produce_errors", "unavailable_ms"});
   const std::string suggestion = did_you_mean(name, all);
   return "\"" + figure + "\" is not a figure" +
          (suggestion.empty() ? std::string("; docs/scenario-format.md lists them") : "; did you mean \"" + suggestion + "\"?");

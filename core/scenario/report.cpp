@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "core/check/figure_catalog.hpp"
+
 namespace ksim::core {
 namespace {
 
@@ -60,6 +62,10 @@ std::string text_report(const RunResult& r) {
     out += std::string("  ") + (e.passed ? "\u2713 " : "\u2717 ") + e.expr + "   (actual " + number(e.actual) + ")\n";
     if (e.passed) continue;
     const std::string figure = e.expr.substr(0, e.expr.find_first_of(" =!<>"));
+    // What the figure measures, then what in the run bears on it.
+    if (const std::string_view meaning = figure_meaning(figure); !meaning.empty()) {
+      out += "      (" + figure + ": " + std::string(meaning) + ")\n";
+    }
     int shown = 0;
     for (const TimelineEntry& t : r.timeline) {
       if (!bears_on(figure, t.kind) || ++shown > 8) continue;

@@ -271,8 +271,8 @@ Figures ScenarioRun::figures() const {
   }
   f["max_unavailable_ms"] = worst;
   f["invariant_violations"] = static_cast<double>(invariants_->violations().size());
-  for (const char* name : {"one_leader_per_epoch", "hw_monotonic", "isr_subset_of_replicas", "leader_in_isr", "strong_isr"}) {
-    f[std::string("invariant_violations[") + name + "]"] = static_cast<double>(invariants_->count(name));
+  for (const InvariantInfo& i : invariant_catalog()) {
+    f["invariant_violations[" + std::string(i.name) + "]"] = static_cast<double>(invariants_->count(i.invariant));
   }
   // Convergence after the last fault (see healed()); when it never came, convergence_ms is the
   // time waited, so that a bound on it fails as it should.

@@ -22,12 +22,12 @@
 #include "gui/cluster_widget.hpp"
 #include "gui/dialogs.hpp"
 #include "gui/figures_pane.hpp"
-#include "gui/hand_faults.hpp"
+#include "gui/session/hand_faults.hpp"
 #include "gui/main_window.hpp"
 #include "gui/partition_inspector.hpp"
 #include "gui/rebalance_timeline.hpp"
 #include "gui/sequence_diagram.hpp"
-#include "gui/session.hpp"
+#include "gui/session/session.hpp"
 
 using namespace ksim;
 

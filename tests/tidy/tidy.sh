@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# tidy: enforces the determinism and layering rules of design.md on sim/ and core/.
+# tidy: enforces the determinism and layering rules of design.md on sim/ and core/, and keeps
+# gui/session/ (the GUI's session layer) free of Qt and of the widgets.
 #
 #   bash tests/tidy/tidy.sh ROOT
 #
@@ -55,6 +56,8 @@ check layering-sim "sim/ is the kernel and knows nothing of Kafka: it must not i
   '#include[[:space:]]*[<"]core/' sim
 check layering-ui "sim/ and core/ must not include the front ends (gui/, cli/)" \
   '#include[[:space:]]*[<"](gui|cli)/' sim core
+check gui-session "gui/session/ is the GUI's Qt-free layer: no Qt and no widgets (the widgets include it)" \
+  '#include[[:space:]]*[<"](Q|gui/[a-z_]+\.hpp)' gui/session
 
 # core/'s folders form layers: each may include only the folders named for it here, so that a
 # wrong-way include (a client reaching into the broker, the log into the controller) fails this

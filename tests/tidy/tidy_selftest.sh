@@ -21,6 +21,8 @@ cat > "$scratch/core/client/clean.cpp" <<'CPP'
 #include "core/protocol/messages.hpp"
 #include "sim/node.hpp"
 CPP
+mkdir -p "$scratch/gui/session"
+echo '#include "gui/session/play.hpp"' > "$scratch/gui/session/clean.cpp"
 bash "$tidy" "$scratch" > "$scratch/out.txt" || fail "a clean tree was rejected: $(cat "$scratch/out.txt")"
 
 expect_rule() {
@@ -61,6 +63,8 @@ expect_rule layering-core core/client '#include "core/broker/broker.hpp"'
 expect_rule layering-core core/client '#include "core/group/classic_group.hpp"'
 expect_rule layering-core core/log '#include "core/protocol/messages.hpp"'
 expect_rule layering-core core/broker '  #include "core/scenario/runner.hpp"'
+expect_rule gui-session gui/session '#include <QWidget>'
+expect_rule gui-session gui/session '#include "gui/main_window.hpp"'
 # A folder nobody declared fails until it is given its place in the order.
 mkdir -p "$scratch/core/newthing"
 echo '#include "core/log/record.hpp"' > "$scratch/core/newthing/x.cpp"

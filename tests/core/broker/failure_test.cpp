@@ -51,8 +51,8 @@ TEST_CASE("unclean election lets a stale follower lead and loses acknowledged wr
     const auto ids = ids_in_log(lab.replica(b));
     for (const std::uint64_t id : lab.client->outcome(acked).record_ids) CHECK(ids.count(id) == 0);
   }
-  CHECK(lab.checker.count("strong_isr") > 0);
-  CHECK(lab.checker.count("one_leader_per_epoch") == 0);
+  CHECK(lab.checker.count(Invariant::strong_isr) > 0);
+  CHECK(lab.checker.count(Invariant::one_leader_per_epoch) == 0);
 }
 
 TEST_CASE("unclean election disabled: the partition stays offline until the leader returns, "
@@ -108,7 +108,7 @@ std::pair<bool, std::size_t> kip101_loss(bool legacy) {
   lab.run(seconds(10));
   const std::uint64_t id = lab.client->outcome(m2).record_ids.front();
   const bool kept = ids_in_log(lab.replica(1)).count(id) == 1 && ids_in_log(lab.replica(2)).count(id) == 1;
-  return {kept, lab.checker.count("strong_isr")};
+  return {kept, lab.checker.count(Invariant::strong_isr)};
 }
 
 // KIP-101, second scenario: both replicas lose power; the one that comes back first leads and
@@ -255,8 +255,8 @@ TEST_CASE("determinism: a cluster run with random faults gives the same trace ha
   // the safety of elections and the ISR.
   for (const ChaosResult& run : {first, chaos_run(12)}) {
     for (const Violation& v : run.violations) {
-      INFO(v.invariant << " " << v.partition << " " << v.detail);
-      CHECK(v.invariant == "strong_isr");
+      INFO(invariant_name(v.invariant) << " " << v.partition << " " << v.detail);
+      CHECK(v.invariant == Invariant::strong_isr);
     }
   }
 }

@@ -1,4 +1,4 @@
-#include "gui/checkpoints.hpp"
+#include "gui/session/checkpoints.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "gui/figures_worker.hpp"
+#include "gui/session/figures_worker.hpp"
 
 namespace ksim::gui {
 

@@ -1,4 +1,4 @@
-#include "gui/hand_faults.hpp"
+#include "gui/session/hand_faults.hpp"
 
 #include <nlohmann/json.hpp>
 

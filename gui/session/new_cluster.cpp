@@ -1,4 +1,4 @@
-#include "gui/new_cluster.hpp"
+#include "gui/session/new_cluster.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "gui/play.hpp"
+#include "gui/session/play.hpp"
 
 #include <algorithm>
 

@@ -15,9 +15,9 @@
 #include "core/cluster/group_admin.hpp"
 #include "core/scenario/runner.hpp"
 #include "core/scenario/scenario.hpp"
-#include "gui/checkpoints.hpp"
-#include "gui/figures_worker.hpp"
-#include "gui/play.hpp"
+#include "gui/session/checkpoints.hpp"
+#include "gui/session/figures_worker.hpp"
+#include "gui/session/play.hpp"
 
 namespace ksim::gui {
 

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "core/scenario/scenario.hpp"
-#include "gui/play.hpp"
+#include "gui/session/play.hpp"
 
 namespace ksim::gui {
 

@@ -1,4 +1,4 @@
-#include "gui/session.hpp"
+#include "gui/session/session.hpp"
 
 #include <algorithm>
 #include <cstdio>
