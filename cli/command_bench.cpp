@@ -64,13 +64,23 @@ void print_size(std::uint64_t pending, const SizeResult& r) {
               ksim / baseline, ksim / bare);
 }
 
-// Which pages back the heap changes the wall time of the larger benchmarks (see huge_pages.hpp),
+// How the benchmark was built: the optimiser's choices move these figures (docs/benchmarks.md),
 // so every benchmark says it first.
-void print_heap_line() { std::printf("heap: %s\n", heap_pages().c_str()); }
+void print_build_line() {
+  std::printf("build: %s, %s, flags: %s\n", KSIM_BUILD_TYPE[0] != '\0' ? KSIM_BUILD_TYPE : "(no build type)", KSIM_COMPILER,
+              KSIM_CXX_FLAGS[0] != '\0' ? KSIM_CXX_FLAGS : "(none)");
+}
+
+// Which pages back the heap changes the wall time of the larger benchmarks (see huge_pages.hpp),
+// so every benchmark says it next.
+void print_build_and_heap() {
+  print_build_line();
+  std::printf("heap: %s\n", heap_pages().c_str());
+}
 
 int bench_kernel(const po::variables_map& vm) {
   accept_only(vm, "kernel", {"events", "rounds", "seed"});
-  print_heap_line();
+  print_build_and_heap();
   const std::uint64_t events = count_option(vm, "events", 1, 1'000'000'000'000);
   const std::uint64_t seed = count_option(vm, "seed", 0, UINT64_MAX);
   const auto rounds = static_cast<int>(count_option(vm, "rounds", 1, 100));
@@ -91,7 +101,7 @@ int bench_kernel(const po::variables_map& vm) {
 
 int bench_replication(const po::variables_map& vm) {
   accept_only(vm, "replication", {"seed"});
-  print_heap_line();
+  print_build_and_heap();
   const std::uint64_t seed = count_option(vm, "seed", 0, UINT64_MAX);
   const sim::Duration duration = sim::seconds(60);
   const ReplicationBench r = run_replication_bench(seed, duration, 1200);
@@ -114,7 +124,7 @@ int bench_replication(const po::variables_map& vm) {
 
 int bench_producer(const po::variables_map& vm) {
   accept_only(vm, "producer", {"seed", "duration"});
-  print_heap_line();
+  print_build_and_heap();
   const std::uint64_t seed = count_option(vm, "seed", 0, UINT64_MAX);
   const sim::Duration duration = duration_option(vm, "duration");
   if (duration <= sim::Duration{}) throw UsageError("option --duration: must be positive");
@@ -147,7 +157,7 @@ int bench_producer(const po::variables_map& vm) {
 
 int bench_assign(const po::variables_map& vm) {
   accept_only(vm, "assign", {"seed"});
-  print_heap_line();
+  print_build_and_heap();
   const std::uint64_t seed = count_option(vm, "seed", 0, UINT64_MAX);
   std::printf("assign: 1000 members, 100 topics x 100 partitions; uniform = everyone subscribes to "
               "everything, non-uniform = each member to its own ~30 topics; seed %llu\n",
@@ -181,7 +191,7 @@ int bench_throughput(const po::variables_map& vm) {
   if (shape.duration <= sim::Duration{}) throw UsageError("option --duration: must be positive");
   shape.brokers = static_cast<std::int32_t>(count_option(vm, "brokers", 3, 100));
   shape.partitions = static_cast<std::int32_t>(count_option(vm, "partitions", 1, 100'000));
-  print_heap_line();
+  print_build_and_heap();
   std::printf("throughput: %d brokers, 1 topic of %d partitions with RF=3, 3 producers (acks=all, lz4, "
               "100 B values) at 100000 records per simulated second in all, a group of 6 consumers; "
               "%s simulated, seed %llu\n",

@@ -150,14 +150,14 @@ void Broker::apply_partition_state(const PartitionState& state, const TopicConfi
   if (!p->apply(state, now())) {
     // Same role and epoch: an ISR change. A shrunk ISR may let the HW move (or let a waiting
     // acks=all produce finish with NOT_ENOUGH_REPLICAS_AFTER_APPEND).
-    if (p->role() == ReplicaRole::leader) on_high_watermark_moved(*p);
+    if (p->role() == ReplicaRole::leader) advance_high_watermark(*p);
     return;
   }
   emit(ReplicaRoleChanged{state.tp, p->role(), state.leader_epoch, epoch_before});
   following_.erase(state.tp);
   if (p->role() == ReplicaRole::leader) {
     p->log().flush_if_due(now());
-    on_high_watermark_moved(*p);
+    advance_high_watermark(*p);
   } else if (p->role() == ReplicaRole::follower && state.leader != kNoBroker) {
     become_follower(*p);
   }
@@ -216,13 +216,13 @@ void Broker::handle(sim::NodeId, const AlterPartitionResponse& m) {
   }
 }
 
-void Broker::on_high_watermark_moved(Partition& p, bool only_if_advanced) {
+void Broker::advance_high_watermark(Partition& p, WakeWaiters wake) {
   const Offset before = p.log().high_watermark();
   const bool advanced = p.maybe_advance_high_watermark();
   if (advanced) emit(HighWatermarkAdvanced{p.tp(), before, p.log().high_watermark()});
   // Waiting produces and consumer fetches wait for the HW: with it unchanged (a follower's
   // position report that moved nothing) there is nothing new for them.
-  if (advanced || !only_if_advanced) {
+  if (advanced || wake == WakeWaiters::always) {
     try_complete_produces(p.tp());
     try_complete_fetches(p.tp());
   }

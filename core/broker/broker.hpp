@@ -86,9 +86,12 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost {
   void apply_partition_state(const PartitionState& state, const TopicConfig& config);
   void check_isr();
   void request_isr_change(Partition& p, std::vector<BrokerId> new_isr, const char* reason);
-  // Moves the HW if the ISR allows, and completes what waited on it. `only_if_advanced`: the
-  // caller changed nothing but the followers' positions.
-  void on_high_watermark_moved(Partition& p, bool only_if_advanced = false);
+  // After what can move a leader's high watermark (an append, a follower's fetch, an ISR or
+  // leadership change): advances it as far as the ISR allows, completes the produces and
+  // fetches waiting on the partition (`wake`: always, or only when it advanced, for a follower
+  // position that moved nothing else), and asks to add a follower that caught up to the ISR.
+  enum class WakeWaiters : std::uint8_t { always, if_advanced };
+  void advance_high_watermark(Partition& p, WakeWaiters wake = WakeWaiters::always);
   void periodic_checkpoint();
   void periodic_retention();
   void periodic_flush();
@@ -133,11 +136,17 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost {
     std::uint64_t id;     // the delayed fetch
     std::size_t index;    // the partition's place in its request
   };
-  // Reads one partition for a fetch by `replica` (kNoBroker: a consumer), recording a follower's
-  // position when `record_positions` (a fetch's first attempt, not its completion from the
-  // purgatory). The answer's tp is left for the caller to fill.
-  FetchResponse::Partition read_partition(Partition* p, LeaderEpoch expected_epoch, Offset fetch_offset,
-                                          std::int32_t max_bytes, BrokerId replica, bool record_positions);
+  // A follower's Fetch says how far its log reaches: the leader records it (Kafka's
+  // Partition.updateFollowerFetchState), which may advance the high watermark and complete what
+  // waited on it. Only a Fetch's first reading notes positions, not its completion from the
+  // purgatory. Nothing happens for a consumer (kNoBroker) or when this broker does not lead `p`
+  // in the expected epoch.
+  void note_follower_fetch(Partition* p, LeaderEpoch expected_epoch, Offset fetch_offset, BrokerId replica);
+  // Reads one partition for a fetch by `replica` (kNoBroker: a consumer, who reads up to the high
+  // watermark; a follower reads to the log end). It changes nothing. The answer's tp is left for
+  // the caller to fill.
+  FetchResponse::Partition read_partition(const Partition* p, LeaderEpoch expected_epoch, Offset fetch_offset,
+                                          std::int32_t max_bytes, BrokerId replica) const;
   // The bytes a read answer carries; -1 for an error.
   static std::int64_t batch_bytes(const FetchResponse::Partition& part);
   // Reads for a fetch; `bytes` is the total read. `per_partition`, when given, receives each

@@ -35,18 +35,19 @@ ErrorCode Broker::leadership_error(const Partition* p, LeaderEpoch expected) {
   return ErrorCode::NONE;
 }
 
-FetchResponse::Partition Broker::read_partition(Partition* p, LeaderEpoch expected_epoch, Offset fetch_offset,
-                                                std::int32_t max_bytes, BrokerId replica, bool record_positions) {
+void Broker::note_follower_fetch(Partition* p, LeaderEpoch expected_epoch, Offset fetch_offset, BrokerId replica) {
+  if (replica == kNoBroker || leadership_error(p, expected_epoch) != ErrorCode::NONE) return;
+  p->update_follower_fetch(replica, fetch_offset, now());
+  advance_high_watermark(*p, WakeWaiters::if_advanced);
+}
+
+FetchResponse::Partition Broker::read_partition(const Partition* p, LeaderEpoch expected_epoch, Offset fetch_offset,
+                                                std::int32_t max_bytes, BrokerId replica) const {
   FetchResponse::Partition part;
   part.error = leadership_error(p, expected_epoch);
   if (part.error != ErrorCode::NONE) return part;
-  PartitionLog& log = p->log();
-  const bool from_follower = replica != kNoBroker;
-  if (from_follower && record_positions) {
-    p->update_follower_fetch(replica, fetch_offset, now());
-    on_high_watermark_moved(*p, true);
-  }
-  const Offset upper = from_follower ? log.log_end_offset() : log.high_watermark();
+  const PartitionLog& log = p->log();
+  const Offset upper = replica != kNoBroker ? log.log_end_offset() : log.high_watermark();
   ReadResult read = log.read(fetch_offset, max_bytes, upper, true);
   part.high_watermark = log.high_watermark();
   part.log_start_offset = log.log_start_offset();
@@ -73,8 +74,11 @@ FetchResponse Broker::read_for_fetch(const FetchRequest& request, bool record_po
   bytes = 0;
   response.partitions.reserve(request.partitions.size());
   for (const FetchRequest::Partition& want : request.partitions) {
-    FetchResponse::Partition part = read_partition(find(want.tp), want.current_leader_epoch, want.fetch_offset,
-                                                   want.partition_max_bytes, request.replica_id, record_positions);
+    Partition* p = find(want.tp);
+    // Each partition's position is noted just before it is read, as Kafka's leader does.
+    if (record_positions) note_follower_fetch(p, want.current_leader_epoch, want.fetch_offset, request.replica_id);
+    FetchResponse::Partition part =
+        read_partition(p, want.current_leader_epoch, want.fetch_offset, want.partition_max_bytes, request.replica_id);
     part.tp = want.tp;
     const std::int64_t read = batch_bytes(part);
     bytes += std::max<std::int64_t>(read, 0);

@@ -68,8 +68,9 @@ FetchResponse Broker::read_session(FetchSession& session, bool record_positions,
   bytes = 0;
   for (FetchSession::Entry& e : session.entries) {
     if (e.partition == nullptr) e.partition = find(e.tp);
-    FetchResponse::Partition part = read_partition(e.partition, e.current_leader_epoch, e.fetch_offset, e.max_bytes,
-                                                   session.replica, record_positions);
+    if (record_positions) note_follower_fetch(e.partition, e.current_leader_epoch, e.fetch_offset, session.replica);
+    FetchResponse::Partition part =
+        read_partition(e.partition, e.current_leader_epoch, e.fetch_offset, e.max_bytes, session.replica);
     e.readable = batch_bytes(part);
     bytes += std::max<std::int64_t>(e.readable, 0);
     const bool changed = part.error != ErrorCode::NONE || !part.batches.empty() ||

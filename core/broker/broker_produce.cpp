@@ -63,7 +63,7 @@ ProduceResponse::Partition Broker::append_one(const ProduceRequest::Partition& p
   p->producers().record(stored);
   result.base_offset = stored.base_offset;
   emit(RecordsAppended{part.tp, stored});
-  on_high_watermark_moved(*p);  // a sole ISR member commits at once; fetches may complete
+  advance_high_watermark(*p);  // a sole ISR member commits at once; fetches may complete
   return result;
 }
 

@@ -146,7 +146,9 @@ OffsetRange PartitionLog::truncate_fully_and_start_at(Offset offset, sim::Time n
 }
 
 bool PartitionLog::set_high_watermark(Offset offset) {
-  const Offset clamped = std::clamp(offset, log_start_offset_, log_end_offset_);
+  // Nothing above the log end can be committed: a caller asking for more has a bug.
+  KSIM_ASSERT(offset <= log_end_offset_, "the high watermark never passes the log end");
+  const Offset clamped = std::max(offset, log_start_offset_);
   if (clamped == high_watermark_) return false;
   high_watermark_ = clamped;
   return true;

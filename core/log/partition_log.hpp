@@ -80,7 +80,8 @@ class PartitionLog {
   // Empties the log and restarts it at `offset` (a follower far behind a leader's retention).
   OffsetRange truncate_fully_and_start_at(Offset offset, sim::Time now);
 
-  // Clamped to [log start, LEO]. Returns true when it moved.
+  // The one place the high watermark moves (truncation aside, which lowers it with the log end).
+  // Never above the log end (asserted); raised to the log start. Returns true when it moved.
   bool set_high_watermark(Offset offset);
 
   // Durability.

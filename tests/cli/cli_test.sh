@@ -58,15 +58,18 @@ tail -n 1 "$work/bench" | grep -qE '^producer records_per_wall_second=[0-9]+ sim
 "$ksim" bench throughput --duration 1s > "$work/bench" 2>&1 || fail "bench throughput failed: $(cat "$work/bench")"
 tail -n 1 "$work/bench" | grep -qE '^throughput sim_seconds_per_wall_second=[0-9]+\.[0-9] records_per_wall_second=[0-9]+$' ||
   fail "bench throughput's last line breaks the contract: $(tail -n 1 "$work/bench")"
-# ksim restarts itself with glibc's huge-page tunable when the kernel gives THP on request, and a
-# benchmark says which pages it ran on; a user's own GLIBC_TUNABLES setting is left alone.
+# A benchmark says first how it was built, then which pages its heap ran on.
+head -n 1 "$work/bench" | grep -qE '^build: [A-Za-z]+, [A-Za-z]+ [0-9.]+, flags: ' ||
+  fail "bench throughput's first line does not say how it was built: $(head -n 1 "$work/bench")"
+# ksim restarts itself with glibc's huge-page tunable when the kernel gives THP on request; a
+# user's own GLIBC_TUNABLES setting is left alone.
 thp_mode=$(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || true)
 if [ "$thp_mode" = madvise ]; then
-  head -n 1 "$work/bench" | grep -qx 'heap: transparent huge pages (glibc.malloc.hugetlb=1, THP mode madvise)' ||
-    fail "no huge pages under THP mode madvise: $(head -n 1 "$work/bench")"
+  sed -n 2p "$work/bench" | grep -qx 'heap: transparent huge pages (glibc.malloc.hugetlb=1, THP mode madvise)' ||
+    fail "no huge pages under THP mode madvise: $(sed -n 2p "$work/bench")"
   GLIBC_TUNABLES=glibc.malloc.hugetlb=0 "$ksim" bench throughput --duration 1s > "$work/bench" 2>&1
-  head -n 1 "$work/bench" | grep -qx 'heap: 4 KiB pages (THP mode madvise, GLIBC_TUNABLES=glibc.malloc.hugetlb=0)' ||
-    fail "the user's GLIBC_TUNABLES was not kept: $(head -n 1 "$work/bench")"
+  sed -n 2p "$work/bench" | grep -qx 'heap: 4 KiB pages (THP mode madvise, GLIBC_TUNABLES=glibc.malloc.hugetlb=0)' ||
+    fail "the user's GLIBC_TUNABLES was not kept: $(sed -n 2p "$work/bench")"
 fi
 
 "$ksim" bench assign > "$work/bench" 2>&1 || fail "bench assign failed: $(cat "$work/bench")"
