@@ -130,7 +130,7 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost {
     FetchRequest request;
     sim::TimerId timeout;
     std::vector<std::int64_t> readable;  // per partition of the request: bytes readable, last seen
-    std::int64_t total = 0;
+    FetchWait wait;
   };
   struct FetchWatcher {
     std::uint64_t id;     // the delayed fetch

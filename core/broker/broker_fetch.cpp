@@ -20,7 +20,7 @@ void Broker::handle(sim::NodeId from, const FetchRequest& m) {
   // Not enough data yet: wait for appends (or, for a consumer, for the HW) up to max_wait.
   const std::uint64_t id = next_delayed_id_++;
   for (std::size_t i = 0; i < m.partitions.size(); ++i) fetch_watchers_[m.partitions[i].tp].push_back({id, i});
-  DelayedFetch delayed{from, m, {}, std::move(per_partition), bytes};
+  DelayedFetch delayed{from, m, {}, std::move(per_partition), FetchWait{m.min_bytes, bytes}};
   delayed.timeout = after(m.max_wait, [this, id] { finish_fetch(id); });
   delayed_fetches_.emplace(id, std::move(delayed));
 }
@@ -107,16 +107,7 @@ void Broker::try_complete_fetches(const TopicPartition& tp) {
     const FetchRequest::Partition& want = fetch.request.partitions[w.index];
     const std::int64_t now_readable = readable_bytes(find(want.tp), want.current_leader_epoch, want.fetch_offset,
                                                      want.partition_max_bytes, fetch.request.replica_id);
-    std::int64_t& seen = fetch.readable[w.index];
-    const std::uint64_t id = w.id;
-    // An error (not the leader any more, out of range) answers the fetch at once.
-    if (now_readable < 0) {
-      ready.push_back(id);
-      continue;
-    }
-    fetch.total += now_readable - std::max<std::int64_t>(seen, 0);
-    seen = now_readable;
-    if (fetch.total >= fetch.request.min_bytes) ready.push_back(id);
+    if (fetch.wait.partition_changed(fetch.readable[w.index], now_readable)) ready.push_back(w.id);
   }
   for (const std::uint64_t id : ready) finish_fetch(id);
 }

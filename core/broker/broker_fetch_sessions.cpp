@@ -58,7 +58,7 @@ void Broker::handle_session_fetch(sim::NodeId from, const FetchRequest& m) {
   // Not enough data yet: the session's Fetch waits for appends, up to max_wait. The answer is
   // read again when it completes; this one is dropped, so that what the follower is known to
   // have heard (high_watermark_sent) moves only with an answer actually sent.
-  session->waiting = FetchSession::Waiting{from, m.correlation_id, m.min_bytes, full, {}, bytes};
+  session->waiting = FetchSession::Waiting{from, m.correlation_id, full, {}, FetchWait{m.min_bytes, bytes}};
   session->waiting->timeout = after(m.max_wait, [this, id = session->id] { finish_session_fetch(id); });
 }
 
@@ -100,14 +100,7 @@ void Broker::try_complete_session_fetches(const TopicPartition& tp) {
     if (e == nullptr) continue;
     const std::int64_t now_readable =
         readable_bytes(e->partition, e->current_leader_epoch, e->fetch_offset, e->max_bytes, session.replica);
-    // An error (not the leader any more, out of range) answers the fetch at once.
-    if (now_readable < 0) {
-      ready.push_back(id);
-      continue;
-    }
-    session.waiting->total += now_readable - std::max<std::int64_t>(e->readable, 0);
-    e->readable = now_readable;
-    if (session.waiting->total >= session.waiting->min_bytes) ready.push_back(id);
+    if (session.waiting->wait.partition_changed(e->readable, now_readable)) ready.push_back(id);
   }
   for (const std::int32_t id : ready) finish_session_fetch(id);
 }

@@ -27,6 +27,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/broker/fetch_wait.hpp"
 #include "core/broker/partition.hpp"
 #include "core/protocol/messages.hpp"
 #include "sim/node_id.hpp"
@@ -51,10 +52,9 @@ struct FetchSession {
   struct Waiting {
     sim::NodeId from;
     std::int32_t correlation_id = 0;
-    std::int32_t min_bytes = 1;
     bool full = false;
     sim::TimerId timeout;
-    std::int64_t total = 0;
+    FetchWait wait;  // min.bytes and the bytes readable so far, over the entries' `readable`
   };
 
   std::int32_t id = 0;

@@ -191,22 +191,6 @@ TEST_CASE("power loss of every replica at once loses unflushed acknowledged writ
   }
 }
 
-TEST_CASE("controller down: no elections happen until it restarts", "[core][replication][controller]") {
-  Lab lab(topic_config(1), {1, 2, 3});
-  lab.cluster.sim().stop(lab.cluster.controller().id(), StopKind::process_crash);
-  lab.stop(1, StopKind::process_crash);
-  lab.run(seconds(30));
-  CHECK(lab.state().leader == 1);  // nobody decided anything: the dead leader is still the leader
-  CHECK(lab.state().leader_epoch == 0);
-  lab.cluster.sim().start(lab.cluster.controller().id());
-  lab.run(seconds(15));
-  CHECK(lab.state().leader == 2);
-  CHECK(lab.state().leader_epoch == 1);
-  const int h = lab.client->produce(kOrders, 1, -1);
-  lab.run(seconds(1));
-  CHECK(lab.client->outcome(h).error == ErrorCode::NONE);
-}
-
 namespace {
 
 struct ChaosResult {
@@ -276,30 +260,6 @@ TEST_CASE("disk loss: a broker that comes back with an empty disk refetches ever
   CHECK(lab.replica(3).log().log_end_offset() == 5);  // refetched from the leader
   CHECK(ids_in_log(lab.replica(3)).size() == 5);
   CHECK(lab.checker.violations().empty());
-}
-
-TEST_CASE("cluster view: replicas, ISR, epochs and every replica's offsets in one snapshot",
-          "[core][cluster]") {
-  Lab lab(topic_config(1), {1, 2, 3});
-  lab.client->produce(kOrders, 3, -1);
-  lab.run(seconds(1));
-  lab.stop(2, StopKind::process_crash);
-  lab.run(seconds(15));
-  const ClusterView view = lab.cluster.view();
-  CHECK(view.controller_running);
-  REQUIRE(view.brokers.size() == 3);
-  CHECK_FALSE(view.brokers[1].running);
-  CHECK(view.brokers[1].fenced);
-  REQUIRE(view.partitions.size() == 1);
-  const PartitionView& p = view.partitions.front();
-  CHECK(p.leader == 1);
-  CHECK(p.isr == std::vector<BrokerId>{1, 3});
-  CHECK(p.under_replicated());
-  REQUIRE(p.replica_logs.size() == 3);
-  CHECK(p.replica_logs[0].is_leader);
-  CHECK(p.replica_logs[0].log_end_offset == 3);
-  CHECK(p.replica_logs[0].high_watermark == 3);
-  CHECK_FALSE(p.replica_logs[1].in_isr);
 }
 
 TEST_CASE("compression: lz4 batches are stored and replicated at their compressed size",

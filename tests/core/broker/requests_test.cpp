@@ -1,8 +1,6 @@
-// Request handling on a healthy cluster: limits, idempotence, consumer fetches, metadata, admin.
+// Request handling on a healthy cluster: limits, idempotence, consumer fetches, metadata.
 #include <catch2/catch.hpp>
 
-#include "core/cluster/metrics.hpp"
-#include "core/controller/replica_placement.hpp"
 #include "replication_lab.hpp"
 
 using namespace ksim::core;
@@ -121,101 +119,4 @@ TEST_CASE("metadata: brokers answer with leaders, replicas, ISR and unknown topi
   CHECK(answer->partitions.front().leader == 1);
   CHECK(answer->partitions.front().isr.size() == 3);
   CHECK(answer->unknown_topics == std::vector<std::string>{"missing"});
-}
-
-TEST_CASE("controller: more partitions, and the preferred leader back in charge", "[core][controller]") {
-  Lab lab;
-  REQUIRE(lab.cluster.controller().create_partitions("orders", 3) == ErrorCode::NONE);
-  CHECK(lab.cluster.controller().create_partitions("orders", 2) == ErrorCode::INVALID_PARTITIONS);
-  lab.run(seconds(1));
-  CHECK(lab.cluster.controller().topics().at("orders").partitions.size() == 3);
-  CHECK(lab.cluster.broker(lab.cluster.controller().partition({"orders", 2})->leader).partition({"orders", 2}) != nullptr);
-
-  lab.cluster.sim().stop(lab.cluster.broker(1).id(), StopKind::process_crash);
-  lab.run(seconds(12));
-  CHECK(lab.cluster.controller().partition(kOrders)->leader == 2);
-  lab.cluster.sim().start(lab.cluster.broker(1).id());
-  lab.run(seconds(5));  // broker 1 catches up and rejoins the ISR, but does not lead
-  CHECK(lab.cluster.controller().partition(kOrders)->isr.size() == 3);
-  CHECK(lab.cluster.controller().partition(kOrders)->leader == 2);
-  CHECK(lab.cluster.controller().elect_preferred_leaders({kOrders}) == ErrorCode::NONE);
-  CHECK(lab.cluster.controller().partition(kOrders)->leader == 1);
-  CHECK(lab.cluster.controller().elect_preferred_leaders({kOrders}) == ErrorCode::ELECTION_NOT_NEEDED);
-  CHECK(lab.cluster.controller().create_topic("orders", 1, 1, {}) == ErrorCode::TOPIC_ALREADY_EXISTS);
-  CHECK(lab.cluster.controller().create_topic("wide", 1, 4, {}) == ErrorCode::INVALID_REPLICATION_FACTOR);
-}
-
-TEST_CASE("placement: replicas spread as Kafka's rack-unaware assignment does", "[core][controller]") {
-  const std::vector<BrokerPlacementInfo> brokers{{1, ""}, {2, ""}, {3, ""}, {4, ""}, {5, ""}};
-  // Start index 0, shift 0: leaders walk the brokers; followers sit one further on, and the
-  // shift grows after a full round.
-  const auto placed = place_replicas(brokers, 0, 10, 3, 0, 0);
-  CHECK(placed[0] == std::vector<BrokerId>{1, 2, 3});
-  CHECK(placed[1] == std::vector<BrokerId>{2, 3, 4});
-  CHECK(placed[4] == std::vector<BrokerId>{5, 1, 2});
-  CHECK(placed[5] == std::vector<BrokerId>{1, 3, 4});  // second round: shift 1
-  CHECK(placed[9] == std::vector<BrokerId>{5, 2, 3});
-}
-
-TEST_CASE("placement: with racks, each partition's replicas span the racks", "[core][controller]") {
-  const std::vector<BrokerPlacementInfo> brokers{{1, "a"}, {2, "a"}, {3, "b"}, {4, "b"}, {5, "c"}, {6, "c"}};
-  const auto placed = place_replicas(brokers, 0, 12, 3, 2, 1);
-  for (const auto& replicas : placed) {
-    std::set<std::string> racks;
-    for (const BrokerId b : replicas) racks.insert(brokers[static_cast<std::size_t>(b - 1)].rack);
-    CHECK(racks.size() == 3);
-  }
-}
-
-TEST_CASE("metrics: under-replicated, under-min-ISR and offline partitions over time",
-          "[core][cluster][metrics]") {
-  TopicConfig config;
-  config.min_insync_replicas = 2;
-  Lab lab(config);
-  MetricsRecorder metrics(lab.cluster, seconds(1));
-  lab.cluster.sim().stop(lab.cluster.broker(3).id(), StopKind::process_crash);
-  lab.run(seconds(15));
-  CHECK(metrics.samples().back().under_replicated == 1);
-  CHECK(metrics.samples().back().under_min_isr == 0);
-  lab.cluster.sim().stop(lab.cluster.broker(2).id(), StopKind::process_crash);
-  lab.run(seconds(15));
-  CHECK(metrics.samples().back().under_min_isr == 1);
-  CHECK(metrics.samples().back().offline == 0);
-  lab.cluster.sim().stop(lab.cluster.broker(1).id(), StopKind::process_crash);
-  lab.run(seconds(15));
-  CHECK(metrics.samples().back().offline == 1);
-  CHECK(metrics.samples().front().under_replicated == 0);
-  CHECK(metrics.samples().size() >= 45);
-}
-
-namespace {
-class HeartbeatCounter final : public WorldObserver {
- public:
-  explicit HeartbeatCounter(NodeId broker) : broker_(broker) {}
-  using WorldObserver::on;
-  void on(const EventStamp& s, const MessageSent& e) override {
-    if (s.node == broker_ && e.label == "BrokerHeartbeat") ++count;
-  }
-  int count = 0;
-
- private:
-  NodeId broker_;
-};
-}  // namespace
-
-TEST_CASE("controller session: a broker heartbeats once per interval, also after restarts",
-          "[core][controller]") {
-  Lab lab;
-  HeartbeatCounter counter(lab.cluster.broker(2).id());
-  lab.cluster.sim().events().attach(counter);
-  for (int i = 0; i < 3; ++i) {
-    lab.cluster.sim().stop(lab.cluster.broker(2).id(), StopKind::process_crash);
-    lab.cluster.sim().start(lab.cluster.broker(2).id());
-    lab.run(seconds(1));
-  }
-  counter.count = 0;
-  lab.run(seconds(20));
-  CHECK(counter.count >= 9);  // heartbeat.interval.ms is 2 s
-  CHECK(counter.count <= 11);
-  CHECK_FALSE(lab.cluster.controller().brokers().at(2).fenced);
 }
