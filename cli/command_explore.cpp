@@ -81,10 +81,10 @@ std::vector<core::FaultSpec> random_faults(const core::Scenario& s, std::uint64_
     const std::string broker = "broker:" + std::to_string(rng.uniform_int(1, s.cluster.brokers));
     switch (rng.uniform_int(0, groups.empty() ? 2 : 3)) {
       case 0: {
-        f.action = rng.uniform_int(0, 1) == 0 ? "crash" : "power-loss";
+        f.type = rng.uniform_int(0, 1) == 0 ? core::FaultType::crash : core::FaultType::power_loss;
         f.target = broker;
         core::FaultSpec back = f;
-        back.action = "restart";
+        back.type = core::FaultType::restart;
         back.at = f.at + sim::Duration::from_ns(rng.uniform_int(sim::seconds(1).ns(), sim::seconds(15).ns()));
         faults.push_back(f);
         if (back.at < sim::Time::zero() + s.duration) faults.push_back(back);
@@ -92,10 +92,10 @@ std::vector<core::FaultSpec> random_faults(const core::Scenario& s, std::uint64_
       }
       case 1: {
         const core::TopicSpec& t = s.topics[static_cast<std::size_t>(rng.uniform_int(0, static_cast<std::int64_t>(s.topics.size()) - 1))];
-        f.action = "partition";
+        f.type = core::FaultType::partition;
         f.between = {{"leader-of:" + t.name + "-" + std::to_string(rng.uniform_int(0, t.partitions - 1))}, {"rest"}};
         core::FaultSpec heal;
-        heal.action = "heal";
+        heal.type = core::FaultType::heal;
         heal.where = f.where;
         heal.at = f.at + sim::Duration::from_ns(rng.uniform_int(sim::seconds(1).ns(), sim::seconds(20).ns()));
         faults.push_back(f);
@@ -103,13 +103,13 @@ std::vector<core::FaultSpec> random_faults(const core::Scenario& s, std::uint64_
         continue;
       }
       case 2:
-        f.action = "slow-link";
+        f.type = core::FaultType::slow_link;
         f.between = {{broker}, {"rest"}};
         f.link = s.cluster.network;
         f.link.latency = sim::milliseconds(rng.uniform_int(50, 500));
         break;
       default:
-        f.action = "crash";
+        f.type = core::FaultType::crash;
         f.target = "consumer:" + groups[static_cast<std::size_t>(rng.uniform_int(0, static_cast<std::int64_t>(groups.size()) - 1))] + "/0";
         break;
     }
@@ -119,7 +119,7 @@ std::vector<core::FaultSpec> random_faults(const core::Scenario& s, std::uint64_
 }
 
 std::string describe_fault(const core::FaultSpec& f) {
-  std::string text = sim::format_duration(f.at - sim::Time::zero()) + " " + f.action;
+  std::string text = sim::format_duration(f.at - sim::Time::zero()) + " " + std::string(core::fault_type_name(f.type));
   if (!f.target.empty()) text += " " + f.target;
   if (!f.between.empty()) text += " " + f.between[0][0] + " | " + f.between[1][0];
   return text;

@@ -34,8 +34,9 @@ QString MainWindow::apply(const std::string& fault_json, const QString& what) {
   return {};
 }
 
-QString MainWindow::broker_fault(core::BrokerId id, const std::string& action) {
-  return apply(hand_fault::on_node(action, "broker:" + std::to_string(id)), QString("%1 broker %2").arg(QString::fromStdString(action)).arg(id));
+QString MainWindow::broker_fault(core::BrokerId id, core::FaultType type) {
+  const QString name = QString::fromStdString(std::string(core::fault_type_name(type)));
+  return apply(hand_fault::on_node(type, "broker:" + std::to_string(id)), QString("%1 broker %2").arg(name).arg(id));
 }
 
 QString MainWindow::link_fault(const std::string& a, const std::string& b, const std::string& kind) {
@@ -53,7 +54,11 @@ QString MainWindow::consumer_fault(const std::string& member, const std::string&
   const QString who = QString::fromStdString(member);
   if (action == "slow") return apply(hand_fault::slow_consumer(member, 10), who + " processes ten times slower");
   if (action == "normal") return apply(hand_fault::slow_consumer(member, 1), who + " back to its own speed");
-  return apply(hand_fault::on_node(action, member), QString::fromStdString(action) + " " + who);
+  const std::optional<core::FaultType> type = core::parse_fault_type(action);
+  if (!type || !core::node_fault(*type)) {
+    return refuse(QString::fromStdString("\"" + action + "\" is not a consumer fault; use crash, restart, pause, resume, slow or normal"));
+  }
+  return apply(hand_fault::on_node(*type, member), QString::fromStdString(action) + " " + who);
 }
 
 QString MainWindow::add_consumer(const std::string& group) {
@@ -94,8 +99,9 @@ void MainWindow::add_consumer_actions(QMenu& menu, const std::string& member) {
 void MainWindow::broker_menu(core::BrokerId id, QPoint where) {
   if (!session_) return;
   QMenu menu(this);
-  for (const char* action : {"crash", "power-loss", "restart", "pause", "resume", "isolate"}) {
-    menu.addAction(QString("%1 broker %2").arg(action).arg(id), this, [this, id, action] { broker_fault(id, action); });
+  for (const core::FaultType type : hand_fault::kBrokerFaults) {
+    const QString name = QString::fromStdString(std::string(core::fault_type_name(type)));
+    menu.addAction(QString("%1 broker %2").arg(name).arg(id), this, [this, id, type] { broker_fault(id, type); });
   }
   menu.addSeparator();
   add_link_menu(menu, "broker:" + std::to_string(id));
@@ -125,8 +131,8 @@ void MainWindow::fill_faults_menu() {
   QMenu* brokers = faults_menu_->addMenu("&Brokers");
   for (core::BrokerId b = 1; b <= s.cluster.brokers; ++b) {
     QMenu* m = brokers->addMenu(QString("broker %1").arg(b));
-    for (const char* action : {"crash", "power-loss", "restart", "pause", "resume", "isolate"}) {
-      m->addAction(action, this, [this, b, action] { broker_fault(b, action); });
+    for (const core::FaultType type : hand_fault::kBrokerFaults) {
+      m->addAction(QString::fromStdString(std::string(core::fault_type_name(type))), this, [this, b, type] { broker_fault(b, type); });
     }
     add_link_menu(*m, "broker:" + std::to_string(b));
   }

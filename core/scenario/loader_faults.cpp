@@ -121,31 +121,26 @@ void read_set_config(const Scenario& s, const Node& n, FaultSpec& f) {
 }  // namespace
 
 void read_faults(const Node& list, Scenario& s) {
-  static const std::vector<std::string> kActions{"crash", "power-loss", "disk-loss", "restart", "pause", "resume",
-                                                 "partition", "isolate", "heal", "slow-link", "restore-link",
-                                                 "slow", "add-consumer", "add-partitions", "reset-offsets", "set-config"};
   for (const Node& n : list.array()) {
     n.section("fault");
     FaultSpec f;
     f.where = n.path();
     f.at = n.at("at").instant();
     if (f.at > sim::Time::zero() + s.duration) n.at("at").fail("comes after the end of the run (" + sim::format_duration(s.duration) + ")");
-    f.action = n.at("do").string();
-    if (std::find(kActions.begin(), kActions.end(), f.action) == kActions.end()) {
-      const std::string suggestion = did_you_mean(f.action, kActions);
-      n.at("do").fail("\"" + f.action + "\" is not a fault" +
+    const std::string action = n.at("do").string();
+    const std::optional<FaultType> type = parse_fault_type(action);
+    if (!type) {
+      const std::string suggestion = did_you_mean(action, fault_type_names());
+      n.at("do").fail("\"" + action + "\" is not a fault" +
                       (suggestion.empty() ? "; see docs/scenario-format.md" : "; did you mean \"" + suggestion + "\"?"));
     }
-    const bool needs_target = f.action == "crash" || f.action == "power-loss" || f.action == "disk-loss" ||
-                              f.action == "restart" || f.action == "pause" || f.action == "resume" ||
-                              f.action == "isolate" || f.action == "slow";
-    if (needs_target) {
+    f.type = *type;
+    if (names_target(f.type)) {
       check_target(s, n.at("target"));
       f.target = n.at("target").string();
     }
-    if (f.action == "slow" && f.target.rfind("consumer:", 0) != 0) n.at("target").fail("slow applies to a consumer");
-    if (f.action == "partition" || f.action == "slow-link" || f.action == "restore-link" ||
-        (f.action == "heal" && n.has("between"))) {
+    if (f.type == FaultType::slow && f.target.rfind("consumer:", 0) != 0) n.at("target").fail("slow applies to a consumer");
+    if (between_sides(f.type) && (f.type != FaultType::heal || n.has("between"))) {
       const std::vector<Node> sides = n.at("between").array();
       if (sides.size() != 2) n.at("between").fail("must be two sides: [[targets], [targets]] (the second may be \"rest\")");
       for (std::size_t i = 0; i < 2; ++i) {
@@ -164,25 +159,25 @@ void read_faults(const Node& list, Scenario& s) {
       }
     }
     if (n.has("one_way")) f.one_way = n.at("one_way").boolean();
-    if (f.action == "slow-link") {
+    if (f.type == FaultType::slow_link) {
       f.link = read_link(n, s.cluster.network);
     }
-    if (f.action == "slow") f.factor = n.at("factor").number(1, 1'000'000);
-    if (f.action == "add-consumer") {
+    if (f.type == FaultType::slow) f.factor = n.at("factor").number(1, 1'000'000);
+    if (f.type == FaultType::add_consumer) {
       f.group = n.at("group").string();
       if (std::none_of(s.consumers.begin(), s.consumers.end(), [&](const ConsumerSpec& c) { return c.group == f.group; })) {
         n.at("group").fail("no consumer group \"" + f.group + "\" is defined");
       }
       if (n.has("count")) f.count = static_cast<std::int32_t>(n.at("count").integer(1, 1000));
     }
-    if (f.action == "add-partitions") {
+    if (f.type == FaultType::add_partitions) {
       require_topic(s, n.at("topic"));
       f.topic = n.at("topic").string();
       f.partitions = static_cast<std::int32_t>(n.at("partitions").integer(1, 10'000));
       if (f.partitions <= find_topic(s, f.topic)->partitions) n.at("partitions").fail("must be more than the topic has now (partitions only grow)");
     }
-    if (f.action == "set-config") read_set_config(s, n, f);
-    if (f.action == "reset-offsets") {
+    if (f.type == FaultType::set_config) read_set_config(s, n, f);
+    if (f.type == FaultType::reset_offsets) {
       f.group = n.at("group").string();
       require_topic(s, n.at("topic"));
       f.topic = n.at("topic").string();

@@ -301,28 +301,23 @@ std::vector<sim::NodeId> ScenarioRun::resolve_side(const std::vector<std::string
 void ScenarioRun::fire(const FaultSpec& f) {
   sim::Simulation& sim = cluster_->sim();
   const sim::Time now = sim.now();
-  static const std::map<std::string, sim::FaultKind> kNodeFaults{
-      {"crash", sim::FaultKind::crash},     {"power-loss", sim::FaultKind::power_loss},
-      {"disk-loss", sim::FaultKind::disk_loss}, {"restart", sim::FaultKind::restart},
-      {"pause", sim::FaultKind::pause},     {"resume", sim::FaultKind::resume},
-      {"isolate", sim::FaultKind::isolate}};
-  if (const auto kind = kNodeFaults.find(f.action); kind != kNodeFaults.end()) {
+  if (const std::optional<sim::FaultKind> kind = node_fault(f.type)) {
     std::string why;
     const std::optional<sim::NodeId> node = resolve(f.target, why);
     if (!node) {
-      note("fault", f.action + " " + f.target + " did nothing: " + why);
+      note("fault", std::string(fault_type_name(f.type)) + " " + f.target + " did nothing: " + why);
       return;
     }
-    sim.apply(sim::FaultAction::on_node(now, kind->second, *node));
+    sim.apply(sim::FaultAction::on_node(now, *kind, *node));
     // A standalone consumer's application assigns its partitions again when it comes back.
-    if (kind->second == sim::FaultKind::restart) {
+    if (*kind == sim::FaultKind::restart) {
       for (Member& m : members_) {
         if (m.consumer->id() == *node && m.group.empty()) m.consumer->assign(m.spec->assign);
       }
     }
     return;
   }
-  if (f.action == "partition" || f.action == "heal" || f.action == "slow-link" || f.action == "restore-link") {
+  if (between_sides(f.type)) {
     std::vector<sim::NodeId> a;
     std::vector<sim::NodeId> b;
     if (!f.between.empty()) {
@@ -330,22 +325,22 @@ void ScenarioRun::fire(const FaultSpec& f) {
       b = resolve_side(f.between[1], a);
     }
     sim::FaultKind kind = sim::FaultKind::heal;
-    if (f.action == "partition") kind = f.one_way ? sim::FaultKind::partition_one_way : sim::FaultKind::partition;
-    if (f.action == "slow-link") kind = sim::FaultKind::set_link;
-    if (f.action == "restore-link") kind = sim::FaultKind::restore_link;
+    if (f.type == FaultType::partition) kind = f.one_way ? sim::FaultKind::partition_one_way : sim::FaultKind::partition;
+    if (f.type == FaultType::slow_link) kind = sim::FaultKind::set_link;
+    if (f.type == FaultType::restore_link) kind = sim::FaultKind::restore_link;
     sim::FaultAction action = sim::FaultAction::between(now, kind, a, b);
     action.link = f.link;
     sim.apply(action);
     return;
   }
-  if (f.action == "slow") {
+  if (f.type == FaultType::slow) {
     for (Member& m : members_) {
       if (m.name == f.target) m.app->slow_down(now, f.factor);
     }
     note("fault", f.target + " processes " + std::to_string(static_cast<int>(f.factor)) + "x slower from now on");
     return;
   }
-  if (f.action == "add-consumer") {
+  if (f.type == FaultType::add_consumer) {
     for (const ConsumerSpec& spec : scenario_.consumers) {
       if (spec.group != f.group) continue;
       const auto existing = static_cast<std::int32_t>(std::count_if(members_.begin(), members_.end(), [&](const Member& m) { return m.group == f.group; }));
@@ -354,14 +349,14 @@ void ScenarioRun::fire(const FaultSpec& f) {
     }
     return;
   }
-  if (f.action == "add-partitions") {
+  if (f.type == FaultType::add_partitions) {
     const ErrorCode e = cluster_->controller().create_partitions(f.topic, f.partitions);
     note("fault", "partitions of " + f.topic + " raised to " + std::to_string(f.partitions) +
                       (e == ErrorCode::NONE ? std::string() : ": " + std::string(error_name(e))));
     return;
   }
-  if (f.action == "set-config") return set_config(f);
-  if (f.action == "reset-offsets") {
+  if (f.type == FaultType::set_config) return set_config(f);
+  if (f.type == FaultType::reset_offsets) {
     const std::string what = "reset offsets of group " + f.group + " on " + f.topic + " " + std::string(offset_reset_kind_name(f.reset.kind));
     reset_group_offsets(*cluster_, f.group, f.topic, f.reset, [this, what](ErrorCode e) {
       note(e == ErrorCode::NONE ? "fault" : "error", what + (e == ErrorCode::NONE ? std::string() : ": " + std::string(error_name(e))));

@@ -18,6 +18,7 @@
 #include "core/cluster/cluster.hpp"
 #include "core/cluster/group_admin.hpp"
 #include "core/scenario/config_keys.hpp"
+#include "core/scenario/fault_type.hpp"
 #include "sim/fault_plan.hpp"
 
 namespace ksim::core {
@@ -52,7 +53,7 @@ struct ConsumerSpec {
 // A fault as the file gives it: its target stays a role ("leader-of:orders-0") until it fires.
 struct FaultSpec {
   sim::Time at;
-  std::string action;  // "crash", "power-loss", "partition", "slow", "add-consumer", ...
+  FaultType type = FaultType::crash;  // the "do" key
   std::string target;
   std::vector<std::vector<std::string>> between;  // network faults: two sides; "rest" = everyone else
   bool one_way = false;

@@ -11,8 +11,8 @@ Json between(const std::string& a, const std::string& b) { return Json::array({J
 
 }  // namespace
 
-std::string on_node(const std::string& action, const std::string& node) {
-  return Json{{"do", action}, {"target", node}}.dump();
+std::string on_node(core::FaultType type, const std::string& node) {
+  return Json{{"do", std::string(core::fault_type_name(type))}, {"target", node}}.dump();
 }
 
 std::string cut_link(const std::string& from, const std::string& to, bool one_way) {

@@ -4,13 +4,20 @@
 // what was checked. Nothing here touches Qt.
 #pragma once
 
+#include <array>
 #include <string>
+
+#include "core/scenario/fault_type.hpp"
 
 namespace ksim::gui::hand_fault {
 
-// crash, power-loss, disk-loss, restart, pause, resume or isolate a node ("broker:2",
-// "consumer:billing/0", ...); the loader says which actions a kind of node takes.
-std::string on_node(const std::string& action, const std::string& node);
+// The node faults a broker's menus offer, in their order.
+inline constexpr std::array kBrokerFaults{core::FaultType::crash,  core::FaultType::power_loss, core::FaultType::restart,
+                                          core::FaultType::pause,  core::FaultType::resume,     core::FaultType::isolate};
+
+// A node fault (crash, power-loss, disk-loss, restart, pause, resume, isolate) on a node
+// ("broker:2", "consumer:billing/0", ...); the loader says which a kind of node takes.
+std::string on_node(core::FaultType type, const std::string& node);
 // Messages from `from` to `to` are dropped; both ways unless `one_way`.
 std::string cut_link(const std::string& from, const std::string& to, bool one_way);
 // The link between two nodes gets this latency and loss (both ways).

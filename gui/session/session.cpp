@@ -213,7 +213,7 @@ std::vector<core::GroupAdminView> Session::groups() const {
 std::vector<std::pair<sim::Time, std::string>> Session::fault_marks() const {
   std::vector<std::pair<sim::Time, std::string>> out;
   for (const core::FaultSpec& f : scenario_.faults) {
-    std::string what = f.action;
+    std::string what(core::fault_type_name(f.type));
     if (!f.target.empty()) what += " " + f.target;
     else if (!f.group.empty()) what += " " + f.group;
     else if (!f.topic.empty()) what += " " + f.topic;

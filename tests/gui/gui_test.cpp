@@ -87,7 +87,7 @@ class GuiTest : public QObject {
   void a_fault_by_hand_saves_as_a_scenario_that_replays_to_the_same_hash() {
     auto session = gui::Session::open(kLab);
     session->run_to(at_s(4.5));
-    QCOMPARE(QString::fromStdString(session->inject(gui::hand_fault::on_node("crash", "broker:2"))), QString());
+    QCOMPARE(QString::fromStdString(session->inject(gui::hand_fault::on_node(core::FaultType::crash, "broker:2"))), QString());
     // Nothing else was due: the fault joined the running play a nanosecond after now, no replay.
     QVERIFY(!session->last_fault_replayed());
     QCOMPARE(session->now(), at_s(4.5) + sim::Duration::from_ns(1));
@@ -100,7 +100,7 @@ class GuiTest : public QObject {
     // At the run's end nothing can come after: that fault is replayed from the start instead,
     // and the file still replays to the session's hash.
     session->run_to(session->end());
-    QCOMPARE(QString::fromStdString(session->inject(gui::hand_fault::on_node("restart", "broker:2"))), QString());
+    QCOMPARE(QString::fromStdString(session->inject(gui::hand_fault::on_node(core::FaultType::restart, "broker:2"))), QString());
     QVERIFY(session->last_fault_replayed());
     QCOMPARE(session->now(), session->end());
     QCOMPARE(QString::fromStdString(session->save_as(saved)), QString());
@@ -219,7 +219,7 @@ class GuiTest : public QObject {
     session->run_to(at_s(3));
     QCOMPARE(session->last_rewind_from(), sim::Time::zero());
     // A hand-made fault changes the scenario: the old checkpoints go.
-    QCOMPARE(QString::fromStdString(session->inject(gui::hand_fault::on_node("crash", "broker:3"))), QString());
+    QCOMPARE(QString::fromStdString(session->inject(gui::hand_fault::on_node(core::FaultType::crash, "broker:3"))), QString());
     QVERIFY(session->checkpoints().empty() || session->checkpoints().front() <= at_s(3));
   }
 
@@ -250,7 +250,7 @@ class GuiTest : public QObject {
     // A fault by hand at the very end cannot come a nanosecond later: it is stamped at the end and
     // replayed from the start, a frame's budget at a time; the saved file gives the same run.
     window.run_to(window.session()->end());
-    QCOMPARE(window.broker_fault(2, "crash"), QString());
+    QCOMPARE(window.broker_fault(2, core::FaultType::crash), QString());
     QVERIFY(window.session()->last_fault_replayed());
     while (window.seeking()) window.tick();
     QCOMPARE(window.session()->now(), window.session()->end());
@@ -432,7 +432,7 @@ class GuiTest : public QObject {
     QCOMPARE(partitions, 8);
     QCOMPARE(static_cast<int>(window.session()->groups().size()), 2);
     QVERIFY(window.session()->series().points.back().processed > 0);
-    QCOMPARE(window.broker_fault(4, "crash"), QString());
+    QCOMPARE(window.broker_fault(4, core::FaultType::crash), QString());
     QTemporaryDir dir;
     const std::string saved = dir.filePath("demo.json").toStdString();
     QCOMPARE(QString::fromStdString(window.session()->save_as(saved)), QString());
@@ -464,7 +464,7 @@ class GuiTest : public QObject {
     gui::MainWindow window;
     QCOMPARE(window.open_file(QString::fromStdString(kLab)), QString());
     window.run_to(at_s(6));
-    QCOMPARE(window.broker_fault(3, "pause"), QString());
+    QCOMPARE(window.broker_fault(3, core::FaultType::pause), QString());
     QCOMPARE(window.choose_variant("acks=all"), QString());
     while (window.seeking()) window.tick();  // the replay runs a frame's budget at a time
     gui::Session& session = *window.session();
