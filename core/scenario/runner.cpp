@@ -11,8 +11,6 @@
 namespace ksim::core {
 namespace {
 
-constexpr sim::Duration kSampleEvery = sim::milliseconds(10);
-constexpr sim::Duration kLagSampleEvery = sim::seconds(1);
 
 std::string broker_list(const std::vector<BrokerId>& ids) {
   std::string text;
@@ -137,6 +135,9 @@ ScenarioRun::ScenarioRun(Scenario scenario, RunOptions options)
     for (std::int32_t i = 0; i < spec.members; ++i) add_member(spec, i);
   }
   for (const NarrationEntry& n : scenario_.narration) timeline_.push_back(TimelineEntry{n.at, "narration", n.text});
+  for (const ConsumerSpec& spec : scenario_.consumers) {
+    if (!spec.group.empty()) groups_.push_back(spec.group);
+  }
   schedule_faults();
   sim.scheduler().schedule_at(sim.now() + kSampleEvery, [this] { sample(); });
 }
@@ -442,26 +443,8 @@ std::size_t ScenarioRun::subscribed_partitions(const std::string& group) const {
 
 void ScenarioRun::sample() {
   sim::Simulation& sim = cluster_->sim();
-  // Partitions without a live leader.
-  for (const auto& [name, topic] : cluster_->controller().topics()) {
-    if (name == kOffsetsTopic) continue;
-    for (const PartitionState& p : topic.partitions) {
-      const bool live = p.leader != kNoBroker && cluster_->broker(p.leader).running();
-      if (!live) unavailable_[p.tp] += kSampleEvery;
-    }
-  }
-  // Lag, once a second.
-  if (sim.now() - last_lag_sample_ >= kLagSampleEvery) {
-    last_lag_sample_ = sim.now();
-    for (const ConsumerSpec& spec : scenario_.consumers) {
-      if (spec.group.empty()) continue;
-      if (const auto view = describe_group(*cluster_, spec.group)) {
-        std::int64_t lag = 0;
-        for (const GroupPartitionRow& row : view->partitions) lag += row.lag.value_or(0);
-        max_lag_[spec.group] = std::max(max_lag_[spec.group], lag);
-      }
-    }
-  }
+  availability_.sample(*cluster_);
+  lag_.maybe_sample(*cluster_, sim.now(), groups_);
   if (options_.series != nullptr && sim.now() - last_series_point_ >= options_.series->every) {
     last_series_point_ = sim.now();
     record_series_point();

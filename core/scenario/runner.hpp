@@ -14,6 +14,7 @@
 
 #include "core/check/invariant_checker.hpp"
 #include "core/check/ownership_tracker.hpp"
+#include "core/check/samplers.hpp"
 #include "core/client/consumer.hpp"
 #include "core/client/consumer_workload.hpp"
 #include "core/client/producer.hpp"
@@ -143,11 +144,13 @@ class ScenarioRun {
   std::map<const ConsumerSpec*, ConsumerConfig> live_consumer_configs_;  // changed by set-config
   std::vector<TimelineEntry> timeline_;
   std::vector<std::unique_ptr<FaultSpec>> added_faults_;  // by add_fault(); stable for their timers
-  // Sampled every 10 ms: per partition, time without a live leader; once a second, each group's lag.
-  std::map<TopicPartition, sim::Duration> unavailable_;
-  std::map<std::string, std::int64_t> max_lag_;
+  // The samplers look every 10 ms (unavailability) and every second (lag).
+  static constexpr sim::Duration kSampleEvery = sim::milliseconds(10);
+  std::vector<std::string> groups_;  // the scenario's groups, in file order (a group may repeat)
+  AvailabilitySampler availability_{kSampleEvery};
+  LagSampler lag_{sim::seconds(1)};
+
   std::map<std::string, std::int64_t> rebalances_;  // generations that settled Stable, per group
-  sim::Time last_lag_sample_;
   sim::Time last_series_point_;
   std::map<std::string, std::size_t> series_batches_seen_;  // per producer: its batches counted so far
   std::int64_t series_acked_ = 0;

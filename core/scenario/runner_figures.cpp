@@ -247,7 +247,7 @@ Figures ScenarioRun::figures() const {
       }
     }
     f["final_lag[" + group + "]"] = static_cast<double>(final_lag);
-    f["max_lag[" + group + "]"] = static_cast<double>(std::max(value_or_zero(max_lag_, group), final_lag));
+    f["max_lag[" + group + "]"] = static_cast<double>(std::max(lag_.max_lag(group), final_lag));
     f["skipped[" + group + "]"] = static_cast<double>(skipped);
   }
   first_done.seal(/*keep_last=*/false);
@@ -264,7 +264,7 @@ Figures ScenarioRun::figures() const {
   for (const TopicSpec& t : scenario_.topics) {
     for (std::int32_t p = 0; p < t.partitions; ++p) f["unavailable_ms[" + TopicPartition{t.name, p}.str() + "]"] = 0;
   }
-  for (const auto& [tp, d] : unavailable_) {
+  for (const auto& [tp, d] : availability_.unavailable()) {
     const double ms = static_cast<double>(d.ns()) / 1e6;
     f["unavailable_ms[" + tp.str() + "]"] = ms;
     worst = std::max(worst, ms);

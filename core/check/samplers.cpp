@@ -1,0 +1,37 @@
+#include "core/check/samplers.hpp"
+
+#include <algorithm>
+
+#include "core/cluster/group_admin.hpp"
+#include "core/group/offsets_records.hpp"
+
+namespace ksim::core {
+
+void AvailabilitySampler::sample(const Cluster& cluster) {
+  for (const auto& [name, topic] : cluster.controller().topics()) {
+    if (name == kOffsetsTopic) continue;
+    for (const PartitionState& p : topic.partitions) {
+      const bool live = p.leader != kNoBroker && cluster.broker(p.leader).running();
+      if (!live) unavailable_[p.tp] += every_;
+    }
+  }
+}
+
+void LagSampler::maybe_sample(const Cluster& cluster, sim::Time now, const std::vector<std::string>& groups) {
+  if (now - last_ < every_) return;
+  last_ = now;
+  for (const std::string& group : groups) {
+    if (const auto view = describe_group(cluster, group)) {
+      std::int64_t lag = 0;
+      for (const GroupPartitionRow& row : view->partitions) lag += row.lag.value_or(0);
+      max_lag_[group] = std::max(max_lag_[group], lag);
+    }
+  }
+}
+
+std::int64_t LagSampler::max_lag(const std::string& group) const {
+  const auto it = max_lag_.find(group);
+  return it != max_lag_.end() ? it->second : 0;
+}
+
+}  // namespace ksim::core
