@@ -56,33 +56,38 @@ void Broker::on_stop(sim::StopKind kind) {
   delayed_produces_.clear();
   delayed_fetches_.clear();
   fetch_watchers_.clear();
-  following_.clear();
-  fetchers_.clear();
+  replica_fetcher_.reset();
   fetch_sessions_.clear();  // in memory only: followers find out by FETCH_SESSION_ID_NOT_FOUND
   groups_.unload_all();  // a coordinator's groups live in memory; the log keeps what matters
   offsets_topic_requested_ = false;
 }
 
-void Broker::on_connection_reset(sim::NodeId peer) {
-  // A leader we fetch from crashed: the request in flight is lost. Try again after a backoff;
-  // by then the controller may have told us of a new leader.
-  for (auto& [leader, fetcher] : fetchers_) {
-    const auto node = peers_.find(leader);
-    if (node != peers_.end() && node->second == peer && fetcher.in_flight) {
-      give_up_fetch(fetcher);
-      fetcher_backoff(leader);
-    }
+void Broker::on_connection_reset(sim::NodeId peer) { replica_fetcher_.on_connection_reset(peer); }
+
+void Broker::handle(sim::NodeId from, const FetchResponse& m) { replica_fetcher_.on_answer(from, m); }
+
+void Broker::handle(sim::NodeId, const OffsetsForLeaderEpochResponse& m) { replica_fetcher_.on_answer(m); }
+
+BrokerId Broker::broker_at(sim::NodeId node) const {
+  BrokerId broker = kNoBroker;
+  for (const auto& [id, at] : peers_) {
+    if (at == node) broker = id;
   }
-  // An OffsetsForLeaderEpoch question to it is lost too: ask again after the backoff.
-  for (auto& [tp, follow] : following_) {
-    const Partition* p = partition(tp);
-    if (!follow.truncating || p == nullptr) continue;
-    const auto node = peers_.find(p->state().leader);
-    if (node == peers_.end() || node->second != peer) continue;
-    follow.asking = false;
-    retry_epoch_query(tp, p->leader_epoch(), config_.replica_fetch_backoff);
-  }
+  return broker;
 }
+
+bool Broker::is_peer_at(BrokerId broker, sim::NodeId node) const {
+  const auto it = peers_.find(broker);
+  return it != peers_.end() && it->second == node;
+}
+
+void Broker::send_to_peer(BrokerId broker, FetchRequest request) { send_message(peers_.at(broker), std::move(request)); }
+
+void Broker::send_to_peer(BrokerId broker, OffsetsForLeaderEpochRequest request) {
+  send_message(peers_.at(broker), std::move(request));
+}
+
+sim::TimerId Broker::start_timer(sim::Duration delay, sim::Callback callback) { return after(delay, std::move(callback)); }
 
 void Broker::register_with_controller() {
   send_message(controller_, BrokerRegistrationRequest{id_, rack_});
@@ -124,16 +129,12 @@ void Broker::handle(sim::NodeId, const MetadataUpdate& m) {
   // The partitions that become followers here join their fetchers together, as Kafka's
   // makeFollowers adds them all before the fetcher threads go on: no Fetch leaves until the
   // whole update is applied, so none carries only the first of them.
-  deferring_fetches_ = true;
+  replica_fetcher_.begin_update();
   for (const PartitionState& state : m.partitions) {
     metadata_[state.tp] = state;
     apply_partition_state(state, configs.at(state.tp.topic));
   }
-  deferring_fetches_ = false;
-  retire_idle_fetchers();
-  const std::set<BrokerId> leaders = std::move(deferred_fetches_);
-  deferred_fetches_.clear();
-  for (const BrokerId leader : leaders) maybe_fetch(leader);
+  replica_fetcher_.end_update();
 }
 
 void Broker::apply_partition_state(const PartitionState& state, const TopicConfig& config) {
@@ -154,12 +155,12 @@ void Broker::apply_partition_state(const PartitionState& state, const TopicConfi
     return;
   }
   emit(ReplicaRoleChanged{state.tp, p->role(), state.leader_epoch, epoch_before});
-  following_.erase(state.tp);
+  replica_fetcher_.stop_following(state.tp);
   if (p->role() == ReplicaRole::leader) {
     p->log().flush_if_due(now());
     advance_high_watermark(*p);
   } else if (p->role() == ReplicaRole::follower && state.leader != kNoBroker) {
-    become_follower(*p);
+    replica_fetcher_.follow(*p);
   }
   if (before == ReplicaRole::leader) {
     // Leadership lost: whatever waits on this partition can no longer complete here.

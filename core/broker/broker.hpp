@@ -6,9 +6,10 @@
 // to its log end), tracks its followers to move the high watermark and to shrink or expand the
 // ISR through the controller, and parks acks=all produces and under-filled fetches in purgatories
 // until they can complete. As follower it truncates by leader epoch (or, with the legacy switch,
-// to its high watermark) and then fetches from the leader. The code is spread by concern:
-// broker.cpp (lifecycle, controller session, metadata, timers), broker_produce.cpp,
-// broker_fetch.cpp (serving fetches) and replica_fetcher.cpp (following).
+// to its high watermark) and then fetches from the leader: its ReplicaFetcher does that part. The
+// code is spread by concern: broker.cpp (lifecycle, controller session, metadata, timers),
+// broker_produce.cpp, broker_fetch.cpp and broker_fetch_sessions.cpp (serving fetches), and
+// replica_fetcher.cpp (following).
 #pragma once
 
 #include <map>
@@ -21,19 +22,20 @@
 
 #include "core/broker/fetch_session.hpp"
 #include "core/broker/partition.hpp"
+#include "core/broker/replica_fetcher.hpp"
 #include "core/group/group_coordinator.hpp"
 #include "core/protocol/configs.hpp"
 #include "core/node/kafka_node.hpp"
 
 namespace ksim::core {
 
-class Broker final : public KafkaNode, private GroupCoordinatorHost {
+class Broker final : public KafkaNode, private GroupCoordinatorHost, private ReplicaFetcherHost {
  public:
   Broker(KafkaEvents& events, BrokerId id, std::string rack, BrokerConfig config);
 
-  BrokerId broker_id() const { return id_; }
+  BrokerId broker_id() const override { return id_; }
   const std::string& rack() const { return rack_; }
-  const BrokerConfig& config() const { return config_; }
+  const BrokerConfig& config() const override { return config_; }
   void set_config(const BrokerConfig& config) { config_ = config; }
   // Where the controller and the other brokers are (the cluster's static wiring).
   void set_controller(sim::NodeId controller) { controller_ = controller; }
@@ -170,33 +172,23 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost {
   void finish_session_fetch(std::int32_t session_id);
   std::map<std::int32_t, FetchSession>::iterator close_fetch_session(std::map<std::int32_t, FetchSession>::iterator it);
 
-  // --- replica_fetcher.cpp ---
-  struct FollowerFetch {
-    Partition* partition = nullptr;  // the replica (partitions are never removed)
-    bool truncating = true;          // not yet truncated for the current leader epoch
-    bool asking = false;             // its OffsetsForLeaderEpoch question is on its way
-  };
-  struct Fetcher {
-    BrokerId leader = kNoBroker;
-    bool in_flight = false;
-    std::int32_t correlation_id = 0;
-    sim::TimerId timeout;
-    sim::TimerId backoff;
-    FetchSessionHandler session;
-  };
-  // The Fetch in flight is given up (its leader reset the connection): its answer will
-  // be ignored, and the session starts over.
-  void give_up_fetch(Fetcher& fetcher);
-  // Kafka shuts down a fetcher thread left without partitions, abandoning its request in flight
-  // and its session: a fetcher whose every partition moved away (to another leader, or offline)
-  // is reset, so that a later partition on that leader fetches at once, in a new session.
-  void retire_idle_fetchers();
-  void become_follower(Partition& p);
-  void send_epoch_query(Partition& p);
-  void retry_epoch_query(const TopicPartition& tp, LeaderEpoch epoch, sim::Duration delay);
-  void maybe_fetch(BrokerId leader);
-  void fetcher_backoff(BrokerId leader);
-  void apply_fetched(Partition& p, const FetchResponse::Partition& part);
+  // --- broker.cpp: what the replica fetcher needs of its broker (ReplicaFetcherHost) ---
+  std::int64_t broker_epoch() const override { return broker_epoch_; }
+  Partition* find_partition(const TopicPartition& tp) override { return find(tp); }
+  BrokerId broker_at(sim::NodeId node) const override;
+  bool is_peer_at(BrokerId broker, sim::NodeId node) const override;
+  bool knows_peer(BrokerId broker) const override { return peers_.count(broker) != 0U; }
+  std::int32_t next_correlation_id() override { return next_correlation_id_++; }
+  void send_to_peer(BrokerId broker, FetchRequest request) override;
+  void send_to_peer(BrokerId broker, OffsetsForLeaderEpochRequest request) override;
+  sim::TimerId start_timer(sim::Duration delay, sim::Callback callback) override;
+  void stop_timer(sim::TimerId timer) override { cancel(timer); }
+  sim::Time time_now() const override { return now(); }
+  void truncated(const Partition& p, const OffsetRange& range, const char* reason) override {
+    trace_truncation(p, range, reason);
+  }
+  void report(const FetchSessionReset& event) override { emit(event); }
+  void report(const ReplicaFetched& event) override { emit(event); }
 
   BrokerId id_;
   std::string rack_;
@@ -232,12 +224,8 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost {
   // The delayed fetches that include each partition, oldest first (entries stay once created).
   std::map<TopicPartition, std::vector<FetchWatcher>> fetch_watchers_;
   std::uint64_t next_delayed_id_ = 1;
-  std::map<TopicPartition, FollowerFetch> following_;
-  std::map<BrokerId, Fetcher> fetchers_;
   std::map<std::int32_t, FetchSession> fetch_sessions_;  // as leader, by session id
-  // While a metadata update is applied, the fetches it would start wait for its end.
-  bool deferring_fetches_ = false;
-  std::set<BrokerId> deferred_fetches_;
+  ReplicaFetcher replica_fetcher_{*this};  // the follower side
   std::int32_t next_correlation_id_ = 1;
   GroupCoordinator groups_{*this, config_};
   sim::TimerId group_timer_;

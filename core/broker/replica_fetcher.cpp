@@ -1,23 +1,17 @@
-// The follower's side: truncate on becoming a follower, then fetch from the leader.
-//
-// One fetcher per leader broker sends one Fetch for all the partitions this broker follows
-// there, as Kafka's replica fetcher threads do, within a fetch session (KIP-227, see
-// fetch_session.hpp) that lets it name only what changed. Before a partition joins its fetcher it is
-// truncated: by leader epoch (OffsetsForLeaderEpoch, KIP-101 with the KIP-279 refinement), or,
-// with the legacy switch, to its own high watermark as Kafka did before 0.11.
-#include <algorithm>
+#include "core/broker/replica_fetcher.hpp"
 
-#include "core/broker/broker.hpp"
+#include <algorithm>
+#include <memory>
 
 namespace ksim::core {
 
-void Broker::become_follower(Partition& p) {
+void ReplicaFetcher::follow(Partition& p) {
   // A request already in flight to the leader goes on: its answer still serves the other
   // partitions, and is ignored for this one (see handle(FetchResponse)). The partition joins the
   // fetcher's next request once it is truncated.
   following_[p.tp()] = FollowerFetch{&p};
-  if (config_.legacy_hw_truncation) {
-    trace_truncation(p, p.log().truncate_to(p.log().high_watermark()), "legacy: to own high watermark");
+  if (host_.config().legacy_hw_truncation) {
+    host_.truncated(p, p.log().truncate_to(p.log().high_watermark()), "legacy: to own high watermark");
     following_[p.tp()].truncating = false;
     maybe_fetch(p.state().leader);
     return;
@@ -25,7 +19,7 @@ void Broker::become_follower(Partition& p) {
   send_epoch_query(p);
 }
 
-void Broker::send_epoch_query(Partition& p) {
+void ReplicaFetcher::send_epoch_query(Partition& p) {
   const LeaderEpoch latest = p.log().latest_epoch();
   if (latest == kNoLeaderEpoch) {  // nothing written under any epoch: nothing can diverge
     following_[p.tp()].truncating = false;
@@ -33,19 +27,19 @@ void Broker::send_epoch_query(Partition& p) {
     return;
   }
   OffsetsForLeaderEpochRequest request;
-  request.correlation_id = next_correlation_id_++;
-  request.replica_id = id_;
+  request.correlation_id = host_.next_correlation_id();
+  request.replica_id = host_.broker_id();
   request.partitions.push_back({p.tp(), p.leader_epoch(), latest});
-  send_message(peers_.at(p.state().leader), std::move(request));
+  host_.send_to_peer(p.state().leader, std::move(request));
   following_[p.tp()].asking = true;
   // If no answer comes (lost, or the leader died without a reset), ask again.
-  retry_epoch_query(p.tp(), p.leader_epoch(), config_.replica_socket_timeout);
+  retry_epoch_query(p.tp(), p.leader_epoch(), host_.config().replica_socket_timeout);
 }
 
-void Broker::retry_epoch_query(const TopicPartition& tp, LeaderEpoch epoch, sim::Duration delay) {
-  after(delay, [this, key = std::make_unique<TopicPartition>(tp), epoch] {
+void ReplicaFetcher::retry_epoch_query(const TopicPartition& tp, LeaderEpoch epoch, sim::Duration delay) {
+  host_.start_timer(delay, [this, key = std::make_unique<TopicPartition>(tp), epoch] {
     // Only if the question is still open, for the same leader epoch.
-    Partition* p = find(*key);
+    Partition* p = host_.find_partition(*key);
     const auto it = following_.find(*key);
     if (p != nullptr && it != following_.end() && it->second.truncating && p->leader_epoch() == epoch) {
       send_epoch_query(*p);
@@ -53,9 +47,9 @@ void Broker::retry_epoch_query(const TopicPartition& tp, LeaderEpoch epoch, sim:
   });
 }
 
-void Broker::handle(sim::NodeId, const OffsetsForLeaderEpochResponse& m) {
+void ReplicaFetcher::on_answer(const OffsetsForLeaderEpochResponse& m) {
   for (const auto& answer : m.partitions) {
-    Partition* p = find(answer.tp);
+    Partition* p = host_.find_partition(answer.tp);
     const auto it = following_.find(answer.tp);
     if (p == nullptr || it == following_.end() || !it->second.truncating) continue;
     it->second.asking = false;
@@ -63,7 +57,7 @@ void Broker::handle(sim::NodeId, const OffsetsForLeaderEpochResponse& m) {
       // Not the leader (any more), or a stale epoch: new metadata is coming. Ask again after
       // replica.fetch.backoff.ms, as Kafka delays a partition whose truncation failed, and let
       // the fetcher go on with the others meanwhile.
-      retry_epoch_query(answer.tp, p->leader_epoch(), config_.replica_fetch_backoff);
+      retry_epoch_query(answer.tp, p->leader_epoch(), host_.config().replica_fetch_backoff);
       maybe_fetch(p->state().leader);
       continue;
     }
@@ -79,14 +73,14 @@ void Broker::handle(sim::NodeId, const OffsetsForLeaderEpochResponse& m) {
       const Offset local_end = p->log().epochs().end_offset_for(answer.leader_epoch, leo).end_offset;
       target = std::min(answer.end_offset, local_end < 0 ? leo : local_end);
     }
-    trace_truncation(*p, p->log().truncate_to(target), "leader epoch");
+    host_.truncated(*p, p->log().truncate_to(target), "leader epoch");
     it->second.truncating = false;
     maybe_fetch(p->state().leader);
   }
 }
 
-void Broker::maybe_fetch(BrokerId leader) {
-  if (leader == kNoBroker || peers_.count(leader) == 0U) return;
+void ReplicaFetcher::maybe_fetch(BrokerId leader) {
+  if (leader == kNoBroker || !host_.knows_peer(leader)) return;
   if (deferring_fetches_) {
     deferred_fetches_.insert(leader);
     return;
@@ -104,11 +98,12 @@ void Broker::maybe_fetch(BrokerId leader) {
   const bool full = session.next_epoch == 0;
   if (full) session.sent.clear();
   FetchRequest request;
-  request.correlation_id = next_correlation_id_++;
-  request.replica_id = id_;
-  request.broker_epoch = broker_epoch_;
-  request.max_wait = config_.replica_fetch_wait_max;
-  request.min_bytes = config_.replica_fetch_min_bytes;
+  const BrokerConfig& config = host_.config();
+  request.correlation_id = host_.next_correlation_id();
+  request.replica_id = host_.broker_id();
+  request.broker_epoch = host_.broker_epoch();
+  request.max_wait = config.replica_fetch_wait_max;
+  request.min_bytes = config.replica_fetch_min_bytes;
   request.session_id = session.id;
   request.session_epoch = session.next_epoch;
   // Both maps are ordered by partition: one walk finds what is new or moved (named in the
@@ -136,7 +131,7 @@ void Broker::maybe_fetch(BrokerId leader) {
     } else {
       sent = std::next(session.sent.emplace_hint(sent, tp, now_at));
     }
-    request.partitions.push_back({tp, now_at.leader_epoch, now_at.fetch_offset, config_.replica_fetch_max_bytes});
+    request.partitions.push_back({tp, now_at.leader_epoch, now_at.fetch_offset, config.replica_fetch_max_bytes});
   }
   forget_until(nullptr);
   if (session.sent.empty()) {
@@ -149,20 +144,20 @@ void Broker::maybe_fetch(BrokerId leader) {
   fetcher.in_flight = true;
   fetcher.correlation_id = request.correlation_id;
   session.in_flight_epoch = request.session_epoch;
-  send_message(peers_.at(leader), std::move(request));
-  fetcher.timeout = after(config_.replica_socket_timeout + config_.replica_fetch_wait_max, [this, leader] {
+  host_.send_to_peer(leader, std::move(request));
+  fetcher.timeout = host_.start_timer(config.replica_socket_timeout + config.replica_fetch_wait_max, [this, leader] {
     give_up_fetch(fetchers_[leader]);  // cancelling the timer that is running is harmless
-    fetcher_backoff(leader);
+    backoff(leader);
   });
 }
 
-void Broker::give_up_fetch(Fetcher& fetcher) {
+void ReplicaFetcher::give_up_fetch(Fetcher& fetcher) {
   fetcher.in_flight = false;
-  cancel(fetcher.timeout);
+  host_.stop_timer(fetcher.timeout);
   fetcher.session.start_over();
 }
 
-void Broker::retire_idle_fetchers() {
+void ReplicaFetcher::retire_idle_fetchers() {
   for (auto& [leader, fetcher] : fetchers_) {
     const bool idle = std::none_of(following_.begin(), following_.end(), [&, l = leader](const auto& entry) {
       return entry.second.partition->state().leader == l;
@@ -176,32 +171,29 @@ void Broker::retire_idle_fetchers() {
   }
 }
 
-void Broker::fetcher_backoff(BrokerId leader) {
+void ReplicaFetcher::backoff(BrokerId leader) {
   Fetcher& fetcher = fetchers_[leader];
   if (fetcher.backoff.valid()) return;
-  fetcher.backoff = after(config_.replica_fetch_backoff, [this, leader] {
+  fetcher.backoff = host_.start_timer(host_.config().replica_fetch_backoff, [this, leader] {
     fetchers_[leader].backoff = sim::TimerId{};
     maybe_fetch(leader);
   });
 }
 
-void Broker::handle(sim::NodeId from, const FetchResponse& m) {
-  BrokerId leader = kNoBroker;
-  for (const auto& [id, node] : peers_) {
-    if (node == from) leader = id;
-  }
+void ReplicaFetcher::on_answer(sim::NodeId from, const FetchResponse& m) {
+  const BrokerId leader = host_.broker_at(from);
   auto fetcher = fetchers_.find(leader);
   if (fetcher == fetchers_.end() || !fetcher->second.in_flight ||
       fetcher->second.correlation_id != m.correlation_id) {
     return;  // an answer to a request we gave up on
   }
   fetcher->second.in_flight = false;
-  cancel(fetcher->second.timeout);
+  host_.stop_timer(fetcher->second.timeout);
   FetchSessionHandler& session = fetcher->second.session;
   if (m.error != ErrorCode::NONE) {
     // FETCH_SESSION_ID_NOT_FOUND (the leader restarted) or INVALID_FETCH_SESSION_EPOCH: the two
     // sides disagree on the session; a full Fetch sets it up again.
-    emit(FetchSessionReset{leader, session.id, m.error});
+    host_.report(FetchSessionReset{leader, session.id, m.error});
     session.start_over();
     maybe_fetch(leader);
     return;
@@ -210,7 +202,7 @@ void Broker::handle(sim::NodeId from, const FetchResponse& m) {
   session.next_epoch = session.id == 0 ? 0 : next_fetch_session_epoch(session.in_flight_epoch);
   bool trouble = false;
   for (const FetchResponse::Partition& part : m.partitions) {
-    Partition* p = find(part.tp);
+    Partition* p = host_.find_partition(part.tp);
     const auto follow = following_.find(part.tp);
     if (p == nullptr || p->role() != ReplicaRole::follower || p->state().leader != leader ||
         follow == following_.end()) {
@@ -230,10 +222,10 @@ void Broker::handle(sim::NodeId from, const FetchResponse& m) {
       case ErrorCode::OFFSET_OUT_OF_RANGE:
         if (p->log().log_end_offset() < part.log_start_offset) {
           // Far behind: the leader's retention deleted what we would need. Start over there.
-          trace_truncation(*p, p->log().truncate_fully_and_start_at(part.log_start_offset, now()),
-                           "behind the leader's log start");
+          host_.truncated(*p, p->log().truncate_fully_and_start_at(part.log_start_offset, host_.time_now()),
+                          "behind the leader's log start");
         } else if (p->log().log_end_offset() > part.log_end_offset) {
-          trace_truncation(*p, p->log().truncate_to(part.log_end_offset), "beyond the leader's log end");
+          host_.truncated(*p, p->log().truncate_to(part.log_end_offset), "beyond the leader's log end");
         }
         break;
       default:
@@ -242,24 +234,58 @@ void Broker::handle(sim::NodeId from, const FetchResponse& m) {
     }
   }
   if (trouble) {
-    fetcher_backoff(leader);
+    backoff(leader);
   } else {
     maybe_fetch(leader);
   }
 }
 
-void Broker::apply_fetched(Partition& p, const FetchResponse::Partition& part) {
+void ReplicaFetcher::apply_fetched(Partition& p, const FetchResponse::Partition& part) {
   const Offset before = p.log().log_end_offset();
   for (const RecordBatch& batch : part.batches) {
     if (batch.base_offset < p.log().log_end_offset()) continue;  // already have it
     if (batch.base_offset > p.log().log_end_offset()) break;     // a gap: fetch again from LEO
-    p.log().append_as_follower(batch, now());
+    p.log().append_as_follower(batch, host_.time_now());
     p.producers().record(batch);
   }
   const Offset hw_before = p.log().high_watermark();
   p.log().set_high_watermark(std::min(part.high_watermark, p.log().log_end_offset()));
   if (p.log().log_end_offset() != before || p.log().high_watermark() != hw_before) {
-    emit(ReplicaFetched{p.tp(), before, p.log().log_end_offset(), p.log().high_watermark()});
+    host_.report(ReplicaFetched{p.tp(), before, p.log().log_end_offset(), p.log().high_watermark()});
+  }
+}
+
+void ReplicaFetcher::reset() {
+  following_.clear();
+  fetchers_.clear();
+  deferring_fetches_ = false;
+  deferred_fetches_.clear();
+}
+
+void ReplicaFetcher::end_update() {
+  deferring_fetches_ = false;
+  retire_idle_fetchers();
+  const std::set<BrokerId> leaders = std::move(deferred_fetches_);
+  deferred_fetches_.clear();
+  for (const BrokerId leader : leaders) maybe_fetch(leader);
+}
+
+void ReplicaFetcher::on_connection_reset(sim::NodeId peer) {
+  // A leader we fetch from crashed: the request in flight is lost. Try again after a backoff;
+  // by then the controller may have told us of a new leader.
+  for (auto& [leader, fetcher] : fetchers_) {
+    if (host_.is_peer_at(leader, peer) && fetcher.in_flight) {
+      give_up_fetch(fetcher);
+      backoff(leader);
+    }
+  }
+  // An OffsetsForLeaderEpoch question to it is lost too: ask again after the backoff.
+  for (auto& [tp, follow] : following_) {
+    const Partition* p = host_.find_partition(tp);
+    if (!follow.truncating || p == nullptr) continue;
+    if (!host_.is_peer_at(p->state().leader, peer)) continue;
+    follow.asking = false;
+    retry_epoch_query(tp, p->leader_epoch(), host_.config().replica_fetch_backoff);
   }
 }
 
