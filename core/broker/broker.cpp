@@ -53,7 +53,7 @@ void Broker::on_stop(sim::StopKind kind) {
   metadata_offset_ = -1;
   metadata_.clear();
   live_brokers_.clear();
-  delayed_produces_.clear();
+  produces_.clear();
   delayed_fetches_.clear();
   fetch_watchers_.clear();
   replica_fetcher_.reset();

@@ -22,6 +22,7 @@
 
 #include "core/broker/fetch_session.hpp"
 #include "core/broker/partition.hpp"
+#include "core/broker/produce_purgatory.hpp"
 #include "core/broker/replica_fetcher.hpp"
 #include "core/group/group_coordinator.hpp"
 #include "core/protocol/configs.hpp"
@@ -101,14 +102,6 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
   void trace_truncation(const Partition& p, const OffsetRange& range, const char* reason);
 
   // --- broker_produce.cpp ---
-  struct DelayedProduce {
-    sim::NodeId client;
-    ProduceResponse response;
-    // Set for the broker's own writes (the group coordinator's): called instead of replying.
-    std::function<void(const ProduceResponse&)> internal_done;
-    std::vector<Offset> required;  // per partition: the HW that completes it; -1 when done
-    sim::TimerId timeout;
-  };
   ProduceResponse::Partition append_one(const ProduceRequest::Partition& part, std::int16_t acks);
   void try_complete_produces(const TopicPartition& tp);
   void finish_produce(std::uint64_t id, bool timed_out);
@@ -219,11 +212,11 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
   std::int64_t metadata_offset_ = -1;
   std::map<TopicPartition, PartitionState> metadata_;  // every partition, for Metadata requests
   std::vector<MetadataResponse::Broker> live_brokers_;
-  std::map<std::uint64_t, DelayedProduce> delayed_produces_;
+  ProducePurgatory produces_;  // acks=all produces waiting for the high watermark
   std::map<std::uint64_t, DelayedFetch> delayed_fetches_;
   // The delayed fetches that include each partition, oldest first (entries stay once created).
   std::map<TopicPartition, std::vector<FetchWatcher>> fetch_watchers_;
-  std::uint64_t next_delayed_id_ = 1;
+  std::uint64_t next_delayed_fetch_id_ = 1;
   std::map<std::int32_t, FetchSession> fetch_sessions_;  // as leader, by session id
   ReplicaFetcher replica_fetcher_{*this};  // the follower side
   std::int32_t next_correlation_id_ = 1;

@@ -18,7 +18,7 @@ void Broker::handle(sim::NodeId from, const FetchRequest& m) {
     return;
   }
   // Not enough data yet: wait for appends (or, for a consumer, for the HW) up to max_wait.
-  const std::uint64_t id = next_delayed_id_++;
+  const std::uint64_t id = next_delayed_fetch_id_++;
   for (std::size_t i = 0; i < m.partitions.size(); ++i) fetch_watchers_[m.partitions[i].tp].push_back({id, i});
   DelayedFetch delayed{from, m, {}, std::move(per_partition), FetchWait{m.min_bytes, bytes}};
   delayed.timeout = after(m.max_wait, [this, id] { finish_fetch(id); });

@@ -84,14 +84,14 @@ void Broker::append_offsets_records(std::int32_t partition, std::vector<OffsetsT
     done(result.error);
     return;
   }
-  DelayedProduce pending;
+  ProducePurgatory::Produce pending;
   pending.client = id();
   pending.response.partitions.push_back(result);
   pending.required.push_back(result.base_offset + part.batch.record_count());
   pending.internal_done = [done = std::move(done)](const ProduceResponse& r) { done(r.partitions.front().error); };
-  const std::uint64_t delayed = next_delayed_id_++;
+  const std::uint64_t delayed = produces_.next_id();
   pending.timeout = after(kOffsetsCommitTimeout, [this, delayed] { finish_produce(delayed, true); });
-  delayed_produces_.emplace(delayed, std::move(pending));
+  produces_.park(delayed, std::move(pending));
   try_complete_produces(part.tp);
 }
 

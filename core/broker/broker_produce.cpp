@@ -6,7 +6,7 @@
 namespace ksim::core {
 
 void Broker::handle(sim::NodeId from, const ProduceRequest& m) {
-  DelayedProduce pending;
+  ProducePurgatory::Produce pending;
   pending.client = from;
   pending.response.correlation_id = m.correlation_id;
   bool waits = false;
@@ -25,9 +25,9 @@ void Broker::handle(sim::NodeId from, const ProduceRequest& m) {
     send_message(from, std::move(pending.response));
     return;
   }
-  const std::uint64_t id = next_delayed_id_++;
+  const std::uint64_t id = produces_.next_id();
   pending.timeout = after(m.timeout, [this, id] { finish_produce(id, true); });
-  delayed_produces_.emplace(id, std::move(pending));
+  produces_.park(id, std::move(pending));
   for (const ProduceRequest::Partition& part : m.partitions) try_complete_produces(part.tp);
 }
 
@@ -68,42 +68,13 @@ ProduceResponse::Partition Broker::append_one(const ProduceRequest::Partition& p
 }
 
 void Broker::try_complete_produces(const TopicPartition& tp) {
-  std::vector<std::uint64_t> ready;
-  for (auto& [id, produce] : delayed_produces_) {
-    bool all_done = true;
-    for (std::size_t i = 0; i < produce.response.partitions.size(); ++i) {
-      ProduceResponse::Partition& part = produce.response.partitions[i];
-      if (produce.required[i] < 0 || part.tp != tp) {
-        all_done = all_done && produce.required[i] < 0;
-        continue;
-      }
-      const Partition* p = partition(tp);
-      if (p == nullptr || p->role() != ReplicaRole::leader) {
-        part.error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
-        produce.required[i] = -1;
-        continue;
-      }
-      if (p->log().high_watermark() < produce.required[i]) {
-        all_done = false;
-        continue;
-      }
-      // Committed. Kafka still reports it as an error when the ISR shrank below
-      // min.insync.replicas while the request waited: the write is there, with fewer copies.
-      if (static_cast<std::int32_t>(p->state().isr.size()) < p->config().min_insync_replicas) {
-        part.error = ErrorCode::NOT_ENOUGH_REPLICAS_AFTER_APPEND;
-      }
-      produce.required[i] = -1;
-    }
-    if (all_done) ready.push_back(id);
-  }
-  for (const std::uint64_t id : ready) finish_produce(id, false);
+  for (const std::uint64_t id : produces_.partition_changed(tp, partition(tp))) finish_produce(id, false);
 }
 
 void Broker::finish_produce(std::uint64_t id, bool timed_out) {
-  auto it = delayed_produces_.find(id);
-  if (it == delayed_produces_.end()) return;
-  DelayedProduce produce = std::move(it->second);
-  delayed_produces_.erase(it);
+  std::optional<ProducePurgatory::Produce> waited = produces_.take(id);
+  if (!waited) return;
+  ProducePurgatory::Produce& produce = *waited;
   cancel(produce.timeout);
   for (std::size_t i = 0; i < produce.required.size(); ++i) {
     if (timed_out && produce.required[i] >= 0) produce.response.partitions[i].error = ErrorCode::REQUEST_TIMED_OUT;
