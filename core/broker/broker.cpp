@@ -55,7 +55,7 @@ void Broker::on_stop(sim::StopKind kind) {
   live_brokers_.clear();
   produces_.clear();
   delayed_fetches_.clear();
-  fetch_watchers_.clear();
+  fetches_.clear();
   replica_fetcher_.reset();
   fetch_sessions_.clear();  // in memory only: followers find out by FETCH_SESSION_ID_NOT_FOUND
   groups_.unload_all();  // a coordinator's groups live in memory; the log keeps what matters
@@ -258,7 +258,8 @@ void Broker::trace_truncation(const Partition& p, const OffsetRange& range, cons
 void Broker::handle(sim::NodeId from, const InitProducerIdRequest& m) {
   InitProducerIdResponse response;
   response.correlation_id = m.correlation_id;
-  response.producer_id = (static_cast<ProducerId>(id_) << 32) | next_producer_id_++;
+  // A broker draws ids from a block of its own (as brokers do from blocks the controller grants).
+  response.producer_id = ProducerId{(static_cast<std::int64_t>(id_) << 32) | next_producer_id_++};
   response.producer_epoch = 0;
   send_message(from, response);
 }

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "core/broker/fetch_purgatory.hpp"
 #include "core/broker/fetch_session.hpp"
 #include "core/broker/partition.hpp"
 #include "core/broker/produce_purgatory.hpp"
@@ -116,20 +117,11 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
 
   // --- broker_fetch.cpp ---
   static ErrorCode leadership_error(const Partition* p, LeaderEpoch expected);
-  // A fetch waiting for data (fetch.min.bytes / fetch.max.wait.ms). As Kafka's purgatory, it is
-  // watched per partition: an append or a high watermark move re-checks only the fetches that
-  // include that partition, and only that partition of each (the others cannot have changed
-  // without a check of their own), keeping a running total of the readable bytes.
+  // A plain Fetch waiting in the fetch purgatory: what its answer needs.
   struct DelayedFetch {
     sim::NodeId from;
     FetchRequest request;
     sim::TimerId timeout;
-    std::vector<std::int64_t> readable;  // per partition of the request: bytes readable, last seen
-    FetchWait wait;
-  };
-  struct FetchWatcher {
-    std::uint64_t id;     // the delayed fetch
-    std::size_t index;    // the partition's place in its request
   };
   // A follower's Fetch says how far its log reaches: the leader records it (Kafka's
   // Partition.updateFollowerFetchState), which may advance the high watermark and complete what
@@ -151,7 +143,10 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
   // The bytes one partition of a fetch could return now; -1 when it would be an error.
   std::int64_t readable_bytes(const Partition* p, LeaderEpoch expected_epoch, Offset fetch_offset,
                               std::int32_t max_bytes, BrokerId replica);
+  // `tp` changed: answers the Fetches of either kind that can now be answered.
   void try_complete_fetches(const TopicPartition& tp);
+  // The bytes that partition of a waiting Fetch can return now (-1: an error).
+  std::int64_t readable_now(FetchPurgatory::Waiter waiter, std::size_t index);
   void finish_fetch(std::uint64_t id);
 
   // --- broker_fetch_sessions.cpp: the leader's side of KIP-227 fetch sessions ---
@@ -161,7 +156,6 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
   FetchResponse read_session(FetchSession& session, bool record_positions, bool full, std::int64_t& bytes);
   // Sends a session's answer, noting what the follower now knows of each partition in it.
   void answer_session_fetch(FetchSession& session, sim::NodeId to, FetchResponse response);
-  void try_complete_session_fetches(const TopicPartition& tp);
   void finish_session_fetch(std::int32_t session_id);
   std::map<std::int32_t, FetchSession>::iterator close_fetch_session(std::map<std::int32_t, FetchSession>::iterator it);
 
@@ -213,9 +207,8 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
   std::map<TopicPartition, PartitionState> metadata_;  // every partition, for Metadata requests
   std::vector<MetadataResponse::Broker> live_brokers_;
   ProducePurgatory produces_;  // acks=all produces waiting for the high watermark
-  std::map<std::uint64_t, DelayedFetch> delayed_fetches_;
-  // The delayed fetches that include each partition, oldest first (entries stay once created).
-  std::map<TopicPartition, std::vector<FetchWatcher>> fetch_watchers_;
+  std::map<std::uint64_t, DelayedFetch> delayed_fetches_;  // plain Fetches in the purgatory
+  FetchPurgatory fetches_;  // both kinds of waiting Fetch
   std::uint64_t next_delayed_fetch_id_ = 1;
   std::map<std::int32_t, FetchSession> fetch_sessions_;  // as leader, by session id
   ReplicaFetcher replica_fetcher_{*this};  // the follower side

@@ -19,8 +19,11 @@ void Broker::handle(sim::NodeId from, const FetchRequest& m) {
   }
   // Not enough data yet: wait for appends (or, for a consumer, for the HW) up to max_wait.
   const std::uint64_t id = next_delayed_fetch_id_++;
-  for (std::size_t i = 0; i < m.partitions.size(); ++i) fetch_watchers_[m.partitions[i].tp].push_back({id, i});
-  DelayedFetch delayed{from, m, {}, std::move(per_partition), FetchWait{m.min_bytes, bytes}};
+  std::vector<TopicPartition> partitions;
+  partitions.reserve(m.partitions.size());
+  for (const FetchRequest::Partition& want : m.partitions) partitions.push_back(want.tp);
+  fetches_.park({FetchPurgatory::Waiter::Kind::plain, id}, partitions, std::move(per_partition), m.min_bytes);
+  DelayedFetch delayed{from, m, {}};
   delayed.timeout = after(m.max_wait, [this, id] { finish_fetch(id); });
   delayed_fetches_.emplace(id, std::move(delayed));
 }
@@ -98,18 +101,26 @@ std::int64_t Broker::readable_bytes(const Partition* p, LeaderEpoch expected_epo
 }
 
 void Broker::try_complete_fetches(const TopicPartition& tp) {
-  try_complete_session_fetches(tp);
-  const auto watchers = fetch_watchers_.find(tp);
-  if (watchers == fetch_watchers_.end()) return;
-  std::vector<std::uint64_t> ready;
-  for (const FetchWatcher& w : watchers->second) {
-    DelayedFetch& fetch = delayed_fetches_.at(w.id);
-    const FetchRequest::Partition& want = fetch.request.partitions[w.index];
-    const std::int64_t now_readable = readable_bytes(find(want.tp), want.current_leader_epoch, want.fetch_offset,
-                                                     want.partition_max_bytes, fetch.request.replica_id);
-    if (fetch.wait.partition_changed(fetch.readable[w.index], now_readable)) ready.push_back(w.id);
+  const auto ready = fetches_.partition_changed(tp, [this](FetchPurgatory::Waiter w, std::size_t index) { return readable_now(w, index); });
+  for (const FetchPurgatory::Waiter w : ready) {
+    if (w.kind == FetchPurgatory::Waiter::Kind::session) {
+      finish_session_fetch(static_cast<std::int32_t>(w.id));
+    } else {
+      finish_fetch(w.id);
+    }
   }
-  for (const std::uint64_t id : ready) finish_fetch(id);
+}
+
+std::int64_t Broker::readable_now(FetchPurgatory::Waiter waiter, std::size_t index) {
+  if (waiter.kind == FetchPurgatory::Waiter::Kind::session) {
+    const FetchSession& session = fetch_sessions_.at(static_cast<std::int32_t>(waiter.id));
+    const FetchSession::Entry& e = session.entries[index];
+    return readable_bytes(e.partition, e.current_leader_epoch, e.fetch_offset, e.max_bytes, session.replica);
+  }
+  const DelayedFetch& fetch = delayed_fetches_.at(waiter.id);
+  const FetchRequest::Partition& want = fetch.request.partitions[index];
+  return readable_bytes(find(want.tp), want.current_leader_epoch, want.fetch_offset, want.partition_max_bytes,
+                        fetch.request.replica_id);
 }
 
 void Broker::finish_fetch(std::uint64_t id) {
@@ -118,11 +129,7 @@ void Broker::finish_fetch(std::uint64_t id) {
   DelayedFetch fetch = std::move(it->second);
   delayed_fetches_.erase(it);
   cancel(fetch.timeout);
-  for (const FetchRequest::Partition& p : fetch.request.partitions) {
-    std::vector<FetchWatcher>& watchers = fetch_watchers_[p.tp];
-    const auto mine = std::find_if(watchers.begin(), watchers.end(), [id](const FetchWatcher& w) { return w.id == id; });
-    if (mine != watchers.end()) watchers.erase(mine);
-  }
+  fetches_.remove({FetchPurgatory::Waiter::Kind::plain, id});
   std::int64_t bytes = 0;
   send_message(fetch.from, read_for_fetch(fetch.request, false, bytes));
 }

@@ -38,6 +38,7 @@ void Broker::handle_session_fetch(sim::NodeId from, const FetchRequest& m) {
     if (session->waiting) {  // superseded: the follower gave up on it
       cancel(session->waiting->timeout);
       session->waiting.reset();
+      fetches_.remove({FetchPurgatory::Waiter::Kind::session, static_cast<std::uint64_t>(session->id)});
     }
   }
   session->apply(m);
@@ -58,7 +59,15 @@ void Broker::handle_session_fetch(sim::NodeId from, const FetchRequest& m) {
   // Not enough data yet: the session's Fetch waits for appends, up to max_wait. The answer is
   // read again when it completes; this one is dropped, so that what the follower is known to
   // have heard (high_watermark_sent) moves only with an answer actually sent.
-  session->waiting = FetchSession::Waiting{from, m.correlation_id, full, {}, FetchWait{m.min_bytes, bytes}};
+  std::vector<TopicPartition> partitions;
+  std::vector<std::int64_t> readable;
+  for (const FetchSession::Entry& e : session->entries) {
+    partitions.push_back(e.tp);
+    readable.push_back(e.readable);
+  }
+  fetches_.park({FetchPurgatory::Waiter::Kind::session, static_cast<std::uint64_t>(session->id)}, partitions,
+                std::move(readable), m.min_bytes);
+  session->waiting = FetchSession::Waiting{from, m.correlation_id, full, {}};
   session->waiting->timeout = after(m.max_wait, [this, id = session->id] { finish_session_fetch(id); });
 }
 
@@ -92,19 +101,6 @@ void Broker::answer_session_fetch(FetchSession& session, sim::NodeId to, FetchRe
   send_message(to, std::move(response));
 }
 
-void Broker::try_complete_session_fetches(const TopicPartition& tp) {
-  std::vector<std::int32_t> ready;
-  for (auto& [id, session] : fetch_sessions_) {
-    if (!session.waiting) continue;
-    FetchSession::Entry* e = session.find(tp);
-    if (e == nullptr) continue;
-    const std::int64_t now_readable =
-        readable_bytes(e->partition, e->current_leader_epoch, e->fetch_offset, e->max_bytes, session.replica);
-    if (session.waiting->wait.partition_changed(e->readable, now_readable)) ready.push_back(id);
-  }
-  for (const std::int32_t id : ready) finish_session_fetch(id);
-}
-
 void Broker::finish_session_fetch(std::int32_t session_id) {
   const auto it = fetch_sessions_.find(session_id);
   if (it == fetch_sessions_.end() || !it->second.waiting) return;
@@ -112,6 +108,7 @@ void Broker::finish_session_fetch(std::int32_t session_id) {
   const FetchSession::Waiting waiting = *session.waiting;
   session.waiting.reset();
   cancel(waiting.timeout);
+  fetches_.remove({FetchPurgatory::Waiter::Kind::session, static_cast<std::uint64_t>(session_id)});
   std::int64_t bytes = 0;
   FetchResponse response = read_session(session, false, waiting.full, bytes);
   response.correlation_id = waiting.correlation_id;
@@ -120,7 +117,10 @@ void Broker::finish_session_fetch(std::int32_t session_id) {
 
 std::map<std::int32_t, FetchSession>::iterator Broker::close_fetch_session(
     std::map<std::int32_t, FetchSession>::iterator it) {
-  if (it->second.waiting) cancel(it->second.waiting->timeout);
+  if (it->second.waiting) {
+    cancel(it->second.waiting->timeout);
+    fetches_.remove({FetchPurgatory::Waiter::Kind::session, static_cast<std::uint64_t>(it->first)});
+  }
   return fetch_sessions_.erase(it);
 }
 

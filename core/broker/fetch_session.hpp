@@ -27,7 +27,6 @@
 #include <optional>
 #include <vector>
 
-#include "core/broker/fetch_wait.hpp"
 #include "core/broker/partition.hpp"
 #include "core/protocol/messages.hpp"
 #include "sim/node_id.hpp"
@@ -46,7 +45,7 @@ struct FetchSession {
     // What the follower last heard, so that an unchanged partition can be left out.
     Offset high_watermark_sent = -1;
     Offset log_start_sent = -1;
-    std::int64_t readable = 0;  // while a fetch waits: bytes readable when last checked (-1: error)
+    std::int64_t readable = 0;  // bytes readable at the last read (-1: an error); a waiting Fetch starts from it
   };
   // A Fetch of the session waiting for data (fetch.min.bytes / fetch.max.wait.ms).
   struct Waiting {
@@ -54,7 +53,6 @@ struct FetchSession {
     std::int32_t correlation_id = 0;
     bool full = false;
     sim::TimerId timeout;
-    FetchWait wait;  // min.bytes and the bytes readable so far, over the entries' `readable`
   };
 
   std::int32_t id = 0;

@@ -1,8 +1,8 @@
 // FetchWait: what a Fetch parked in the purgatory waits for, fetch.min.bytes across the
 // partitions it reads. It keeps a running total of the bytes readable, updated one partition at a
 // time as appends and high-watermark moves touch them (Kafka's DelayedFetch.tryComplete), so a
-// check costs one partition's read, not the whole request's. A plain Fetch and a fetch session's
-// Fetch wait the same way.
+// check costs one partition's read, not the whole request's. FetchPurgatory keeps one per waiting
+// Fetch, of either kind.
 #pragma once
 
 #include <algorithm>

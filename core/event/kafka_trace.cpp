@@ -8,12 +8,6 @@
 namespace ksim::core {
 namespace {
 
-std::string broker_list(const std::vector<BrokerId>& ids) {
-  std::string text;
-  for (const BrokerId id : ids) text += (text.empty() ? "" : ",") + std::to_string(id);
-  return text;
-}
-
 std::string_view ownership_kind(OwnershipChange change) {
   switch (change) {
     case OwnershipChange::assigned: return "consumer.partitions_assigned";
@@ -31,7 +25,7 @@ void encode_partition_state(sim::Trace& trace, const EventStamp& s, std::string_
               {"leader", p.leader},
               {"leader_epoch", p.leader_epoch},
               {"partition_epoch", p.partition_epoch},
-              {"isr", broker_list(p.isr)},
+              {"isr", join_broker_ids(p.isr)},
               {"reason", reason}});
 }
 
@@ -72,7 +66,7 @@ void encode(sim::Trace& trace, const EventStamp& s, const HighWatermarkAdvanced&
 
 void encode(sim::Trace& trace, const EventStamp& s, const IsrChangeRequested& e) {
   trace.emit(s.time, s.node, "partition.isr_change_requested",
-             {{"partition", e.tp.str()}, {"isr", broker_list(e.isr)}, {"reason", e.reason}});
+             {{"partition", e.tp.str()}, {"isr", join_broker_ids(e.isr)}, {"reason", e.reason}});
 }
 
 void encode(sim::Trace& trace, const EventStamp& s, const ReplicaFetched& e) {

@@ -14,16 +14,18 @@
 #include <string>
 #include <vector>
 
+#include "core/log/strong_id.hpp"
 #include "sim/time.hpp"
 
 namespace ksim::core {
 
 using Offset = std::int64_t;
 using LeaderEpoch = std::int32_t;
-using ProducerId = std::int64_t;
+// A producer's id, handed out by InitProducerId: a name, never a number to compute with.
+using ProducerId = StrongId<std::int64_t, struct ProducerIdTag>;
 using ProducerEpoch = std::int16_t;
 
-inline constexpr ProducerId kNoProducerId = -1;
+inline constexpr ProducerId kNoProducerId{-1};
 inline constexpr LeaderEpoch kNoLeaderEpoch = -1;
 
 enum class CompressionType : std::uint8_t { none, lz4 };

@@ -1,6 +1,13 @@
 #include "core/protocol/messages.hpp"
 
 namespace ksim::core {
+
+std::string join_broker_ids(const std::vector<BrokerId>& ids) {
+  std::string text;
+  for (const BrokerId id : ids) text += (text.empty() ? "" : ",") + std::to_string(id);
+  return text;
+}
+
 namespace {
 
 // Request header v2: size, api key, version, correlation id, client id (~10 bytes), tagged

@@ -146,6 +146,9 @@ struct PartitionState {
   std::int32_t partition_epoch = 0;
 };
 
+// "1,2,3": broker ids as the trace and the reports print an ISR or a replica list.
+std::string join_broker_ids(const std::vector<BrokerId>& ids);
+
 struct MetadataRequest {
   static constexpr const char* kName = "Metadata";
   std::int32_t correlation_id = 0;

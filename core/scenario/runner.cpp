@@ -11,13 +11,6 @@
 namespace ksim::core {
 namespace {
 
-
-std::string broker_list(const std::vector<BrokerId>& ids) {
-  std::string text;
-  for (const BrokerId id : ids) text += (text.empty() ? "" : ",") + std::to_string(id);
-  return text;
-}
-
 // The internal offsets topic's fifty partitions would drown the story; the groups' own events
 // tell what matters about coordinators.
 bool internal(const TopicPartition& tp) { return tp.topic.rfind(kOffsetsTopic, 0) == 0; }
@@ -50,7 +43,7 @@ class ScenarioRun::Observer final : public KafkaObserver {
     if (internal(p.tp)) return;
     add(s, "election", p.tp.str() + ": broker " + std::to_string(p.leader) + " elected leader (" +
                            std::string(election_kind_name(e.kind)) + "), epoch " + std::to_string(p.leader_epoch) +
-                           ", ISR [" + broker_list(p.isr) + "]");
+                           ", ISR [" + join_broker_ids(p.isr) + "]");
   }
   void on(const EventStamp& s, const PartitionWentOffline& e) override {
     if (internal(e.state.tp)) return;
@@ -58,7 +51,7 @@ class ScenarioRun::Observer final : public KafkaObserver {
   }
   void on(const EventStamp& s, const IsrChanged& e) override {
     if (internal(e.state.tp)) return;
-    add(s, "isr", e.state.tp.str() + ": ISR now [" + broker_list(e.state.isr) + "]");
+    add(s, "isr", e.state.tp.str() + ": ISR now [" + join_broker_ids(e.state.isr) + "]");
   }
   void on(const EventStamp& s, const LogTruncated& e) override {
     if (internal(e.tp)) return;

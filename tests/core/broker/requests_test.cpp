@@ -27,15 +27,15 @@ TEST_CASE("produce: idempotence answers a retried batch with its first offset an
           "and stale epochs",
           "[core][broker][idempotence]") {
   Lab lab;
-  const TestClient::Identity first{42, 0, 0};
+  const TestClient::Identity first{ProducerId{42}, 0, 0};
   const int a = lab.client->produce(kOrders, 3, -1, seconds(30), first);
   lab.run(milliseconds(100));
   const int retry = lab.client->produce(kOrders, 3, -1, seconds(30), first);  // same sequence range
-  const int gap = lab.client->produce(kOrders, 1, -1, seconds(30), {42, 0, 10});
-  const int next = lab.client->produce(kOrders, 2, -1, seconds(30), {42, 0, 3});
+  const int gap = lab.client->produce(kOrders, 1, -1, seconds(30), {ProducerId{42}, 0, 10});
+  const int next = lab.client->produce(kOrders, 2, -1, seconds(30), {ProducerId{42}, 0, 3});
   lab.run(milliseconds(100));
-  const int stale = lab.client->produce(kOrders, 1, -1, seconds(30), {42, -1, 5});
-  const int bumped = lab.client->produce(kOrders, 1, -1, seconds(30), {42, 1, 0});
+  const int stale = lab.client->produce(kOrders, 1, -1, seconds(30), {ProducerId{42}, -1, 5});
+  const int bumped = lab.client->produce(kOrders, 1, -1, seconds(30), {ProducerId{42}, 1, 0});
   lab.run(milliseconds(100));
   CHECK(lab.client->outcome(a).base_offset == 0);
   CHECK(lab.client->outcome(retry).error == ErrorCode::NONE);
@@ -50,7 +50,7 @@ TEST_CASE("produce: idempotence answers a retried batch with its first offset an
 TEST_CASE("producer state: only the last five batches are remembered", "[core][broker][idempotence]") {
   ProducerStateTable table;
   RecordBatch batch;
-  batch.producer_id = 7;
+  batch.producer_id = ProducerId{7};
   batch.producer_epoch = 0;
   batch.records = make_record_set({Record{1, -1, 0, 1, Time::zero()}}, CompressionType::none);
   for (int seq = 0; seq < 6; ++seq) {

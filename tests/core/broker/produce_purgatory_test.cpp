@@ -1,0 +1,77 @@
+// The produce purgatory on its own: a leader replica, a waiting acks=all produce, and the
+// partition changes that settle it.
+#include <catch2/catch.hpp>
+
+#include "core/broker/produce_purgatory.hpp"
+
+using namespace ksim::core;
+using ksim::sim::Time;
+
+namespace {
+
+const TopicPartition kTp{"orders", 0};
+
+// Broker 1's replica of orders-0, leading it with `isr`, holding three records.
+Partition leader_with(std::vector<BrokerId> isr, std::int32_t min_isr) {
+  TopicConfig config;
+  config.min_insync_replicas = min_isr;
+  Partition p(kTp, 1, config);
+  PartitionState state{kTp, {1, 2, 3}, std::move(isr), 1, 0, 0};
+  p.apply(state, Time::zero());
+  RecordBatch batch;
+  batch.records = make_record_set({Record{1, -1, 0, 10, Time::zero()}, Record{2, -1, 0, 10, Time::zero()},
+                                   Record{3, -1, 0, 10, Time::zero()}},
+                                  CompressionType::none);
+  p.log().append_as_leader(batch, 0, Time::zero());
+  return p;
+}
+
+// A produce of those three records to orders-0, waiting for the high watermark to reach 3.
+ProducePurgatory::Produce waiting_for_three() {
+  ProducePurgatory::Produce produce;
+  ProduceResponse::Partition part;
+  part.tp = kTp;
+  part.base_offset = 0;
+  produce.response.partitions.push_back(part);
+  produce.required.push_back(3);
+  return produce;
+}
+
+}  // namespace
+
+TEST_CASE("produce purgatory: an acks=all produce completes when the high watermark passes it",
+          "[core][broker][purgatory]") {
+  Partition p = leader_with({1, 2}, 2);
+  ProducePurgatory purgatory;
+  const std::uint64_t id = purgatory.next_id();
+  purgatory.park(id, waiting_for_three());
+  CHECK(purgatory.partition_changed(kTp, &p).empty());  // the HW is still 0
+  CHECK(purgatory.partition_changed({"other", 0}, &p).empty());
+  p.update_follower_fetch(2, 3, Time::zero());
+  REQUIRE(p.maybe_advance_high_watermark());
+  CHECK(purgatory.partition_changed(kTp, &p) == std::vector<std::uint64_t>{id});
+  const auto produce = purgatory.take(id);
+  REQUIRE(produce.has_value());
+  CHECK(produce->response.partitions.front().error == ErrorCode::NONE);
+  CHECK_FALSE(purgatory.take(id).has_value());  // taken once
+}
+
+TEST_CASE("produce purgatory: committed with an ISR below min.insync.replicas, or leadership lost",
+          "[core][broker][purgatory]") {
+  SECTION("the ISR shrank to the leader alone while it waited: NOT_ENOUGH_REPLICAS_AFTER_APPEND") {
+    Partition p = leader_with({1}, 2);  // the HW moves with the leader's log alone
+    REQUIRE(p.maybe_advance_high_watermark());
+    ProducePurgatory purgatory;
+    const std::uint64_t id = purgatory.next_id();
+    purgatory.park(id, waiting_for_three());
+    CHECK(purgatory.partition_changed(kTp, &p) == std::vector<std::uint64_t>{id});
+    CHECK(purgatory.take(id)->response.partitions.front().error == ErrorCode::NOT_ENOUGH_REPLICAS_AFTER_APPEND);
+  }
+  SECTION("this broker no longer has the replica: NOT_LEADER_OR_FOLLOWER") {
+    ProducePurgatory purgatory;
+    const std::uint64_t id = purgatory.next_id();
+    purgatory.park(id, waiting_for_three());
+    CHECK(purgatory.partition_changed(kTp, nullptr) == std::vector<std::uint64_t>{id});
+    CHECK(purgatory.take(id)->response.partitions.front().error == ErrorCode::NOT_LEADER_OR_FOLLOWER);
+  }
+}
