@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/check/final_logs.hpp"
 #include "core/cluster/group_admin.hpp"
 #include "core/group/offsets_records.hpp"
 #include "core/scenario/runner.hpp"
@@ -39,16 +40,6 @@ class ById {
   std::vector<std::pair<std::uint64_t, T>> entries_;
 };
 
-// How many ids occur more than once (each counted once, however many copies); sorts `ids`.
-std::int64_t duplicated_ids(std::vector<std::uint64_t>& ids) {
-  std::sort(ids.begin(), ids.end());
-  std::int64_t duplicated = 0;
-  for (std::size_t i = 1; i < ids.size(); ++i) {
-    if (ids[i] == ids[i - 1] && (i < 2 || ids[i - 2] != ids[i])) ++duplicated;
-  }
-  return duplicated;
-}
-
 // A producer's key: (the producer, from the id's high digits; the key).
 using ProducerKey = std::pair<std::uint64_t, std::int64_t>;
 ProducerKey producer_key(std::uint64_t id, std::int64_t key) { return {producer_index_of_record(id), key}; }
@@ -67,39 +58,12 @@ Figures ScenarioRun::figures() const {
   // Per record, sorted vectors (ById) rather than trees: a long run holds millions of records, and
   // the GUI asks for the figures while it plays.
   // --- the logs as they are: which record ids each partition holds ---
-  std::vector<std::uint64_t> log_ids;  // every committed record in a log, duplicates included
-  std::map<TopicPartition, std::vector<const Record*>> log_records;  // in offset order
-  for (const TopicSpec& t : scenario_.topics) {
-    const auto& record = cluster_->controller().topics().at(t.name);
-    for (const PartitionState& p : record.partitions) {
-      // The leader's log if it runs; otherwise the most advanced replica's (what is on disk).
-      const Partition* chosen = nullptr;
-      for (BrokerId b = 1; b <= cluster_->broker_count(); ++b) {
-        const Partition* replica = cluster_->broker(b).partition(p.tp);
-        if (replica == nullptr) continue;
-        if (b == p.leader && cluster_->broker(b).running()) {
-          chosen = replica;
-          break;
-        }
-        if (chosen == nullptr || replica->log().high_watermark() > chosen->log().high_watermark()) chosen = replica;
-      }
-      if (chosen == nullptr) continue;
-      const PartitionLog& log = chosen->log();
-      std::vector<const Record*>& records = log_records[p.tp];
-      for (const auto& segment : log.segments()) {
-        for (const RecordBatch& batch : segment.batches) {
-          for (std::int32_t i = 0; i < batch.record_count(); ++i) {
-            if (batch.base_offset + i >= log.high_watermark()) break;
-            const Record& rec = batch.records->records[static_cast<std::size_t>(i)];
-            log_ids.push_back(rec.id);
-            records.push_back(&rec);
-          }
-        }
-      }
-    }
-  }
-  const std::int64_t duplicates = duplicated_ids(log_ids);
-  const auto in_log = [&](std::uint64_t id) { return std::binary_search(log_ids.begin(), log_ids.end(), id); };
+  std::vector<std::string> topics;
+  for (const TopicSpec& t : scenario_.topics) topics.push_back(t.name);
+  const FinalLogs logs(*cluster_, topics);
+  const std::int64_t duplicates = logs.duplicated_records();
+  const std::map<TopicPartition, std::vector<const Record*>>& log_records = logs.records();
+  const auto in_log = [&](std::uint64_t id) { return logs.holds(id); };
   // --- producers ---
   std::int64_t sent = 0, acked = 0, acked_lost = 0, sent_lost = 0, failed = 0, batches = 0, retries = 0;
   ById<sim::Time> sent_at;
@@ -197,7 +161,7 @@ Figures ScenarioRun::figures() const {
       }
       commit_failures += m.app->commits(CommitOutcome::commit_failed);
     }
-    const std::int64_t dup = duplicated_ids(processed);  // sorts `processed`
+    const std::int64_t dup = count_duplicated_ids(processed);  // sorts `processed`
     std::sort(failed_ids.begin(), failed_ids.end());
     first_processed.seal(/*keep_last=*/false);
     f["processed[" + group + "]"] = static_cast<double>(count);
