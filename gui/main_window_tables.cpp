@@ -105,7 +105,7 @@ void MainWindow::fill_groups() {
     // The leader's consumer, from a partition it holds (a leader without partitions shows its id).
     std::string leader = g.leader.empty() ? "-" : g.leader;
     for (const core::GroupPartitionRow& p : g.partitions) {
-      const std::string node = p.member == g.leader && !g.leader.empty() ? session_->owner_of(g.group, p.tp.str()) : std::string();
+      const std::string node = p.member == g.leader && !g.leader.empty() ? session_->owner_of(g.group, p.tp) : std::string();
       if (!node.empty()) {
         leader = g.leader + "  (" + node + ")";
         break;
@@ -122,7 +122,7 @@ void MainWindow::fill_groups() {
       QString member = "-";
       if (p != nullptr && !p->member.empty()) {
         // The coordinator's member id, and the consumer that holds the partition by its own account.
-        const std::string node = session_->owner_of(g.group, p->tp.str());
+        const std::string node = session_->owner_of(g.group, p->tp);
         member = QString::fromStdString(node.empty() ? p->member : p->member + "  (" + node + ")");
         if (index.count(node) != 0U) colour = member_colour(index.at(node));
       }

@@ -76,9 +76,10 @@ BrokerId Broker::broker_at(sim::NodeId node) const {
   return broker;
 }
 
-bool Broker::is_peer_at(BrokerId broker, sim::NodeId node) const {
+std::optional<sim::NodeId> Broker::node_of(BrokerId broker) const {
   const auto it = peers_.find(broker);
-  return it != peers_.end() && it->second == node;
+  if (it == peers_.end()) return std::nullopt;
+  return it->second;
 }
 
 void Broker::send_to_peer(BrokerId broker, FetchRequest request) { send_message(peers_.at(broker), std::move(request)); }

@@ -162,9 +162,8 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
   // --- broker.cpp: what the replica fetcher needs of its broker (ReplicaFetcherHost) ---
   std::int64_t broker_epoch() const override { return broker_epoch_; }
   Partition* find_partition(const TopicPartition& tp) override { return find(tp); }
+  std::optional<sim::NodeId> node_of(BrokerId broker) const override;
   BrokerId broker_at(sim::NodeId node) const override;
-  bool is_peer_at(BrokerId broker, sim::NodeId node) const override;
-  bool knows_peer(BrokerId broker) const override { return peers_.count(broker) != 0U; }
   std::int32_t next_correlation_id() override { return next_correlation_id_++; }
   void send_to_peer(BrokerId broker, FetchRequest request) override;
   void send_to_peer(BrokerId broker, OffsetsForLeaderEpochRequest request) override;

@@ -80,7 +80,7 @@ void ReplicaFetcher::on_answer(const OffsetsForLeaderEpochResponse& m) {
 }
 
 void ReplicaFetcher::maybe_fetch(BrokerId leader) {
-  if (leader == kNoBroker || !host_.knows_peer(leader)) return;
+  if (leader == kNoBroker || !host_.node_of(leader)) return;
   if (deferring_fetches_) {
     deferred_fetches_.insert(leader);
     return;
@@ -274,7 +274,7 @@ void ReplicaFetcher::on_connection_reset(sim::NodeId peer) {
   // A leader we fetch from crashed: the request in flight is lost. Try again after a backoff;
   // by then the controller may have told us of a new leader.
   for (auto& [leader, fetcher] : fetchers_) {
-    if (host_.is_peer_at(leader, peer) && fetcher.in_flight) {
+    if (host_.node_of(leader) == peer && fetcher.in_flight) {
       give_up_fetch(fetcher);
       backoff(leader);
     }
@@ -283,7 +283,7 @@ void ReplicaFetcher::on_connection_reset(sim::NodeId peer) {
   for (auto& [tp, follow] : following_) {
     const Partition* p = host_.find_partition(tp);
     if (!follow.truncating || p == nullptr) continue;
-    if (!host_.is_peer_at(p->state().leader, peer)) continue;
+    if (host_.node_of(p->state().leader) != peer) continue;
     follow.asking = false;
     retry_epoch_query(tp, p->leader_epoch(), host_.config().replica_fetch_backoff);
   }

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "core/broker/fetch_session.hpp"
@@ -29,10 +30,10 @@ class ReplicaFetcherHost {
   virtual std::int64_t broker_epoch() const = 0;
   virtual const BrokerConfig& config() const = 0;
   virtual Partition* find_partition(const TopicPartition& tp) = 0;
-  // The broker at `node`, or kNoBroker; and whether `broker` is a known peer at `node`.
+  // Where a peer broker runs (nothing for an unknown broker), and which broker runs at a node
+  // (kNoBroker for none).
+  virtual std::optional<sim::NodeId> node_of(BrokerId broker) const = 0;
   virtual BrokerId broker_at(sim::NodeId node) const = 0;
-  virtual bool is_peer_at(BrokerId broker, sim::NodeId node) const = 0;
-  virtual bool knows_peer(BrokerId broker) const = 0;
   virtual std::int32_t next_correlation_id() = 0;
   virtual void send_to_peer(BrokerId broker, FetchRequest request) = 0;
   virtual void send_to_peer(BrokerId broker, OffsetsForLeaderEpochRequest request) = 0;

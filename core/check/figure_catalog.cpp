@@ -57,19 +57,16 @@ constexpr std::array kInvariants{
 
 std::span<const FigureInfo> figure_catalog() { return kFigures; }
 
-const FigureInfo* find_figure(std::string_view name) {
-  const auto it = std::find_if(kFigures.begin(), kFigures.end(), [&](const FigureInfo& f) { return f.name == name; });
+const FigureInfo* find_figure(std::string_view name, bool with_argument) {
+  const auto it = std::find_if(kFigures.begin(), kFigures.end(),
+                               [&](const FigureInfo& f) { return f.name == name && (f.argument != none) == with_argument; });
   return it != kFigures.end() ? &*it : nullptr;
 }
 
 std::string_view figure_meaning(std::string_view figure) {
   const std::size_t open = figure.find('[');
-  const std::string_view name = figure.substr(0, open);
-  const bool with_argument = open != std::string_view::npos;
-  for (const FigureInfo& f : kFigures) {
-    if (f.name == name && (f.argument != none) == with_argument) return f.meaning;
-  }
-  return {};
+  const FigureInfo* f = find_figure(figure.substr(0, open), open != std::string_view::npos);
+  return f != nullptr ? f->meaning : std::string_view{};
 }
 
 std::span<const InvariantInfo> invariant_catalog() { return kInvariants; }

@@ -21,8 +21,9 @@ struct FigureInfo {
 
 // Every figure, in the order docs/scenario-format.md lists them.
 std::span<const FigureInfo> figure_catalog();
-// The figure named `name` (without its argument), or null.
-const FigureInfo* find_figure(std::string_view name);
+// The figure named `name` (without its argument) that takes an argument or not, or null:
+// invariant_violations is both a figure alone and one per invariant.
+const FigureInfo* find_figure(std::string_view name, bool with_argument);
 // The explanation of a figure as a report names it ("rebalances[billing]"); empty if unknown.
 std::string_view figure_meaning(std::string_view figure);
 

@@ -68,9 +68,6 @@ class KafkaNode : public sim::Node {
   void emit(const Event& event) {
     events_.report(id(), event);
   }
-  // Whether anyone follows the run's events: skip building an event's costly parts when not.
-  bool observed() const { return events_.wanted(); }
-  KafkaEvents& events() const { return events_; }
 
   template <typename Message>
   void send_message(sim::NodeId to, Message message) {

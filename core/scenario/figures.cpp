@@ -11,14 +11,6 @@
 namespace ksim::core {
 namespace {
 
-// The catalogue's entry for a figure name with or without an argument.
-const FigureInfo* catalog_entry(const std::string& name, bool with_argument) {
-  for (const FigureInfo& f : figure_catalog()) {
-    if (f.name == name && (f.argument != FigureArgument::none) == with_argument) return &f;
-  }
-  return nullptr;
-}
-
 bool contains(const std::vector<std::string>& list, const std::string& s) {
   return std::find(list.begin(), list.end(), s) != list.end();
 }
@@ -62,8 +54,8 @@ std::string check_figure_name(const Scenario& s, const std::string& figure) {
     if (figure.back() != ']') return "\"" + figure + "\": a figure's argument goes in brackets, e.g. rebalances[billing]";
     argument = figure.substr(open + 1, figure.size() - open - 2);
   }
-  if (argument.empty() && catalog_entry(name, false) != nullptr) return {};
-  if (const FigureInfo* f = catalog_entry(name, true)) {
+  if (argument.empty() && find_figure(name, false) != nullptr) return {};
+  if (const FigureInfo* f = find_figure(name, true)) {
     switch (f->argument) {
       case FigureArgument::group:
         if (argument.empty()) return "\"" + name + "\" needs a group: " + name + "[GROUP]";

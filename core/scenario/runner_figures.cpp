@@ -63,7 +63,6 @@ Figures ScenarioRun::figures() const {
   const FinalLogs logs(*cluster_, topics);
   const std::int64_t duplicates = logs.duplicated_records();
   const std::map<TopicPartition, std::vector<const Record*>>& log_records = logs.records();
-  const auto in_log = [&](std::uint64_t id) { return logs.holds(id); };
   // --- producers ---
   std::int64_t sent = 0, acked = 0, acked_lost = 0, sent_lost = 0, failed = 0, batches = 0, retries = 0;
   ById<sim::Time> sent_at;
@@ -86,7 +85,7 @@ Figures ScenarioRun::figures() const {
           if (b.error != ErrorCode::NONE) ++f["produce_errors[" + std::string(error_name(b.error)) + "]"];
           continue;
         }
-        const bool kept = in_log(id);
+        const bool kept = logs.holds(id);
         if (!kept) ++sent_lost;
         if (b.base_offset >= 0) {
           ++acked;

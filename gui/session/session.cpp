@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <utility>
 
@@ -222,11 +223,9 @@ std::vector<std::pair<sim::Time, std::string>> Session::fault_marks() const {
   return out;
 }
 
-std::string Session::owner_of(const std::string& group, const std::string& partition) const {
-  for (const Ownership& o : play_->ownership()) {
-    if (o.group == group && o.tp.str() == partition && o.to == sim::Time::max()) return node_name(o.member);
-  }
-  return {};
+std::string Session::owner_of(const std::string& group, const core::TopicPartition& partition) const {
+  const std::set<sim::NodeId>& owners = play_->run().ownership().owners(group, partition);
+  return owners.empty() ? std::string() : node_name(*owners.begin());
 }
 
 std::map<std::string, std::size_t> Session::consumer_indices() const {

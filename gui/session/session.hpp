@@ -139,7 +139,7 @@ class Session {
   // The messages sent in [from, to] (at most the last Play::kMessagesKept), in the order sent.
   std::vector<Message> messages(sim::Time from, sim::Time to) const { return play_->messages(from, to); }
   // The consumer node that holds a group's partition now, by its own callbacks ("" for none).
-  std::string owner_of(const std::string& group, const std::string& partition) const;
+  std::string owner_of(const std::string& group, const core::TopicPartition& partition) const;
   // A node's name ("consumer:billing/0") from its id.
   std::string node_name(sim::NodeId node) const { return play_->run().cluster().sim().node_name(node); }
   // Each consumer node's place among the session's consumers (creation order): the views colour
