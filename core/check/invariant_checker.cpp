@@ -70,12 +70,9 @@ void InvariantChecker::on(const EventStamp& stamp, const PartitionWentOffline& e
 void InvariantChecker::record_committed(const TopicPartition& tp, BrokerId leader, Offset from, Offset to) {
   const Partition* p = cluster_.broker(leader).partition(tp);
   auto& committed = committed_[tp];
-  for (const Segment& s : p->log().segments()) {
-    for (const RecordBatch& b : s.batches) {
-      if (b.next_offset() <= from || b.base_offset >= to) continue;
-      committed.emplace(b.base_offset, CommittedBatch{b.records->records.front().id});
-    }
-  }
+  p->log().for_each_batch_in(OffsetRange{from, to}, [&](const RecordBatch& b) {
+    committed.emplace(b.base_offset, CommittedBatch{b.records->records.front().id});
+  });
 }
 
 void InvariantChecker::check_partition(const TopicPartition& tp, const Cause& cause) {

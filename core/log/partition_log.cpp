@@ -84,25 +84,36 @@ ReadResult PartitionLog::read(Offset from, std::int64_t max_bytes, Offset upper_
   }
   // Nothing to read (a caught-up reader, the common case): no need to look for the position.
   if (from >= std::min(upper_bound, log_end_offset_)) return result;
-  // The first segment that can hold `from`, then the first batch in it that ends at or after it.
-  auto segment = std::upper_bound(segments_.begin(), segments_.end(), from,
-                                  [](Offset o, const Segment& s) { return o < s.base_offset; });
-  if (segment != segments_.begin()) --segment;
-  for (; segment != segments_.end(); ++segment) {
-    auto batch = std::lower_bound(
-        segment->batches.begin(), segment->batches.end(), from,
-        [](const RecordBatch& b, Offset o) { return b.last_offset() < o; });
-    for (; batch != segment->batches.end(); ++batch) {
-      if (batch->next_offset() > upper_bound) return result;
+  for (BatchPosition at = first_batch_ending_at_or_after(from); at.segment < segments_.size(); ++at.segment, at.batch = 0) {
+    const std::vector<RecordBatch>& batches = segments_[at.segment].batches;
+    for (; at.batch < batches.size(); ++at.batch) {
+      const RecordBatch& batch = batches[at.batch];
+      if (batch.next_offset() > upper_bound) return result;
       const bool first = result.batches.empty();
-      if (result.bytes + batch->size_bytes() > max_bytes && !(first && min_one_batch)) {
+      if (result.bytes + batch.size_bytes() > max_bytes && !(first && min_one_batch)) {
         return result;
       }
-      result.bytes += batch->size_bytes();
-      result.batches.push_back(*batch);
+      result.bytes += batch.size_bytes();
+      result.batches.push_back(batch);
     }
   }
   return result;
+}
+
+PartitionLog::BatchPosition PartitionLog::first_batch_ending_at_or_after(Offset offset) const {
+  // The last segment starting at or before `offset` (or the first), then bisection in it: the
+  // batch may also be the first of a later segment when this one ends before `offset`.
+  auto segment = std::upper_bound(segments_.begin(), segments_.end(), offset,
+                                  [](Offset o, const Segment& s) { return o < s.base_offset; });
+  if (segment != segments_.begin()) --segment;
+  for (; segment != segments_.end(); ++segment) {
+    const auto batch = std::lower_bound(segment->batches.begin(), segment->batches.end(), offset,
+                                        [](const RecordBatch& b, Offset o) { return b.last_offset() < o; });
+    if (batch != segment->batches.end()) {
+      return {static_cast<std::size_t>(segment - segments_.begin()), static_cast<std::size_t>(batch - segment->batches.begin())};
+    }
+  }
+  return {segments_.size(), 0};
 }
 
 OffsetRange PartitionLog::remove_from(Offset offset) {

@@ -70,6 +70,19 @@ class PartitionLog {
   // high watermark for consumers, the LEO for followers), up to `max_bytes` but always at least
   // one batch when `min_one_batch`, as Kafka does so that a big batch cannot block a reader.
   ReadResult read(Offset from, std::int64_t max_bytes, Offset upper_bound, bool min_one_batch) const;
+  // Calls `visit(batch)` for each batch holding an offset of `range`, in offset order. Finds the
+  // first by bisection, so following a growing log from a cursor costs only what is new.
+  template <typename Visit>
+  void for_each_batch_in(OffsetRange range, Visit&& visit) const {
+    if (range.empty()) return;
+    for (BatchPosition at = first_batch_ending_at_or_after(range.from); at.segment < segments_.size(); ++at.segment, at.batch = 0) {
+      const std::vector<RecordBatch>& batches = segments_[at.segment].batches;
+      for (; at.batch < batches.size(); ++at.batch) {
+        if (batches[at.batch].base_offset >= range.to) return;
+        visit(batches[at.batch]);
+      }
+    }
+  }
   // ListOffsets by time: the first offset below `upper_bound` whose record's timestamp is at or
   // after `t`, or -1 when there is none.
   Offset offset_for_timestamp(sim::Time t, Offset upper_bound) const;
@@ -100,6 +113,12 @@ class PartitionLog {
   bool compact() { return false; }
 
  private:
+  struct BatchPosition {
+    std::size_t segment = 0;
+    std::size_t batch = 0;
+  };
+  // The first batch whose last offset is `offset` or later (the end when there is none).
+  BatchPosition first_batch_ending_at_or_after(Offset offset) const;
   Segment& active_segment(sim::Time now, std::int64_t incoming_bytes);
   void push(const RecordBatch& batch, sim::Time now);
   OffsetRange remove_from(Offset offset);

@@ -157,3 +157,23 @@ TEST_CASE("log: retention deletes whole old segments below the high watermark", 
   CHECK(sized.log_start_offset() == 2);  // 6 batches, keep >= 3: drop one segment of 2
   CHECK(sized.size_bytes() == 4 * batch_of(1).size_bytes());
 }
+
+TEST_CASE("log: the batches of an offset range are found across segments", "[core][log]") {
+  LogConfig config;
+  config.segment_bytes = 1;  // every batch rolls a new segment
+  PartitionLog log(config);
+  for (int i = 0; i < 4; ++i) log.append_as_leader(batch_of(3), 1, Time::zero());  // 0..11
+  REQUIRE(log.segments().size() == 4);
+  const auto bases = [&](Offset from, Offset to) {
+    std::vector<Offset> seen;
+    log.for_each_batch_in(OffsetRange{from, to}, [&](const RecordBatch& b) { seen.push_back(b.base_offset); });
+    return seen;
+  };
+  CHECK(bases(0, 12) == std::vector<Offset>{0, 3, 6, 9});
+  CHECK(bases(4, 7) == std::vector<Offset>{3, 6});  // the batches holding offsets 4..6
+  CHECK(bases(5, 6) == std::vector<Offset>{3});
+  CHECK(bases(6, 6).empty());                      // an empty range
+  CHECK(bases(12, 20).empty());                    // past the end
+  log.truncate_to(5);                              // keeps 0..2: the batch holding 3..5 goes whole
+  CHECK(bases(0, 20) == std::vector<Offset>{0});
+}
