@@ -96,6 +96,27 @@ class ProcessedLog {
     runs_.push_back(Run{r.id, r.offset, r.processed_at, r.generation, r.partition, r.member, 1});
   }
 
+  // Where a reader stopped: the run, and how many of its records were read (the last run may
+  // still grow).
+  struct Cursor {
+    std::size_t run = 0;
+    std::uint32_t read = 0;
+  };
+  // Calls `visit(record)` for each record pushed since `cursor`, and moves the cursor past them.
+  template <typename Visit>
+  void read_since(Cursor& cursor, Visit&& visit) const {
+    while (cursor.run < runs_.size()) {
+      const Run& r = runs_[cursor.run];
+      for (; cursor.read < r.count; ++cursor.read) {
+        visit(ProcessedRecord{r.id + cursor.read, r.offset + static_cast<Offset>(cursor.read), r.processed_at,
+                              r.generation, r.partition, r.member});
+      }
+      if (cursor.run + 1 == runs_.size()) return;  // stay on the last run: it may grow
+      ++cursor.run;
+      cursor.read = 0;
+    }
+  }
+
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   const_iterator begin() const { return {runs_.begin(), 0}; }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/check/figure_catalog.hpp"
+#include "core/check/percentile_samples.hpp"
 #include "core/protocol/error_code.hpp"
 #include "core/scenario/config_keys.hpp"
 
@@ -107,8 +108,7 @@ bool expectation_holds(const Expectation& e, const Figures& figures, double& act
 double percentile(std::vector<double> values, double p) {
   if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
-  const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-  return values[std::min(index, values.size() - 1)];
+  return values[percentile_rank(values.size(), p)];
 }
 
 }  // namespace ksim::core

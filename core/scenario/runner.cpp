@@ -112,12 +112,16 @@ ScenarioRun::ScenarioRun(Scenario scenario, RunOptions options)
   invariants_ = std::make_unique<InvariantChecker>(*cluster_);
   ownership_ = std::make_unique<OwnershipTracker>([this](const std::string& group) { return subscribed_partitions(group); });
   observer_ = std::make_unique<Observer>(*this);
+  std::vector<std::string> topics;
+  for (const TopicSpec& t : scenario_.topics) topics.push_back(t.name);
+  histories_ = std::make_unique<HistoryCheckers>(*cluster_, std::move(topics));
   sim::Simulation& sim = cluster_->sim();
   sim.trace().attach(*hasher_);
   for (sim::TraceSink* sink : options_.sinks) sim.trace().attach(*sink);
   cluster_->events().attach(*invariants_);
   cluster_->events().attach(*ownership_);
   cluster_->events().attach(*observer_);
+  cluster_->events().attach(histories_->observer());
   for (KafkaObserver* observer : options_.observers) cluster_->events().attach(*observer);
   if (!cluster_->start()) note("error", "not every broker registered with the controller within 10 s");
   for (BrokerId b = 1; b <= cluster_->broker_count(); ++b) bootstrap_.push_back(cluster_->broker(b).id());
@@ -169,6 +173,7 @@ void ScenarioRun::start_producers() {
     Producer& producer = cluster_->add_node<Producer>("producer:" + p.name, p.config, bootstrap_);
     sim.start(producer.id());
     producers_[p.name] = &producer;
+    histories_->add_producer(producer.history());
     producer_apps_.push_back(std::make_unique<ProducerWorkload>(producer, p.workload, sim.random().stream("producer/" + p.name)));
   }
 }
@@ -197,6 +202,7 @@ void ScenarioRun::add_member(const ConsumerSpec& spec, std::int32_t index) {
     sim.start(m.forwarder->id());
   }
   m.app = std::make_unique<ConsumerWorkload>(*m.consumer, spec.processing, sim.random().stream("app/" + m.name), m.forwarder);
+  histories_->group(spec.group.empty() ? spec.name : spec.group).add_member(*m.app);
   members_.push_back(std::move(m));
 }
 

@@ -123,7 +123,7 @@ class Session {
   std::vector<std::pair<sim::Time, std::string>> fault_marks() const;
   // The checkers' figures as of now, and the scenario's expectations checked against them (they
   // speak of the end of the run: "so far" is what a student watches move).
-  core::Figures figures() const { return play_->run().figures(); }
+  core::Figures figures() { return play_->run().figures(); }
   // The same, computed on a background thread (figures_worker.hpp): ask for now's, then show the
   // latest that has come, with the moment it is for.
   void request_figures() { figures_worker_.request(now()); }
