@@ -1,8 +1,8 @@
 // Broker: a Kafka broker node. It registers with the controller and heartbeats, keeps a replica
 // of every partition assigned to it, leads some of them and follows the others.
 //
-// As leader it appends produced batches (acks 0, 1, all; min.insync.replicas; idempotent
-// sequence checks), serves fetches to consumers (up to the high watermark) and to followers (up
+// As leader it appends produced batches (acks 0, 1, all; the checks, min.insync.replicas and
+// idempotent sequences, are the replica's: Partition::append_records_as_leader), serves fetches to consumers (up to the high watermark) and to followers (up
 // to its log end), tracks its followers to move the high watermark and to shrink or expand the
 // ISR through the controller, and parks acks=all produces and under-filled fetches in purgatories
 // until they can complete. As follower it truncates by leader epoch (or, with the legacy switch,

@@ -1,4 +1,6 @@
-// The leader's side of Produce: checks, append, and the purgatory for acks=all.
+// The leader's side of Produce: routing each partition's batch to its Partition's append
+// (Partition::append_records_as_leader holds the checks), the event, the high watermark, and the
+// purgatory for acks=all.
 #include <algorithm>
 
 #include "core/broker/broker.hpp"
@@ -41,29 +43,13 @@ ProduceResponse::Partition Broker::append_one(const ProduceRequest::Partition& p
     return result;
   }
   result.log_start_offset = p->log().log_start_offset();
-  if (static_cast<std::int64_t>(part.batch.size_bytes()) > p->config().log.max_message_bytes) {
-    result.error = ErrorCode::MESSAGE_TOO_LARGE;
-    return result;
+  const LeaderAppend append = p->append_records_as_leader(part.batch, acks, now());
+  result.error = append.error;
+  result.base_offset = append.base_offset;
+  if (append.appended != nullptr) {
+    emit(RecordsAppended{part.tp, *append.appended});
+    advance_high_watermark(*p);  // a sole ISR member commits at once; fetches may complete
   }
-  // min.insync.replicas guards acks=all before anything is written.
-  if (acks == -1 && static_cast<std::int32_t>(p->state().isr.size()) < p->config().min_insync_replicas) {
-    result.error = ErrorCode::NOT_ENOUGH_REPLICAS;
-    return result;
-  }
-  const SequenceCheck check = p->producers().check(part.batch);
-  if (check.error != ErrorCode::NONE) {
-    result.error = check.error;
-    return result;
-  }
-  if (check.duplicate) {
-    result.base_offset = check.duplicate_offset;  // a retry of a batch already written
-    return result;
-  }
-  const RecordBatch& stored = p->log().append_as_leader(part.batch, p->leader_epoch(), now());
-  p->producers().record(stored);
-  result.base_offset = stored.base_offset;
-  emit(RecordsAppended{part.tp, stored});
-  advance_high_watermark(*p);  // a sole ISR member commits at once; fetches may complete
   return result;
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/assert.hpp"
+
 namespace ksim::core {
 
 namespace {
@@ -123,5 +125,32 @@ std::optional<BrokerId> Partition::ready_to_join() const {
 }
 
 bool Partition::in_isr(BrokerId broker) const { return contains(state_.isr, broker); }
+
+LeaderAppend Partition::append_records_as_leader(const RecordBatch& batch, std::int16_t acks, sim::Time now) {
+  KSIM_ASSERT(role_ == ReplicaRole::leader, "only a leader appends produced batches");
+  LeaderAppend result;
+  if (static_cast<std::int64_t>(batch.size_bytes()) > config_.log.max_message_bytes) {
+    result.error = ErrorCode::MESSAGE_TOO_LARGE;
+    return result;
+  }
+  if (acks == -1 && static_cast<std::int32_t>(state_.isr.size()) < config_.min_insync_replicas) {
+    result.error = ErrorCode::NOT_ENOUGH_REPLICAS;
+    return result;
+  }
+  const SequenceCheck check = producers_.check(batch);
+  if (check.error != ErrorCode::NONE) {
+    result.error = check.error;
+    return result;
+  }
+  if (check.duplicate) {
+    result.base_offset = check.duplicate_offset;
+    return result;
+  }
+  const RecordBatch& stored = log_.append_as_leader(batch, state_.leader_epoch, now);
+  producers_.record(stored);
+  result.base_offset = stored.base_offset;
+  result.appended = &stored;
+  return result;
+}
 
 }  // namespace ksim::core

@@ -27,6 +27,13 @@
 namespace ksim::core {
 
 
+// What a leader's append of a produced batch came to.
+struct LeaderAppend {
+  ErrorCode error = ErrorCode::NONE;
+  Offset base_offset = -1;                 // where the batch is (also for a duplicate's retry)
+  const RecordBatch* appended = nullptr;   // the stored batch; null when nothing was written
+};
+
 struct FollowerState {
   Offset log_end_offset = -1;  // unknown until its first fetch
   sim::Time last_caught_up;
@@ -64,6 +71,13 @@ class Partition {
   void recover();
 
   // Leader side.
+  // Appends a produced batch, as Kafka's Partition.appendRecordsToLeader and
+  // UnifiedLog.appendAsLeader do, in their order: the batch must fit max.message.bytes; with
+  // acks=all the ISR must have min.insync.replicas members (checked before anything is written);
+  // an idempotent producer's sequence must follow its last (a retry of a batch already written
+  // gets that batch's offset back, and nothing is written twice). The caller checked that this
+  // replica leads; the high watermark is the caller's to advance.
+  LeaderAppend append_records_as_leader(const RecordBatch& batch, std::int16_t acks, sim::Time now);
   const std::map<BrokerId, FollowerState>& followers() const { return followers_; }
   Offset leader_epoch_start_offset() const { return leader_epoch_start_offset_; }
   void update_follower_fetch(BrokerId follower, Offset fetch_offset, sim::Time now);
