@@ -16,7 +16,7 @@ namespace {
 
 std::string join(const std::vector<core::BrokerId>& ids) {
   std::string out;
-  for (const core::BrokerId id : ids) out += (out.empty() ? "" : ",") + std::to_string(id);
+  for (const core::BrokerId id : ids) out += (out.empty() ? "" : ",") + to_string(id);
   return out;
 }
 
@@ -24,7 +24,7 @@ void describe_topics(const core::ScenarioRun& run, const core::Cluster& cluster)
   const core::ClusterView view = cluster.view();
   std::printf("brokers:");
   for (const core::BrokerView& b : view.brokers) {
-    std::printf(" %d(%s%s)", b.id, !b.running ? "down" : b.paused ? "paused" : b.fenced ? "fenced" : "up",
+    std::printf(" %d(%s%s)", b.id.value(), !b.running ? "down" : b.paused ? "paused" : b.fenced ? "fenced" : "up",
                 b.rack.empty() ? "" : (", rack " + b.rack).c_str());
   }
   std::printf("; controller %s\n\n", view.controller_running ? "up" : "down");
@@ -36,11 +36,11 @@ void describe_topics(const core::ScenarioRun& run, const core::Cluster& cluster)
     for (const core::PartitionView& p : view.partitions) {
       if (p.tp.topic != t.name) continue;
       std::printf("\tTopic: %s\tPartition: %d\tLeader: %s\tReplicas: %s\tIsr: %s\tEpoch: %d", t.name.c_str(), p.tp.partition,
-                  p.leader == core::kNoBroker ? "none" : std::to_string(p.leader).c_str(), join(p.replicas).c_str(),
-                  join(p.isr).c_str(), p.leader_epoch);
+                  p.leader == core::kNoBroker ? "none" : to_string(p.leader).c_str(), join(p.replicas).c_str(),
+                  join(p.isr).c_str(), p.leader_epoch.value());
       std::string logs;
       for (const core::ReplicaView& r : p.replica_logs) {
-        logs += " " + std::to_string(r.broker) + ":LEO=" + std::to_string(r.log_end_offset) + ",HW=" + std::to_string(r.high_watermark);
+        logs += " " + to_string(r.broker) + ":LEO=" + to_string(r.log_end_offset) + ",HW=" + to_string(r.high_watermark);
       }
       std::printf("\tLogs:%s%s\n", logs.c_str(), p.offline() ? "\t(offline)" : p.under_min_isr() ? "\t(under min ISR)" : "");
     }
@@ -58,13 +58,13 @@ void describe_groups(const core::ScenarioRun& run, const core::Cluster& cluster)
     }
     std::printf("GROUP %s  STATE %s  GENERATION %d  PROTOCOL %s  COORDINATOR %d  MEMBERS %zu\n", spec.group.c_str(),
                 std::string(core::group_state_name(g->state)).c_str(), g->generation,
-                g->protocol.empty() ? "-" : g->protocol.c_str(), g->coordinator, g->members.size());
+                g->protocol.empty() ? "-" : g->protocol.c_str(), g->coordinator.value(), g->members.size());
     std::printf("%-14s %-20s %-10s %-15s %-15s %-8s %s\n", "GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET",
                 "LOG-END-OFFSET", "LAG", "CONSUMER-ID");
     for (const core::GroupPartitionRow& row : g->partitions) {
       std::printf("%-14s %-20s %-10d %-15s %-15s %-8s %s\n", spec.group.c_str(), row.tp.topic.c_str(), row.tp.partition,
-                  row.committed < 0 ? "-" : std::to_string(row.committed).c_str(),
-                  row.log_end < 0 ? "-" : std::to_string(row.log_end).c_str(),
+                  row.committed < 0 ? "-" : to_string(row.committed).c_str(),
+                  row.log_end < 0 ? "-" : to_string(row.log_end).c_str(),
                   row.lag ? std::to_string(*row.lag).c_str() : "-", row.member.empty() ? "-" : row.member.c_str());
     }
   }

@@ -38,7 +38,7 @@ QRect ClusterWidget::broker_rect(core::BrokerId id) const {
   // One row while they fit, then as many rows as needed.
   const int per_row = std::max(1, std::min(n, width() / 110));
   const int rows = (n + per_row - 1) / per_row;
-  const int index = id - 1;
+  const int index = id.value() - 1;
   const int row = index / per_row;
   const int column = index % per_row;
   const int cell_w = width() / per_row;
@@ -151,7 +151,7 @@ void ClusterWidget::paintEvent(QPaintEvent*) {
     painter.setPen(kOnFill);
     painter.setFont(palette_.font(1, true));
     const QRect title = r.adjusted(6, 4, -6, -r.height() / 2);
-    painter.drawText(title, Qt::AlignCenter, QString("broker %1").arg(b.id));
+    painter.drawText(title, Qt::AlignCenter, QString("broker %1").arg(b.id.value()));
     painter.setFont(palette_.font(-1));
     QString detail = state;
     if (!b.rack.empty()) detail += QString(" · rack %1").arg(QString::fromStdString(b.rack));

@@ -36,7 +36,7 @@ QString MainWindow::apply(const std::string& fault_json, const QString& what) {
 
 QString MainWindow::broker_fault(core::BrokerId id, core::FaultType type) {
   const QString name = QString::fromStdString(std::string(core::fault_type_name(type)));
-  return apply(hand_fault::on_node(type, "broker:" + std::to_string(id)), QString("%1 broker %2").arg(name).arg(id));
+  return apply(hand_fault::on_node(type, "broker:" + to_string(id)), QString("%1 broker %2").arg(name).arg(id.value()));
 }
 
 QString MainWindow::link_fault(const std::string& a, const std::string& b, const std::string& kind) {
@@ -101,10 +101,10 @@ void MainWindow::broker_menu(core::BrokerId id, QPoint where) {
   QMenu menu(this);
   for (const core::FaultType type : hand_fault::kBrokerFaults) {
     const QString name = QString::fromStdString(std::string(core::fault_type_name(type)));
-    menu.addAction(QString("%1 broker %2").arg(name).arg(id), this, [this, id, type] { broker_fault(id, type); });
+    menu.addAction(QString("%1 broker %2").arg(name).arg(id.value()), this, [this, id, type] { broker_fault(id, type); });
   }
   menu.addSeparator();
-  add_link_menu(menu, "broker:" + std::to_string(id));
+  add_link_menu(menu, "broker:" + to_string(id));
   menu.exec(where);
 }
 
@@ -130,11 +130,11 @@ void MainWindow::fill_faults_menu() {
   const core::Scenario& s = session_->scenario();
   QMenu* brokers = faults_menu_->addMenu("&Brokers");
   for (core::BrokerId b = 1; b <= s.cluster.brokers; ++b) {
-    QMenu* m = brokers->addMenu(QString("broker %1").arg(b));
+    QMenu* m = brokers->addMenu(QString("broker %1").arg(b.value()));
     for (const core::FaultType type : hand_fault::kBrokerFaults) {
       m->addAction(QString::fromStdString(std::string(core::fault_type_name(type))), this, [this, b, type] { broker_fault(b, type); });
     }
-    add_link_menu(*m, "broker:" + std::to_string(b));
+    add_link_menu(*m, "broker:" + to_string(b));
   }
   QMenu* consumers = faults_menu_->addMenu("&Consumers");
   for (const std::string& node : session_->nodes()) {

@@ -18,7 +18,7 @@ namespace {
 
 QString join(const std::vector<core::BrokerId>& ids) {
   QStringList parts;
-  for (const core::BrokerId id : ids) parts << QString::number(id);
+  for (const core::BrokerId id : ids) parts << QString::number(id.value());
   return parts.join(",");
 }
 
@@ -78,14 +78,14 @@ void MainWindow::fill_partitions(const core::ClusterView& view) {
       if (replica.is_leader) hw = replica.high_watermark;
       // * the leader, ! out of the ISR, Z a broker that still acts as leader after losing it.
       const char* mark = replica.is_leader ? "*" : (replica.acts_as_leader ? "Z" : (replica.in_isr ? "" : "!"));
-      logs << QString("%1%2: %3").arg(replica.broker).arg(mark).arg(replica.log_end_offset);
+      logs << QString("%1%2: %3").arg(replica.broker.value()).arg(mark).arg(replica.log_end_offset.value());
     }
     set_cell(partitions_, r, 0, QString::fromStdString(p.tp.str()));
-    set_cell(partitions_, r, 1, p.offline() ? "none" : QString::number(p.leader));
-    set_cell(partitions_, r, 2, QString::number(p.leader_epoch));
+    set_cell(partitions_, r, 1, p.offline() ? "none" : QString::number(p.leader.value()));
+    set_cell(partitions_, r, 2, QString::number(p.leader_epoch.value()));
     set_cell(partitions_, r, 3, join(p.replicas));
     set_cell(partitions_, r, 4, join(p.isr));
-    set_cell(partitions_, r, 5, hw < 0 ? "-" : QString::number(hw));
+    set_cell(partitions_, r, 5, hw < 0 ? "-" : QString::number(hw.value()));
     set_cell(partitions_, r, 6, logs.join("   "));
     set_cell(partitions_, r, 7, status, colour);
   }
@@ -116,7 +116,7 @@ void MainWindow::fill_groups() {
       set_cell(groups_, row, 1, QString::fromStdString(std::string(core::group_state_name(g.state))));
       set_cell(groups_, row, 2, QString::number(g.generation));
       set_cell(groups_, row, 3, p != nullptr ? QString::fromStdString(p->tp.str()) : "-");
-      set_cell(groups_, row, 4, p != nullptr && p->committed >= 0 ? QString::number(p->committed) : "-");
+      set_cell(groups_, row, 4, p != nullptr && p->committed >= 0 ? QString::number(p->committed.value()) : "-");
       set_cell(groups_, row, 5, p != nullptr && p->lag ? QString::number(*p->lag) : "-");
       QColor colour;
       QString member = "-";

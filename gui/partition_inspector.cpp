@@ -41,8 +41,8 @@ core::Offset PartitionInspector::max_offset() const {
 
 int PartitionInspector::x_of(core::Offset offset) const {
   const int width_px = std::max(1, width() - kLabelWidth - 24);
-  return kLabelWidth + static_cast<int>(static_cast<double>(width_px) * static_cast<double>(offset) /
-                                        static_cast<double>(max_offset()));
+  return kLabelWidth + static_cast<int>(static_cast<double>(width_px) * static_cast<double>(offset.value()) /
+                                        static_cast<double>(max_offset().value()));
 }
 
 QRect PartitionInspector::strip_rect(std::size_t index) const {
@@ -71,9 +71,9 @@ void PartitionInspector::paintEvent(QPaintEvent*) {
   painter.drawText(QRect(8, 6, width() - 16, 24), Qt::AlignLeft | Qt::AlignVCenter,
                    QString("%1   leader %2, epoch %3, high watermark %4")
                        .arg(QString::fromStdString(partition_.tp.str()))
-                       .arg(partition_.leader < 0 ? QString("none") : QString::number(partition_.leader))
-                       .arg(partition_.leader_epoch)
-                       .arg(hw));
+                       .arg(partition_.leader < 0 ? QString("none") : QString::number(partition_.leader.value()))
+                       .arg(partition_.leader_epoch.value())
+                       .arg(hw.value()));
   painter.setFont(palette_.font(-1));
   painter.drawText(QRect(8, 30, width() - 16, 20), Qt::AlignLeft | Qt::AlignVCenter,
                    "green: committed (below the high watermark)   yellow: above it, not yet committed   "
@@ -88,7 +88,7 @@ void PartitionInspector::paintEvent(QPaintEvent*) {
                               : r.is_leader ? "leader"
                                             : (r.acts_as_leader ? "acts as leader" : (r.in_isr ? "follower, in ISR" : "follower, out of ISR"));
     painter.drawText(QRect(8, strip.top(), kLabelWidth - 16, strip.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                     QString("broker %1\n%2").arg(r.broker).arg(role));
+                     QString("broker %1\n%2").arg(r.broker.value()).arg(role));
     // The log: committed below the high watermark, uncommitted above it.
     painter.setPen(Qt::NoPen);
     painter.fillRect(strip, palette_.panel);
@@ -111,7 +111,7 @@ void PartitionInspector::paintEvent(QPaintEvent*) {
       painter.fillRect(band, e % 2 == 0 ? QColor(255, 255, 255, 110) : QColor(0, 0, 0, 50));
       painter.setPen(kOnFill);
       painter.setFont(palette_.font(-3));
-      painter.drawText(band.adjusted(3, -1, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, QString("epoch %1").arg(epochs[e].first));
+      painter.drawText(band.adjusted(3, -1, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, QString("epoch %1").arg(epochs[e].first.value()));
     }
     // Lost: what this replica held and truncated.
     const QRect lost = lost_band(i);
@@ -129,7 +129,7 @@ void PartitionInspector::paintEvent(QPaintEvent*) {
     painter.setPen(palette_.muted);
     painter.setFont(palette_.font(-2));
     painter.drawText(QRect(strip.left(), strip.top() - 18, strip.width(), 16), Qt::AlignRight | Qt::AlignBottom,
-                     QString("log end %1").arg(r.log_end_offset));
+                     QString("log end %1").arg(r.log_end_offset.value()));
   }
 }
 

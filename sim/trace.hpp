@@ -8,6 +8,7 @@
 // data, so a sink that keeps an event must copy what it needs.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <initializer_list>
 #include <span>
@@ -34,6 +35,13 @@ class TraceValue {
   constexpr TraceValue(const char* v) : type_(Type::text), text_(v) {}  // NOLINT
   TraceValue(const std::string& v) : type_(Type::text), text_(v) {}  // NOLINT
   constexpr TraceValue(NodeId v) : type_(Type::node), integer_(v.value) {}  // NOLINT
+  // A model's typed integer (an offset, an epoch, a broker id: anything whose value() is an
+  // integer) is written as that integer, exactly as the plain integer it wraps would be.
+  template <typename Quantity>
+    requires requires(const Quantity& q) {
+      { q.value() } -> std::integral;
+    }
+  constexpr TraceValue(const Quantity& v) : type_(Type::integer), integer_(static_cast<std::int64_t>(v.value())) {}  // NOLINT
 
   constexpr Type type() const { return type_; }
   constexpr std::int64_t integer() const { return integer_; }

@@ -5,7 +5,7 @@
 namespace ksim::core {
 
 Broker::Broker(KafkaEvents& events, BrokerId id, std::string rack, BrokerConfig config)
-    : KafkaNode("broker:" + std::to_string(id), events), id_(id), rack_(std::move(rack)), config_(config) {}
+    : KafkaNode("broker:" + to_string(id), events), id_(id), rack_(std::move(rack)), config_(config) {}
 
 const Partition* Broker::partition(const TopicPartition& tp) const {
   const auto it = partition_index_.find(tp);
@@ -260,7 +260,7 @@ void Broker::handle(sim::NodeId from, const InitProducerIdRequest& m) {
   InitProducerIdResponse response;
   response.correlation_id = m.correlation_id;
   // A broker draws ids from a block of its own (as brokers do from blocks the controller grants).
-  response.producer_id = ProducerId{(static_cast<std::int64_t>(id_) << 32) | next_producer_id_++};
+  response.producer_id = ProducerId{(static_cast<std::int64_t>(id_.value()) << 32) | next_producer_id_++};
   response.producer_epoch = 0;
   send_message(from, response);
 }

@@ -29,8 +29,8 @@ void InvariantChecker::on(const EventStamp& stamp, const ReplicaRoleChanged& e) 
     auto [it, fresh] = leader_of_epoch_.emplace(std::make_pair(e.tp, e.leader_epoch), broker);
     if (!fresh && it->second != broker) {
       report(cause, Invariant::one_leader_per_epoch, e.tp,
-             "brokers " + std::to_string(it->second) + " and " + std::to_string(broker) + " both lead epoch " +
-                 std::to_string(e.leader_epoch));
+             "brokers " + to_string(it->second) + " and " + to_string(broker) + " both lead epoch " +
+                 to_string(e.leader_epoch));
     }
   }
   check_partition(e.tp, cause);
@@ -48,7 +48,7 @@ void InvariantChecker::on(const EventStamp& stamp, const HighWatermarkAdvanced& 
   const auto last = leader_hw_.find(key);
   if (last != leader_hw_.end() && e.from < last->second) {
     report(Cause{stamp.time, "partition.hw_advanced"}, Invariant::hw_monotonic, e.tp,
-           "the leader's high watermark went back from " + std::to_string(last->second) + " to " + std::to_string(e.from));
+           "the leader's high watermark went back from " + to_string(last->second) + " to " + to_string(e.from));
   }
   leader_hw_[key] = e.to;
   record_committed(e.tp, broker, e.from, e.to);
@@ -80,13 +80,13 @@ void InvariantChecker::check_partition(const TopicPartition& tp, const Cause& ca
   if (state == nullptr) return;
   for (const BrokerId member : state->isr) {
     if (std::find(state->replicas.begin(), state->replicas.end(), member) == state->replicas.end()) {
-      report(cause, Invariant::isr_subset_of_replicas, tp, "broker " + std::to_string(member) + " is in the ISR but not a replica");
+      report(cause, Invariant::isr_subset_of_replicas, tp, "broker " + to_string(member) + " is in the ISR but not a replica");
     }
   }
   if (state->leader == kNoBroker) return;
   if (std::find(state->isr.begin(), state->isr.end(), state->leader) == state->isr.end() &&
       unclean_epochs_.count({tp, state->leader_epoch}) == 0U) {
-    report(cause, Invariant::leader_in_isr, tp, "leader " + std::to_string(state->leader) + " is not in the ISR");
+    report(cause, Invariant::leader_in_isr, tp, "leader " + to_string(state->leader) + " is not in the ISR");
   }
   const auto committed = committed_.find(tp);
   if (committed == committed_.end()) return;
@@ -102,7 +102,7 @@ void InvariantChecker::check_partition(const TopicPartition& tp, const Cause& ca
       if (base >= p->log().log_end_offset()) {
         if (is_leader) {
           report(cause, Invariant::strong_isr, tp,
-                 "leader " + std::to_string(member) + " lacks committed offset " + std::to_string(base) +
+                 "leader " + to_string(member) + " lacks committed offset " + to_string(base) +
                      " (record " + std::to_string(batch.first_record_id) + ")");
         }
         break;  // a follower may simply not have fetched it yet
@@ -111,8 +111,8 @@ void InvariantChecker::check_partition(const TopicPartition& tp, const Cause& ca
       if (held == nullptr || held->base_offset != base ||
           held->records->records.front().id != batch.first_record_id) {
         report(cause, Invariant::strong_isr, tp,
-               "broker " + std::to_string(member) + " holds other data at committed offset " +
-                   std::to_string(base) + " (committed record " + std::to_string(batch.first_record_id) + ")");
+               "broker " + to_string(member) + " holds other data at committed offset " +
+                   to_string(base) + " (committed record " + std::to_string(batch.first_record_id) + ")");
         break;
       }
     }

@@ -11,7 +11,7 @@ void ClientMetadata::apply(const MetadataResponse& response, const sim::Simulati
   }
   for (const auto& broker : response.brokers) {
     // Brokers are named broker:<id> in every cluster the model builds.
-    if (const auto node = sim.find_node("broker:" + std::to_string(broker.id))) brokers_[broker.id] = *node;
+    if (const auto node = sim.find_node("broker:" + to_string(broker.id))) brokers_[broker.id] = *node;
   }
 }
 

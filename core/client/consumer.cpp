@@ -275,7 +275,7 @@ void Consumer::handle(sim::NodeId from, const FetchResponse& m) {
       case ErrorCode::NONE:
         for (const RecordBatch& batch : part.batches) {
           // A batch that began before our position is handed out from the position on.
-          const Offset skip = std::max<Offset>(0, *state.position - batch.base_offset);
+          const std::int64_t skip = std::max<std::int64_t>(0, *state.position - batch.base_offset);
           if (skip >= batch.record_count()) continue;
           state.buffered.push_back(PartitionFetch::Buffered{batch, static_cast<std::int32_t>(skip)});
           state.buffered_records += static_cast<std::size_t>(batch.record_count() - skip);

@@ -58,7 +58,7 @@ class ProcessedLog {
     const_iterator() = default;
     ProcessedRecord operator*() const {
       const Run& r = *run_;
-      return ProcessedRecord{r.id + index_, r.offset + static_cast<Offset>(index_), r.processed_at, r.generation,
+      return ProcessedRecord{r.id + index_, r.offset + index_, r.processed_at, r.generation,
                              r.partition, r.member};
     }
     const_iterator& operator++() {
@@ -87,7 +87,7 @@ class ProcessedLog {
     if (!runs_.empty()) {
       Run& last = runs_.back();
       if (last.count < UINT32_MAX && r.id == last.id + last.count &&
-          r.offset == last.offset + static_cast<Offset>(last.count) && r.processed_at == last.processed_at &&
+          r.offset == last.offset + last.count && r.processed_at == last.processed_at &&
           r.partition == last.partition && r.generation == last.generation && r.member == last.member) {
         ++last.count;
         return;
@@ -108,7 +108,7 @@ class ProcessedLog {
     while (cursor.run < runs_.size()) {
       const Run& r = runs_[cursor.run];
       for (; cursor.read < r.count; ++cursor.read) {
-        visit(ProcessedRecord{r.id + cursor.read, r.offset + static_cast<Offset>(cursor.read), r.processed_at,
+        visit(ProcessedRecord{r.id + cursor.read, r.offset + cursor.read, r.processed_at,
                               r.generation, r.partition, r.member});
       }
       if (cursor.run + 1 == runs_.size()) return;  // stay on the last run: it may grow

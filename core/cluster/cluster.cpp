@@ -63,12 +63,12 @@ ClusterView Cluster::view() const {
         replica.broker = r;
         replica.in_isr = std::find(state.isr.begin(), state.isr.end(), r) != state.isr.end();
         replica.is_leader = r == state.leader;
-        if (const Partition* local = brokers_.at(static_cast<std::size_t>(r - 1))->partition(state.tp)) {
+        if (const Partition* local = brokers_.at(static_cast<std::size_t>(r.value() - 1))->partition(state.tp)) {
           replica.log_start_offset = local->log().log_start_offset();
           replica.log_end_offset = local->log().log_end_offset();
           replica.high_watermark = local->log().high_watermark();
           replica.flushed_offset = local->log().flushed_offset();
-          replica.acts_as_leader = brokers_.at(static_cast<std::size_t>(r - 1))->running() && local->role() == ReplicaRole::leader;
+          replica.acts_as_leader = brokers_.at(static_cast<std::size_t>(r.value() - 1))->running() && local->role() == ReplicaRole::leader;
         }
         p.replica_logs.push_back(replica);
       }

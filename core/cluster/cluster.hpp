@@ -75,8 +75,8 @@ class Cluster {
     return sim_->add_node<NodeType>(*events_, std::forward<Args>(args)...);
   }
   Controller& controller() { return *controller_; }
-  Broker& broker(BrokerId id) { return *brokers_.at(static_cast<std::size_t>(id - 1)); }
-  const Broker& broker(BrokerId id) const { return *brokers_.at(static_cast<std::size_t>(id - 1)); }
+  Broker& broker(BrokerId id) { return *brokers_.at(static_cast<std::size_t>(id.value() - 1)); }
+  const Broker& broker(BrokerId id) const { return *brokers_.at(static_cast<std::size_t>(id.value() - 1)); }
   const Controller& controller() const { return *controller_; }
   const sim::Simulation& sim() const { return *sim_; }
   // The broker id of a node, or kNoBroker when the node is not a broker.

@@ -251,7 +251,7 @@ void encode(sim::Trace& trace, const EventStamp& s, const CommitCompleted& e) {
     return;
   }
   std::string offsets;
-  for (const auto& [tp, offset] : *e.offsets) offsets += (offsets.empty() ? "" : ",") + tp.str() + "@" + std::to_string(offset);
+  for (const auto& [tp, offset] : *e.offsets) offsets += (offsets.empty() ? "" : ",") + tp.str() + "@" + to_string(offset);
   trace.emit(s.time, s.node, "consumer.commit",
              {{"group", e.group}, {"member", e.member}, {"generation", e.generation},
               {"outcome", commit_outcome_name(e.outcome)}, {"offsets", offsets}});

@@ -15,18 +15,21 @@
 #include <vector>
 
 #include "core/log/strong_id.hpp"
+#include "core/log/strong_int.hpp"
 #include "sim/time.hpp"
 
 namespace ksim::core {
 
-using Offset = std::int64_t;
-using LeaderEpoch = std::int32_t;
+// A position in a partition's log.
+using Offset = StrongInt<std::int64_t, struct OffsetTag>;
+// A partition leader's generation: raised at every election.
+using LeaderEpoch = StrongInt<std::int32_t, struct LeaderEpochTag>;
 // A producer's id, handed out by InitProducerId: a name, never a number to compute with.
 using ProducerId = StrongId<std::int64_t, struct ProducerIdTag>;
 using ProducerEpoch = std::int16_t;
 
 inline constexpr ProducerId kNoProducerId{-1};
-inline constexpr LeaderEpoch kNoLeaderEpoch = -1;
+inline constexpr LeaderEpoch kNoLeaderEpoch{-1};
 
 enum class CompressionType : std::uint8_t { none, lz4 };
 std::string_view compression_name(CompressionType type);

@@ -4,7 +4,7 @@ namespace ksim::core {
 
 std::string join_broker_ids(const std::vector<BrokerId>& ids) {
   std::string text;
-  for (const BrokerId id : ids) text += (text.empty() ? "" : ",") + std::to_string(id);
+  for (const BrokerId id : ids) text += (text.empty() ? "" : ",") + to_string(id);
   return text;
 }
 

@@ -18,8 +18,9 @@
 
 namespace ksim::core {
 
-using BrokerId = std::int32_t;
-inline constexpr BrokerId kNoBroker = -1;
+// A broker's node.id.
+using BrokerId = StrongInt<std::int32_t, struct BrokerIdTag>;
+inline constexpr BrokerId kNoBroker{-1};
 
 // acks: 0 (no response), 1 (the leader has it), -1 / all (the in-sync replicas have it).
 struct ProduceRequest {

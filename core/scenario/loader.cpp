@@ -149,7 +149,7 @@ void read_topics(const Node& list, Scenario& s) {
     if (n.has("assignment")) {
       for (const Node& replicas : n.at("assignment").array()) {
         std::vector<BrokerId> list_of;
-        for (const Node& b : replicas.array()) list_of.push_back(static_cast<BrokerId>(b.integer(1, s.cluster.brokers)));
+        for (const Node& b : replicas.array()) list_of.push_back(BrokerId{static_cast<std::int32_t>(b.integer(1, s.cluster.brokers))});
         if (static_cast<std::int32_t>(list_of.size()) != t.replication_factor) replicas.fail("must list replication.factor brokers");
         t.assignment.push_back(std::move(list_of));
       }

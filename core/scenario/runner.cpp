@@ -41,8 +41,8 @@ class ScenarioRun::Observer final : public KafkaObserver {
   void on(const EventStamp& s, const LeaderElected& e) override {
     const PartitionState& p = e.state;
     if (internal(p.tp)) return;
-    add(s, "election", p.tp.str() + ": broker " + std::to_string(p.leader) + " elected leader (" +
-                           std::string(election_kind_name(e.kind)) + "), epoch " + std::to_string(p.leader_epoch) +
+    add(s, "election", p.tp.str() + ": broker " + to_string(p.leader) + " elected leader (" +
+                           std::string(election_kind_name(e.kind)) + "), epoch " + to_string(p.leader_epoch) +
                            ", ISR [" + join_broker_ids(p.isr) + "]");
   }
   void on(const EventStamp& s, const PartitionWentOffline& e) override {
@@ -58,7 +58,7 @@ class ScenarioRun::Observer final : public KafkaObserver {
     add(s, "truncation", name(s.node) + " truncated " + e.tp.str() + " (" + std::string(e.reason) + ")");
   }
   void on(const EventStamp& s, const BrokerFenced& e) override {
-    add(s, "fault", "controller fenced broker " + std::to_string(e.broker));
+    add(s, "fault", "controller fenced broker " + to_string(e.broker));
   }
   void on(const EventStamp& s, const GroupGenerationPersisted& e) override {
     const std::string group(e.group);

@@ -38,8 +38,8 @@ const std::string kLab = std::string(KSIM_SOURCE_DIR) + "/scenarios/acks-leader-
 sim::Time at_s(double s) { return sim::Time::zero() + sim::Duration::from_ns(static_cast<std::int64_t>(s * 1e9)); }
 
 // The logs as the partitions view shows them: per partition, per replica, end and high watermark.
-std::vector<std::int64_t> log_positions(const gui::Session& s) {
-  std::vector<std::int64_t> out;
+std::vector<core::Offset> log_positions(const gui::Session& s) {
+  std::vector<core::Offset> out;
   for (const core::PartitionView& p : s.cluster().partitions) {
     for (const core::ReplicaView& r : p.replica_logs) {
       out.push_back(r.log_end_offset);

@@ -218,7 +218,7 @@ ChaosResult chaos_run(std::uint64_t seed) {
     client.produce(TopicPartition{"orders", static_cast<std::int32_t>(rng.below(3))}, 2,
                    rng.bernoulli(0.5) ? -1 : 1);
     if (rng.bernoulli(0.05)) {
-      const NodeId victim = cluster.broker(static_cast<BrokerId>(rng.uniform_int(1, 3))).id();
+      const NodeId victim = cluster.broker(BrokerId{static_cast<std::int32_t>(rng.uniform_int(1, 3))}).id();
       cluster.sim().stop(victim, rng.bernoulli(0.5) ? StopKind::process_crash : StopKind::power_loss);
       cluster.sim().scheduler().schedule_after(seconds(5), [&cluster, victim] { cluster.sim().start(victim); });
     }

@@ -506,7 +506,7 @@ TEST_CASE("group admin: describe shows members, committed offsets and lag, as ka
     CHECK(!row.member.empty());
     REQUIRE(row.lag);
     CHECK(*row.lag == 0);
-    total += row.committed;
+    total += row.committed.value();
   }
   CHECK(total == 300);
   // Both stop; 60 more records arrive: the lag shows them.
@@ -546,7 +546,7 @@ TEST_CASE("group admin: offsets of an inactive group reset to earliest, shifted,
   const auto committed_total = [&] {
     Offset total = 0;
     const std::optional<GroupAdminView> view = describe_group(lab.cluster, "billing");
-    for (const GroupPartitionRow& row : view->partitions) total += row.committed;
+    for (const GroupPartitionRow& row : view->partitions) total += row.committed.value();
     return total;
   };
   CHECK(reset(OffsetResetSpec{OffsetResetKind::to_earliest, 0, {}}) == ErrorCode::NON_EMPTY_GROUP);
@@ -560,7 +560,7 @@ TEST_CASE("group admin: offsets of an inactive group reset to earliest, shifted,
   const std::optional<GroupAdminView> shifted_view = describe_group(lab.cluster, "billing");
   REQUIRE(shifted_view);
   for (const GroupPartitionRow& row : shifted_view->partitions) {
-    shifted += std::min<Offset>(5, row.log_end);
+    shifted += std::min<Offset>(5, row.log_end).value();
   }
   CHECK(committed_total() == shifted);
   CHECK(reset(OffsetResetSpec{OffsetResetKind::to_latest, 0, {}}) == ErrorCode::NONE);

@@ -52,7 +52,7 @@ TEST_CASE("placement: with racks, each partition's replicas span the racks", "[c
   const auto placed = place_replicas(brokers, 0, 12, 3, 2, 1);
   for (const auto& replicas : placed) {
     std::set<std::string> racks;
-    for (const BrokerId b : replicas) racks.insert(brokers[static_cast<std::size_t>(b - 1)].rack);
+    for (const BrokerId b : replicas) racks.insert(brokers[static_cast<std::size_t>(b.value() - 1)].rack);
     CHECK(racks.size() == 3);
   }
 }
