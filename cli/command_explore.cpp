@@ -1,12 +1,14 @@
-// `ksim explore FILE --seeds A..B [--random-faults] [--jobs N] [--shard I/N] [--json OUT]` and
+// `ksim explore FILE --seeds A..B [--random-faults] [--jobs N] [--shard I/N] [--json OUT] [--save DIR]` and
 // `ksim explore --merge RESULT.json...`: many seeds of one scenario, each a full run with its
 // expectations, to find the seeds that break them. With --random-faults each seed also draws a
 // fault mix of its own (swarm testing): the same seed always draws the same mix, so every failing
-// seed comes with the exact command that reproduces it. --shard splits a campaign across
+// seed comes with the exact command that reproduces it, and with --save DIR a scenario file that
+// replays it (`ksim run` and the GUI open it). --shard splits a campaign across
 // machines (a Slurm array, a Kubernetes indexed Job, a CI matrix); --merge joins their results.
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <atomic>
 #include <cstdio>
 #include <fstream>
@@ -19,6 +21,7 @@
 #include "cli/options.hpp"
 #include "cli/usage_error.hpp"
 #include "core/scenario/loader.hpp"
+#include "core/scenario/replay_file.hpp"
 #include "core/scenario/runner.hpp"
 
 namespace ksim::cli {
@@ -31,7 +34,9 @@ struct SeedResult {
   bool passed = false;
   std::string trace_hash;
   std::vector<std::string> failed;  // the expectations that failed, with their actual values
-  std::vector<std::string> faults;  // the drawn faults, with --random-faults
+  std::vector<std::string> faults;  // the drawn faults, with --random-faults, in time order
+  std::vector<core::FaultSpec> drawn;  // the same faults, for --save
+  std::string saved;                   // the replay file written with --save
 };
 
 std::pair<std::uint64_t, std::uint64_t> parse_seeds(const std::string& text) {
@@ -62,59 +67,71 @@ std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text) {
   }
 }
 
-// A fault mix drawn from the seed: one to three faults among broker crashes (with a restart),
-// leader isolation, a slow link and a consumer crash, at times within the first two thirds of
-// the run, so that the rest of the run shows the recovery.
+// A fault mix drawn from the seed: one to three faults among broker crashes and power losses,
+// leader isolation, a slow link and a consumer crash, starting within the first two thirds of the
+// run. Every one of them ends within the run (the node restarts, the cuts heal, the link is
+// restored, 1 to 20 s later, at the run's end at the latest), so that convergence after the last
+// fault is a fair question for every seed.
 std::vector<core::FaultSpec> random_faults(const core::Scenario& s, std::uint64_t seed) {
   sim::Rng rng = sim::RandomSource(seed).stream("explore/faults");
   std::vector<core::FaultSpec> faults;
+  const sim::Time end = sim::Time::zero() + s.duration;
   const std::int64_t span = (s.duration.ns() * 2) / 3;
   const auto count = rng.uniform_int(1, 3);
   std::vector<std::string> groups;
   for (const core::ConsumerSpec& c : s.consumers) {
     if (!c.group.empty()) groups.push_back(c.group);
   }
+  // The fault's end, `longest` at most after it, and never after the run's end.
+  const auto ending = [&](const core::FaultSpec& f, core::FaultType type, sim::Duration longest) {
+    core::FaultSpec back = f;
+    back.type = type;
+    back.at = std::min(end, f.at + sim::Duration::from_ns(rng.uniform_int(sim::seconds(1).ns(), longest.ns())));
+    return back;
+  };
   for (std::int64_t i = 0; i < count; ++i) {
     core::FaultSpec f;
     f.at = sim::Time::zero() + sim::Duration::from_ns(rng.uniform_int(span / 10, span));
     f.where = "random fault " + std::to_string(i);
     const std::string broker = "broker:" + std::to_string(rng.uniform_int(1, s.cluster.brokers));
     switch (rng.uniform_int(0, groups.empty() ? 2 : 3)) {
-      case 0: {
+      case 0:
         f.type = rng.uniform_int(0, 1) == 0 ? core::FaultType::crash : core::FaultType::power_loss;
         f.target = broker;
-        core::FaultSpec back = f;
-        back.type = core::FaultType::restart;
-        back.at = f.at + sim::Duration::from_ns(rng.uniform_int(sim::seconds(1).ns(), sim::seconds(15).ns()));
         faults.push_back(f);
-        if (back.at < sim::Time::zero() + s.duration) faults.push_back(back);
-        continue;
-      }
+        faults.push_back(ending(f, core::FaultType::restart, sim::seconds(15)));
+        break;
       case 1: {
         const core::TopicSpec& t = s.topics[static_cast<std::size_t>(rng.uniform_int(0, static_cast<std::int64_t>(s.topics.size()) - 1))];
         f.type = core::FaultType::partition;
         f.between = {{"leader-of:" + t.name + "-" + std::to_string(rng.uniform_int(0, t.partitions - 1))}, {"rest"}};
-        core::FaultSpec heal;
-        heal.type = core::FaultType::heal;
-        heal.where = f.where;
-        heal.at = f.at + sim::Duration::from_ns(rng.uniform_int(sim::seconds(1).ns(), sim::seconds(20).ns()));
         faults.push_back(f);
-        if (heal.at < sim::Time::zero() + s.duration) faults.push_back(heal);
-        continue;
+        // A heal without sides: the cut side, named by a role, may lead nothing by then (its
+        // partition moved away), so naming it again could heal nothing. Another cut drawn for
+        // the same seed ends with it.
+        core::FaultSpec heal = ending(f, core::FaultType::heal, sim::seconds(20));
+        heal.between.clear();
+        faults.push_back(heal);
+        break;
       }
       case 2:
         f.type = core::FaultType::slow_link;
         f.between = {{broker}, {"rest"}};
         f.link = s.cluster.network;
         f.link.latency = sim::milliseconds(rng.uniform_int(50, 500));
+        faults.push_back(f);
+        faults.push_back(ending(f, core::FaultType::restore_link, sim::seconds(20)));
         break;
       default:
         f.type = core::FaultType::crash;
         f.target = "consumer:" + groups[static_cast<std::size_t>(rng.uniform_int(0, static_cast<std::int64_t>(groups.size()) - 1))] + "/0";
+        faults.push_back(f);
+        faults.push_back(ending(f, core::FaultType::restart, sim::seconds(15)));
         break;
     }
-    faults.push_back(f);
   }
+  // In time order (stable: a fault and its end at one instant stay in that order).
+  std::stable_sort(faults.begin(), faults.end(), [](const core::FaultSpec& a, const core::FaultSpec& b) { return a.at < b.at; });
   return faults;
 }
 
@@ -125,14 +142,23 @@ std::string describe_fault(const core::FaultSpec& f) {
   return text;
 }
 
-SeedResult run_seed(const core::Scenario& base, std::uint64_t seed, bool random) {
-  core::Scenario s = base;
+// What `ksim explore` explores: the file, its variant, and whether seeds draw faults.
+struct Exploration {
+  std::string file;
+  std::optional<std::string> variant;
+  core::Scenario base;
+  bool random = false;
+};
+
+SeedResult run_seed(const Exploration& e, std::uint64_t seed) {
+  core::Scenario s = e.base;
   SeedResult out;
   out.seed = seed;
-  if (random) {
-    for (core::FaultSpec& f : random_faults(s, seed)) {
+  if (e.random) {
+    out.drawn = random_faults(s, seed);
+    for (const core::FaultSpec& f : out.drawn) {
       out.faults.push_back(describe_fault(f));
-      s.faults.push_back(std::move(f));
+      s.faults.push_back(f);
     }
     std::stable_sort(s.faults.begin(), s.faults.end(), [](const core::FaultSpec& a, const core::FaultSpec& b) { return a.at < b.at; });
   }
@@ -144,14 +170,31 @@ SeedResult run_seed(const core::Scenario& base, std::uint64_t seed, bool random)
   char hash[17];
   std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(r.trace_hash));
   out.trace_hash = hash;
-  for (const core::ExpectationResult& e : r.expectations) {
-    if (!e.passed) {
+  for (const core::ExpectationResult& x : r.expectations) {
+    if (!x.passed) {
       std::ostringstream line;
-      line << e.expr << " (actual " << e.actual << ")";
+      line << x.expr << " (actual " << x.actual << ")";
       out.failed.push_back(line.str());
     }
   }
   return out;
+}
+
+// Writes a failing seed's run as a scenario file of its own in `dir` (whole or not at all), and
+// returns its path.
+std::string save_replay(const Exploration& e, const SeedResult& r, const std::string& dir) {
+  std::string stem = std::filesystem::path(e.file).stem().string();
+  if (e.variant) stem += "-" + *e.variant;
+  const std::string path = (std::filesystem::path(dir) / (stem + "-seed-" + std::to_string(r.seed) + ".json")).string();
+  const std::string text = core::replay_document(e.file, e.variant, r.seed, r.drawn, "ksim explore seed " + std::to_string(r.seed));
+  const std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp);
+    out << text;
+    if (!out) throw UsageError("option --save: cannot write " + temp + "; check that the directory exists and is writable");
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) throw UsageError("option --save: cannot move " + temp + " to " + path);
+  return path;
 }
 
 int merge(const std::vector<std::string>& files) {
@@ -194,6 +237,7 @@ int command_explore(const Args& args) {
       ("shard", po::value<std::string>(), "run only shard I of N (I/N): every N-th seed")
       ("variant", po::value<std::string>(), "explore this variant instead of the base scenario")
       ("json", po::value<std::string>(), "write the results to this file (for --merge)")
+      ("save", po::value<std::string>(), "write each failing seed's run as a scenario file into this directory")
       ("merge", "join explore results given as files");
   const std::optional<po::variables_map> parsed = parse_file_command("explore", args, options, true);
   if (!parsed) return 0;
@@ -207,14 +251,23 @@ int command_explore(const Args& args) {
   const auto jobs = static_cast<unsigned>(count_option(vm, "jobs", 1, 256));
   std::pair<std::uint64_t, std::uint64_t> shard{1, 1};
   if (vm.count("shard") != 0U) shard = parse_shard(vm["shard"].as<std::string>());
-  const bool random = vm.count("random-faults") != 0U;
-  std::optional<std::string> variant;
-  if (vm.count("variant") != 0U && vm["variant"].as<std::string>() != "base") variant = vm["variant"].as<std::string>();
-  core::Scenario base;
+  Exploration exploration;
+  exploration.file = files[0];
+  exploration.random = vm.count("random-faults") != 0U;
+  const bool random = exploration.random;
+  if (vm.count("variant") != 0U && vm["variant"].as<std::string>() != "base") exploration.variant = vm["variant"].as<std::string>();
+  const std::optional<std::string>& variant = exploration.variant;
   try {
-    base = core::load_scenario(files[0], variant);
+    exploration.base = core::load_scenario(files[0], variant);
   } catch (const core::ScenarioError& e) {
     throw UsageError(e.what());
+  }
+  std::optional<std::string> save_dir;
+  if (vm.count("save") != 0U) {
+    save_dir = vm["save"].as<std::string>();
+    if (!std::filesystem::is_directory(*save_dir)) {
+      throw UsageError("option --save: \"" + *save_dir + "\" is not a directory; create it first (mkdir -p " + *save_dir + ")");
+    }
   }
   std::vector<std::uint64_t> seeds;
   for (std::uint64_t s = first; s <= last; ++s) {
@@ -230,7 +283,7 @@ int command_explore(const Args& args) {
   const bool show_progress = isatty(fileno(stderr)) != 0;
   const auto worker = [&] {
     for (std::size_t i = next++; i < seeds.size(); i = next++) {
-      results[i] = run_seed(base, seeds[i], random);
+      results[i] = run_seed(exploration, seeds[i]);
       if (!results[i].passed) ++failing;
       const std::size_t finished = ++done;
       if (show_progress) {
@@ -246,6 +299,11 @@ int command_explore(const Args& args) {
   for (unsigned j = 0; j < std::min<std::size_t>(jobs, seeds.size()); ++j) threads.emplace_back(worker);
   for (std::thread& t : threads) t.join();
   if (show_progress) std::fputs("\n", stderr);
+  if (save_dir) {
+    for (SeedResult& r : results) {
+      if (!r.passed) r.saved = save_replay(exploration, r, *save_dir);
+    }
+  }
   std::string command = "ksim explore " + files[0] + (random ? " --random-faults" : "") +
                         (variant ? " --variant " + *variant : std::string());
   std::printf("explored %s: %zu seeds (%llu..%llu, shard %llu/%llu)%s, %zu failing\n", files[0].c_str(), seeds.size(),
@@ -263,6 +321,7 @@ int command_explore(const Args& args) {
       for (const std::string& f : r.faults) std::printf(" [%s]", f.c_str());
       std::printf("\n");
     }
+    if (!r.saved.empty()) std::printf("    saved: %s (ksim run %s replays it)\n", r.saved.c_str(), r.saved.c_str());
   }
   if (vm.count("json") != 0U) {
     Json doc;

@@ -573,4 +573,20 @@ Scenario load_scenario(const std::string& path, const std::optional<std::string>
   return parse_scenario(text.str(), path, variant);
 }
 
+std::string scenario_document(const std::string& path, const std::optional<std::string>& variant) {
+  load_scenario(path, variant);  // the same checks, the same errors
+  std::ifstream in(path, std::ios::binary);
+  Json doc = Json::parse(in);
+  if (variant) {
+    Json chosen;  // a copy: merging into the document moves what it holds
+    for (const Json& v : doc["variants"]) {
+      if (element_name(v) == *variant) chosen = v;
+    }
+    if (chosen.contains("patch")) merge(doc, chosen["patch"]);
+    if (chosen.contains("expect")) doc["expect"] = chosen["expect"];
+  }
+  doc.erase("variants");
+  return doc.dump(2);
+}
+
 }  // namespace ksim::core

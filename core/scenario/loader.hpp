@@ -30,4 +30,9 @@ Scenario load_scenario(const std::string& path, const std::optional<std::string>
 Scenario parse_scenario(const std::string& text, const std::string& name,
                         const std::optional<std::string>& variant = std::nullopt);
 
+// The document `path` holds as the run of `variant` reads it, as JSON text: the variant's patch
+// merged, its expectations in the place of the base's, and the variants gone (the document is one
+// run). Checked by loading it: throws ScenarioError as load_scenario does.
+std::string scenario_document(const std::string& path, const std::optional<std::string>& variant);
+
 }  // namespace ksim::core

@@ -154,6 +154,39 @@ if grep -q 'reproduce:' "$work/explore"; then
   grep -q "1 failing" "$work/again" || fail "the reproduce command did not fail again: $(cat "$work/again")"
 fi
 expect 2 'option --seeds: "9..1" is not a range' explore "$labs/acks-leader-crash.json" --seeds 9..1
+expect 2 'option --save: "/nonexistent/dir" is not a directory; create it first' explore "$labs/acks-leader-crash.json" --seeds 1..2 --save /nonexistent/dir
+
+# explore --save: every failing seed becomes a scenario file that `ksim run` replays to the
+# explored run's hash. This scenario's expectation cannot hold, so every seed fails and is saved.
+cat > "$work/never.json" <<'JSON'
+{"name": "never", "duration": "20s", "cluster": {"brokers": 3},
+ "topics": [{"name": "t", "partitions": 2, "replication.factor": 3}],
+ "producers": [{"name": "p", "topic": "t", "rate": 200, "stop": "12s", "config": {"acks": "all"}}],
+ "consumers": [{"group": "g", "topics": ["t"], "config": {"auto.offset.reset": "earliest"}}],
+ "faults": [{"at": "3s", "do": "crash", "target": "consumer:g/0"}, {"at": "4s", "do": "restart", "target": "consumer:g/0"}],
+ "expect": ["acked > 1000000000"]}
+JSON
+mkdir -p "$work/saved"
+"$ksim" explore "$work/never.json" --seeds 1..4 --random-faults --json "$work/never-results.json" --save "$work/saved" > "$work/never-explore" 2>&1
+[ $? -eq 1 ] || fail "explore of an impossible expectation should fail: $(cat "$work/never-explore")"
+for seed in 1 2 3 4; do
+  saved="$work/saved/never-seed-$seed.json"
+  [ -f "$saved" ] || fail "explore --save wrote no $saved: $(cat "$work/never-explore")"
+  grep -q "saved: $saved" "$work/never-explore" || fail "explore does not name $saved"
+  explored=$(tr -d ' \n' < "$work/never-results.json" | grep -o "\"seed\":$seed,\"passed\":false,\"trace_hash\":\"[0-9a-f]*\"" | sed 's/.*"trace_hash":"\([0-9a-f]*\)"/\1/')
+  replayed=$("$ksim" run --report json "$saved" | sed -n 's/.*"trace_hash":"\([0-9a-f]*\)".*/\1/p')
+  [ -n "$explored" ] && [ "$explored" = "$replayed" ] || fail "seed $seed: the saved file replays to $replayed, explore ran $explored"
+done
+# Every drawn fault ends within the run: a node that stops restarts, a cut heals, a slow link is restored.
+"$ksim" explore "$labs/acks-leader-crash.json" --variant acks=all --seeds 1..40 --random-faults --json "$work/forty.json" > /dev/null 2>&1
+tr -d '\n' < "$work/forty.json" | grep -o '"faults": *\[[^]]*\]' > "$work/fault-lists"
+count() { grep -oE " ($1)\b" <<< "$2" | wc -l; }
+while read -r list; do
+  [ "$(count 'crash|power-loss' "$list")" -eq "$(count restart "$list")" ] || fail "a stopped node does not restart within the run: $list"
+  [ "$(count partition "$list")" -eq "$(count heal "$list")" ] || fail "a cut does not heal within the run: $list"
+  [ "$(count slow-link "$list")" -eq "$(count restore-link "$list")" ] || fail "a slow link is not restored within the run: $list"
+done < "$work/fault-lists"
+[ -s "$work/fault-lists" ] || fail "explore --json lists no faults"
 expect 2 'option --shard: "3/2" is not I/N' explore "$labs/acks-leader-crash.json" --seeds 1..2 --shard 3/2
 
 # A demo run is reproducible: same seed, same fingerprint; another seed, another fingerprint.
