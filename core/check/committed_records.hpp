@@ -24,23 +24,12 @@
 #include <utility>
 #include <vector>
 
+#include "core/check/hold_listener.hpp"
 #include "core/check/record_table.hpp"
 #include "core/cluster/cluster.hpp"
 #include "core/event/kafka_observer.hpp"
 
 namespace ksim::core {
-
-class HoldListener {
- public:
-  virtual ~HoldListener() = default;
-  // Some final log now holds the record (held), or none holds it any more.
-  virtual void on_hold_changed(std::uint64_t record_id, bool held) = 0;
-
- protected:
-  HoldListener() = default;
-  HoldListener(const HoldListener&) = default;
-  HoldListener& operator=(const HoldListener&) = default;
-};
 
 class CommittedRecords final : public KafkaObserver {
  public:

@@ -5,8 +5,10 @@
 // for at any moment of a run for the price of what is new.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,16 +21,17 @@ namespace ksim::core {
 
 class HistoryCheckers {
  public:
-  // Follows the logs of `topics`; observe() must be attached to the cluster's events (truncations).
-  HistoryCheckers(const Cluster& cluster, std::vector<std::string> topics)
-      : logs_(cluster, std::move(topics)), produced_(logs_, latency_) {
+  // Follows the logs of `topics`; observer() must be attached to the cluster's events
+  // (truncations). `awaited`: the topics some consumer reads.
+  HistoryCheckers(const Cluster& cluster, std::vector<std::string> topics, std::set<std::string> awaited)
+      : logs_(cluster, std::move(topics)), produced_(logs_, latency_, std::move(awaited)) {
     logs_.add_listener(produced_);
   }
   HistoryCheckers(const HistoryCheckers&) = delete;
   HistoryCheckers& operator=(const HistoryCheckers&) = delete;
 
   KafkaObserver& observer() { return logs_; }
-  void add_producer(const ProducerHistory& history) { produced_.add_producer(history); }
+  void add_producer(const Producer& producer) { produced_.add_producer(producer); }
   // The group's (or standalone consumer's) checker, made on first use.
   GroupProcessing& group(const std::string& name) {
     auto it = groups_.find(name);
@@ -44,6 +47,12 @@ class HistoryCheckers {
   const CommittedRecords& logs() const { return logs_; }
   const ProduceOutcomes& produced() const { return produced_; }
   const EndToEndLatency& latency() const { return latency_; }
+  // Batch creation to first processing, with the records still waiting counted at their wait so
+  // far: those in the producers on a topic some consumer reads, and those written that a group
+  // will still read (acknowledged at or above its committed offset, `committed`: per group its
+  // partitions' committed offsets), held by a log and processed by nobody yet. A record below
+  // every group's commit that nobody processed is skipped, not waiting; one no log holds is lost.
+  double e2e_latency_ms(double p, sim::Time now, const std::vector<std::pair<TopicPartition, Offset>>& committed) const;
 
  private:
   CommittedRecords logs_;
@@ -51,5 +60,28 @@ class HistoryCheckers {
   ProduceOutcomes produced_;
   std::map<std::string, std::unique_ptr<GroupProcessing>> groups_;
 };
+
+inline double HistoryCheckers::e2e_latency_ms(double p, sim::Time now,
+                                             const std::vector<std::pair<TopicPartition, Offset>>& committed) const {
+  std::vector<std::pair<double, std::int64_t>> waiting = produced_.awaited_pending(now);
+  std::map<TopicPartition, Offset> from;  // the lowest committed offset of any group, per partition
+  for (const auto& [tp, offset] : committed) {
+    if (offset < 0) continue;
+    const auto [it, added] = from.try_emplace(tp, offset);
+    if (!added) it->second = std::min(it->second, offset);
+  }
+  for (const auto& [tp, start] : from) {
+    const AckedOffsets* acked = produced_.acked_at(tp);
+    if (acked == nullptr) continue;
+    const auto& by_offset = acked->by_offset();
+    auto it = std::lower_bound(by_offset.begin(), by_offset.end(), start, [](const auto& e, Offset o) { return e.first < o; });
+    for (; it != by_offset.end(); ++it) {
+      const std::uint64_t id = it->second;
+      if (latency_.was_processed(id) || !logs_.holds(id)) continue;
+      waiting.emplace_back(static_cast<double>((now - latency_.sent_at(id)).ns()) / 1e6, 1);
+    }
+  }
+  return latency_.percentile_ms(p, std::move(waiting));
+}
 
 }  // namespace ksim::core

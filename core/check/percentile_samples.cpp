@@ -18,6 +18,31 @@ double PercentileSamples::percentile(double p) const {
   return sorted_.empty() ? 0 : sorted_[percentile_rank(sorted_.size(), p)];
 }
 
+double PercentileSamples::percentile_with(double p, std::vector<std::pair<double, std::int64_t>> extra) const {
+  settle();
+  std::sort(extra.begin(), extra.end());
+  std::size_t total = sorted_.size();
+  for (const auto& [value, count] : extra) total += static_cast<std::size_t>(count);
+  if (total == 0) return 0;
+  // Walk both sorted sequences together to the rank, the held value first among equals.
+  std::size_t to_skip = percentile_rank(total, p);
+  std::size_t held = 0;
+  std::size_t waiting = 0;
+  while (true) {
+    const bool take_held = waiting == extra.size() || (held < sorted_.size() && sorted_[held] <= extra[waiting].first);
+    if (take_held) {
+      if (to_skip == 0) return sorted_[held];
+      --to_skip;
+      ++held;
+      continue;
+    }
+    const auto count = static_cast<std::size_t>(extra[waiting].second);
+    if (to_skip < count) return extra[waiting].first;
+    to_skip -= count;
+    ++waiting;
+  }
+}
+
 std::size_t PercentileSamples::size() const {
   settle();
   return sorted_.size();

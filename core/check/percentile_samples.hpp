@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace ksim::core {
@@ -21,6 +23,9 @@ class PercentileSamples {
   void remove(double value) { removed_.push_back(value); }
   // The p-th percentile (0..1) of the values now held, by percentile_rank; 0 when none.
   double percentile(double p) const;
+  // The same over the values held and, for the question only, `extra` values: (value, how many
+  // times), in any order (records still waiting, counted at their wait so far).
+  double percentile_with(double p, std::vector<std::pair<double, std::int64_t>> extra) const;
   std::size_t size() const;
 
  private:

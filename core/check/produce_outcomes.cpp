@@ -27,7 +27,8 @@ const std::vector<std::pair<Offset, std::uint64_t>>& AckedOffsets::by_offset() c
 
 void ProduceOutcomes::catch_up() {
   for (Followed& f : followed_) {
-    for (; f.batches_read < f.history->batches.size(); ++f.batches_read) read(*f.history, f.history->batches[f.batches_read]);
+    const ProducerHistory& h = f.producer->history();
+    for (; f.batches_read < h.batches.size(); ++f.batches_read) read(h, h.batches[f.batches_read]);
   }
 }
 
@@ -66,20 +67,44 @@ void ProduceOutcomes::on_hold_changed(std::uint64_t record_id, bool held) {
 
 std::int64_t ProduceOutcomes::sent() const {
   std::int64_t n = 0;
-  for (const Followed& f : followed_) n += static_cast<std::int64_t>(f.history->sent);
+  for (const Followed& f : followed_) n += static_cast<std::int64_t>(f.producer->history().sent);
   return n;
 }
 
 std::int64_t ProduceOutcomes::batches() const {
   std::int64_t n = 0;
-  for (const Followed& f : followed_) n += static_cast<std::int64_t>(f.history->batches.size());
+  for (const Followed& f : followed_) n += static_cast<std::int64_t>(f.producer->history().batches.size());
   return n;
 }
 
 std::int64_t ProduceOutcomes::retries() const {
   std::int64_t n = 0;
-  for (const Followed& f : followed_) n += static_cast<std::int64_t>(f.history->retries);
+  for (const Followed& f : followed_) n += static_cast<std::int64_t>(f.producer->history().retries);
   return n;
+}
+
+namespace {
+
+double wait_ms(sim::Time now, sim::Time since) { return static_cast<double>((now - since).ns()) / 1e6; }
+
+}  // namespace
+
+double ProduceOutcomes::latency_percentile_ms(double p, sim::Time now) const {
+  std::vector<std::pair<double, std::int64_t>> waiting;
+  for (const Followed& f : followed_) {
+    f.producer->visit_pending([&](std::uint64_t, const std::string&, sim::Time since) { waiting.emplace_back(wait_ms(now, since), 1); });
+  }
+  return latencies_.percentile_with(p, std::move(waiting));
+}
+
+std::vector<std::pair<double, std::int64_t>> ProduceOutcomes::awaited_pending(sim::Time now) const {
+  std::vector<std::pair<double, std::int64_t>> waiting;
+  for (const Followed& f : followed_) {
+    f.producer->visit_pending([&](std::uint64_t id, const std::string& topic, sim::Time since) {
+      if (awaited_.count(topic) != 0U && !latency_.was_processed(id)) waiting.emplace_back(wait_ms(now, since), 1);
+    });
+  }
+  return waiting;
 }
 
 const AckedOffsets* ProduceOutcomes::acked_at(const TopicPartition& tp) const {

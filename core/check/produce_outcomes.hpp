@@ -3,7 +3,10 @@
 //
 //   sent, batches, retries           the histories' own counts
 //   failed_sends, produce_errors[E]  records of failed batches, by the last error a broker gave
-//   acked, produce_latency_p50/p99   records acknowledged with an offset, and send-to-ack time
+//   acked, produce_latency_p50/p99   records acknowledged with an offset, and send-to-ack time;
+//                                    a record still waiting in a producer counts at its wait so far
+//   unresolved                       records sent but neither completed nor failed (waiting in a
+//                                    producer, or gone with a producer's crash)
 //   acked_lost, sent_lost            acknowledged (or, for sent_lost, successfully sent, acks=0
 //                                    included) records that no final log holds: kept up to date
 //                                    as the logs change, by hearing CommittedRecords
@@ -14,6 +17,8 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -44,9 +49,11 @@ class AckedOffsets {
 
 class ProduceOutcomes final : public HoldListener {
  public:
-  ProduceOutcomes(const CommittedRecords& logs, EndToEndLatency& latency) : logs_(logs), latency_(latency) {}
+  // `awaited`: the topics some consumer reads (a record written there waits to be processed).
+  ProduceOutcomes(const CommittedRecords& logs, EndToEndLatency& latency, std::set<std::string> awaited)
+      : logs_(logs), latency_(latency), awaited_(std::move(awaited)) {}
 
-  void add_producer(const ProducerHistory& history) { followed_.push_back(Followed{&history, 0}); }
+  void add_producer(const Producer& producer) { followed_.push_back(Followed{&producer, 0}); }
   void catch_up();
 
   std::int64_t sent() const;
@@ -57,7 +64,13 @@ class ProduceOutcomes final : public HoldListener {
   std::int64_t acked() const { return acked_; }
   std::int64_t acked_lost() const { return acked_ - acked_held_; }
   std::int64_t sent_lost() const { return delivered_ - delivered_held_; }
-  double latency_percentile_ms(double p) const { return latencies_.percentile(p); }
+  std::int64_t unresolved() const { return sent() - delivered_ - failed_; }
+  // Send-to-acknowledgement, the records still waiting in the producers counted at their wait.
+  double latency_percentile_ms(double p, sim::Time now) const;
+  // The records still in the producers that some consumer waits for (on an awaited topic, not
+  // processed yet: a record can be read before its producer hears the acknowledgement), as
+  // (wait in ms, records): EndToEndLatency's `pending`.
+  std::vector<std::pair<double, std::int64_t>> awaited_pending(sim::Time now) const;
   // The partition's acknowledged records, or null when none was acknowledged there.
   const AckedOffsets* acked_at(const TopicPartition& tp) const;
 
@@ -65,7 +78,7 @@ class ProduceOutcomes final : public HoldListener {
 
  private:
   struct Followed {
-    const ProducerHistory* history;
+    const Producer* producer;
     std::size_t batches_read;
   };
   // What became of a record, as far as lost counting needs.
@@ -75,6 +88,7 @@ class ProduceOutcomes final : public HoldListener {
 
   const CommittedRecords& logs_;
   EndToEndLatency& latency_;
+  std::set<std::string> awaited_;
   std::vector<Followed> followed_;
   RecordTable<std::uint8_t> fate_;  // Fate bits
   std::int64_t failed_ = 0;

@@ -3,10 +3,12 @@
 // either order (a record can be processed before its producer hears the acknowledgement), and a
 // record's first processing can move earlier when a copy processed sooner shows up later, so the
 // latency of a record is added when both ends are known and replaced when its first processing
-// moves.
+// moves. Records still waiting are the caller's to add to a question (HistoryCheckers does).
 #pragma once
 
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "core/check/percentile_samples.hpp"
 #include "core/check/record_table.hpp"
@@ -16,9 +18,18 @@ namespace ksim::core {
 
 class EndToEndLatency {
  public:
+  // The record's batch was created then (every completed record, whatever its fate).
   void sent(std::uint64_t record_id, sim::Time created_at);
   void processed(std::uint64_t record_id, sim::Time processed_at);
-  double percentile_ms(double p) const { return samples_.percentile(p); }
+  bool was_processed(std::uint64_t record_id) const { return ends_.get(record_id).processed != sim::Time::max(); }
+  // When the record's batch was created; Time::max() when not known (its batch has not completed).
+  sim::Time sent_at(std::uint64_t record_id) const { return ends_.get(record_id).sent; }
+
+  // Over the processed records' latencies and `waiting` (waits in ms, with how many records
+  // wait that long).
+  double percentile_ms(double p, std::vector<std::pair<double, std::int64_t>> waiting) const {
+    return samples_.percentile_with(p, std::move(waiting));
+  }
 
  private:
   struct Ends {

@@ -34,6 +34,27 @@ std::size_t Producer::pending_records() const {
   return n;
 }
 
+void Producer::visit_pending(const std::function<void(std::uint64_t, const std::string&, sim::Time)>& visit) const {
+  for (const Waiting& w : waiting_) visit(w.record.id, w.record.topic, w.since);
+  for (const auto& [tp, queue] : batches_) {
+    for (const auto& b : queue) {
+      for (const Record& r : b->contents()) visit(r.id, tp.topic, b->created_at);
+    }
+  }
+}
+
+std::optional<sim::Time> Producer::oldest_pending() const {
+  std::optional<sim::Time> oldest;
+  const auto older = [&](sim::Time t) {
+    if (!oldest || t < *oldest) oldest = t;
+  };
+  if (!waiting_.empty()) older(waiting_.front().since);
+  for (const auto& [tp, queue] : batches_) {
+    if (!queue.empty()) older(queue.front()->created_at);
+  }
+  return oldest;
+}
+
 void Producer::on_start() {
   request_metadata();
   if (idempotent_) init_producer_id();

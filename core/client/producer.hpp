@@ -84,6 +84,12 @@ class Producer final : public KafkaClient {
   std::size_t buffered_bytes() const { return buffered_bytes_; }
   // Records waiting: in batches, blocked on memory, or waiting for metadata.
   std::size_t pending_records() const;
+  // Each record still waiting: its id, topic, and the moment its wait is counted from (its batch's
+  // creation, as a completed record's latency is; or when send() got it, if it is not in a batch
+  // yet). In no particular order.
+  void visit_pending(const std::function<void(std::uint64_t id, const std::string& topic, sim::Time since)>& visit) const;
+  // The moment the longest-waiting record's wait is counted from; none when nothing waits.
+  std::optional<sim::Time> oldest_pending() const;
 
   // Hands a record to the producer. If memory is full, the record (and every later one) waits
   // until there is room or max.block.ms passes. `callback` runs when the record's batch completes.

@@ -114,7 +114,12 @@ ScenarioRun::ScenarioRun(Scenario scenario, RunOptions options)
   observer_ = std::make_unique<Observer>(*this);
   std::vector<std::string> topics;
   for (const TopicSpec& t : scenario_.topics) topics.push_back(t.name);
-  histories_ = std::make_unique<HistoryCheckers>(*cluster_, std::move(topics));
+  std::set<std::string> read_topics;
+  for (const ConsumerSpec& c : scenario_.consumers) {
+    read_topics.insert(c.topics.begin(), c.topics.end());
+    for (const TopicPartition& tp : c.assign) read_topics.insert(tp.topic);
+  }
+  histories_ = std::make_unique<HistoryCheckers>(*cluster_, std::move(topics), std::move(read_topics));
   sim::Simulation& sim = cluster_->sim();
   sim.trace().attach(*hasher_);
   for (sim::TraceSink* sink : options_.sinks) sim.trace().attach(*sink);
@@ -173,7 +178,7 @@ void ScenarioRun::start_producers() {
     Producer& producer = cluster_->add_node<Producer>("producer:" + p.name, p.config, bootstrap_);
     sim.start(producer.id());
     producers_[p.name] = &producer;
-    histories_->add_producer(producer.history());
+    histories_->add_producer(producer);
     producer_apps_.push_back(std::make_unique<ProducerWorkload>(producer, p.workload, sim.random().stream("producer/" + p.name)));
   }
 }
@@ -471,6 +476,12 @@ bool ScenarioRun::caught_up(const Consumer& consumer, const TopicPartition& tp) 
 }
 
 bool ScenarioRun::healed() const {
+  // The clients too: a producer holding a record longer than request.timeout.ms is stuck.
+  const sim::Time now = cluster_->sim().now();
+  for (const auto& [name, producer] : producers_) {
+    const std::optional<sim::Time> oldest = producer->oldest_pending();
+    if (oldest && now - *oldest > producer->config().request_timeout) return false;
+  }
   for (const auto& [name, topic] : cluster_->controller().topics()) {
     if (name == kOffsetsTopic) continue;
     for (const PartitionState& p : topic.partitions) {

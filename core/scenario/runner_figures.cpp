@@ -30,6 +30,7 @@ Figures ScenarioRun::figures() {
   f["acked_lost"] = static_cast<double>(produced.acked_lost());
   f["sent_lost"] = static_cast<double>(produced.sent_lost());
   f["failed_sends"] = static_cast<double>(produced.failed());
+  f["unresolved"] = static_cast<double>(produced.unresolved());
   for (const auto& [error, records] : produced.errors()) f["produce_errors[" + std::string(error_name(error)) + "]"] = static_cast<double>(records);
   f["batches"] = static_cast<double>(produced.batches());
   f["retries"] = static_cast<double>(produced.retries());
@@ -37,6 +38,7 @@ Figures ScenarioRun::figures() {
   f["reordered_keys"] = static_cast<double>(histories_->logs().reordered_keys());
   // --- groups and consumers ---
   std::set<std::string> done;
+  std::vector<std::pair<TopicPartition, Offset>> all_committed;  // every group's, for the e2e wait
   for (const ConsumerSpec& spec : scenario_.consumers) {
     const std::string group = spec.group.empty() ? spec.name : spec.group;
     if (!done.insert(group).second) continue;  // a group of several specs: once, for all its members
@@ -71,14 +73,16 @@ Figures ScenarioRun::figures() {
         committed.emplace_back(row.tp, row.committed);
       }
     }
+    all_committed.insert(all_committed.end(), committed.begin(), committed.end());
     f["final_lag[" + group + "]"] = static_cast<double>(final_lag);
     f["max_lag[" + group + "]"] = static_cast<double>(std::max(lag_.max_lag(group), final_lag));
     f["skipped[" + group + "]"] = static_cast<double>(processing.skipped(committed, produced));
   }
-  f["produce_latency_p50_ms"] = produced.latency_percentile_ms(0.50);
-  f["produce_latency_p99_ms"] = produced.latency_percentile_ms(0.99);
-  f["e2e_latency_p50_ms"] = histories_->latency().percentile_ms(0.50);
-  f["e2e_latency_p99_ms"] = histories_->latency().percentile_ms(0.99);
+  const sim::Time now = cluster_->sim().now();
+  f["produce_latency_p50_ms"] = produced.latency_percentile_ms(0.50, now);
+  f["produce_latency_p99_ms"] = produced.latency_percentile_ms(0.99, now);
+  f["e2e_latency_p50_ms"] = histories_->e2e_latency_ms(0.50, now, all_committed);
+  f["e2e_latency_p99_ms"] = histories_->e2e_latency_ms(0.99, now, all_committed);
   // --- availability and invariants ---
   double worst = 0;
   for (const TopicSpec& t : scenario_.topics) {

@@ -61,3 +61,30 @@ TEST_CASE("history checkers: acknowledged records become lost when an unclean el
   CHECK(most_lost_seen > 0);
   CHECK(acked_when_most > most_lost_seen);
 }
+
+TEST_CASE("history checkers: a stall shows in the figures, it does not hide behind what got through", "[core][check]") {
+  SECTION("a producer whose every request times out: nothing resolves, the wait counts, no convergence") {
+    ScenarioRun run(load_scenario(lab_path("request-timeout-retry-storm")), RunOptions{});
+    const RunResult r = run.run_to_end();
+    const Figures& f = r.figures;
+    CHECK(f.at("acked") == 0);
+    CHECK(f.at("unresolved") == f.at("sent"));
+    CHECK(f.at("sent") == f.at("acked") + f.at("failed_sends") + f.at("unresolved"));
+    CHECK(f.at("produce_latency_p50_ms") > 10'000);  // records waiting since the first seconds
+    CHECK(f.at("converged") == 0);                     // a producer stuck longer than request.timeout.ms
+  }
+  SECTION("a consumer stopped by a poison record: the records behind it wait, end to end") {
+    ScenarioRun run(load_scenario(lab_path("poison-record")), RunOptions{});
+    const Figures f = run.run_to_end().figures;
+    REQUIRE(f.at("final_lag[fulfilment]") > 100);
+    CHECK(f.at("e2e_latency_p99_ms") > 10'000);
+    CHECK(f.at("skipped[fulfilment]") == 0);  // waiting above the commit, not skipped below it
+  }
+  SECTION("a healthy run resolves everything") {
+    ScenarioRun run(load_scenario(lab_path("poison-record"), std::string("dead-letter")), RunOptions{});
+    const Figures f = run.run_to_end().figures;
+    CHECK(f.at("unresolved") == 0);
+    CHECK(f.at("sent") == f.at("acked") + f.at("failed_sends"));
+    CHECK(f.at("e2e_latency_p99_ms") < 1'000);
+  }
+}

@@ -34,3 +34,18 @@ TEST_CASE("percentile samples: a withdrawn value no longer counts", "[core][chec
   CHECK(samples.percentile(1) == 5);
   CHECK(samples.percentile(0) == 1);
 }
+
+TEST_CASE("percentile samples: values given for one question count with their multiplicity", "[core][check]") {
+  PercentileSamples samples;
+  std::vector<double> all;
+  for (const double v : {3.0, 1.0, 8.0}) {
+    samples.add(v);
+    all.push_back(v);
+  }
+  const std::vector<std::pair<double, std::int64_t>> waiting{{5.0, 3}, {2.0, 1}, {9.0, 2}};
+  for (const auto& [value, count] : waiting) all.insert(all.end(), static_cast<std::size_t>(count), value);
+  for (const double p : {0.0, 0.3, 0.5, 0.75, 0.99, 1.0}) CHECK(samples.percentile_with(p, waiting) == percentile(all, p));
+  CHECK(samples.percentile(1) == 8);  // the question left nothing behind
+  CHECK(PercentileSamples{}.percentile_with(0.5, {}) == 0);
+  CHECK(PercentileSamples{}.percentile_with(0.5, {{4.0, 2}}) == 4);
+}
