@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/check/sorted_merge.hpp"
+
 namespace ksim::core {
 
 void GroupProcessing::catch_up() {
@@ -33,13 +35,7 @@ std::int64_t GroupProcessing::commit_failures() const {
 }
 
 std::int64_t GroupProcessing::reordered_keys() const {
-  if (!unsorted_.empty()) {
-    std::sort(unsorted_.begin(), unsorted_.end());
-    const auto middle = static_cast<std::ptrdiff_t>(processings_.size());
-    processings_.insert(processings_.end(), unsorted_.begin(), unsorted_.end());
-    std::inplace_merge(processings_.begin(), processings_.begin() + middle, processings_.end());
-    unsorted_.clear();
-  }
+  merge_pending(processings_, unsorted_);
   // In (time, id) order, each record at its earliest processing: a key is out of order when a
   // record comes after a higher id of its producer's. Keys are the logs' (a record no log holds
   // any more is not judged).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include "core/check/sorted_merge.hpp"
 #include "sim/assert.hpp"
 
 namespace ksim::core {
@@ -49,13 +50,7 @@ std::size_t PercentileSamples::size() const {
 }
 
 void PercentileSamples::settle() const {
-  if (!added_.empty()) {
-    std::sort(added_.begin(), added_.end());
-    const auto middle = static_cast<std::ptrdiff_t>(sorted_.size());
-    sorted_.insert(sorted_.end(), added_.begin(), added_.end());
-    std::inplace_merge(sorted_.begin(), sorted_.begin() + middle, sorted_.end());
-    added_.clear();
-  }
+  merge_pending(sorted_, added_);
   if (!removed_.empty()) {
     // One pass: both sorted, keep what is not withdrawn (one copy per withdrawal).
     std::sort(removed_.begin(), removed_.end());
