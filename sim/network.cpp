@@ -180,21 +180,30 @@ const LinkParams& Network::link_params(NodeId from, NodeId to) const {
   return l.override_params ? *l.override_params : defaults_;
 }
 
+bool Network::end_connection(NodeId a, NodeId b) {
+  Link& out = link(a, b);
+  Link& in = link(b, a);
+  const bool was_connected = out.open || in.open;
+  for (Link* l : {&out, &in}) {
+    ++l->epoch;
+    l->open = false;
+    l->busy_until = Time::zero();
+    l->last_arrival = Time::zero();
+  }
+  return was_connected;
+}
+
+void Network::close_connection(NodeId closer, NodeId peer) {
+  if (end_connection(closer, peer)) notify_reset(closer, peer);
+}
+
 void Network::node_stopped(NodeId node, bool process_crash) {
   endpoints_[node.value].refusing = process_crash;
   const auto n = static_cast<std::uint32_t>(endpoints_.size());
   for (std::uint32_t other = 0; other < n; ++other) {
     const NodeId peer{other};
     if (peer == node) continue;
-    Link& out = link(node, peer);
-    Link& in = link(peer, node);
-    const bool was_connected = out.open || in.open;
-    for (Link* l : {&out, &in}) {
-      ++l->epoch;
-      l->open = false;
-      l->busy_until = Time::zero();
-      l->last_arrival = Time::zero();
-    }
+    const bool was_connected = end_connection(node, peer);
     if (process_crash && was_connected) notify_reset(node, peer);
   }
 }

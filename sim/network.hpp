@@ -14,6 +14,8 @@
 //     it are dropped, and each peer it was talking to is told "connection reset" one link latency
 //     later (unless a cut eats the notice). A power loss drops the messages the same way but
 //     tells nobody: peers learn by timeout, as with a pulled plug.
+//   - an endpoint may close a connection (close_connection): the same as a reset, for that one
+//     pair: messages in flight either way are dropped, and the peer is told one latency later;
 //   - while a crashed process is down, its host refuses connections: a message sent to it is
 //     answered with a reset one link latency after it arrives (a client then tries another
 //     broker at once, as Java's clients do after "connection refused"). A powered-off host
@@ -86,12 +88,20 @@ class Network {
   const LinkParams& link_params(NodeId from, NodeId to) const;
   const LinkParams& defaults() const { return defaults_; }
 
+  // `closer` closes its connection to `peer` (Kafka's broker does so rather than answer an acks=0
+  // produce it could not take): what is in flight either way is gone, and `peer` is told
+  // "connection reset" one link latency later, unless a cut lies in the way. Until then the peer
+  // does not know, and what it sends meanwhile arrives as on a new connection.
+  void close_connection(NodeId closer, NodeId peer);
   // Called by the simulation when a node stops. `process_crash` decides whether peers are told.
   void node_stopped(NodeId node, bool process_crash);
   void node_started(NodeId node);
 
  private:
   void notify_reset(NodeId node, NodeId peer);
+  // Ends the connection between a and b: both directions start a new epoch. Returns whether it
+  // had carried anything since it was last ended.
+  bool end_connection(NodeId a, NodeId b);
 
  public:
 

@@ -31,6 +31,11 @@ void Node::send(NodeId to, std::uint32_t bytes, std::string_view label, Callback
   simulation_->network().send(id_, to, bytes, label, std::move(on_delivery));
 }
 
+void Node::close_connection(NodeId peer) {
+  KSIM_ASSERT(liveness_.running && !liveness_.paused, "only a running node closes a connection");
+  simulation_->network().close_connection(id_, peer);
+}
+
 void Node::emit(std::string_view kind, std::initializer_list<TraceField> fields) {
   simulation_->trace().emit(now(), id_, kind, fields);
 }

@@ -50,7 +50,8 @@ class Node {
   virtual void on_start() = 0;
   // Called when the incarnation ends: drop volatile state, keep what `kind` lets survive.
   virtual void on_stop(StopKind kind) = 0;
-  // A peer's process crashed while a connection to it was open.
+  // A connection to the peer ended from its side: its process crashed, its host refused us, or it
+  // closed the connection.
   virtual void on_connection_reset(NodeId /*peer*/) {}
 
   // Services for the node's own code; all belong to the current incarnation.
@@ -59,6 +60,8 @@ class Node {
   TimerId at(Time when, Callback callback);
   bool cancel(TimerId timer);
   void send(NodeId to, std::uint32_t bytes, std::string_view label, Callback on_delivery);
+  // Closes the connection to `peer` (Network::close_connection).
+  void close_connection(NodeId peer);
   // The node's own random stream, "node/<name>". It carries on across restarts.
   Rng& rng() { return rng_; }
   void emit(std::string_view kind, std::initializer_list<TraceField> fields = {});

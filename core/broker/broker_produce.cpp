@@ -22,7 +22,16 @@ void Broker::handle(sim::NodeId from, const ProduceRequest& m) {
     pending.response.partitions.push_back(std::move(result));
     pending.required.push_back(required);
   }
-  if (m.acks == 0) return;  // acks=0: the producer hears nothing, whatever happened
+  if (m.acks == 0) {
+    // The producer hears nothing, whatever happened. But a produce it could not take (not the
+    // leader, too large, ...) makes the broker close the connection, as Kafka's request handler
+    // does (KafkaApis.handleProduceRequest): the disconnect is how the producer learns to refresh
+    // its metadata.
+    const bool refused = std::any_of(pending.response.partitions.begin(), pending.response.partitions.end(),
+                                     [](const ProduceResponse::Partition& p) { return p.error != ErrorCode::NONE; });
+    if (refused) close_connection(from);
+    return;
+  }
   if (!waits) {
     send_message(from, std::move(pending.response));
     return;

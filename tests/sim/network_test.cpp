@@ -160,3 +160,34 @@ TEST_CASE("network: a power loss tells nobody, peers only find out by timeout", 
   CHECK(net.a.log == std::vector<std::string>{"start 1"});
   CHECK(net.sim.network().stats().dropped_receiver_down == 1);
 }
+
+TEST_CASE("network: a node closing its connection drops what flies either way, and the peer hears after one latency",
+          "[sim][network]") {
+  Pair net(LinkParams{milliseconds(3)});
+  net.a.send_to(net.b, 10, "hello");
+  net.sim.run_for(milliseconds(10));
+  net.a.send_to(net.b, 10, "to b");
+  net.b.send_to(net.a, 10, "to a");
+  net.sim.run_for(milliseconds(1));
+  net.b.close_to(net.a);
+  net.sim.run_for(milliseconds(2));
+  CHECK(net.a.log.back() == "start 1");  // one latency has not passed
+  net.sim.run_for(milliseconds(5));
+  CHECK(net.a.log == std::vector<std::string>{"start 1", "reset node:b"});
+  CHECK(net.b.log == std::vector<std::string>{"start 1", "got hello"});  // no "to b", and no notice of its own close
+  CHECK(net.sim.network().stats().dropped_by_reset == 2);  // both messages died with it
+  // Both stay up and talk again on a new connection.
+  net.a.send_to(net.b, 10, "again");
+  net.sim.run_for(milliseconds(10));
+  CHECK(net.b.log.back() == "got again");
+}
+
+TEST_CASE("network: a closed connection's notice does not cross a cut", "[sim][network]") {
+  Pair net(LinkParams{milliseconds(3)});
+  net.a.send_to(net.b, 10, "hello");
+  net.sim.run_for(milliseconds(10));
+  net.sim.network().block(net.b.id(), net.a.id());
+  net.b.close_to(net.a);
+  net.sim.run_for(milliseconds(10));
+  CHECK(net.a.log == std::vector<std::string>{"start 1"});
+}

@@ -23,6 +23,8 @@ class ProbeNode final : public Node {
   void send_to(ProbeNode& to, std::uint32_t bytes, const char* label) {
     send(to.id(), bytes, label, [&to, label] { to.receive(label); });
   }
+  // Closes this node's connection to `peer`.
+  void close_to(ProbeNode& peer) { close_connection(peer.id()); }
   void receive(const char* label) {
     log.push_back(std::string("got ") + label);
     received_at.push_back(now());

@@ -23,6 +23,30 @@ TEST_CASE("produce: a batch above max.message.bytes is refused with MESSAGE_TOO_
   CHECK(lab.client->outcome(small).base_offset == 0);
 }
 
+TEST_CASE("produce: an acks=0 produce the broker cannot take closes the connection; one it takes does not",
+          "[core][broker]") {
+  Lab lab;
+  REQUIRE(lab.state().leader == 1);
+  // To the leader: written, nothing answered, the connection stays.
+  lab.client->produce(kOrders, 2, 0);
+  lab.run(milliseconds(100));
+  CHECK(lab.replica(1).log().log_end_offset() == 2);
+  CHECK(lab.client->resets().empty());
+  // To a follower (stale metadata): NOT_LEADER_OR_FOLLOWER, which acks=0 cannot carry back, so
+  // the follower closes the connection and the client hears of it (KafkaApis.handleProduceRequest).
+  const int misdirected = lab.client->produce(kOrders, 3, 0, seconds(30), {}, 100, BrokerId{2});
+  lab.run(milliseconds(100));
+  CHECK_FALSE(lab.client->outcome(misdirected).answered);
+  REQUIRE(lab.client->resets().size() == 1);
+  CHECK(lab.client->resets().front() == lab.node(2));
+  CHECK(lab.replica(2).log().log_end_offset() == 2);  // nothing written there
+  // With acks=1 the same mistake is answered, and the connection stays.
+  const int answered = lab.client->produce(kOrders, 1, 1, seconds(30), {}, 100, BrokerId{3});
+  lab.run(milliseconds(100));
+  CHECK(lab.client->outcome(answered).error == ErrorCode::NOT_LEADER_OR_FOLLOWER);
+  CHECK(lab.client->resets().size() == 1);
+}
+
 TEST_CASE("produce: idempotence answers a retried batch with its first offset and refuses gaps "
           "and stale epochs",
           "[core][broker][idempotence]") {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -31,11 +32,15 @@ class TestClient final : public KafkaNode {
 
   using Identity = ProducerIdentity;
 
-  // Sends one batch of `records` records; returns the request's handle.
+  // Sends one batch of `records` records to the partition's leader, or to broker `via`; returns
+  // the request's handle.
   int produce(const TopicPartition& tp, int records, std::int16_t acks,
               sim::Duration timeout = sim::seconds(30), Identity identity = {},
-              std::uint32_t value_bytes = 100) {
-    const PartitionState* state = cluster_.controller().partition(tp);
+              std::uint32_t value_bytes = 100, std::optional<BrokerId> via = std::nullopt) {
+    PartitionState target;
+    if (const PartitionState* known = cluster_.controller().partition(tp)) target = *known;
+    if (via) target.leader = *via;
+    const PartitionState* state = &target;
     std::vector<Record> list;
     ProduceOutcome outcome;
     for (int i = 0; i < records; ++i) {
@@ -131,10 +136,13 @@ class TestClient final : public KafkaNode {
     fetch_times_[m.correlation_id] = now();
   }
   void handle(sim::NodeId, const MetadataResponse& m) override { metadata_[m.correlation_id] = m; }
+  // The peers whose connection to this client ended from their side, in order.
+  const std::vector<sim::NodeId>& resets() const { return resets_; }
 
  protected:
   void on_start() override {}
   void on_stop(sim::StopKind) override {}
+  void on_connection_reset(sim::NodeId peer) override { resets_.push_back(peer); }
 
  private:
   Cluster& cluster_;
@@ -142,6 +150,7 @@ class TestClient final : public KafkaNode {
   std::map<int, FetchResponse> fetches_;
   std::map<int, sim::Time> fetch_times_;
   std::map<int, MetadataResponse> metadata_;
+  std::vector<sim::NodeId> resets_;
   std::int32_t next_correlation_ = 1;
   std::uint64_t next_record_id_ = 1;
 };
