@@ -104,11 +104,26 @@ void Producer::on_connection_reset(sim::NodeId peer) {
   // As Java's NetworkClient does on a disconnect: ask where the leaders are now. With acks=0
   // this is the only way the producer ever learns that its leader is gone.
   request_metadata();
+  fail_requests_to(peer);
+}
+
+void Producer::fail_requests_to(sim::NodeId broker) {
   std::vector<std::int32_t> lost;
   for (const auto& [correlation, request] : in_flight_) {
-    if (request.broker == peer) lost.push_back(correlation);
+    if (request.broker == broker) lost.push_back(correlation);
   }
   for (const std::int32_t correlation : lost) fail_request(correlation);
+}
+
+void Producer::request_timed_out(std::int32_t correlation) {
+  const auto it = in_flight_.find(correlation);
+  if (it == in_flight_.end()) return;
+  // As Java's NetworkClient does: a request unanswered after request.timeout.ms closes its
+  // connection, and every request in flight on that connection fails with it. Their batches go
+  // back for a retry; an answer the broker sends on the closed connection is lost.
+  const sim::NodeId broker = it->second.broker;
+  close_connection(broker);
+  fail_requests_to(broker);
 }
 
 void Producer::handle(sim::NodeId, const MetadataResponse& m) {
@@ -363,7 +378,7 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> list) {
     }
     return;
   }
-  flight.timeout = after(config_.request_timeout, [this, correlation] { fail_request(correlation); });
+  flight.timeout = after(config_.request_timeout, [this, correlation] { request_timed_out(correlation); });
   ++in_flight_per_broker_[broker];
   in_flight_.emplace(correlation, std::move(flight));
 }

@@ -155,7 +155,12 @@ class Producer final : public KafkaClient {
   void expire_batches();
   void complete(Batch& batch, ClientError client_error, ErrorCode error, Offset base_offset);
   void retry_or_fail(Batch& batch, ErrorCode error);
+  // The request's batches go back for a retry (or fail, past delivery.timeout.ms): the producer
+  // cannot tell whether the broker appended them.
   void fail_request(std::int32_t correlation_id);
+  // Every request in flight to `broker` fails: its connection ended.
+  void fail_requests_to(sim::NodeId broker);
+  void request_timed_out(std::int32_t correlation_id);
   std::optional<InFlight> take_in_flight(std::int32_t correlation_id);
   Batch* find_batch(std::uint64_t id);
   using BatchQueue = std::deque<std::unique_ptr<Batch>>;

@@ -120,6 +120,36 @@ TEST_CASE("producer: a lost response makes a non-idempotent retry write the reco
   CHECK(lab.producer->history().batches.front().attempts == 2);
 }
 
+TEST_CASE("producer: a request timeout closes the connection and fails every request in flight on it",
+          "[core][client][producer][retries]") {
+  // Counts the broker's news that the producer closed its connection.
+  struct Closes final : WorldObserver {
+    NodeId broker, producer;
+    int heard = 0;
+    using WorldObserver::on;
+    void on(const EventStamp& s, const ConnectionReset& e) override { heard += s.node == broker && e.peer == producer ? 1 : 0; }
+  };
+  ProducerLab lab(plain());
+  Closes closes;
+  closes.broker = lab.cluster.broker(1).id();
+  closes.producer = lab.producer->id();
+  lab.cluster.sim().events().attach(closes);
+  lab.cut_responses_from(1);
+  const Time first_sent = lab.now();
+  lab.send(1);
+  lab.run(milliseconds(100));
+  lab.send(2);  // a second request on the same connection, 100 ms later
+  lab.run(first_sent + seconds(1) + milliseconds(50) - lab.now());
+  // The first request's timeout closed the connection: the second request failed with it, 50 ms
+  // before its own timeout, and both batches went back for a retry.
+  CHECK(lab.producer->history().retries == 2);
+  CHECK(closes.heard == 1);
+  lab.heal();
+  lab.run(seconds(3));
+  CHECK(count_of(lab.log_ids(), 1) == 2);  // appended, answer lost, resent: no idempotence
+  CHECK(count_of(lab.log_ids(), 2) == 2);
+}
+
 TEST_CASE("producer: with idempotence the same lost response writes the record once",
           "[core][client][producer][idempotence]") {
   ProducerLab lab(idempotent());
