@@ -88,6 +88,8 @@ void Broker::send_to_peer(BrokerId broker, OffsetsForLeaderEpochRequest request)
   send_message(peers_.at(broker), std::move(request));
 }
 
+void Broker::close_connection_to(BrokerId broker) { close_connection(peers_.at(broker)); }
+
 sim::TimerId Broker::start_timer(sim::Duration delay, sim::Callback callback) { return after(delay, std::move(callback)); }
 
 void Broker::register_with_controller() {

@@ -167,6 +167,7 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
   std::int32_t next_correlation_id() override { return next_correlation_id_++; }
   void send_to_peer(BrokerId broker, FetchRequest request) override;
   void send_to_peer(BrokerId broker, OffsetsForLeaderEpochRequest request) override;
+  void close_connection_to(BrokerId broker) override;
   sim::TimerId start_timer(sim::Duration delay, sim::Callback callback) override;
   void stop_timer(sim::TimerId timer) override { cancel(timer); }
   sim::Time time_now() const override { return now(); }

@@ -146,7 +146,11 @@ void ReplicaFetcher::maybe_fetch(BrokerId leader) {
   session.in_flight_epoch = request.session_epoch;
   host_.send_to_peer(leader, std::move(request));
   fetcher.timeout = host_.start_timer(config.replica_socket_timeout + config.replica_fetch_wait_max, [this, leader] {
+    // Unanswered past replica.socket.timeout.ms: as Kafka's fetcher does through its
+    // NetworkClient, close the connection (an answer still on its way is lost with it), back off
+    // replica.fetch.backoff.ms, then fetch again on a new one.
     give_up_fetch(fetchers_[leader]);  // cancelling the timer that is running is harmless
+    host_.close_connection_to(leader);
     backoff(leader);
   });
 }

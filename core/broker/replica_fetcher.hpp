@@ -37,6 +37,8 @@ class ReplicaFetcherHost {
   virtual std::int32_t next_correlation_id() = 0;
   virtual void send_to_peer(BrokerId broker, FetchRequest request) = 0;
   virtual void send_to_peer(BrokerId broker, OffsetsForLeaderEpochRequest request) = 0;
+  // Closes the connection to a peer broker (a fetch went unanswered too long).
+  virtual void close_connection_to(BrokerId broker) = 0;
   // Timers of the broker's current incarnation: they die with it.
   virtual sim::TimerId start_timer(sim::Duration delay, sim::Callback callback) = 0;
   virtual void stop_timer(sim::TimerId timer) = 0;

@@ -159,3 +159,32 @@ TEST_CASE("ISR: the high watermark stalls while a dead follower is still in the 
   CHECK(lab.replica(1).log().high_watermark() == 1);
   CHECK(lab.client->outcome(h).error == ErrorCode::NONE);
 }
+
+TEST_CASE("replication: a fetch unanswered past replica.socket.timeout.ms closes the follower's connection, then fetching resumes",
+          "[core][replication]") {
+  // Counts what the leader hears of a follower closing its connection.
+  struct Closes final : WorldObserver {
+    NodeId leader, follower;
+    int heard = 0;
+    using WorldObserver::on;
+    void on(const EventStamp& s, const ConnectionReset& e) override { heard += s.node == leader && e.peer == follower ? 1 : 0; }
+  };
+  BrokerConfig broker;
+  broker.replica_socket_timeout = seconds(2);
+  broker.replica_lag_time_max = seconds(60);  // keep the ISR still: this is about the connection
+  Lab lab(topic_config(), {1, 2, 3}, broker);
+  Closes closes;
+  closes.leader = lab.node(1);
+  closes.follower = lab.node(2);
+  lab.cluster.sim().events().attach(closes);
+  // The leader's answers to broker 2 are cut: its fetch goes unanswered.
+  lab.apply(FaultAction::between(lab.now(), FaultKind::partition_one_way, {lab.node(1)}, {lab.node(2)}));
+  lab.run(seconds(1));
+  CHECK(closes.heard == 0);
+  lab.run(seconds(3));  // replica.socket.timeout.ms plus replica.fetch.wait.max.ms have passed
+  CHECK(closes.heard >= 1);
+  lab.apply(FaultAction::between(lab.now(), FaultKind::heal, {}));
+  lab.client->produce(kOrders, 3, -1);
+  lab.run(seconds(3));  // after the backoff, a new connection: broker 2 catches up
+  CHECK(lab.replica(2).log().log_end_offset() == 3);
+}
