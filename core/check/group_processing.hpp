@@ -23,7 +23,7 @@
 
 #include "core/check/committed_records.hpp"
 #include "core/check/produce_outcomes.hpp"
-#include "core/check/record_latency.hpp"
+#include "core/check/end_to_end_latency.hpp"
 #include "core/check/record_table.hpp"
 #include "core/client/consumer_workload.hpp"
 

@@ -5,7 +5,6 @@
 // for at any moment of a run for the price of what is new.
 #pragma once
 
-#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -15,7 +14,7 @@
 #include "core/check/committed_records.hpp"
 #include "core/check/group_processing.hpp"
 #include "core/check/produce_outcomes.hpp"
-#include "core/check/record_latency.hpp"
+#include "core/check/end_to_end_latency.hpp"
 
 namespace ksim::core {
 
@@ -52,7 +51,7 @@ class HistoryCheckers {
   // will still read (acknowledged at or above its committed offset, `committed`: per group its
   // partitions' committed offsets), held by a log and processed by nobody yet. A record below
   // every group's commit that nobody processed is skipped, not waiting; one no log holds is lost.
-  double e2e_latency_ms(double p, sim::Time now, const std::vector<std::pair<TopicPartition, Offset>>& committed) const;
+  Quantiles e2e_latency_ms(sim::Time now, const std::vector<std::pair<TopicPartition, Offset>>& committed) const;
 
  private:
   CommittedRecords logs_;
@@ -60,28 +59,5 @@ class HistoryCheckers {
   ProduceOutcomes produced_;
   std::map<std::string, std::unique_ptr<GroupProcessing>> groups_;
 };
-
-inline double HistoryCheckers::e2e_latency_ms(double p, sim::Time now,
-                                             const std::vector<std::pair<TopicPartition, Offset>>& committed) const {
-  std::vector<std::pair<double, std::int64_t>> waiting = produced_.awaited_pending(now);
-  std::map<TopicPartition, Offset> from;  // the lowest committed offset of any group, per partition
-  for (const auto& [tp, offset] : committed) {
-    if (offset < 0) continue;
-    const auto [it, added] = from.try_emplace(tp, offset);
-    if (!added) it->second = std::min(it->second, offset);
-  }
-  for (const auto& [tp, start] : from) {
-    const AckedOffsets* acked = produced_.acked_at(tp);
-    if (acked == nullptr) continue;
-    const auto& by_offset = acked->by_offset();
-    auto it = std::lower_bound(by_offset.begin(), by_offset.end(), start, [](const auto& e, Offset o) { return e.first < o; });
-    for (; it != by_offset.end(); ++it) {
-      const std::uint64_t id = it->second;
-      if (latency_.was_processed(id) || !logs_.holds(id)) continue;
-      waiting.emplace_back(static_cast<double>((now - latency_.sent_at(id)).ns()) / 1e6, 1);
-    }
-  }
-  return latency_.percentile_ms(p, std::move(waiting));
-}
 
 }  // namespace ksim::core

@@ -22,6 +22,16 @@ double PercentileSamples::percentile(double p) const {
 double PercentileSamples::percentile_with(double p, std::vector<std::pair<double, std::int64_t>> extra) const {
   settle();
   std::sort(extra.begin(), extra.end());
+  return percentile_over(p, extra);
+}
+
+Quantiles PercentileSamples::quantiles_with(std::vector<std::pair<double, std::int64_t>> extra) const {
+  settle();
+  std::sort(extra.begin(), extra.end());
+  return Quantiles{percentile_over(0.50, extra), percentile_over(0.99, extra)};
+}
+
+double PercentileSamples::percentile_over(double p, const std::vector<std::pair<double, std::int64_t>>& extra) const {
   std::size_t total = sorted_.size();
   for (const auto& [value, count] : extra) total += static_cast<std::size_t>(count);
   if (total == 0) return 0;

@@ -16,6 +16,12 @@ namespace ksim::core {
 // n sorted values (0 for none). Shared, so that a figure reads the same however it was gathered.
 std::size_t percentile_rank(std::size_t count, double p);
 
+// The two percentiles the latency figures report.
+struct Quantiles {
+  double p50 = 0;
+  double p99 = 0;
+};
+
 class PercentileSamples {
  public:
   void add(double value) { added_.push_back(value); }
@@ -26,9 +32,13 @@ class PercentileSamples {
   // The same over the values held and, for the question only, `extra` values: (value, how many
   // times), in any order (records still waiting, counted at their wait so far).
   double percentile_with(double p, std::vector<std::pair<double, std::int64_t>> extra) const;
+  // p50 and p99 the same way, sorting `extra` once for both.
+  Quantiles quantiles_with(std::vector<std::pair<double, std::int64_t>> extra) const;
   std::size_t size() const;
 
  private:
+  // The p-th percentile over the values held and `extra`, sorted by value.
+  double percentile_over(double p, const std::vector<std::pair<double, std::int64_t>>& extra) const;
   // Folds the pending additions and withdrawals into `sorted_`.
   void settle() const;
 

@@ -89,12 +89,12 @@ double wait_ms(sim::Time now, sim::Time since) { return static_cast<double>((now
 
 }  // namespace
 
-double ProduceOutcomes::latency_percentile_ms(double p, sim::Time now) const {
+Quantiles ProduceOutcomes::latency_ms(sim::Time now) const {
   std::vector<std::pair<double, std::int64_t>> waiting;
   for (const Followed& f : followed_) {
     f.producer->visit_pending([&](std::uint64_t, const std::string&, sim::Time since) { waiting.emplace_back(wait_ms(now, since), 1); });
   }
-  return latencies_.percentile_with(p, std::move(waiting));
+  return latencies_.quantiles_with(std::move(waiting));
 }
 
 std::vector<std::pair<double, std::int64_t>> ProduceOutcomes::awaited_pending(sim::Time now) const {

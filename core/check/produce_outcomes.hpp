@@ -24,7 +24,7 @@
 
 #include "core/check/committed_records.hpp"
 #include "core/check/percentile_samples.hpp"
-#include "core/check/record_latency.hpp"
+#include "core/check/end_to_end_latency.hpp"
 #include "core/check/record_table.hpp"
 #include "core/client/producer.hpp"
 
@@ -65,8 +65,9 @@ class ProduceOutcomes final : public HoldListener {
   std::int64_t acked_lost() const { return acked_ - acked_held_; }
   std::int64_t sent_lost() const { return delivered_ - delivered_held_; }
   std::int64_t unresolved() const { return sent() - delivered_ - failed_; }
-  // Send-to-acknowledgement, the records still waiting in the producers counted at their wait.
-  double latency_percentile_ms(double p, sim::Time now) const;
+  // Send-to-acknowledgement p50 and p99, the records still waiting in the producers counted at
+  // their wait.
+  Quantiles latency_ms(sim::Time now) const;
   // The records still in the producers that some consumer waits for (on an awaited topic, not
   // processed yet: a record can be read before its producer hears the acknowledgement), as
   // (wait in ms, records): EndToEndLatency's `pending`.

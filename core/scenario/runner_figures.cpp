@@ -79,10 +79,12 @@ Figures ScenarioRun::figures() {
     f["skipped[" + group + "]"] = static_cast<double>(processing.skipped(committed, produced));
   }
   const sim::Time now = cluster_->sim().now();
-  f["produce_latency_p50_ms"] = produced.latency_percentile_ms(0.50, now);
-  f["produce_latency_p99_ms"] = produced.latency_percentile_ms(0.99, now);
-  f["e2e_latency_p50_ms"] = histories_->e2e_latency_ms(0.50, now, all_committed);
-  f["e2e_latency_p99_ms"] = histories_->e2e_latency_ms(0.99, now, all_committed);
+  const Quantiles produce = produced.latency_ms(now);
+  f["produce_latency_p50_ms"] = produce.p50;
+  f["produce_latency_p99_ms"] = produce.p99;
+  const Quantiles e2e = histories_->e2e_latency_ms(now, all_committed);
+  f["e2e_latency_p50_ms"] = e2e.p50;
+  f["e2e_latency_p99_ms"] = e2e.p99;
   // --- availability and invariants ---
   double worst = 0;
   for (const TopicSpec& t : scenario_.topics) {

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "../heard_resets.hpp"
 #include "replication_lab.hpp"
 
 using namespace ksim::core;
@@ -162,20 +163,12 @@ TEST_CASE("ISR: the high watermark stalls while a dead follower is still in the 
 
 TEST_CASE("replication: a fetch unanswered past replica.socket.timeout.ms closes the follower's connection, then fetching resumes",
           "[core][replication]") {
-  // Counts what the leader hears of a follower closing its connection.
-  struct Closes final : WorldObserver {
-    NodeId leader, follower;
-    int heard = 0;
-    using WorldObserver::on;
-    void on(const EventStamp& s, const ConnectionReset& e) override { heard += s.node == leader && e.peer == follower ? 1 : 0; }
-  };
   BrokerConfig broker;
   broker.replica_socket_timeout = seconds(2);
   broker.replica_lag_time_max = seconds(60);  // keep the ISR still: this is about the connection
   Lab lab(topic_config(), {1, 2, 3}, broker);
-  Closes closes;
-  closes.leader = lab.node(1);
-  closes.follower = lab.node(2);
+  // What the leader hears of broker 2's fetcher closing its connection.
+  ksim::core::testing::HeardResets closes(lab.node(1), lab.node(2));
   lab.cluster.sim().events().attach(closes);
   // The leader's answers to broker 2 are cut: its fetch goes unanswered.
   lab.apply(FaultAction::between(lab.now(), FaultKind::partition_one_way, {lab.node(1)}, {lab.node(2)}));

@@ -45,7 +45,10 @@ TEST_CASE("percentile samples: values given for one question count with their mu
   const std::vector<std::pair<double, std::int64_t>> waiting{{5.0, 3}, {2.0, 1}, {9.0, 2}};
   for (const auto& [value, count] : waiting) all.insert(all.end(), static_cast<std::size_t>(count), value);
   for (const double p : {0.0, 0.3, 0.5, 0.75, 0.99, 1.0}) CHECK(samples.percentile_with(p, waiting) == percentile(all, p));
-  CHECK(samples.percentile(1) == 8);  // the question left nothing behind
+  const Quantiles both = samples.quantiles_with(waiting);
+  CHECK(both.p50 == percentile(all, 0.50));
+  CHECK(both.p99 == percentile(all, 0.99));
+  CHECK(samples.percentile(1) == 8);  // the questions left nothing behind
   CHECK(PercentileSamples{}.percentile_with(0.5, {}) == 0);
   CHECK(PercentileSamples{}.percentile_with(0.5, {{4.0, 2}}) == 4);
 }

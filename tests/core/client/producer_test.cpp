@@ -6,6 +6,7 @@
 #include "core/client/producer.hpp"
 #include "core/client/producer_workload.hpp"
 #include "core/cluster/cluster.hpp"
+#include "../heard_resets.hpp"
 
 using namespace ksim::core;
 using namespace ksim::sim;
@@ -122,17 +123,9 @@ TEST_CASE("producer: a lost response makes a non-idempotent retry write the reco
 
 TEST_CASE("producer: a request timeout closes the connection and fails every request in flight on it",
           "[core][client][producer][retries]") {
-  // Counts the broker's news that the producer closed its connection.
-  struct Closes final : WorldObserver {
-    NodeId broker, producer;
-    int heard = 0;
-    using WorldObserver::on;
-    void on(const EventStamp& s, const ConnectionReset& e) override { heard += s.node == broker && e.peer == producer ? 1 : 0; }
-  };
   ProducerLab lab(plain());
-  Closes closes;
-  closes.broker = lab.cluster.broker(1).id();
-  closes.producer = lab.producer->id();
+  // What the broker hears of the producer closing its connection.
+  ksim::core::testing::HeardResets closes(lab.cluster.broker(1).id(), lab.producer->id());
   lab.cluster.sim().events().attach(closes);
   lab.cut_responses_from(1);
   const Time first_sent = lab.now();

@@ -1,4 +1,4 @@
-#include "core/check/record_latency.hpp"
+#include "core/check/end_to_end_latency.hpp"
 
 namespace ksim::core {
 

@@ -25,10 +25,10 @@ class EndToEndLatency {
   // When the record's batch was created; Time::max() when not known (its batch has not completed).
   sim::Time sent_at(std::uint64_t record_id) const { return ends_.get(record_id).sent; }
 
-  // Over the processed records' latencies and `waiting` (waits in ms, with how many records
-  // wait that long).
-  double percentile_ms(double p, std::vector<std::pair<double, std::int64_t>> waiting) const {
-    return samples_.percentile_with(p, std::move(waiting));
+  // p50 and p99 over the processed records' latencies and `waiting` (waits in ms, with how many
+  // records wait that long).
+  Quantiles quantiles_ms(std::vector<std::pair<double, std::int64_t>> waiting) const {
+    return samples_.quantiles_with(std::move(waiting));
   }
 
  private:
