@@ -27,11 +27,13 @@ void print_result(const GossipConfig& config, const GossipResult& r) {
               u(r.gossip_sent), u(r.acks_received), u(r.ack_timeouts));
   std::printf("  connection resets  %llu seen by peers of crashed processes\n",
               u(r.connection_resets_seen));
-  std::printf("  network            %llu messages, %llu delivered; dropped: %llu by partitions, "
-              "%llu lost on lossy links, %llu by connection resets, %llu at stopped receivers\n",
-              u(r.network.sent), u(r.network.delivered), u(r.network.dropped_by_partition),
-              u(r.network.dropped_by_loss), u(r.network.dropped_by_reset),
-              u(r.network.dropped_receiver_down));
+  std::printf("  network            %llu messages, %llu delivered, %llu died with their connection; "
+              "%llu transmissions lost to cuts and %llu to lossy links, %llu retransmissions\n",
+              u(r.network.sent), u(r.network.delivered), u(r.network.dropped_by_reset + r.network.dropped_not_connected),
+              u(r.network.lost_to_cut), u(r.network.lost_to_loss), u(r.network.retransmissions));
+  std::printf("  connections        %llu opened, %llu refused, %llu given up by TCP\n",
+              u(r.network.connections_opened), u(r.network.connections_refused),
+              u(r.network.connections_timed_out));
   std::printf("  rumour             newest version %llu, known by %u of %u nodes (%u running)\n",
               u(r.newest_version), r.nodes_with_newest, config.nodes, r.nodes_running);
   std::printf("trace events=%llu fingerprint=%s\n", u(r.trace_events),

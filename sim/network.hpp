@@ -1,28 +1,32 @@
-// The simulated network: ordered connections between nodes, with latency, jitter, bandwidth,
-// loss and partitions.
+// The simulated network: TCP connections between nodes, over wires with latency, jitter,
+// bandwidth, loss and cuts.
 //
-// Every directed pair of nodes (from -> to) is one link carrying one connection, which behaves
-// like TCP where it matters to Kafka:
-//   - FIFO: messages arrive in the order they were sent, even when jitter would reorder them
-//     (a message never overtakes the one sent before it on the same link);
-//   - bandwidth: with a rate set, a message occupies the link for bytes * 8 / rate and queues
-//     behind the messages still being serialised;
-//   - loss: a lost message is gone; the sender learns only when its own timeout fires;
-//   - partitions block directed links: a message sent or arriving across a cut is dropped
-//     silently, so again only timeouts tell;
-//   - a process crash resets the crashed node's connections: messages still in flight to or from
-//     it are dropped, and each peer it was talking to is told "connection reset" one link latency
-//     later (unless a cut eats the notice). A power loss drops the messages the same way but
-//     tells nobody: peers learn by timeout, as with a pulled plug.
-//   - an endpoint may close a connection (close_connection): the same as a reset, for that one
-//     pair: messages in flight either way are dropped, and the peer is told one latency later;
-//   - while a crashed process is down, its host refuses connections: a message sent to it is
-//     answered with a reset one link latency after it arrives (a client then tries another
-//     broker at once, as Java's clients do after "connection refused"). A powered-off host
-//     answers nothing.
+// A connection is opened by one node (its client) to another (its server), and carries requests
+// one way and responses the other. It behaves as TCP does where it matters to Kafka
+// (docs/architecture.md, "Connections", gives the Linux and Kafka facts behind each number):
+//   - Opening takes a handshake round trip. A host whose process is down answers at once with a
+//     reset ("connection refused"); a host without power, or one across a cut, answers nothing,
+//     and the SYN is retransmitted (1 s, doubling; tcp_syn_retries = 6 gives up after 127 s). A
+//     Kafka client gives up long before, by its own socket.connection.setup.timeout.ms.
+//   - An open connection delivers every message, in order, exactly once, unless it ends. A
+//     transmission lost to the link's loss rate, to a cut or to a host without power is
+//     retransmitted by the sender's kernel: first after the retransmission timeout (RTO: 200 ms
+//     plus the round trip), then doubling up to 120 s; what was sent after it waits behind it
+//     (TCP delivers in order). Loss and short cuts are delays, never missing messages. After about
+//     15 minutes of failed retransmission (tcp_retries2 = 15) the sender gives up and the
+//     connection ends.
+//   - A connection ends when its client closes it (the server keeps no state ksim models, and is
+//     not told), when its server closes it or its server's process dies (the client hears after a
+//     latency, if the path is open; otherwise on its next transmission, which the host answers
+//     with a reset), when its client's process dies or loses power (the connection goes with it),
+//     or when TCP gives up. A server that lost power tells nobody: the client's transmissions go
+//     unanswered and are retransmitted until the host is back (it answers with a reset) or
+//     someone's timeout ends it. Messages still flying or waiting on an ended connection are gone.
+//   - FIFO and bandwidth are per wire direction: a message never overtakes an earlier one on its
+//     connection, and with a rate set a message occupies the wire for bytes * 8 / rate.
 //
-// Randomness (jitter, loss) comes from one stream per directed link, named after its two nodes, so
-// traffic on one link never changes what another link draws.
+// Randomness (jitter, loss) comes from one stream per wire direction, named after its two nodes, so
+// traffic on one wire never changes what another draws.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +37,7 @@
 #include <vector>
 
 #include "sim/callback.hpp"
+#include "sim/connection_state.hpp"
 #include "sim/node_id.hpp"
 #include "sim/random.hpp"
 #include "sim/scheduler.hpp"
@@ -45,104 +50,180 @@ struct LinkParams {
   Duration latency = milliseconds(1);
   Duration jitter = Duration{};     // extra delay drawn uniformly from [0, jitter]
   std::uint64_t bandwidth_bps = 0;  // bits per second; 0 means unlimited
-  double loss = 0.0;                // probability that a message is lost, 0..1
+  double loss = 0.0;                // probability that a transmission is lost, 0..1
+};
+
+// The kernel's TCP timers (Linux defaults; docs/architecture.md cites them).
+struct TcpTimers {
+  static constexpr Duration rto_min = milliseconds(200);  // TCP_RTO_MIN
+  static constexpr Duration rto_max = seconds(120);       // TCP_RTO_MAX
+  // tcp_retries2 = 15: the give-up time Linux derives from it with RTO_MIN (0.2 s doubling to
+  // 120 s over 16 timeouts), about 15 minutes.
+  static constexpr Duration give_up = milliseconds(924'600);
+  static constexpr Duration syn_rto = seconds(1);  // TCP_TIMEOUT_INIT
+  static constexpr int syn_retries = 6;            // tcp_syn_retries: gives up after 127 s
 };
 
 struct NetworkStats {
   std::uint64_t sent = 0;
   std::uint64_t delivered = 0;
   std::uint64_t bytes_sent = 0;
-  std::uint64_t dropped_by_partition = 0;
-  std::uint64_t dropped_by_loss = 0;
-  std::uint64_t dropped_by_reset = 0;     // the connection was reset while the message flew
-  std::uint64_t dropped_receiver_down = 0;
+  std::uint64_t lost_to_cut = 0;   // transmissions a cut or a host without power swallowed
+  std::uint64_t lost_to_loss = 0;  // transmissions the loss rate took
+  std::uint64_t retransmissions = 0;
+  std::uint64_t dropped_by_reset = 0;       // died with their connection
+  std::uint64_t dropped_not_connected = 0;  // sent on a connection that had ended
+  std::uint64_t connections_opened = 0;
+  std::uint64_t connections_refused = 0;
+  std::uint64_t connections_timed_out = 0;  // TCP gave up (SYN or data retransmission)
 };
 
 class Network {
  public:
-  // Told when `node` learns that its connection to `peer` was reset.
-  using ResetHandler = std::function<void(NodeId node, NodeId peer)>;
+  // Told on the client's side: its connection to `server` is ready, or ended from afar (refused,
+  // reset, closed by the server, or given up by TCP).
+  using ReadyHandler = std::function<void(NodeId client, NodeId server)>;
+  using ResetHandler = std::function<void(NodeId client, NodeId server)>;
 
   Network(Scheduler& scheduler, WorldEvents& events, const RandomSource& random, LinkParams defaults);
   Network(const Network&) = delete;
   Network& operator=(const Network&) = delete;
+  ~Network();
 
   // Registers a node; ids must be added densely, 0, 1, 2, ...
   void add_node(NodeId id, std::string_view name, Liveness& liveness);
+  void set_ready_handler(ReadyHandler handler) { ready_handler_ = std::move(handler); }
   void set_reset_handler(ResetHandler handler) { reset_handler_ = std::move(handler); }
 
-  // Sends `bytes` from `from` to `to`. `on_delivery` runs on the receiver when (if) the message
-  // arrives. `label` names the message in the trace ("Produce", "ping") and must outlive the run.
-  void send(NodeId from, NodeId to, std::uint32_t bytes, std::string_view label,
+  // Starts the handshake of a new connection from `client` to `server`; the connection must be
+  // closed. The ready or reset handler says how it went, unless the client closes it first.
+  void connect(NodeId client, NodeId server);
+  ConnectionState state(NodeId client, NodeId server) const { return connection(client, server).state; }
+  // Bytes the client wrote on its connection that have not reached the server yet: what its
+  // socket send buffer holds.
+  std::uint64_t unacknowledged_bytes(NodeId client, NodeId server) const {
+    return connection(client, server).up.unacked_bytes;
+  }
+
+  // Sends `bytes` from `from` to `to` on the connection `stream` names. `on_delivery` runs on the
+  // receiver when the message arrives. A message on a connection its sender no longer has is
+  // dropped. `label` names the message in the trace ("Produce", "ping") and must outlive the run.
+  void send(NodeId from, NodeId to, Stream stream, std::uint32_t bytes, std::string_view label,
             Callback on_delivery);
 
-  // Directed cuts: block(a, b) drops what a sends to b, not what b sends to a.
+  // `closer` (the client or the server) closes the connection from `client` to `server`.
+  void close(NodeId closer, NodeId client, NodeId server);
+
+  // Directed cuts: block(a, b) stops what a sends to b, not what b sends to a.
   void block(NodeId from, NodeId to);
   void unblock(NodeId from, NodeId to);
   void unblock_all();
-  bool is_blocked(NodeId from, NodeId to) const { return link(from, to).blocked; }
+  bool is_blocked(NodeId from, NodeId to) const { return wire(from, to).blocked; }
 
-  // Per-link overrides of the defaults (a slow or lossy link), and their removal.
+  // Per-wire overrides of the defaults (a slow or lossy link), and their removal.
   void set_link(NodeId from, NodeId to, const LinkParams& params);
   void restore_link(NodeId from, NodeId to);
   const LinkParams& link_params(NodeId from, NodeId to) const;
   const LinkParams& defaults() const { return defaults_; }
 
-  // `closer` closes its connection to `peer` (Kafka's broker does so rather than answer an acks=0
-  // produce it could not take): what is in flight either way is gone, and `peer` is told
-  // "connection reset" one link latency later, unless a cut lies in the way. Until then the peer
-  // does not know, and what it sends meanwhile arrives as on a new connection.
-  void close_connection(NodeId closer, NodeId peer);
-  // Called by the simulation when a node stops. `process_crash` decides whether peers are told.
+  // Called by the simulation before it drops every pending event: a message destroyed from then
+  // on is simply gone.
+  void shut_down() { shut_down_ = true; }
+  // Called by the simulation when a node stops or starts.
   void node_stopped(NodeId node, bool process_crash);
   void node_started(NodeId node);
-
- private:
-  void notify_reset(NodeId node, NodeId peer);
-  // Ends the connection between a and b: both directions start a new epoch. Returns whether it
-  // had carried anything since it was last ended.
-  bool end_connection(NodeId a, NodeId b);
-
- public:
 
   const NetworkStats& stats() const { return stats_; }
   std::size_t node_count() const { return endpoints_.size(); }
   std::size_t messages_in_flight() const { return in_flight_.size() - free_in_flight_.size(); }
 
  private:
-  struct Link {
+  struct Wire {
     std::optional<LinkParams> override_params;
-    Time busy_until;    // the link serialises the next message from here (bandwidth)
-    Time last_arrival;  // FIFO: nothing sent later may arrive before this
-    std::uint64_t epoch = 0;  // bumped on reset: messages of an older epoch are dropped
+    Time busy_until;  // the wire serialises the next message from here (bandwidth)
     bool blocked = false;
-    bool open = false;  // has carried a message since the last reset
     Rng rng{0};
+  };
+  // One direction of one connection.
+  struct HalfStream {
+    Time last_arrival;                 // FIFO: nothing sent later may arrive before this
+    std::uint64_t unacked_bytes = 0;   // sent, not yet arrived
+    std::vector<std::uint32_t> held;   // waiting for a lost transmission's retry, oldest first
+    bool stalled = false;
+    std::uint32_t backoff = 0;         // RTO doublings since the last delivery
+    std::uint32_t stall_id = 0;        // names the armed retransmission timer
+    Time stalled_since;
+  };
+  struct Connection {
+    ConnectionState state = ConnectionState::closed;  // the client's view
+    bool server_end = false;  // the server has its end (it saw the handshake and has not lost it)
+    std::uint64_t epoch = 0;  // bumped when it ends: older messages and timers are void
+    std::uint32_t syn_attempts = 0;
+    Time syn_started;
+    HalfStream up;    // client -> server
+    HalfStream down;  // server -> client
   };
   struct Endpoint {
     std::string name;
     Liveness* liveness = nullptr;
-    bool refusing = false;  // a crashed process: its host answers with resets
+    bool process_down = false;  // crashed, the host still up: it answers with resets
   };
   struct InFlight {
     Callback on_delivery;
     std::string_view label;
     std::uint64_t epoch = 0;
-    NodeId from;
-    NodeId to;
+    NodeId client;
+    NodeId server;
+    std::uint32_t bytes = 0;
+    Stream stream = Stream::request;
+    Time transmitted;  // the latest (re)transmission
   };
   // Rides in the scheduled delivery event. If the scheduler drops the event because the receiver
-  // crashed, the ticket's destructor returns the message's slot to the pool.
+  // stopped, the ticket's destructor hands the message to abandon().
   class Ticket;
 
-  Link& link(NodeId from, NodeId to) { return links_[from.value * capacity_ + to.value]; }
-  const Link& link(NodeId from, NodeId to) const {
-    return links_[from.value * capacity_ + to.value];
-  }
+  // A connection named by its two ends; indices into the tables change when they grow, names do not.
+  struct Ends {
+    NodeId client;
+    NodeId server;
+  };
+  std::size_t index(NodeId client, NodeId server) const { return client.value * capacity_ + server.value; }
+  Connection& connection(NodeId client, NodeId server) { return connections_[index(client, server)]; }
+  const Connection& connection(NodeId client, NodeId server) const { return connections_[index(client, server)]; }
+  Wire& wire(NodeId from, NodeId to) { return wires_[index(from, to)]; }
+  const Wire& wire(NodeId from, NodeId to) const { return wires_[index(from, to)]; }
+  static HalfStream& half(Connection& c, Stream s) { return s == Stream::request ? c.up : c.down; }
+  NodeId sender_of(const InFlight& m) const;
+  NodeId receiver_of(const InFlight& m) const;
+  bool host_powered_off(NodeId node) const;
   void grow(std::size_t capacity);
-  std::uint32_t store(InFlight message);
+
+  Connection& connection(Ends e) { return connection(e.client, e.server); }
+
+  // The handshake.
+  void send_syn(Ends e);
+  void syn_arrived(Ends e, std::uint64_t epoch);
+  void syn_lost(Ends e);
+  void establish(Ends e, std::uint64_t epoch);
+
+  // Data.
+  Time transmit(NodeId from, NodeId to, std::uint32_t bytes, HalfStream& h);
+  void dispatch(std::uint32_t slot);
   void deliver(std::uint32_t slot);
   void abandon(std::uint32_t slot);
+  void lose(std::uint32_t slot, std::string_view reason);
+  void retransmit(Ends e, Stream stream, std::uint64_t epoch, std::uint32_t stall_id);
+  Duration rto(NodeId from, NodeId to, std::uint32_t backoff) const;
+  void answer_with_reset(std::uint32_t slot);
+
+  // Ends.
+  void end_connection(Ends e);
+  void drop_held(HalfStream& h);
+  void notify_reset_later(Ends e, std::string_view reason);
+  void reset_client(Ends e, std::string_view reason);
+  void tell_client(Ends e, bool ready);
+
+  std::uint32_t store(InFlight message);
   void release(std::uint32_t slot);
   void drop(NodeId from, NodeId to, std::string_view label, std::string_view reason);
 
@@ -150,13 +231,16 @@ class Network {
   WorldEvents& events_;
   const RandomSource& random_;
   LinkParams defaults_;
+  ReadyHandler ready_handler_;
   ResetHandler reset_handler_;
   std::vector<Endpoint> endpoints_;
   std::size_t capacity_ = 0;
-  std::vector<Link> links_;  // capacity_ x capacity_, row = sender
+  std::vector<Wire> wires_;              // capacity_ x capacity_, row = sender
+  std::vector<Connection> connections_;  // capacity_ x capacity_, row = client
   std::vector<InFlight> in_flight_;
   std::vector<std::uint32_t> free_in_flight_;
   NetworkStats stats_;
+  bool shut_down_ = false;
 };
 
 }  // namespace ksim::sim

@@ -26,14 +26,35 @@ TimerId Node::at(Time when, Callback callback) {
 
 bool Node::cancel(TimerId timer) { return simulation_->scheduler().cancel(timer); }
 
+void Node::connect(NodeId peer) {
+  KSIM_ASSERT(liveness_.running && !liveness_.paused, "only a running node connects");
+  simulation_->network().connect(id_, peer);
+}
+
+ConnectionState Node::connection_state(NodeId peer) const { return simulation_->network().state(id_, peer); }
+
+std::uint64_t Node::unacknowledged_bytes(NodeId peer) const {
+  return simulation_->network().unacknowledged_bytes(id_, peer);
+}
+
 void Node::send(NodeId to, std::uint32_t bytes, std::string_view label, Callback on_delivery) {
   KSIM_ASSERT(liveness_.running && !liveness_.paused, "only a running node sends");
-  simulation_->network().send(id_, to, bytes, label, std::move(on_delivery));
+  simulation_->network().send(id_, to, Stream::request, bytes, label, std::move(on_delivery));
+}
+
+void Node::reply(NodeId to, std::uint32_t bytes, std::string_view label, Callback on_delivery) {
+  KSIM_ASSERT(liveness_.running && !liveness_.paused, "only a running node sends");
+  simulation_->network().send(id_, to, Stream::response, bytes, label, std::move(on_delivery));
 }
 
 void Node::close_connection(NodeId peer) {
   KSIM_ASSERT(liveness_.running && !liveness_.paused, "only a running node closes a connection");
-  simulation_->network().close_connection(id_, peer);
+  simulation_->network().close(id_, id_, peer);
+}
+
+void Node::close_accepted_connection(NodeId peer) {
+  KSIM_ASSERT(liveness_.running && !liveness_.paused, "only a running node closes a connection");
+  simulation_->network().close(id_, peer, id_);
 }
 
 void Node::emit(std::string_view kind, std::initializer_list<TraceField> fields) {

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "sim/callback.hpp"
+#include "sim/connection_state.hpp"
 #include "sim/node_id.hpp"
 #include "sim/random.hpp"
 #include "sim/scheduler.hpp"
@@ -50,8 +51,10 @@ class Node {
   virtual void on_start() = 0;
   // Called when the incarnation ends: drop volatile state, keep what `kind` lets survive.
   virtual void on_stop(StopKind kind) = 0;
-  // A connection to the peer ended from its side: its process crashed, its host refused us, or it
-  // closed the connection.
+  // This node's connection to `peer` completed its handshake: requests may go.
+  virtual void on_connection_ready(NodeId /*peer*/) {}
+  // This node's connection to `peer` ended from afar, or could not be made: the peer's host
+  // refused it, the peer's process died or closed it, or TCP gave up.
   virtual void on_connection_reset(NodeId /*peer*/) {}
 
   // Services for the node's own code; all belong to the current incarnation.
@@ -59,9 +62,17 @@ class Node {
   TimerId after(Duration delay, Callback callback);
   TimerId at(Time when, Callback callback);
   bool cancel(TimerId timer);
+  // Connections this node opens (it is the client; sim/network.hpp has the rules).
+  void connect(NodeId peer);
+  ConnectionState connection_state(NodeId peer) const;
+  std::uint64_t unacknowledged_bytes(NodeId peer) const;
+  // A request on this node's connection to `to`, and a response on the connection `to` opened to
+  // this node. Either is dropped when its connection has ended.
   void send(NodeId to, std::uint32_t bytes, std::string_view label, Callback on_delivery);
-  // Closes the connection to `peer` (Network::close_connection).
+  void reply(NodeId to, std::uint32_t bytes, std::string_view label, Callback on_delivery);
+  // Closes this node's connection to `peer`, or the one `peer` opened to this node.
   void close_connection(NodeId peer);
+  void close_accepted_connection(NodeId peer);
   // The node's own random stream, "node/<name>". It carries on across restarts.
   Rng& rng() { return rng_; }
   void emit(std::string_view kind, std::initializer_list<TraceField> fields = {});

@@ -6,14 +6,18 @@ namespace ksim::sim {
 
 Simulation::Simulation(std::uint64_t seed, LinkParams network_defaults)
     : random_(seed), network_(scheduler_, events_, random_, network_defaults) {
-  network_.set_reset_handler([this](NodeId node, NodeId peer) {
-    nodes_[node.value]->on_connection_reset(peer);
+  network_.set_ready_handler([this](NodeId client, NodeId server) {
+    nodes_[client.value]->on_connection_ready(server);
+  });
+  network_.set_reset_handler([this](NodeId client, NodeId server) {
+    nodes_[client.value]->on_connection_reset(server);
   });
 }
 
 Simulation::~Simulation() {
   // Pending events and paused nodes' waiting work may hold messages of the network; drop them
   // while the network still exists.
+  network_.shut_down();
   scheduler_.clear();
   for (auto& node : nodes_) node->liveness_.deferred.clear();
 }
@@ -56,8 +60,9 @@ void Simulation::stop(NodeId id, StopKind kind) {
   if (!n.liveness_.running) return;
   n.liveness_.running = false;
   n.liveness_.paused = false;
-  n.liveness_.deferred.clear();
+  // The network first: messages that waited out a pause die with their connections.
   network_.node_stopped(id, kind == StopKind::process_crash);
+  n.liveness_.deferred.clear();
   report(id, NodeStopped{kind});
   n.on_stop(kind);
 }

@@ -56,18 +56,49 @@ struct MessageSent {
   NodeId to;
   std::uint32_t bytes = 0;
   std::string_view label;  // the request or response type: "Produce", "FetchResponse", ...
-  Time arrival;            // when it will reach `to`
+  Time arrival;            // when it will reach `to`; Time::max() while it waits behind a lost one
 };
 
+// A transmission was lost ("loss", "partition", "host-down"); the sender's kernel sends it again
+// at `retry`, and what was sent after it on its connection waits.
+struct MessageDelayed {
+  NodeId to;
+  std::string_view label;
+  std::string_view reason;
+  Time retry;
+};
+
+// A message went out again after a loss; it arrives at `arrival` unless lost again.
+struct MessageRetransmitted {
+  NodeId to;
+  std::string_view label;
+  Time arrival;
+};
+
+// A message died with its connection ("connection-reset"), or was sent on one its sender no
+// longer had ("not-connected").
 struct MessageDropped {
   NodeId to;
   std::string_view label;
-  std::string_view reason;  // "loss", "partition", "connection-reset"
+  std::string_view reason;
 };
 
-// The peer's host answered with a reset: its process is gone.
+// The node's connection to `peer` completed its handshake.
+struct ConnectionEstablished {
+  NodeId peer;
+};
+
+// The node closed a connection: its own to `peer`, or the one `peer` opened to it.
+struct ConnectionClosed {
+  NodeId peer;
+};
+
+// The node's connection to `peer` ended from afar: "refused" (nothing listens there), "reset"
+// (the peer's process died, or its host forgot the connection), "closed" (the peer closed it) or
+// "timed-out" (TCP gave up retransmitting).
 struct ConnectionReset {
   NodeId peer;
+  std::string_view reason;
 };
 
 // Receives world events. Every handler does nothing by default: an observer overrides what it
@@ -81,7 +112,11 @@ class WorldObserver {
   virtual void on(const EventStamp&, const NodeResumed&) {}
   virtual void on(const EventStamp&, const FaultApplied&) {}
   virtual void on(const EventStamp&, const MessageSent&) {}
+  virtual void on(const EventStamp&, const MessageDelayed&) {}
+  virtual void on(const EventStamp&, const MessageRetransmitted&) {}
   virtual void on(const EventStamp&, const MessageDropped&) {}
+  virtual void on(const EventStamp&, const ConnectionEstablished&) {}
+  virtual void on(const EventStamp&, const ConnectionClosed&) {}
   virtual void on(const EventStamp&, const ConnectionReset&) {}
 };
 
@@ -92,7 +127,11 @@ void encode(Trace& trace, const EventStamp& stamp, const NodePaused& e);
 void encode(Trace& trace, const EventStamp& stamp, const NodeResumed& e);
 void encode(Trace& trace, const EventStamp& stamp, const FaultApplied& e);
 void encode(Trace& trace, const EventStamp& stamp, const MessageSent& e);
+void encode(Trace& trace, const EventStamp& stamp, const MessageDelayed& e);
+void encode(Trace& trace, const EventStamp& stamp, const MessageRetransmitted& e);
 void encode(Trace& trace, const EventStamp& stamp, const MessageDropped& e);
+void encode(Trace& trace, const EventStamp& stamp, const ConnectionEstablished& e);
+void encode(Trace& trace, const EventStamp& stamp, const ConnectionClosed& e);
 void encode(Trace& trace, const EventStamp& stamp, const ConnectionReset& e);
 
 // The kernel's event stream: the trace first (when anyone listens to it), then each observer in

@@ -35,12 +35,29 @@ void encode(Trace& trace, const EventStamp& s, const MessageSent& e) {
              {{"to", e.to}, {"bytes", e.bytes}, {"label", e.label}, {"arrival_ns", e.arrival.ns()}});
 }
 
+void encode(Trace& trace, const EventStamp& s, const MessageDelayed& e) {
+  trace.emit(s.time, s.node, "net.delayed",
+             {{"to", e.to}, {"label", e.label}, {"reason", e.reason}, {"retry_ns", e.retry.ns()}});
+}
+
+void encode(Trace& trace, const EventStamp& s, const MessageRetransmitted& e) {
+  trace.emit(s.time, s.node, "net.retransmitted", {{"to", e.to}, {"label", e.label}, {"arrival_ns", e.arrival.ns()}});
+}
+
+void encode(Trace& trace, const EventStamp& s, const ConnectionEstablished& e) {
+  trace.emit(s.time, s.node, "net.connected", {{"peer", e.peer}});
+}
+
+void encode(Trace& trace, const EventStamp& s, const ConnectionClosed& e) {
+  trace.emit(s.time, s.node, "net.closed", {{"peer", e.peer}});
+}
+
 void encode(Trace& trace, const EventStamp& s, const MessageDropped& e) {
   trace.emit(s.time, s.node, "net.dropped", {{"to", e.to}, {"label", e.label}, {"reason", e.reason}});
 }
 
 void encode(Trace& trace, const EventStamp& s, const ConnectionReset& e) {
-  trace.emit(s.time, s.node, "net.connection_reset", {{"peer", e.peer}});
+  trace.emit(s.time, s.node, "net.connection_reset", {{"peer", e.peer}, {"reason", e.reason}});
 }
 
 void WorldEvents::detach(WorldObserver& observer) {

@@ -62,7 +62,7 @@ void Broker::on_stop(sim::StopKind kind) {
   offsets_topic_requested_ = false;
 }
 
-void Broker::on_connection_reset(sim::NodeId peer) { replica_fetcher_.on_connection_reset(peer); }
+void Broker::connection_lost(sim::NodeId peer) { replica_fetcher_.on_connection_reset(peer); }
 
 void Broker::handle(sim::NodeId from, const FetchResponse& m) { replica_fetcher_.on_answer(from, m); }
 
@@ -88,7 +88,10 @@ void Broker::send_to_peer(BrokerId broker, OffsetsForLeaderEpochRequest request)
   send_message(peers_.at(broker), std::move(request));
 }
 
-void Broker::close_connection_to(BrokerId broker) { close_connection(peers_.at(broker)); }
+void Broker::close_connection_to(BrokerId broker) {
+  const sim::NodeId node = peers_.at(broker);
+  if (connection_state(node) != sim::ConnectionState::closed) disconnect(node);
+}
 
 sim::TimerId Broker::start_timer(sim::Duration delay, sim::Callback callback) { return after(delay, std::move(callback)); }
 

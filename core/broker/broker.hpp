@@ -81,7 +81,7 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
  protected:
   void on_start() override;
   void on_stop(sim::StopKind kind) override;
-  void on_connection_reset(sim::NodeId peer) override;
+  void connection_lost(sim::NodeId peer) override;
 
  private:
   // --- broker.cpp: lifecycle, controller session, metadata, periodic work ---

@@ -29,7 +29,7 @@ void Broker::handle(sim::NodeId from, const ProduceRequest& m) {
     // its metadata.
     const bool refused = std::any_of(pending.response.partitions.begin(), pending.response.partitions.end(),
                                      [](const ProduceResponse::Partition& p) { return p.error != ErrorCode::NONE; });
-    if (refused) close_connection(from);
+    if (refused) close_accepted_connection(from);
     return;
   }
   if (!waits) {

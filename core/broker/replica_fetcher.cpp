@@ -172,6 +172,9 @@ void ReplicaFetcher::retire_idle_fetchers() {
     } else {
       fetcher.session.start_over();
     }
+    // Kafka shuts an idle fetcher thread down, and its network client closes the connection: a
+    // later fetcher for this leader starts on a new one.
+    host_.close_connection_to(leader);
   }
 }
 

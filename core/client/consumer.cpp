@@ -5,7 +5,9 @@
 namespace ksim::core {
 
 Consumer::Consumer(KafkaEvents& events, std::string name, ConsumerConfig config, std::vector<sim::NodeId> bootstrap)
-    : KafkaClient(events, std::move(name), std::move(bootstrap), config.request_timeout), config_(config) {}
+    : KafkaClient(events, std::move(name), std::move(bootstrap), config.request_timeout), config_(config) {
+  set_connection_config(config.connection);
+}
 
 void Consumer::on_start() {
   request_metadata();
@@ -42,7 +44,7 @@ void Consumer::on_stop(sim::StopKind) {
   commits_.clear();
 }
 
-void Consumer::on_connection_reset(sim::NodeId peer) {
+void Consumer::connection_lost(sim::NodeId peer) {
   metadata_peer_reset(peer);
   if (coordinator_ && *coordinator_ == peer) coordinator_lost("connection to the coordinator lost");
   if (finding_coordinator_ && coordinator_query_target_ == peer) {
@@ -100,6 +102,7 @@ void Consumer::reconfigure(const ConsumerConfig& config) {
   KSIM_ASSERT(config.group_id == config_.group_id && config.group_instance_id == config_.group_instance_id,
               "a running consumer keeps its group and instance id");
   config_ = config;
+  set_connection_config(config.connection);
   schedule_work(sim::Duration{});
 }
 

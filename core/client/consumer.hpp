@@ -49,6 +49,7 @@ struct ConsumerConfig {
   sim::Duration request_timeout = sim::milliseconds(30000);    // request.timeout.ms
   sim::Duration retry_backoff = sim::milliseconds(100);        // retry.backoff.ms
   sim::Duration metadata_max_age = sim::milliseconds(300000);  // metadata.max.age.ms
+  ConnectionConfig connection;  // reconnect.backoff.ms, socket.connection.setup.timeout.ms, ...
   IsolationLevel isolation_level = IsolationLevel::read_uncommitted;  // isolation.level
 
   // The group (subscribe mode).
@@ -142,7 +143,7 @@ class Consumer final : public KafkaClient {
  protected:
   void on_start() override;
   void on_stop(sim::StopKind kind) override;
-  void on_connection_reset(sim::NodeId peer) override;
+  void connection_lost(sim::NodeId peer) override;
 
  private:
   struct PartitionFetch {

@@ -24,6 +24,7 @@ Producer::Producer(KafkaEvents& events, std::string name, ProducerConfig config,
   // Configs come validated (the scenario loader reports decide_idempotence()'s error as bad
   // input); a producer built from a refused config is a bug.
   KSIM_ASSERT(decide_idempotence(config).error.empty(), "the producer config conflicts with idempotence");
+  set_connection_config(config.connection);
 }
 
 std::size_t Producer::pending_records() const {
@@ -65,6 +66,7 @@ void Producer::reconfigure(const ProducerConfig& config) {
   const bool was_idempotent = idempotent_;
   config_ = config;
   idempotent_ = decide_idempotence(config).enabled;
+  set_connection_config(config.connection);
   if (was_idempotent && !idempotent_) {
     producer_id_ = kNoProducerId;
     next_sequence_.clear();
@@ -99,7 +101,9 @@ void Producer::on_stop(sim::StopKind) {
   sender_timer_ = sim::TimerId{};
 }
 
-void Producer::on_connection_reset(sim::NodeId peer) {
+void Producer::connection_ready(sim::NodeId) { wake_sender(now()); }
+
+void Producer::connection_lost(sim::NodeId peer) {
   metadata_peer_reset(peer);
   // As Java's NetworkClient does on a disconnect: ask where the leaders are now. With acks=0
   // this is the only way the producer ever learns that its leader is gone.
@@ -122,7 +126,7 @@ void Producer::request_timed_out(std::int32_t correlation) {
   // connection, and every request in flight on that connection fails with it. Their batches go
   // back for a retry; an answer the broker sends on the closed connection is lost.
   const sim::NodeId broker = it->second.broker;
-  close_connection(broker);
+  disconnect(broker);
   fail_requests_to(broker);
 }
 
@@ -306,6 +310,7 @@ void Producer::run_sender() {
   std::map<BrokerId, std::vector<Batch*>> ready;
   std::map<BrokerId, std::int64_t> request_bytes;
   bool any_pending = false;
+  bool buffer_full = false;
   for (auto& [tp, queue] : batches_) {
     if (queue.empty()) continue;
     any_pending = true;
@@ -314,6 +319,16 @@ void Producer::run_sender() {
       continue;
     }
     const BrokerId leader = metadata_.partition(tp)->leader;
+    next_wake = std::min(next_wake, queue.front()->created_at + config_.delivery_timeout);  // > now
+    // As the Java sender: batches go only to a leader whose connection is ready (the others are
+    // being opened, and the batches wait in the accumulator), and only once the previous request
+    // on it was wholly written into the socket's send buffer.
+    const sim::NodeId leader_node = *metadata_.leader_node(tp);
+    if (!KafkaNode::ready(leader_node)) continue;
+    if (unacknowledged_bytes(leader_node) > static_cast<std::uint64_t>(config_.send_buffer_bytes)) {
+      buffer_full = true;
+      continue;
+    }
     const bool partition_busy = std::any_of(queue.begin(), queue.end(), [](const auto& b) { return b->in_flight; });
     if (config_.max_in_flight == 1 && partition_busy) continue;  // keep order: one at a time
     if (in_flight_per_broker_[leader] + (ready.count(leader) != 0U ? 1 : 0) >= config_.max_in_flight) continue;
@@ -332,9 +347,10 @@ void Producer::run_sender() {
       }
       break;  // one batch per partition per request
     }
-    next_wake = std::min(next_wake, queue.front()->created_at + config_.delivery_timeout);  // > now
   }
   for (auto& [broker, list] : ready) send_to(broker, std::move(list));
+  // The socket tells Java's selector when it drains; ksim looks again shortly.
+  if (buffer_full) next_wake = std::min(next_wake, now() + kSendBufferPoll);
   if (!any_pending) flushing_ = false;
   if (next_wake != sim::Time::max()) wake_sender(next_wake);
 }
@@ -371,16 +387,45 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> list) {
   ++history_.requests;
   const std::int32_t correlation = request.correlation_id;
   send_message(flight.broker, std::move(request));
-  if (config_.acks == 0) {
-    // Nothing will come back: the batches count as sent, with no offset.
+  const bool written = unacknowledged_bytes(flight.broker) <= static_cast<std::uint64_t>(config_.send_buffer_bytes);
+  if (config_.acks == 0 && written) {
+    // Nothing will come back: once written to the socket the batches count as sent, with no
+    // offset.
     for (const std::uint64_t id : flight.batches) {
       if (Batch* b = find_batch(id)) complete(*b, ClientError::none, ErrorCode::NONE, -1);
     }
+    // No answer will wake the sender for the next batches of these partitions: look again now.
+    wake_sender(now());
     return;
   }
+  // An acks=0 request that did not fit in the send buffer (the broker is not acknowledging) is
+  // in flight until it is written, and times out like any other.
+  flight.awaiting_write = config_.acks == 0;
+  if (flight.awaiting_write) after(kSendBufferPoll, [this] { check_writes(); });
   flight.timeout = after(config_.request_timeout, [this, correlation] { request_timed_out(correlation); });
   ++in_flight_per_broker_[broker];
   in_flight_.emplace(correlation, std::move(flight));
+}
+
+void Producer::check_writes() {
+  std::vector<std::int32_t> written;
+  bool waiting = false;
+  for (const auto& [correlation, flight] : in_flight_) {
+    if (!flight.awaiting_write) continue;
+    if (unacknowledged_bytes(flight.broker) <= static_cast<std::uint64_t>(config_.send_buffer_bytes)) {
+      written.push_back(correlation);
+    } else {
+      waiting = true;
+    }
+  }
+  for (const std::int32_t correlation : written) {
+    const std::optional<InFlight> flight = take_in_flight(correlation);
+    for (const std::uint64_t id : flight->batches) {
+      if (Batch* b = find_batch(id)) complete(*b, ClientError::none, ErrorCode::NONE, -1);
+    }
+  }
+  if (waiting) after(kSendBufferPoll, [this] { check_writes(); });
+  if (!written.empty()) wake_sender(now());
 }
 
 Producer::Batch* Producer::find_batch(std::uint64_t id) {

@@ -111,7 +111,8 @@ class Producer final : public KafkaClient {
  protected:
   void on_start() override;
   void on_stop(sim::StopKind kind) override;
-  void on_connection_reset(sim::NodeId peer) override;
+  void connection_lost(sim::NodeId peer) override;
+  void connection_ready(sim::NodeId peer) override;
 
  private:
   struct Batch {
@@ -138,6 +139,7 @@ class Producer final : public KafkaClient {
     BrokerId broker_id = kNoBroker;
     std::vector<std::uint64_t> batches;
     sim::TimerId timeout;
+    bool awaiting_write = false;  // acks=0: not yet wholly in the socket's send buffer
   };
   struct Waiting {
     ProducerRecord record;
@@ -145,6 +147,9 @@ class Producer final : public KafkaClient {
     sim::Time since;
   };
 
+  // How often a producer whose socket buffer is full looks again (Java's selector is told).
+  static constexpr sim::Duration kSendBufferPoll = sim::milliseconds(5);
+  void check_writes();
   void init_producer_id();
   std::optional<std::int32_t> choose_partition(const ProducerRecord& record);
   bool try_append(Waiting& waiting);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/log/record.hpp"
+#include "core/node/connection_config.hpp"
 #include "sim/time.hpp"
 
 namespace ksim::core {
@@ -35,6 +36,8 @@ struct ProducerConfig {
   bool partitioner_ignore_keys = false;                      // partitioner.ignore.keys
   NullKeyPartitioning null_key_partitioning = NullKeyPartitioning::sticky;
   sim::Duration metadata_max_age = sim::milliseconds(300000);  // metadata.max.age.ms
+  std::int32_t send_buffer_bytes = 131072;                   // send.buffer.bytes
+  ConnectionConfig connection;  // reconnect.backoff.ms, socket.connection.setup.timeout.ms, ...
 };
 
 // Whether the producer runs idempotent, as the Java client (4.x) decides: on by default; an

@@ -58,6 +58,15 @@ void Controller::on_stop(sim::StopKind /*kind*/) {
   session_timer_ = sim::TimerId{};
 }
 
+void Controller::connection_lost(sim::NodeId peer) {
+  // Updates pushed on the lost connection may be gone (a broker whose host lost power answers
+  // with a reset once back): send the whole picture again on a new one, as the pre-KRaft
+  // controller's channel did on reconnecting. (A KRaft broker fetches the metadata log instead.)
+  for (const auto& [id, broker] : brokers_) {
+    if (broker.node == peer && broker.registered) publish_all_to(broker);
+  }
+}
+
 void Controller::check_sessions() {
   for (auto& [id, broker] : brokers_) {
     if (broker.registered && !broker.fenced && now() - broker.last_heartbeat > config_.session_timeout) {

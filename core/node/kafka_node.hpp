@@ -4,12 +4,26 @@
 // receiver's handle() overload for that type runs. A node overrides the handlers for what it
 // serves; a message it does not expect is a bug in the model and stops the run loudly.
 //
+// Requests travel on a connection the node opens to their receiver, responses on the one the
+// requester opened. The node's network client keeps those connections as Java's NetworkClient
+// and ClusterConnectionStates do: a request for a peer without a ready connection waits while one
+// is opened (as ConsumerNetworkClient's unsent requests do); an attempt that is refused, reset or
+// not finished within socket.connection.setup.timeout.ms (doubling per failed attempt, up to
+// socket.connection.setup.timeout.max.ms, +-20%) fails, drops what waited for it and tells the
+// node (connection_lost); the next attempt waits reconnect.backoff.ms, doubling per failure up to
+// reconnect.backoff.max.ms, +-20%. A node that must not queue (the producer keeps its batches in
+// the accumulator) asks ready() first.
+//
 // emit() reports a typed Kafka event (core/event/kafka_events.hpp) to the run's observers, the
 // trace among them; a Kafka node has no way to emit untyped text.
 #pragma once
 
 #include <memory>
+#include <string_view>
 #include <utility>
+#include <vector>
+
+#include "core/node/connection_config.hpp"
 
 #include "core/event/kafka_observer.hpp"
 #include "core/protocol/group_messages.hpp"
@@ -63,6 +77,8 @@ class KafkaNode : public sim::Node {
  protected:
   KafkaNode(std::string name, KafkaEvents& events) : sim::Node(std::move(name)), events_(events) {}
 
+  void set_connection_config(const ConnectionConfig& config) { connection_config_ = config; }
+
   // Reports an event of this node's to the run's observers, stamped with now and this node.
   template <typename Event>
   void emit(const Event& event) {
@@ -74,14 +90,60 @@ class KafkaNode : public sim::Node {
     // Every node of a Kafka cluster is a KafkaNode; the cluster builder guarantees it.
     auto& target = static_cast<KafkaNode&>(simulation().node(to));
     const std::uint32_t bytes = wire_size(message);
-    send(to, bytes, Message::kName,
-         [&target, from = id(), m = std::make_unique<Message>(std::move(message))] {
-           target.handle(from, *m);
-         });
+    sim::Callback deliver = [&target, from = id(), m = std::make_unique<Message>(std::move(message))] {
+      target.handle(from, *m);
+    };
+    if constexpr (std::string_view(Message::kName).ends_with("Response")) {
+      reply(to, bytes, Message::kName, std::move(deliver));
+    } else {
+      send_request(to, bytes, Message::kName, std::move(deliver));
+    }
   }
 
+  // Whether the connection to `peer` is ready for a request; if it is not, starts opening it
+  // (after the reconnect backoff), as NetworkClient.ready() does. connection_ready() says when.
+  bool ready(sim::NodeId peer);
+  // Closes this node's connection to `peer` (a request timed out on it): what waited for it is
+  // dropped, and the next attempt waits the reconnect backoff.
+  void disconnect(sim::NodeId peer);
+
+  // Told when a connection this node opened becomes ready, or fails or ends from afar.
+  virtual void connection_ready(sim::NodeId /*peer*/) {}
+  virtual void connection_lost(sim::NodeId /*peer*/) {}
+
  private:
+  struct Waiting {
+    std::uint32_t bytes = 0;
+    std::string_view label;
+    sim::Callback deliver;
+  };
+  // ClusterConnectionStates' NodeConnectionState, with the requests that wait for the connection.
+  struct PeerConnection {
+    sim::Time last_attempt;
+    std::uint32_t failed_attempts = 0;          // sets the reconnect backoff
+    std::uint32_t failed_connect_attempts = 0;  // sets the setup timeout
+    sim::Duration reconnect_backoff;
+    sim::Duration setup_timeout;
+    bool attempted = false;
+    bool wanted = false;  // someone asked for it: reconnect when the backoff is over
+    sim::TimerId setup_timer;
+    sim::TimerId reconnect_timer;
+    std::vector<Waiting> waiting;
+  };
+
+  void send_request(sim::NodeId to, std::uint32_t bytes, std::string_view label, sim::Callback deliver);
+  PeerConnection& peer(sim::NodeId node);
+  void open(sim::NodeId node);
+  // ClusterConnectionStates.disconnected(): backoffs grow, waiting requests are dropped.
+  void disconnected(sim::NodeId node, bool was_connecting);
+  sim::Duration jittered(sim::Duration base, std::uint32_t doublings, sim::Duration max);
+  void on_connection_ready(sim::NodeId peer) final;
+  void on_connection_reset(sim::NodeId peer) final;
+
   KafkaEvents& events_;
+  ConnectionConfig connection_config_;
+  std::vector<PeerConnection> peers_;  // by node id, for the incarnation below
+  std::uint32_t peers_incarnation_ = 0;
 
   template <typename Message>
   [[noreturn]] void unexpected(sim::NodeId, const Message&) {

@@ -102,6 +102,14 @@ Setter<Config> duration(sim::Duration Config::*field, sim::Duration unit = sim::
   return [field, unit, lo](Config& c, const ConfigValue& v) { return read_duration(v, unit, lo, c.*field); };
 }
 
+// A client's connection setting (ConnectionConfig, in the client config's `connection`).
+template <typename Config>
+Setter<Config> connection_duration(sim::Duration ConnectionConfig::*field) {
+  return [field](Config& c, const ConfigValue& v) {
+    return read_duration(v, sim::milliseconds(1), sim::milliseconds(1), c.connection.*field);
+  };
+}
+
 template <typename Config>
 Setter<Config> boolean(bool Config::*field) {
   return [field](Config& c, const ConfigValue& v) { return read_bool(v, c.*field); };
@@ -218,6 +226,11 @@ const std::map<std::string, Setter<ProducerConfig>, std::less<>>& producer_keys(
          return std::string();
        }},
       {"metadata.max.age.ms", duration(&ProducerConfig::metadata_max_age)},
+      {"send.buffer.bytes", integer(&ProducerConfig::send_buffer_bytes, 1, kIntMax)},
+      {"reconnect.backoff.ms", connection_duration<ProducerConfig>(&ConnectionConfig::reconnect_backoff)},
+      {"reconnect.backoff.max.ms", connection_duration<ProducerConfig>(&ConnectionConfig::reconnect_backoff_max)},
+      {"socket.connection.setup.timeout.ms", connection_duration<ProducerConfig>(&ConnectionConfig::setup_timeout)},
+      {"socket.connection.setup.timeout.max.ms", connection_duration<ProducerConfig>(&ConnectionConfig::setup_timeout_max)},
   };
   return keys;
 }
@@ -238,6 +251,10 @@ const std::map<std::string, Setter<ConsumerConfig>, std::less<>>& consumer_keys(
       {"request.timeout.ms", duration(&ConsumerConfig::request_timeout, sim::milliseconds(1), sim::milliseconds(1))},
       {"retry.backoff.ms", duration(&ConsumerConfig::retry_backoff)},
       {"metadata.max.age.ms", duration(&ConsumerConfig::metadata_max_age)},
+      {"reconnect.backoff.ms", connection_duration<ConsumerConfig>(&ConnectionConfig::reconnect_backoff)},
+      {"reconnect.backoff.max.ms", connection_duration<ConsumerConfig>(&ConnectionConfig::reconnect_backoff_max)},
+      {"socket.connection.setup.timeout.ms", connection_duration<ConsumerConfig>(&ConnectionConfig::setup_timeout)},
+      {"socket.connection.setup.timeout.max.ms", connection_duration<ConsumerConfig>(&ConnectionConfig::setup_timeout_max)},
       {"isolation.level", [](ConsumerConfig& c, const ConfigValue& v) {
          std::string choice;
          std::string e = read_choice(v, {"read_uncommitted", "read_committed"}, choice);

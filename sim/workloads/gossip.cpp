@@ -66,6 +66,11 @@ class GossipNode final : public Node {
     const auto count = static_cast<std::uint32_t>(simulation().node_count());
     auto peer = static_cast<std::uint32_t>(rng().below(count - 1));
     if (peer >= id().value) ++peer;  // any node but this one
+    // Gossip goes on a connection that is up; a round without one opens it and gossips later.
+    if (connection_state(NodeId{peer}) != ConnectionState::established) {
+      if (connection_state(NodeId{peer}) == ConnectionState::closed) connect(NodeId{peer});
+      return;
+    }
     GossipNode& target = static_cast<GossipNode&>(simulation().node(NodeId{peer}));
     const std::uint64_t round = ++round_;
     awaiting_ack_ = true;
@@ -88,7 +93,7 @@ class GossipNode final : public Node {
       emit("rumour.learned", {{"version", version_}, {"from", from}});
     }
     GossipNode& sender = static_cast<GossipNode&>(simulation().node(from));
-    send(from, kAckBytes, "ack", [&sender, round, version = version_] {
+    reply(from, kAckBytes, "ack", [&sender, round, version = version_] {
       sender.on_ack(round, version);
     });
   }

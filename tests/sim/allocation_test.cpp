@@ -78,6 +78,11 @@ class Player final : public Node {
     ++hits;
     send(partner->id(), 100, "ball", [p = partner] { p->hit(); });
   }
+
+ public:
+  void open() { connect(partner->id()); }
+
+ private:
   void tick() {
     const TimerId t = after(milliseconds(3), [this] { tick(); });
     const TimerId doomed = after(milliseconds(5), [] {});
@@ -110,6 +115,9 @@ TEST_CASE("allocation: timers, cancellations and network messages allocate nothi
   b.partner = &a;
   sim.start(a.id());
   sim.start(b.id());
+  a.open();  // each sends the ball on its own connection
+  b.open();
+  sim.run_for(milliseconds(10));
   a.serve();
   sim.run_for(seconds(1));  // warm-up
 

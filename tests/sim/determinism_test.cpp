@@ -37,8 +37,8 @@ TEST_CASE("determinism: a 100-node gossip run with faults gives the same fingerp
   CHECK(first.events_dropped > 0);
   CHECK(first.connection_resets_seen > 0);
   CHECK(first.ack_timeouts > 0);
-  CHECK(first.network.dropped_by_partition > 0);
-  CHECK(first.network.dropped_by_loss > 0);
+  CHECK(first.network.lost_to_cut > 0);
+  CHECK(first.network.lost_to_loss > 0);
   CHECK(first.acks_received > first.ack_timeouts);
 }
 

@@ -83,6 +83,9 @@ TEST_CASE("nodes: messages to a paused node are delivered in order when it resum
   sim.start(a.id());
   sim.start(b.id());
   sim.pause(b.id());
+  a.connect_to(b);  // a paused process's kernel still completes the handshake
+  sim.run_until(Time::zero() + milliseconds(2));
+  REQUIRE(a.connection_state(b.id()) == ConnectionState::established);
   a.send_to(b, 100, "one");
   a.send_to(b, 100, "two");
   sim.run_until(Time::zero() + milliseconds(30));

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "../heard_resets.hpp"
+#include "../connection_closes.hpp"
 #include "replication_lab.hpp"
 
 using namespace ksim::core;
@@ -167,15 +167,15 @@ TEST_CASE("replication: a fetch unanswered past replica.socket.timeout.ms closes
   broker.replica_socket_timeout = seconds(2);
   broker.replica_lag_time_max = seconds(60);  // keep the ISR still: this is about the connection
   Lab lab(topic_config(), {1, 2, 3}, broker);
-  // What the leader hears of broker 2's fetcher closing its connection.
-  ksim::core::testing::HeardResets closes(lab.node(1), lab.node(2));
+  // Broker 2's fetcher closing its connection to the leader.
+  ksim::core::testing::ConnectionCloses closes(lab.node(2), lab.node(1));
   lab.cluster.sim().events().attach(closes);
   // The leader's answers to broker 2 are cut: its fetch goes unanswered.
   lab.apply(FaultAction::between(lab.now(), FaultKind::partition_one_way, {lab.node(1)}, {lab.node(2)}));
   lab.run(seconds(1));
-  CHECK(closes.heard == 0);
+  CHECK(closes.count == 0);
   lab.run(seconds(3));  // replica.socket.timeout.ms plus replica.fetch.wait.max.ms have passed
-  CHECK(closes.heard >= 1);
+  CHECK(closes.count >= 1);
   lab.apply(FaultAction::between(lab.now(), FaultKind::heal, {}));
   lab.client->produce(kOrders, 3, -1);
   lab.run(seconds(3));  // after the backoff, a new connection: broker 2 catches up

@@ -142,7 +142,7 @@ class TestClient final : public KafkaNode {
  protected:
   void on_start() override {}
   void on_stop(sim::StopKind) override {}
-  void on_connection_reset(sim::NodeId peer) override { resets_.push_back(peer); }
+  void connection_lost(sim::NodeId peer) override { resets_.push_back(peer); }
 
  private:
   Cluster& cluster_;
