@@ -50,6 +50,7 @@ void Broker::on_stop(sim::StopKind kind) {
   }
   broker_epoch_ = -1;
   heartbeating_ = false;
+  heartbeat_in_flight_ = 0;
   metadata_offset_ = -1;
   metadata_.clear();
   live_brokers_.clear();
@@ -62,7 +63,15 @@ void Broker::on_stop(sim::StopKind kind) {
   offsets_topic_requested_ = false;
 }
 
-void Broker::connection_lost(sim::NodeId peer) { replica_fetcher_.on_connection_reset(peer); }
+void Broker::connection_lost(sim::NodeId peer) {
+  if (peer == controller_ && heartbeat_in_flight_ != 0) {
+    // The heartbeat failed with its connection: the next goes after the usual interval.
+    heartbeat_in_flight_ = 0;
+    cancel(heartbeat_timeout_);
+    after(config_.heartbeat_interval, [this] { heartbeat(); });
+  }
+  replica_fetcher_.on_connection_reset(peer);
+}
 
 void Broker::handle(sim::NodeId from, const FetchResponse& m) { replica_fetcher_.on_answer(from, m); }
 
@@ -113,12 +122,32 @@ void Broker::handle(sim::NodeId, const BrokerRegistrationResponse& m) {
 }
 
 void Broker::heartbeat() {
-  // One loop per incarnation; while a re-registration is pending there is nothing to send.
-  if (registered()) send_message(controller_, BrokerHeartbeatRequest{id_, broker_epoch_, metadata_offset_});
-  after(config_.heartbeat_interval, [this] { heartbeat(); });
+  // One loop per incarnation, one heartbeat in flight at a time, as Kafka's
+  // BrokerLifecycleManager: the next goes broker.heartbeat.interval.ms after the answer, or after
+  // the request timed out. Its channel's request timeout is half the session timeout
+  // (KAFKA-14392); a timeout closes the connection, so the next heartbeat goes on a new one
+  // rather than behind the first in a retransmitting connection.
+  if (!registered()) {  // a re-registration is pending: nothing to send now
+    after(config_.heartbeat_interval, [this] { heartbeat(); });
+    return;
+  }
+  const std::uint64_t sent = ++heartbeats_sent_;
+  heartbeat_in_flight_ = sent;
+  send_message(controller_, BrokerHeartbeatRequest{id_, broker_epoch_, metadata_offset_});
+  heartbeat_timeout_ = after(config_.session_timeout / 2, [this, sent] {
+    if (heartbeat_in_flight_ != sent) return;
+    heartbeat_in_flight_ = 0;
+    disconnect(controller_);
+    after(config_.heartbeat_interval, [this] { heartbeat(); });
+  });
 }
 
 void Broker::handle(sim::NodeId, const BrokerHeartbeatResponse& m) {
+  if (heartbeat_in_flight_ != 0) {
+    heartbeat_in_flight_ = 0;
+    cancel(heartbeat_timeout_);
+    after(config_.heartbeat_interval, [this] { heartbeat(); });
+  }
   if (m.error == ErrorCode::STALE_BROKER_EPOCH) {
     // The controller no longer knows this registration (it was replaced): register again.
     broker_epoch_ = -1;

@@ -203,6 +203,9 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
   // Volatile: everything below is lost when the process stops.
   std::int64_t broker_epoch_ = -1;
   bool heartbeating_ = false;
+  std::uint64_t heartbeats_sent_ = 0;
+  std::uint64_t heartbeat_in_flight_ = 0;  // which heartbeat awaits its answer; 0 for none
+  sim::TimerId heartbeat_timeout_;
   std::int64_t metadata_offset_ = -1;
   std::map<TopicPartition, PartitionState> metadata_;  // every partition, for Metadata requests
   std::vector<MetadataResponse::Broker> live_brokers_;

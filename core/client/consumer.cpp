@@ -254,6 +254,8 @@ void Consumer::send_fetches() {
     const BrokerId leader = broker;
     flight.timeout = after(config_.request_timeout + config_.fetch_max_wait, [this, leader] {
       fetches_.erase(leader);
+      // NetworkClient closes the connection of a request that timed out.
+      if (const auto node = metadata_.broker_node(leader)) disconnect(*node);
       request_metadata();
       schedule_work(config_.retry_backoff);
     });

@@ -192,6 +192,7 @@ class Consumer final : public KafkaClient {
   bool cooperative() const;
   void group_poll();  // what poll() does for the group before handing out records
   void find_coordinator();
+  void coordinator_timed_out(const char* reason);
   void coordinator_lost(const char* reason);
   void start_join(const char* reason);
   void join_after_commit(const char* reason);

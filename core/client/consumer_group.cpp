@@ -56,9 +56,10 @@ void Consumer::find_coordinator() {
   const std::int32_t correlation = next_correlation_++;
   coordinator_query_target_ = any_broker();
   send_message(coordinator_query_target_, FindCoordinatorRequest{correlation, *config_.group_id});
-  after(config_.request_timeout, [this] {
-    if (!finding_coordinator_ || coordinator_) return;
+  after(config_.request_timeout, [this, target = coordinator_query_target_] {
+    if (!finding_coordinator_ || coordinator_ || coordinator_query_target_ != target) return;
     finding_coordinator_ = false;
+    disconnect(target);
     find_coordinator();
   });
 }
@@ -82,6 +83,13 @@ void Consumer::handle(sim::NodeId, const FindCoordinatorResponse& m) {
     if (!commit.timeout.valid()) send_commit(correlation);
   }
   fetch_committed();
+}
+
+void Consumer::coordinator_timed_out(const char* reason) {
+  // As AbstractCoordinator.markCoordinatorUnknown with disconnect: a request to the coordinator
+  // that timed out closes the connection too.
+  if (coordinator_) disconnect(*coordinator_);
+  coordinator_lost(reason);
 }
 
 void Consumer::coordinator_lost(const char* reason) {
@@ -181,7 +189,7 @@ void Consumer::send_join() {
   // The coordinator may hold a JoinGroup for the whole rebalance timeout.
   group_request_timeout_ = after(config_.max_poll_interval + sim::seconds(5), [this] {
     group_request_timeout_ = {};
-    coordinator_lost("JoinGroup timed out");
+    coordinator_timed_out("JoinGroup timed out");
   });
   send_message(*coordinator_, std::move(request));
 }
@@ -231,7 +239,7 @@ void Consumer::handle(sim::NodeId, const JoinGroupResponse& m) {
   group_request_ = sync.correlation_id;
   group_request_timeout_ = after(config_.request_timeout, [this] {
     group_request_timeout_ = {};
-    coordinator_lost("SyncGroup timed out");
+    coordinator_timed_out("SyncGroup timed out");
   });
   if (m.leader == member_id_ && !m.members.empty()) {
     // The leader computes everyone's partitions with the chosen assignor.
@@ -369,7 +377,10 @@ void Consumer::heartbeat_tick() {
     coordinator_lost("no heartbeat answer within session.timeout.ms");
     return;
   }
-  if (heartbeat_in_flight_ && now() - heartbeat_sent_at_ > config_.request_timeout) heartbeat_in_flight_ = false;
+  if (heartbeat_in_flight_ && now() - heartbeat_sent_at_ > config_.request_timeout) {
+    heartbeat_in_flight_ = false;
+    if (coordinator_) disconnect(*coordinator_);  // NetworkClient closes a timed-out request's connection
+  }
   if (!coordinator_ || heartbeat_in_flight_) return;
   heartbeat_in_flight_ = true;
   heartbeat_sent_at_ = now();
@@ -439,6 +450,7 @@ void Consumer::fetch_committed() {
   after(config_.request_timeout, [this, correlation] {
     if (committed_request_ != correlation) return;
     committed_request_ = 0;
+    if (coordinator_) disconnect(*coordinator_);
     fetch_committed();
   });
   send_message(*coordinator_, std::move(request));
@@ -530,7 +542,7 @@ void Consumer::send_commit(std::int32_t correlation) {
     if (it == commits_.end()) return;
     it->second.timeout = {};
     if (it->second.retry && now() < it->second.give_up_at) {
-      coordinator_lost("OffsetCommit timed out");
+      coordinator_timed_out("OffsetCommit timed out");
     } else {
       finish_commit(correlation, CommitOutcome::timed_out);
     }

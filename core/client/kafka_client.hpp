@@ -21,11 +21,15 @@ class KafkaClient : public KafkaNode {
     if (metadata_.in_flight || bootstrap_.empty()) return;
     metadata_.in_flight = true;
     metadata_target_ = next_bootstrap();
-    send_message(metadata_target_, MetadataRequest{next_correlation_++, {}});
-    after(request_timeout_, [this] {
-      if (!metadata_.in_flight) return;
-      metadata_.in_flight = false;  // unanswered: ask another broker
-      request_metadata();
+    const std::int32_t correlation = next_correlation_++;
+    metadata_correlation_ = correlation;
+    send_message(metadata_target_, MetadataRequest{correlation, {}}, [this, correlation] {
+      after(request_timeout_, [this, correlation] {
+        if (!metadata_.in_flight || metadata_correlation_ != correlation) return;
+        metadata_.in_flight = false;  // unanswered: close that connection and ask another broker
+        disconnect(metadata_target_);
+        request_metadata();
+      });
     });
   }
   // A connection to `peer` was reset (it crashed, or refused us): a Metadata request waiting on
@@ -53,6 +57,7 @@ class KafkaClient : public KafkaNode {
   std::vector<sim::NodeId> bootstrap_;
   std::size_t next_bootstrap_ = 0;
   sim::NodeId metadata_target_;
+  std::int32_t metadata_correlation_ = 0;
   sim::Duration request_timeout_;
 };
 

@@ -80,8 +80,15 @@ void Producer::reconfigure(const ProducerConfig& config) {
 
 void Producer::init_producer_id() {
   if (producer_id_ != kNoProducerId || !has_bootstrap()) return;
-  send_message(next_bootstrap(), InitProducerIdRequest{next_correlation_++});
-  after(config_.request_timeout, [this] { init_producer_id(); });  // no answer: ask another broker
+  const sim::NodeId target = next_bootstrap();
+  init_target_ = target;
+  send_message(target, InitProducerIdRequest{next_correlation_++}, [this, target] {
+    after(config_.request_timeout, [this, target] {  // no answer: close that connection, ask another broker
+      if (producer_id_ != kNoProducerId) return;
+      disconnect(target);
+      init_producer_id();
+    });
+  });
 }
 
 void Producer::on_stop(sim::StopKind) {
@@ -105,6 +112,7 @@ void Producer::connection_ready(sim::NodeId) { wake_sender(now()); }
 
 void Producer::connection_lost(sim::NodeId peer) {
   metadata_peer_reset(peer);
+  if (idempotent_ && producer_id_ == kNoProducerId && peer == init_target_) init_producer_id();
   // As Java's NetworkClient does on a disconnect: ask where the leaders are now. With acks=0
   // this is the only way the producer ever learns that its leader is gone.
   request_metadata();

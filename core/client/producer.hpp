@@ -179,6 +179,7 @@ class Producer final : public KafkaClient {
 
   ProducerId producer_id_ = kNoProducerId;
   ProducerEpoch producer_epoch_ = -1;
+  sim::NodeId init_target_;  // where the pending InitProducerId went
   std::map<TopicPartition, std::int32_t> next_sequence_;
   std::map<TopicPartition, std::int32_t> last_acked_sequence_;  // in the current epoch
 

@@ -58,15 +58,6 @@ void Controller::on_stop(sim::StopKind /*kind*/) {
   session_timer_ = sim::TimerId{};
 }
 
-void Controller::connection_lost(sim::NodeId peer) {
-  // Updates pushed on the lost connection may be gone (a broker whose host lost power answers
-  // with a reset once back): send the whole picture again on a new one, as the pre-KRaft
-  // controller's channel did on reconnecting. (A KRaft broker fetches the metadata log instead.)
-  for (const auto& [id, broker] : brokers_) {
-    if (broker.node == peer && broker.registered) publish_all_to(broker);
-  }
-}
-
 void Controller::check_sessions() {
   for (auto& [id, broker] : brokers_) {
     if (broker.registered && !broker.fenced && now() - broker.last_heartbeat > config_.session_timeout) {
@@ -393,7 +384,7 @@ void Controller::publish(const std::vector<PartitionState>& changed) {
   ++metadata_offset_;
   last_delta_offset_ = metadata_offset_;
   for (const auto& [id, broker] : brokers_) {
-    if (broker.registered) send_message(broker.node, update_of(changed));
+    if (broker.registered) reply_message(broker.node, update_of(changed));
   }
 }
 
@@ -405,7 +396,7 @@ void Controller::publish_all_to(const BrokerRecord& broker) {
   // A snapshot takes an offset of its own, newer than any update already on its way to the
   // broker, so that it is applied after them.
   ++metadata_offset_;
-  send_message(broker.node, update_of(std::move(all)));
+  reply_message(broker.node, update_of(std::move(all)));
 }
 
 }  // namespace ksim::core

@@ -72,7 +72,6 @@ class Controller final : public KafkaNode {
  protected:
   void on_start() override;
   void on_stop(sim::StopKind kind) override;
-  void connection_lost(sim::NodeId peer) override;
 
  private:
   enum class Election { clean, unclean, preferred };

@@ -61,12 +61,14 @@ void KafkaNode::open(sim::NodeId node) {
   });
 }
 
-void KafkaNode::send_request(sim::NodeId to, std::uint32_t bytes, std::string_view label, sim::Callback deliver) {
+void KafkaNode::send_request(sim::NodeId to, std::uint32_t bytes, std::string_view label, sim::Callback deliver,
+                             sim::Callback on_written) {
   if (connection_state(to) == sim::ConnectionState::established) {
     send(to, bytes, label, std::move(deliver));
+    if (on_written) on_written();
     return;
   }
-  peer(to).waiting.push_back(Waiting{bytes, label, std::move(deliver)});
+  peer(to).waiting.push_back(Waiting{bytes, label, std::move(deliver), std::move(on_written)});
   ready(to);
 }
 
@@ -85,6 +87,7 @@ void KafkaNode::on_connection_ready(sim::NodeId node) {
   for (Waiting& w : waiting) {
     if (connection_state(node) != sim::ConnectionState::established) break;
     send(node, w.bytes, w.label, std::move(w.deliver));
+    if (w.on_written) w.on_written();
   }
   connection_ready(node);
 }

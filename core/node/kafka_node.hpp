@@ -85,6 +85,20 @@ class KafkaNode : public sim::Node {
     events_.report(id(), event);
   }
 
+  // A request whose `on_written` runs once it is written to a ready connection: where Java's
+  // NetworkClient starts the request's timeout, which does not run while the connection is
+  // being opened (socket.connection.setup.timeout.ms does). If the connection fails first it
+  // never runs, and the node hears of it in connection_lost().
+  template <typename Message>
+  void send_message(sim::NodeId to, Message message, sim::Callback on_written) {
+    static_assert(!std::string_view(Message::kName).ends_with("Response"), "only requests wait to be written");
+    auto& target = static_cast<KafkaNode&>(simulation().node(to));
+    const std::uint32_t bytes = wire_size(message);
+    send_request(to, bytes, Message::kName,
+                 [&target, from = id(), m = std::make_unique<Message>(std::move(message))] { target.handle(from, *m); },
+                 std::move(on_written));
+  }
+
   template <typename Message>
   void send_message(sim::NodeId to, Message message) {
     // Every node of a Kafka cluster is a KafkaNode; the cluster builder guarantees it.
@@ -98,6 +112,16 @@ class KafkaNode : public sim::Node {
     } else {
       send_request(to, bytes, Message::kName, std::move(deliver));
     }
+  }
+
+  // Sends a message on the connection `to` opened to this node, as an answer: what a KRaft
+  // broker fetches from the controller on its own connection, here pushed back on it.
+  template <typename Message>
+  void reply_message(sim::NodeId to, Message message) {
+    auto& target = static_cast<KafkaNode&>(simulation().node(to));
+    const std::uint32_t bytes = wire_size(message);
+    reply(to, bytes, Message::kName,
+          [&target, from = id(), m = std::make_unique<Message>(std::move(message))] { target.handle(from, *m); });
   }
 
   // Whether the connection to `peer` is ready for a request; if it is not, starts opening it
@@ -116,6 +140,7 @@ class KafkaNode : public sim::Node {
     std::uint32_t bytes = 0;
     std::string_view label;
     sim::Callback deliver;
+    sim::Callback on_written;
   };
   // ClusterConnectionStates' NodeConnectionState, with the requests that wait for the connection.
   struct PeerConnection {
@@ -131,7 +156,8 @@ class KafkaNode : public sim::Node {
     std::vector<Waiting> waiting;
   };
 
-  void send_request(sim::NodeId to, std::uint32_t bytes, std::string_view label, sim::Callback deliver);
+  void send_request(sim::NodeId to, std::uint32_t bytes, std::string_view label, sim::Callback deliver,
+                    sim::Callback on_written = {});
   PeerConnection& peer(sim::NodeId node);
   void open(sim::NodeId node);
   // ClusterConnectionStates.disconnected(): backoffs grow, waiting requests are dropped.

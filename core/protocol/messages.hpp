@@ -215,7 +215,10 @@ struct AlterPartitionResponse {
 };
 
 // The controller pushes partition changes and broker liveness to every broker. In KRaft brokers
-// fetch these as records of the metadata log; here the controller sends them.
+// fetch these as records of the metadata log; here the controller sends them back on the
+// connection each broker opened to it (for registration and heartbeats), so that, as in KRaft,
+// a broker's metadata travels on the broker's own connection, and one that reconnects and
+// heartbeats with an old metadata offset is sent the whole picture.
 struct MetadataUpdate {
   static constexpr const char* kName = "MetadataUpdate";
   std::int64_t metadata_offset = 0;  // grows with every change; brokers ignore older updates

@@ -181,3 +181,39 @@ TEST_CASE("replication: a fetch unanswered past replica.socket.timeout.ms closes
   lab.run(seconds(3));  // after the backoff, a new connection: broker 2 catches up
   CHECK(lab.replica(2).log().log_end_offset() == 3);
 }
+
+namespace {
+// Counts the heartbeats one broker sends.
+struct HeartbeatsSent final : ksim::sim::WorldObserver {
+  explicit HeartbeatsSent(ksim::sim::NodeId from) : broker(from) {}
+  using ksim::sim::WorldObserver::on;
+  void on(const ksim::sim::EventStamp& s, const ksim::sim::MessageSent& e) override {
+    count += s.node == broker && e.label == BrokerHeartbeatRequest::kName ? 1 : 0;
+  }
+  ksim::sim::NodeId broker;
+  int count = 0;
+};
+}  // namespace
+
+TEST_CASE("replication: a broker keeps one heartbeat in flight and closes its controller connection when it times out",
+          "[core][replication][connections]") {
+  Lab lab(topic_config(), {1, 2, 3});
+  const ksim::sim::NodeId controller = lab.cluster.controller().id();
+  HeartbeatsSent sent(lab.node(3));
+  ksim::core::testing::ConnectionCloses closes(lab.node(3), controller);
+  lab.cluster.sim().events().attach(sent);
+  lab.cluster.sim().events().attach(closes);
+  // The controller's answers to broker 3 are cut for 10 s.
+  lab.apply(FaultAction::between(lab.now(), FaultKind::partition_one_way, {controller}, {lab.node(3)}));
+  lab.run(seconds(10));
+  // Unanswered, the heartbeat waits half the session timeout (4.5 s); then the connection is
+  // closed, and the next one, an interval (2 s) later, waits for a new connection whose handshake
+  // cannot complete across the cut. An answered broker would have sent five.
+  CHECK(sent.count == 1);
+  CHECK(closes.count == 1);
+  lab.apply(FaultAction::between(lab.now(), FaultKind::heal, {}));
+  lab.run(seconds(10));
+  CHECK(sent.count > 2);  // the SYN retransmitted after the heal gets through, and heartbeats resume
+  lab.cluster.sim().events().detach(sent);
+  lab.cluster.sim().events().detach(closes);
+}

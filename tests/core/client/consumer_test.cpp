@@ -7,6 +7,7 @@
 #include "core/client/consumer_workload.hpp"
 #include "core/client/producer.hpp"
 #include "core/cluster/cluster.hpp"
+#include "../connection_closes.hpp"
 
 using namespace ksim::core;
 using namespace ksim::sim;
@@ -222,4 +223,24 @@ TEST_CASE("consumer: seek to a timestamp starts at the first record written at o
   // A time after every record: the end, so only what comes next is read.
   lab.consumer->seek_to_timestamp(p0, lab.cluster.sim().now() + seconds(1));
   CHECK(lab.consume(seconds(1)).empty());
+}
+
+TEST_CASE("consumer: a fetch unanswered past request.timeout.ms closes the connection to its broker",
+          "[core][client][consumer][connections]") {
+  ConsumerConfig c = from(OffsetReset::earliest);
+  c.request_timeout = seconds(1);
+  ConsumerLab lab(c);
+  lab.backlog();
+  lab.consume(seconds(1));
+  // The answers of orders-0's leader (broker 1) to the consumer are cut.
+  const NodeId leader = lab.cluster.broker(1).id();
+  ksim::core::testing::ConnectionCloses closes(lab.consumer->id(), leader);
+  lab.cluster.sim().events().attach(closes);
+  lab.cluster.sim().apply(FaultAction::between(lab.cluster.sim().now(), FaultKind::partition_one_way, {leader},
+                                               {lab.consumer->id()}));
+  lab.consume(milliseconds(900));
+  CHECK(closes.count == 0);  // request.timeout.ms (1 s) plus fetch.max.wait.ms (500 ms) not yet over
+  lab.consume(seconds(2));
+  CHECK(closes.count >= 1);
+  lab.cluster.sim().events().detach(closes);
 }
