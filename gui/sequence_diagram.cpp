@@ -118,7 +118,8 @@ class SequenceCanvas final : public QWidget {
       for (std::size_t j = 0; j < i; ++j) nth += shown[j].sent == shown[i].sent && shown[j].from == shown[i].from ? 1 : 0;
       send_nth.push_back(nth);
       rows.push_back(Moment{shown[i].sent, nth});
-      if (!shown[i].dropped && shown[i].arrival <= now) rows.push_back(Moment{shown[i].arrival, 0});
+      const bool arrives = shown[i].kind == MessageKind::message || shown[i].kind == MessageKind::retransmission;
+      if (arrives && shown[i].arrival <= now) rows.push_back(Moment{shown[i].arrival, 0});
     }
     std::sort(rows.begin(), rows.end());
     rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
@@ -128,14 +129,50 @@ class SequenceCanvas final : public QWidget {
     const QColor colour = family_colour(m.label, palette);
     const double x1 = x_of(m.from);
     const double y1 = y_of(m.sent, nth);
-    if (m.dropped) {  // lost: a short stub and a cross where it died
+    if (m.kind == MessageKind::connection) {  // a diamond on the node's lifeline
+      const QColor mark = m.label == "connected" ? palette.text : palette.lost;
+      QPainterPath diamond;
+      diamond.moveTo(x1, y1 - 5);
+      diamond.lineTo(x1 + 5, y1);
+      diamond.lineTo(x1, y1 + 5);
+      diamond.lineTo(x1 - 5, y1);
+      diamond.closeSubpath();
+      p.fillPath(diamond, mark);
+      p.setPen(mark);
+      const std::string text = m.label == "connected" ? "connected to " + m.to
+                               : m.label == "closed"  ? "closed its connection to " + m.to
+                                                      : "connection to " + m.to + " ended (" + m.why + ")";
+      p.drawText(QPointF(x1 + 8, y1 - 4), QString::fromStdString(text));
+      return;
+    }
+    if (m.kind == MessageKind::dropped || m.kind == MessageKind::delayed) {
+      // A short stub: a cross where a message died with its connection, a ring where a
+      // transmission was lost and waits for TCP to send it again.
       const double x2 = x1 + (x_of(m.to) - x1) * 0.35;
       p.setPen(QPen(palette.lost, 1.5, Qt::DashLine));
       p.drawLine(QPointF(x1, y1), QPointF(x2, y1));
       p.setPen(QPen(palette.lost, 2));
-      p.drawLine(QPointF(x2 - 5, y1 - 5), QPointF(x2 + 5, y1 + 5));
-      p.drawLine(QPointF(x2 - 5, y1 + 5), QPointF(x2 + 5, y1 - 5));
-      p.drawText(QPointF(std::min(x1, x2) + 4, y1 - 4), QString::fromStdString(m.label + " lost (" + m.why + ")"));
+      std::string text;
+      if (m.kind == MessageKind::dropped) {
+        p.drawLine(QPointF(x2 - 5, y1 - 5), QPointF(x2 + 5, y1 + 5));
+        p.drawLine(QPointF(x2 - 5, y1 + 5), QPointF(x2 + 5, y1 - 5));
+        text = m.label + " gone (" + m.why + ")";
+      } else {
+        p.drawEllipse(QPointF(x2, y1), 5, 5);
+        text = m.label + " lost (" + m.why + "), sent again at " +
+               QString::number(static_cast<double>(m.arrival.ns()) / 1e9, 'f', 3).toStdString() + " s";
+      }
+      p.drawText(QPointF(std::min(x1, x2) + 4, y1 - 4), QString::fromStdString(text));
+      return;
+    }
+    if (m.arrival == sim::Time::max()) {
+      // Sent while an earlier message of its connection waits for a retransmission: TCP hands it
+      // on only after that one. A short stub at the sender says so.
+      const double x2 = x1 + (x_of(m.to) - x1) * 0.25;
+      p.setPen(QPen(colour, 1.6, Qt::DotLine));
+      p.drawLine(QPointF(x1, y1), QPointF(x2, y1));
+      p.setPen(palette.text);
+      p.drawText(QPointF(std::min(x1, x2) + 4, y1 - 4), QString::fromStdString(m.label + " waits behind a lost one"));
       return;
     }
     const bool in_flight = m.arrival > now;
@@ -158,7 +195,8 @@ class SequenceCanvas final : public QWidget {
     head.closeSubpath();
     p.fillPath(head, colour);
     p.setPen(palette.text);
-    const QString text = QString::fromStdString(m.label) + (in_flight ? " (in flight)" : QString("  %1").arg(ms_text(m.arrival - m.sent)));
+    const QString prefix = QString::fromStdString(m.label) + (m.kind == MessageKind::retransmission ? " (again)" : "");
+    const QString text = prefix + (in_flight ? " (in flight)" : QString("  %1").arg(ms_text(m.arrival - m.sent)));
     // The label just after the sender, above the line, on the side the arrow goes.
     const QRectF box = x2 >= x1 ? QRectF(x1 + 6, y1 - 15, 220, 14) : QRectF(x1 - 226, y1 - 15, 220, 14);
     p.drawText(box, (x2 >= x1 ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter, text);

@@ -1,7 +1,10 @@
 // The message sequence: the requests and responses between nodes in the moments before now, as a
 // sequence diagram. A lifeline per node (controller, brokers, producers, consumers) across the
 // top, time running down to now at the bottom, an arrow per message from its sending to its
-// arrival; one still in flight ends at the bottom edge, a lost one ends in a cross. Stepping
+// arrival; one still in flight ends at the bottom edge. A transmission lost to a cut or a lossy
+// link ends in a ring with the time TCP sends it again (then drawn as "again"), and what waits
+// behind it on its connection says so; a message that died with its connection ends in a cross;
+// a diamond on a lifeline marks a connection opened, closed or ended from afar. Stepping
 // event by event, a student follows an acks=all write: Produce to the leader, the followers'
 // Fetch, their FetchResponse, and only then the ProduceResponse.
 #pragma once

@@ -30,14 +30,27 @@ struct Truncation {
 // run's ownership tracker (core/check/ownership_tracker.hpp) keeps them.
 using Ownership = core::OwnershipHold;
 
-// A message on the network, for the sequence diagram: a request or a response between two nodes.
+// What the sequence diagram draws: a message between two nodes, one of its transmissions that was
+// lost (TCP sends it again), or an event of a connection.
+enum class MessageKind : std::uint8_t {
+  message,        // a request or a response, as first sent
+  retransmission, // the same message sent again after a lost transmission
+  delayed,        // a transmission lost to a cut, a lossy link or a host without power
+  dropped,        // the message died with its connection
+  connection,     // `from`'s connection to `to` was opened, closed, or ended from afar
+};
+
 struct Message {
   sim::Time sent;
-  sim::Time arrival;  // when it reaches `to` (later than now while in flight)
+  sim::Time arrival;  // when it reaches `to` (later than now while in flight; max while it waits
+                      // behind a lost one); for a delayed one, when it is sent again
   std::string from, to;
-  std::string label;      // "Produce", "FetchResponse", "JoinGroup", ...
-  bool dropped = false;   // lost: a cut link, a lossy link, a reset connection, a receiver down
-  std::string why;        // for a dropped one: "partition", "loss", "connection-reset"
+  std::string label;  // "Produce", "FetchResponse", ...; for a connection event "connected",
+                      // "closed" or "ended"
+  MessageKind kind = MessageKind::message;
+  std::string why;    // delayed: "partition", "loss", "host-down"; dropped: "connection-reset",
+                      // "not-connected"; an ended connection: "refused", "reset", "closed", "timed-out"
+  bool dropped() const { return kind == MessageKind::dropped; }
 };
 
 class Play {
@@ -61,8 +74,8 @@ class Play {
     sim::Time sent, arrival;
     sim::NodeId from, to;
     std::uint16_t label = 0;  // into labels_
-    std::uint16_t why = 0;    // into labels_, for a dropped one
-    bool dropped = false;
+    std::uint16_t why = 0;    // into labels_
+    MessageKind kind = MessageKind::message;
   };
 
   std::unique_ptr<Recorder> recorder_;  // listens to run_; outlives it

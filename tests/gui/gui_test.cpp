@@ -370,7 +370,7 @@ class GuiTest : public QObject {
       std::vector<sim::Duration> delays;
       const std::vector<gui::Message> messages = s.messages(at_s(4.9), at_s(5));
       for (const gui::Message& produce : messages) {
-        if (produce.label != "Produce" || produce.dropped) continue;
+        if (produce.label != "Produce" || produce.kind != gui::MessageKind::message) continue;
         for (const gui::Message& answer : messages) {
           if (answer.label == "ProduceResponse" && answer.from == produce.to && answer.to == produce.from && answer.sent >= produce.arrival) {
             delays.push_back(answer.sent - produce.arrival);
@@ -404,6 +404,45 @@ class GuiTest : public QObject {
     QVERIFY(!diagram->shown().empty());
     for (const gui::Message& m : diagram->shown()) QVERIFY(m.label == "Produce" || m.label == "ProduceResponse");
     QVERIFY(distinct_colours(diagram->grab().toImage()) > 4);
+  }
+
+  void the_sequence_diagram_shows_lost_transmissions_retransmissions_and_connection_ends() {
+    // On the lossy link, a lost transmission is sent again by TCP, later, and arrives.
+    const std::string lossy = std::string(KSIM_SOURCE_DIR) + "/scenarios/lossy-link-retries.json";
+    auto s = gui::Session::open(lossy);
+    s->run_to(at_s(8));
+    const std::vector<gui::Message> messages = s->messages(at_s(7), at_s(8));
+    const auto delayed = std::find_if(messages.begin(), messages.end(), [](const gui::Message& m) {
+      return m.kind == gui::MessageKind::delayed && m.why == "loss";
+    });
+    QVERIFY(delayed != messages.end());
+    QVERIFY(delayed->arrival > delayed->sent);  // the retransmission time
+    QVERIFY(std::any_of(delayed, messages.end(), [&](const gui::Message& m) {
+      return m.kind == gui::MessageKind::retransmission && m.from == delayed->from && m.label == delayed->label &&
+             m.sent == delayed->arrival;
+    }));
+    // A crashed leader's host resets the producer's connection.
+    auto crash = gui::Session::open(kLab);
+    crash->run_to(at_s(10.1));
+    const std::vector<gui::Message> around = crash->messages(at_s(9.99), at_s(10.1));
+    QVERIFY(std::any_of(around.begin(), around.end(), [](const gui::Message& m) {
+      return m.kind == gui::MessageKind::connection && m.label == "ended" && m.why == "reset" &&
+             m.from.rfind("producer:", 0) == 0 && m.to == "broker:1";
+    }));
+
+    // The diagram draws them.
+    gui::MainWindow window;
+    QCOMPARE(window.open_file(QString::fromStdString(lossy)), QString());
+    window.run_to(at_s(8));
+    QVERIFY(window.show_view("sequence"));
+    window.show();
+    QCoreApplication::processEvents();
+    window.refresh();
+    gui::SequenceDiagram* diagram = window.sequence();
+    diagram->set_filter("producer:desk");
+    window.refresh();
+    QVERIFY(!diagram->shown().empty());
+    QVERIFY(distinct_colours(diagram->grab().toImage()) > 2);
   }
 
   void a_new_cluster_from_the_dialog_runs_and_saves() {
