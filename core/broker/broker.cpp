@@ -238,6 +238,7 @@ void Broker::request_isr_change(Partition& p, std::vector<BrokerId> new_isr, con
     Partition* pending = find(*key);
     if (pending != nullptr && pending->alter_in_flight() && pending->state().partition_epoch == epoch) {
       pending->clear_pending_isr();
+      disconnect(controller_);  // as the channel's NetworkClient does with a request that timed out
     }
   });
 }

@@ -218,6 +218,41 @@ TEST_CASE("producer: acks=0 loses records silently when the leader crashes", "[c
   for (std::uint64_t i = 1; i <= 5; ++i) CHECK(count_of(lab.log_ids(), i) == 0);
 }
 
+TEST_CASE("producer: acks=0 loses only what it had written before the crash; later records wait for the new leader",
+          "[core][client][producer][acks][connections]") {
+  ProducerConfig c = plain();
+  c.acks = 0;
+  ProducerLab lab(c);
+  lab.cluster.sim().stop(lab.cluster.broker(1).id(), StopKind::process_crash);
+  lab.run(milliseconds(100));  // the reset has come: the producer knows its connection is gone
+  for (std::uint64_t i = 11; i <= 15; ++i) lab.send(i);
+  lab.run(seconds(1));
+  // Broker 1's host refuses connections, and the Java client sends only on a ready one: nothing
+  // was written, nothing counts as sent.
+  CHECK(lab.producer->pending_records() == 5);
+  lab.run(seconds(15));  // fenced after the session timeout; the new leader takes them
+  for (std::uint64_t i = 11; i <= 15; ++i) CHECK(count_of(lab.log_ids(), i) == 1);
+}
+
+TEST_CASE("producer: acks=0 to a leader without power stalls after a send buffer's worth",
+          "[core][client][producer][acks][connections]") {
+  ProducerConfig c = plain();
+  c.acks = 0;
+  c.send_buffer_bytes = 8192;
+  c.batch_size = 1024;
+  ProducerLab lab(c);
+  lab.cluster.sim().stop(lab.cluster.broker(1).id(), StopKind::power_loss);
+  for (std::uint64_t i = 1; i <= 400; ++i) lab.send(i);  // about 50 KB
+  lab.run(milliseconds(500));
+  // Nothing acknowledges the bytes: the writes stop once the socket buffer is full, and the rest
+  // waits in the producer instead of being counted as sent into the void.
+  std::size_t sent = 0;
+  for (const BatchReport& b : lab.producer->history().batches) sent += b.ok() ? b.records : 0;
+  CHECK(sent > 0);
+  CHECK(sent * 100 < 8192 + 2 * 1024);
+  CHECK(lab.producer->pending_records() > 300);
+}
+
 TEST_CASE("producer: delivery.timeout.ms expires batches while every replica is down",
           "[core][client][producer][timeouts]") {
   ProducerConfig c = plain();
