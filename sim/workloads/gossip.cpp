@@ -66,11 +66,21 @@ class GossipNode final : public Node {
     const auto count = static_cast<std::uint32_t>(simulation().node_count());
     auto peer = static_cast<std::uint32_t>(rng().below(count - 1));
     if (peer >= id().value) ++peer;  // any node but this one
-    // Gossip goes on a connection that is up; a round without one opens it and gossips later.
+    // Gossip goes on a connection that is up; a round without one opens it and gossips once it
+    // is ready.
     if (connection_state(NodeId{peer}) != ConnectionState::established) {
       if (connection_state(NodeId{peer}) == ConnectionState::closed) connect(NodeId{peer});
       return;
     }
+    gossip_to(NodeId{peer});
+  }
+
+  void on_connection_ready(NodeId peer) override {
+    if (!awaiting_ack_) gossip_to(peer);
+  }
+
+  void gossip_to(NodeId peer_id) {
+    const std::uint32_t peer = peer_id.value;
     GossipNode& target = static_cast<GossipNode&>(simulation().node(NodeId{peer}));
     const std::uint64_t round = ++round_;
     awaiting_ack_ = true;
