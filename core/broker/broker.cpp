@@ -263,14 +263,6 @@ void Broker::advance_high_watermark(Partition& p, WakeWaiters wake) {
     try_complete_produces(p.tp());
     try_complete_fetches(p.tp());
   }
-  // A follower may now qualify for the ISR.
-  if (p.role() == ReplicaRole::leader && !p.alter_in_flight()) {
-    if (const auto joining = p.ready_to_join()) {
-      std::vector<BrokerId> isr = p.state().isr;
-      isr.push_back(*joining);
-      request_isr_change(p, std::move(isr), "follower caught up");
-    }
-  }
 }
 
 void Broker::periodic_checkpoint() {

@@ -42,6 +42,13 @@ void Broker::note_follower_fetch(Partition* p, LeaderEpoch expected_epoch, Offse
   if (replica == kNoBroker || leadership_error(p, expected_epoch) != ErrorCode::NONE) return;
   p->update_follower_fetch(replica, fetch_offset, now());
   advance_high_watermark(*p, WakeWaiters::if_advanced);
+  // The follower that fetched may now qualify for the ISR (Partition.maybeExpandIsr runs on a
+  // follower's fetch, so one that cannot reach the leader is never added back).
+  if (p->role() == ReplicaRole::leader && !p->alter_in_flight() && p->ready_to_join(replica)) {
+    std::vector<BrokerId> isr = p->state().isr;
+    isr.push_back(replica);
+    request_isr_change(*p, std::move(isr), "follower caught up");
+  }
 }
 
 FetchResponse::Partition Broker::read_partition(const Partition* p, LeaderEpoch expected_epoch, Offset fetch_offset,

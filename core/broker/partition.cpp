@@ -91,6 +91,9 @@ std::vector<BrokerId> Partition::maximal_isr() const {
 
 bool Partition::maybe_advance_high_watermark() {
   if (role_ != ReplicaRole::leader) return false;
+  // Strict min ISR (Kafka 3.7, KAFKA-15583; Partition.maybeIncrementLeaderHW): while the committed
+  // ISR is smaller than min.insync.replicas nothing becomes visible, whatever the producers' acks.
+  if (static_cast<std::int32_t>(state_.isr.size()) < config_.min_insync_replicas) return false;
   Offset candidate = log_.log_end_offset();
   for (const BrokerId id : maximal_isr()) {
     if (id == local_broker_) continue;
@@ -114,14 +117,12 @@ std::vector<BrokerId> Partition::out_of_sync(sim::Time now, sim::Duration lag_ma
   return lagging;
 }
 
-std::optional<BrokerId> Partition::ready_to_join() const {
-  for (const auto& [id, f] : followers_) {
-    if (contains(state_.isr, id)) continue;
-    if (f.log_end_offset >= log_.high_watermark() && f.log_end_offset >= leader_epoch_start_offset_) {
-      return id;
-    }
-  }
-  return std::nullopt;
+bool Partition::ready_to_join(BrokerId follower) const {
+  if (contains(state_.isr, follower)) return false;
+  const auto it = followers_.find(follower);
+  if (it == followers_.end()) return false;
+  const Offset end = it->second.log_end_offset;
+  return end >= log_.high_watermark() && end >= leader_epoch_start_offset_;
 }
 
 bool Partition::in_isr(BrokerId broker) const { return contains(state_.isr, broker); }

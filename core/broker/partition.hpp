@@ -87,7 +87,8 @@ class Partition {
   // ISR members that have not been caught up for longer than `lag_max` (never the leader).
   std::vector<BrokerId> out_of_sync(sim::Time now, sim::Duration lag_max) const;
   // A replica outside the ISR that now qualifies to join it, if any.
-  std::optional<BrokerId> ready_to_join() const;
+  // Whether `follower`, which just fetched, may join the ISR (Partition.isFollowerInSync).
+  bool ready_to_join(BrokerId follower) const;
   bool alter_in_flight() const { return pending_isr_.has_value(); }
   void set_pending_isr(std::vector<BrokerId> isr) { pending_isr_ = std::move(isr); }
   void clear_pending_isr() { pending_isr_.reset(); }

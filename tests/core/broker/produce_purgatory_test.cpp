@@ -58,9 +58,15 @@ TEST_CASE("produce purgatory: an acks=all produce completes when the high waterm
 
 TEST_CASE("produce purgatory: committed with an ISR below min.insync.replicas, or leadership lost",
           "[core][broker][purgatory]") {
-  SECTION("the ISR shrank to the leader alone while it waited: NOT_ENOUGH_REPLICAS_AFTER_APPEND") {
-    Partition p = leader_with({1}, 2);  // the HW moves with the leader's log alone
+  SECTION("the ISR is now below min.insync.replicas, the HW past the batch: NOT_ENOUGH_REPLICAS_AFTER_APPEND") {
+    // The HW reached the batch while the leader alone met min.insync.replicas (1); then the
+    // topic asks for 2. (Strict min ISR keeps the HW from moving while the ISR is too small, so
+    // the HW must have got there first.)
+    Partition p = leader_with({1}, 1);
     REQUIRE(p.maybe_advance_high_watermark());
+    TopicConfig stricter = p.config();
+    stricter.min_insync_replicas = 2;
+    p.set_config(stricter);
     ProducePurgatory purgatory;
     const std::uint64_t id = purgatory.next_id();
     purgatory.park(id, waiting_for_three());
@@ -74,4 +80,16 @@ TEST_CASE("produce purgatory: committed with an ISR below min.insync.replicas, o
     CHECK(purgatory.partition_changed(kTp, nullptr) == std::vector<std::uint64_t>{id});
     CHECK(purgatory.take(id)->response.partitions.front().error == ErrorCode::NOT_LEADER_OR_FOLLOWER);
   }
+}
+
+TEST_CASE("strict min ISR: the high watermark does not move while the ISR is below min.insync.replicas",
+          "[core][broker][min-isr]") {
+  Partition p = leader_with({1}, 2);  // three records in the leader's log, the ISR the leader alone
+  CHECK_FALSE(p.maybe_advance_high_watermark());
+  CHECK(p.log().high_watermark() == 0);
+  TopicConfig relaxed = p.config();
+  relaxed.min_insync_replicas = 1;
+  p.set_config(relaxed);
+  CHECK(p.maybe_advance_high_watermark());
+  CHECK(p.log().high_watermark() == 3);
 }
