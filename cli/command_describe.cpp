@@ -35,9 +35,12 @@ void describe_topics(const core::ScenarioRun& run, const core::Cluster& cluster)
                 c.unclean_leader_election ? "true" : "false");
     for (const core::PartitionView& p : view.partitions) {
       if (p.tp.topic != t.name) continue;
-      std::printf("\tTopic: %s\tPartition: %d\tLeader: %s\tReplicas: %s\tIsr: %s\tEpoch: %d", t.name.c_str(), p.tp.partition,
-                  p.leader == core::kNoBroker ? "none" : to_string(p.leader).c_str(), join(p.replicas).c_str(),
-                  join(p.isr).c_str(), p.leader_epoch.value());
+      // kafka-topics --describe as 4.x prints it (Elr and LastKnownElr after Isr), then the
+      // leader epoch and each replica's log, which ksim adds.
+      std::printf("\tTopic: %s\tPartition: %d\tLeader: %s\tReplicas: %s\tIsr: %s\tElr: %s\tLastKnownElr: %s\tEpoch: %d",
+                  t.name.c_str(), p.tp.partition, p.leader == core::kNoBroker ? "none" : to_string(p.leader).c_str(),
+                  join(p.replicas).c_str(), join(p.isr).c_str(), join(p.elr).c_str(), join(p.last_known_elr).c_str(),
+                  p.leader_epoch.value());
       std::string logs;
       for (const core::ReplicaView& r : p.replica_logs) {
         logs += " " + to_string(r.broker) + ":LEO=" + to_string(r.log_end_offset) + ",HW=" + to_string(r.high_watermark);

@@ -404,21 +404,21 @@ void Network::close(NodeId closer, NodeId client, NodeId server) {
   notify_reset_later(e, "closed");
 }
 
-void Network::node_stopped(NodeId node, bool process_crash) {
-  endpoints_[node.value].process_down = process_crash;
+void Network::node_stopped(NodeId node, bool process_ended, bool orderly) {
+  endpoints_[node.value].process_down = process_ended;
   const auto n = static_cast<std::uint32_t>(endpoints_.size());
   for (std::uint32_t other = 0; other < n; ++other) {
     const NodeId peer{other};
     if (peer == node) continue;
     // What it opened goes with it.
     if (connection(node, peer).state != ConnectionState::closed) end_connection(Ends{node, peer});
-    // What others opened to it loses its server end. A crashed process's kernel resets them; a
-    // machine without power says nothing.
+    // What others opened to it loses its server end. A crashed process's kernel resets them, an
+    // exiting process closes them; a machine without power says nothing.
     Connection& accepted = connection(peer, node);
     if (!accepted.server_end) continue;
     accepted.server_end = false;
     drop_held(accepted.down);
-    if (process_crash) notify_reset_later(Ends{peer, node}, "reset");
+    if (process_ended) notify_reset_later(Ends{peer, node}, orderly ? "closed" : "reset");
   }
 }
 

@@ -129,8 +129,9 @@ class Network {
   // Called by the simulation before it drops every pending event: a message destroyed from then
   // on is simply gone.
   void shut_down() { shut_down_ = true; }
-  // Called by the simulation when a node stops or starts.
-  void node_stopped(NodeId node, bool process_crash);
+  // Called by the simulation when a node stops or starts. `process_ended`: the host lives on (a
+  // crash or an exit; otherwise it lost power); `orderly`: the process exited on its own.
+  void node_stopped(NodeId node, bool process_ended, bool orderly = false);
   void node_started(NodeId node);
 
   const NetworkStats& stats() const { return stats_; }

@@ -8,6 +8,7 @@ namespace ksim::sim {
 std::string_view stop_kind_name(StopKind kind) {
   switch (kind) {
     case StopKind::process_crash: return "process-crash";
+    case StopKind::process_exit: return "process-exit";
     case StopKind::power_loss: return "power-loss";
     case StopKind::disk_loss: return "disk-loss";
   }

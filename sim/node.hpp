@@ -26,6 +26,7 @@ class Simulation;
 
 enum class StopKind {
   process_crash,  // the process dies; the OS (and its page cache) lives on
+  process_exit,   // the process ends on its own, in order (a clean shutdown); the OS lives on
   power_loss,     // the machine stops; whatever was not flushed to disk is gone
   disk_loss,      // the machine stops and its disk is gone: it restarts with nothing
 };

@@ -61,7 +61,8 @@ void Simulation::stop(NodeId id, StopKind kind) {
   n.liveness_.running = false;
   n.liveness_.paused = false;
   // The network first: messages that waited out a pause die with their connections.
-  network_.node_stopped(id, kind == StopKind::process_crash);
+  network_.node_stopped(id, kind == StopKind::process_crash || kind == StopKind::process_exit,
+                        kind == StopKind::process_exit);
   n.liveness_.deferred.clear();
   report(id, NodeStopped{kind});
   n.on_stop(kind);

@@ -1,6 +1,7 @@
 #include "core/broker/broker.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace ksim::core {
 
@@ -24,6 +25,9 @@ void Broker::flush_logs() {
 void Broker::on_start() {
   // Recovery: the logs are on disk; producer state and the high watermark come back from them.
   for (auto& [tp, p] : partitions_) p.recover();
+  // LogManager reads the clean-shutdown mark and removes it: a crash of this run leaves none.
+  previous_broker_epoch_ = clean_shutdown_epoch_;
+  clean_shutdown_epoch_ = -1;
   register_with_controller();
   after(config_.hw_checkpoint_interval, [this] { periodic_checkpoint(); });
   after(config_.retention_check_interval, [this] { periodic_retention(); });
@@ -41,7 +45,7 @@ void Broker::periodic_flush() {
 void Broker::on_stop(sim::StopKind kind) {
   for (auto& [tp, p] : partitions_) {
     if (kind == sim::StopKind::power_loss) {
-      trace_truncation(p, p.log().lose_unflushed(), "power loss: unflushed data gone");
+      trace_truncation(p, p.log().lose_unflushed(now()), "power loss: not yet on disk");
     } else if (kind == sim::StopKind::disk_loss) {
       trace_truncation(p, p.log().wipe(now()), "disk loss");
       p.checkpoint_hw();
@@ -49,6 +53,9 @@ void Broker::on_stop(sim::StopKind kind) {
     p.reset_volatile();
   }
   broker_epoch_ = -1;
+  failed_registrations_ = 0;
+  caught_up_ = false;
+  shutting_down_ = false;
   heartbeating_ = false;
   heartbeat_in_flight_ = 0;
   metadata_offset_ = -1;
@@ -68,7 +75,7 @@ void Broker::connection_lost(sim::NodeId peer) {
     // The heartbeat failed with its connection: the next goes after the usual interval.
     heartbeat_in_flight_ = 0;
     cancel(heartbeat_timeout_);
-    after(config_.heartbeat_interval, [this] { heartbeat(); });
+    schedule_heartbeat(config_.heartbeat_interval);
   }
   replica_fetcher_.on_connection_reset(peer);
 }
@@ -105,54 +112,118 @@ void Broker::close_connection_to(BrokerId broker) {
 sim::TimerId Broker::start_timer(sim::Duration delay, sim::Callback callback) { return after(delay, std::move(callback)); }
 
 void Broker::register_with_controller() {
-  send_message(controller_, BrokerRegistrationRequest{id_, rack_});
-  // Registration is retried until the controller answers (it may be down).
-  after(config_.heartbeat_interval, [this] {
+  BrokerRegistrationRequest request;
+  request.broker_id = id_;
+  request.rack = rack_;
+  request.incarnation_id = incarnation();
+  request.previous_broker_epoch = previous_broker_epoch_;
+  send_message(controller_, std::move(request));
+  // Without an answer (the controller is down or unreachable) the registration is sent again.
+  cancel(registration_timer_);
+  registration_timer_ = after(config_.heartbeat_interval, [this] {
     if (!registered()) register_with_controller();
   });
 }
 
 void Broker::handle(sim::NodeId, const BrokerRegistrationResponse& m) {
-  if (m.error != ErrorCode::NONE || registered()) return;
+  if (registered()) return;
+  cancel(registration_timer_);
+  if (m.error != ErrorCode::NONE) {
+    // DUPLICATE_BROKER_REGISTRATION: the previous run's session still lives. BrokerLifecycleManager
+    // tries again after an exponential backoff: 100 ms, doubling, at most the session timeout,
+    // with 2% jitter.
+    const double base = 100.0 * std::pow(2.0, failed_registrations_++);
+    const double capped = std::min(base, static_cast<double>(config_.session_timeout.ms()));
+    const double jittered = capped * rng().uniform_real(0.98, 1.02);
+    registration_timer_ = after(sim::microseconds(static_cast<std::int64_t>(jittered * 1000.0)), [this] {
+      if (!registered()) register_with_controller();
+    });
+    return;
+  }
   broker_epoch_ = m.broker_epoch;
+  failed_registrations_ = 0;
   if (!heartbeating_) {
     heartbeating_ = true;
     heartbeat();
   }
 }
 
+void Broker::schedule_heartbeat(sim::Duration delay) {
+  after(delay, [this] { heartbeat(); });
+}
+
 void Broker::heartbeat() {
   // One loop per incarnation, one heartbeat in flight at a time, as Kafka's
-  // BrokerLifecycleManager: the next goes broker.heartbeat.interval.ms after the answer, or after
-  // the request timed out. Its channel's request timeout is half the session timeout
-  // (KAFKA-14392); a timeout closes the connection, so the next heartbeat goes on a new one
-  // rather than behind the first in a retransmitting connection.
+  // BrokerLifecycleManager: the next goes broker.heartbeat.interval.ms after the answer (10 ms
+  // while the broker is still catching up with the metadata), or after the request timed out.
+  // Its channel's request timeout is half the session timeout (KAFKA-14392); a timeout closes the
+  // connection, so the next heartbeat goes on a new one rather than behind the first in a
+  // retransmitting connection.
   if (!registered()) {  // a re-registration is pending: nothing to send now
-    after(config_.heartbeat_interval, [this] { heartbeat(); });
+    schedule_heartbeat(config_.heartbeat_interval);
     return;
   }
   const std::uint64_t sent = ++heartbeats_sent_;
   heartbeat_in_flight_ = sent;
-  send_message(controller_, BrokerHeartbeatRequest{id_, broker_epoch_, metadata_offset_});
+  heartbeat_wants_shut_down_ = shutting_down_;
+  send_message(controller_, BrokerHeartbeatRequest{id_, broker_epoch_, metadata_offset_, shutting_down_});
   heartbeat_timeout_ = after(config_.session_timeout / 2, [this, sent] {
     if (heartbeat_in_flight_ != sent) return;
     heartbeat_in_flight_ = 0;
     disconnect(controller_);
-    after(config_.heartbeat_interval, [this] { heartbeat(); });
+    schedule_heartbeat(config_.heartbeat_interval);
   });
 }
 
 void Broker::handle(sim::NodeId, const BrokerHeartbeatResponse& m) {
-  if (heartbeat_in_flight_ != 0) {
-    heartbeat_in_flight_ = 0;
-    cancel(heartbeat_timeout_);
-    after(config_.heartbeat_interval, [this] { heartbeat(); });
-  }
+  if (heartbeat_in_flight_ == 0) return;
+  heartbeat_in_flight_ = 0;
+  cancel(heartbeat_timeout_);
   if (m.error == ErrorCode::STALE_BROKER_EPOCH) {
     // The controller no longer knows this registration (it was replaced): register again.
     broker_epoch_ = -1;
+    caught_up_ = false;
     register_with_controller();
+    schedule_heartbeat(config_.heartbeat_interval);
+    return;
   }
+  if (shutting_down_ && m.should_shut_down) {
+    exit_cleanly();
+    return;
+  }
+  caught_up_ = m.caught_up;
+  sim::Duration next = config_.heartbeat_interval;
+  if (!caught_up_) {
+    next = sim::milliseconds(10);  // STARTING: ask again soon, to be unfenced quickly
+  } else if (shutting_down_ && !heartbeat_wants_shut_down_) {
+    next = sim::Duration{};  // the shutdown began while this heartbeat was out: ask at once
+  } else if (shutting_down_ && !shutdown_answered_) {
+    shutdown_answered_ = true;
+    next = sim::milliseconds(50);  // the first answer: the next comes a little sooner
+  }
+  schedule_heartbeat(next);
+}
+
+void Broker::shut_down() {
+  if (!running() || shutting_down_) return;
+  if (!registered()) {
+    exit_cleanly();
+    return;
+  }
+  shutting_down_ = true;
+  shutdown_answered_ = false;
+  // Ask at once, unless a heartbeat is already out: its answer brings the next one forward.
+  if (heartbeat_in_flight_ == 0) heartbeat();
+  after(kControlledShutdownWait, [this] { exit_cleanly(); });
+}
+
+void Broker::exit_cleanly() {
+  // BrokerServer.shutdown after the controlled shutdown: the high watermarks and the logs reach
+  // the disk, the clean-shutdown mark names this run's epoch, and the process exits.
+  for (auto& [tp, p] : partitions_) p.checkpoint_hw();
+  flush_logs();
+  clean_shutdown_epoch_ = broker_epoch_;
+  simulation().stop(id(), sim::StopKind::process_exit);
 }
 
 void Broker::handle(sim::NodeId, const MetadataUpdate& m) {
@@ -179,6 +250,7 @@ void Broker::apply_partition_state(const PartitionState& state, const TopicConfi
     if (!replica) return;
     p = &partitions_.emplace(state.tp, Partition(state.tp, id_, config)).first->second;
     partition_index_.emplace(state.tp, p);
+    p->log().set_writeback({config_.dirty_expire, config_.dirty_writeback});
   }
   p->set_config(config);
   const ReplicaRole before = p->role();
@@ -194,6 +266,9 @@ void Broker::apply_partition_state(const PartitionState& state, const TopicConfi
   if (p->role() == ReplicaRole::leader) {
     p->log().flush_if_due(now());
     advance_high_watermark(*p);
+    // The leader of an unclean election tells the controller it has recovered (KIP-704); its
+    // log needs no other recovery here.
+    if (state.leader_recovering && !p->alter_in_flight()) request_isr_change(*p, state.isr, "leader recovered");
   } else if (p->role() == ReplicaRole::follower && state.leader != kNoBroker) {
     replica_fetcher_.follow(*p);
   }

@@ -46,6 +46,14 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
   bool registered() const { return broker_epoch_ >= 0; }
   // Flushes every log to disk now, as a clean shutdown does.
   void flush_logs();
+  // A clean stop (SIGTERM), as BrokerServer.shutdown does it: a controlled shutdown first (the
+  // controller moves this broker's leaderships away and takes it out of the ISRs, and says when
+  // it may go), then the logs are flushed, the clean-shutdown mark names this run's broker epoch,
+  // and the process exits. Without a registration it goes at once; if the controller never
+  // answers, after kControlledShutdownWait.
+  void shut_down();
+  bool shutting_down() const { return shutting_down_; }
+  static constexpr sim::Duration kControlledShutdownWait = sim::minutes(5);
   const std::map<TopicPartition, Partition>& partitions() const { return partitions_; }
   const Partition* partition(const TopicPartition& tp) const;
   // The consumer groups this broker coordinates (read-only: for describe and the checkers).
@@ -87,6 +95,9 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
   // --- broker.cpp: lifecycle, controller session, metadata, periodic work ---
   void register_with_controller();
   void heartbeat();
+  // The next heartbeat: `delay` after this one's answer (or its failure).
+  void schedule_heartbeat(sim::Duration delay);
+  void exit_cleanly();
   void apply_partition_state(const PartitionState& state, const TopicConfig& config);
   void check_isr();
   void request_isr_change(Partition& p, std::vector<BrokerId> new_isr, const char* reason);
@@ -199,9 +210,19 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
   // Fetch session ids are never reused, across restarts too: a follower naming a session of the
   // broker's previous life must find none, not another follower's.
   std::int32_t next_fetch_session_id_ = 1;
+  // The clean-shutdown mark (.kafka_cleanshutdown): the broker epoch of a run that ended in an
+  // orderly shutdown. Read and removed when the next run starts; -1 when there is none.
+  std::int64_t clean_shutdown_epoch_ = -1;
 
   // Volatile: everything below is lost when the process stops.
   std::int64_t broker_epoch_ = -1;
+  std::int64_t previous_broker_epoch_ = -1;  // from the clean-shutdown mark this run found
+  sim::TimerId registration_timer_;
+  std::int32_t failed_registrations_ = 0;
+  bool caught_up_ = false;       // the controller says this run has the metadata to its registration
+  bool shutting_down_ = false;   // a controlled shutdown is under way
+  bool shutdown_answered_ = false;  // the controller has answered a heartbeat that asked to shut down
+  bool heartbeat_wants_shut_down_ = false;  // what the heartbeat in flight asked
   bool heartbeating_ = false;
   std::uint64_t heartbeats_sent_ = 0;
   std::uint64_t heartbeat_in_flight_ = 0;  // which heartbeat awaits its answer; 0 for none

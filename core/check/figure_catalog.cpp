@@ -34,6 +34,7 @@ constexpr std::array kFigures{
     FigureInfo{"partitions_paused", group, "partitions of the group that went without an owner at least once"},
     FigureInfo{"unavailable_ms", partition, "time the partition had no live leader"},
     FigureInfo{"max_unavailable_ms", none, "the longest time without a live leader of any partition"},
+    FigureInfo{"preferred_leaders", none, "partitions of the scenario's topics led, at the end, by their preferred (first) replica"},
     FigureInfo{"produce_latency_p50_ms", none, "median time from a record's batch being created to its acknowledgement (a record still waiting counts its wait so far)"},
     FigureInfo{"produce_latency_p99_ms", none, "99th percentile of the time from batch creation to acknowledgement (waiting records count their wait so far)"},
     FigureInfo{"e2e_latency_p50_ms", none, "median time from a record's batch being created to its first processing (a record still waiting counts its wait so far)"},

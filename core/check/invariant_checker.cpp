@@ -37,7 +37,10 @@ void InvariantChecker::on(const EventStamp& stamp, const ReplicaRoleChanged& e) 
 }
 
 void InvariantChecker::on(const EventStamp& stamp, const LeaderElected& e) {
-  if (e.kind == ElectionKind::unclean) unclean_epochs_.insert({e.state.tp, e.state.leader_epoch});
+  // A last-known-leader election is unclean too (KIP-966): that leader may lack committed records.
+  if (e.kind == ElectionKind::unclean || e.kind == ElectionKind::last_known) {
+    unclean_epochs_.insert({e.state.tp, e.state.leader_epoch});
+  }
   check_partition(e.state.tp, Cause{stamp.time, "partition.leader_elected"});
 }
 

@@ -11,7 +11,12 @@ void AvailabilitySampler::sample(const Cluster& cluster) {
   for (const auto& [name, topic] : cluster.controller().topics()) {
     if (name == kOffsetsTopic) continue;
     for (const PartitionState& p : topic.partitions) {
-      const bool live = p.leader != kNoBroker && cluster.broker(p.leader).running();
+      // Live: the named leader runs and itself acts as leader in that epoch. A restarted broker
+      // the controller still names (its old run not yet fenced) leads nothing.
+      const Broker* leader = p.leader != kNoBroker ? &cluster.broker(p.leader) : nullptr;
+      const Partition* replica = leader != nullptr && leader->running() ? leader->partition(p.tp) : nullptr;
+      const bool live = replica != nullptr && replica->role() == ReplicaRole::leader &&
+                        replica->leader_epoch() == p.leader_epoch;
       if (!live) unavailable_[p.tp] += every_;
     }
   }

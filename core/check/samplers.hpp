@@ -2,8 +2,9 @@
 // its events, each a small class the runner calls on its sampling timer.
 //
 //   AvailabilitySampler  how long each partition had no live leader (unavailable_ms[T-P],
-//                        max_unavailable_ms): the controller names none, or names a broker whose
-//                        process is down (clients cannot produce to or fetch from it)
+//                        max_unavailable_ms): the controller names none, or names a broker that
+//                        does not act as its leader (its process is down, or restarted and not
+//                        yet told): clients cannot produce to or fetch from it
 //   LagSampler           each group's largest lag seen (max_lag[G]): log end minus committed
 //                        offset, summed over the group's partitions
 #pragma once

@@ -54,6 +54,8 @@ ClusterView Cluster::view() const {
       p.tp = state.tp;
       p.replicas = state.replicas;
       p.isr = state.isr;
+      p.elr = state.elr;
+      p.last_known_elr = state.last_known_elr;
       p.leader = state.leader;
       p.leader_epoch = state.leader_epoch;
       p.partition_epoch = state.partition_epoch;
@@ -67,7 +69,7 @@ ClusterView Cluster::view() const {
           replica.log_start_offset = local->log().log_start_offset();
           replica.log_end_offset = local->log().log_end_offset();
           replica.high_watermark = local->log().high_watermark();
-          replica.flushed_offset = local->log().flushed_offset();
+          replica.flushed_offset = local->log().durable_offset();
           replica.acts_as_leader = brokers_.at(static_cast<std::size_t>(r.value() - 1))->running() && local->role() == ReplicaRole::leader;
         }
         p.replica_logs.push_back(replica);

@@ -29,13 +29,15 @@ struct ReplicaView {
   Offset log_start_offset = 0;
   Offset log_end_offset = 0;
   Offset high_watermark = 0;
-  Offset flushed_offset = 0;
+  Offset flushed_offset = 0;  // what is on disk: flushed, or written back by the operating system
 };
 
 struct PartitionView {
   TopicPartition tp;
   std::vector<BrokerId> replicas;
   std::vector<BrokerId> isr;
+  std::vector<BrokerId> elr;             // eligible leader replicas (KIP-966)
+  std::vector<BrokerId> last_known_elr;  // the last leader, once the ISR and the ELR are empty
   BrokerId leader = kNoBroker;  // as the controller decided
   LeaderEpoch leader_epoch = 0;
   std::int32_t partition_epoch = 0;
@@ -81,6 +83,13 @@ class Cluster {
   const sim::Simulation& sim() const { return *sim_; }
   // The broker id of a node, or kNoBroker when the node is not a broker.
   BrokerId broker_of(sim::NodeId node) const;
+  // The broker running on `node`; nullptr when that node is not a broker.
+  Broker* broker_at(sim::NodeId node) {
+    for (Broker* b : brokers_) {
+      if (b->id() == node) return b;
+    }
+    return nullptr;
+  }
   std::int32_t broker_count() const { return static_cast<std::int32_t>(brokers_.size()); }
 
   // Starts the controller and every broker, then runs until all brokers are registered and

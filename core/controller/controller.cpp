@@ -1,6 +1,7 @@
 #include "core/controller/controller.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "core/controller/replica_placement.hpp"
 
@@ -39,17 +40,36 @@ PartitionState* Controller::find(const TopicPartition& tp) {
 
 bool Controller::usable(BrokerId id) const {
   const auto it = brokers_.find(id);
-  return it != brokers_.end() && it->second.registered && !it->second.fenced;
+  return it != brokers_.end() && it->second.registered && !it->second.fenced && !it->second.in_controlled_shutdown;
+}
+
+bool Controller::has_valid_session(const BrokerRecord& broker) const {
+  return broker.registered && !broker.fenced && now() - broker.last_heartbeat <= config_.session_timeout;
+}
+
+PartitionChangeRules Controller::rules_for(const TopicRecord& topic, const PartitionState& p) const {
+  PartitionChangeRules rules;
+  rules.eligible_leader_replicas = config_.eligible_leader_replicas;
+  // Kafka's effective min ISR: the topic's setting, at most the replication factor.
+  rules.min_isr = std::min<std::int32_t>(topic.config.min_insync_replicas, static_cast<std::int32_t>(p.replicas.size()));
+  rules.unclean_election = topic.config.unclean_leader_election;
+  return rules;
 }
 
 void Controller::on_start() {
   // A controller that takes over gives every registered broker a full session to check in.
-  for (auto& [id, broker] : brokers_) broker.last_heartbeat = now();
+  for (auto& [id, broker] : brokers_) {
+    broker.last_heartbeat = now();
+    broker.metadata_offset = -1;
+    broker.controlled_shutdown_offset = -1;
+  }
   for (const auto& [id, broker] : brokers_) {
     if (broker.registered) publish_all_to(broker);
   }
+  balance_scheduled_ = false;
+  unclean_scheduled_ = false;
   check_sessions();
-  after(config_.leader_imbalance_check_interval, [this] { check_leaders(); });
+  maybe_schedule_checks();
 }
 
 void Controller::on_stop(sim::StopKind /*kind*/) {
@@ -67,139 +87,208 @@ void Controller::check_sessions() {
   session_timer_ = after(sim::milliseconds(250), [this] { check_sessions(); });
 }
 
-void Controller::check_leaders() {
-  // Preferred-leader rebalancing (auto.leader.rebalance.enable) is not modelled; only the unclean
-  // elections a config change made possible.
-  std::vector<PartitionState> changed;
-  for (auto& [name, topic] : topics_) {
-    if (!topic.config.unclean_leader_election) continue;
-    for (PartitionState& p : topic.partitions) {
-      if (p.leader == kNoBroker && elect(p, true)) record_change(p, changed);
-    }
-  }
-  if (!changed.empty()) publish(changed);
-  after(config_.leader_imbalance_check_interval, [this] { check_leaders(); });
-}
-
 void Controller::handle(sim::NodeId from, const BrokerRegistrationRequest& m) {
   auto it = brokers_.find(m.broker_id);
   if (it == brokers_.end()) return;  // not a broker of this cluster: ignored, as a bad config would be
   BrokerRecord& broker = it->second;
-  // A registering broker is fenced until its first heartbeat: it leads nothing and cannot be
-  // elected. A broker that restarts before its session expired keeps its ISR places, as in
-  // ZooKeeper-era Kafka and KRaft before KIP-966 (whose unclean-shutdown handling would remove
-  // it): this is what lets KIP-101's scenarios happen.
-  if (broker.registered && !broker.fenced) {
-    broker.fenced = true;
-    emit(BrokerFenced{broker.id, "re-registration"});
-    std::vector<PartitionState> changed;
-    for (auto& [name, topic] : topics_) {
-      for (PartitionState& p : topic.partitions) {
-        if (p.leader == broker.id && elect(p, topic.config.unclean_leader_election)) {
-          record_change(p, changed);
-        }
-      }
-    }
-    publish(changed);
+  if (broker.registered && broker.incarnation_id == m.incarnation_id) {
+    // The same run registering again (its first answer was lost): it keeps its epoch.
+    reply_message(from, BrokerRegistrationResponse{ErrorCode::NONE, broker.epoch});
+    return;
+  }
+  // Another run of this broker id still has a live session: it may be a second process with the
+  // same id, or this one restarted before the controller noticed. Either way it waits until the
+  // old session is over (since 4.1, not when the old run ended in a controlled shutdown).
+  if (has_valid_session(broker) && !broker.in_controlled_shutdown) {
+    emit(BrokerRegistrationRefused{broker.id, ErrorCode::DUPLICATE_BROKER_REGISTRATION});
+    reply_message(from, BrokerRegistrationResponse{ErrorCode::DUPLICATE_BROKER_REGISTRATION, -1});
+    return;
+  }
+  // A new incarnation. Its clean-shutdown mark tells whether its last run flushed everything and
+  // left in order; if not, with eligible leader replicas on, what it holds cannot be trusted: it
+  // leaves the ISRs and the ELRs. Otherwise it leaves the ISRs as a fenced broker would.
+  const bool clean = broker.registered && m.previous_broker_epoch == broker.epoch;
+  if (broker.registered) {
+    const bool unclean_handling = config_.eligible_leader_replicas && !clean;
+    change_partitions_of(broker.id, unclean_handling ? BrokerChange::unclean : BrokerChange::leaving,
+                         unclean_handling ? Scope::in_isr_or_elr : Scope::in_isr,
+                         unclean_handling ? "unclean shutdown" : "broker restarted");
   }
   broker.registered = true;
   broker.fenced = true;
+  broker.in_controlled_shutdown = false;
   broker.epoch = next_broker_epoch_++;
+  broker.incarnation_id = m.incarnation_id;
   broker.last_heartbeat = now();
+  broker.metadata_offset = -1;
+  broker.controlled_shutdown_offset = -1;
   broker.rack = m.rack;
-  emit(BrokerRegistered{broker.id, broker.epoch});
-  send_message(from, BrokerRegistrationResponse{ErrorCode::NONE, broker.epoch});
+  broker.registration_offset = ++metadata_offset_;
+  emit(BrokerRegistered{broker.id, broker.epoch, clean});
+  reply_message(from, BrokerRegistrationResponse{ErrorCode::NONE, broker.epoch});
   publish_all_to(broker);
 }
 
 void Controller::handle(sim::NodeId from, const BrokerHeartbeatRequest& m) {
   auto it = brokers_.find(m.broker_id);
   if (it == brokers_.end() || !it->second.registered || it->second.epoch != m.broker_epoch) {
-    send_message(from, BrokerHeartbeatResponse{ErrorCode::STALE_BROKER_EPOCH, true});
+    reply_message(from, BrokerHeartbeatResponse{ErrorCode::STALE_BROKER_EPOCH, true, false, false});
     return;
   }
   BrokerRecord& broker = it->second;
   broker.last_heartbeat = now();
-  if (broker.fenced) unfence(broker);
-  send_message(from, BrokerHeartbeatResponse{ErrorCode::NONE, broker.fenced});
+  broker.metadata_offset = std::max(broker.metadata_offset, m.metadata_offset);
+  const bool caught_up = m.metadata_offset >= broker.registration_offset;
+  bool should_shut_down = false;
+  if (m.want_shut_down) {
+    if (broker.fenced) {
+      should_shut_down = true;
+    } else {
+      if (!broker.in_controlled_shutdown) {
+        broker.in_controlled_shutdown = true;
+        emit(BrokerControlledShutdown{broker.id});
+        change_partitions_of(broker.id, BrokerChange::leaving, Scope::in_isr, "controlled shutdown");
+        broker.controlled_shutdown_offset = metadata_offset_;
+      }
+      // It may go once every active broker has the metadata that moved its leaderships.
+      should_shut_down = !leads_anything(broker.id) && lowest_active_offset() >= broker.controlled_shutdown_offset;
+    }
+  } else if (broker.fenced && caught_up && !broker.in_controlled_shutdown) {
+    unfence(broker);
+  }
+  reply_message(from, BrokerHeartbeatResponse{ErrorCode::NONE, broker.fenced, caught_up, should_shut_down});
   // Updates were pushed while the broker could not hear them (a network cut): send it the whole
   // picture, as a KRaft broker would catch up by fetching the metadata log.
   if (m.metadata_offset < last_delta_offset_) publish_all_to(broker);
 }
 
-void Controller::fence(BrokerRecord& broker, const char* reason) {
-  broker.fenced = true;
-  emit(BrokerFenced{broker.id, reason});
-  std::vector<PartitionState> changed;
-  for (auto& [name, topic] : topics_) {
-    for (PartitionState& p : topic.partitions) {
-      const bool led = p.leader == broker.id;
-      bool touched = false;
-      // A fenced broker leaves every ISR, except as the last member: an ISR is never empty, so
-      // that the partition remembers who holds all of its committed data.
-      if (contains(p.isr, broker.id) && p.isr.size() > 1) {
-        p.isr.erase(std::remove(p.isr.begin(), p.isr.end(), broker.id), p.isr.end());
-        touched = true;
-      }
-      if (led) touched = elect(p, topic.config.unclean_leader_election) || touched;
-      if (touched) {
-        if (!led) ++p.partition_epoch;
-        record_change(p, changed);
-      }
+std::int64_t Controller::lowest_active_offset() const {
+  std::int64_t lowest = std::numeric_limits<std::int64_t>::max();
+  for (const auto& [id, broker] : brokers_) {
+    if (usable(id)) lowest = std::min(lowest, broker.metadata_offset);
+  }
+  return lowest;
+}
+
+bool Controller::leads_anything(BrokerId id) const {
+  for (const auto& [name, topic] : topics_) {
+    for (const PartitionState& p : topic.partitions) {
+      if (p.leader == id) return true;
     }
   }
-  publish(changed);
+  return false;
+}
+
+void Controller::fence(BrokerRecord& broker, const char* reason) {
+  // Kafka's handleBrokerFenced: out of every ISR, leaderships elsewhere, then the fence record.
+  change_partitions_of(broker.id, BrokerChange::leaving, Scope::in_isr, "broker fenced");
+  broker.fenced = true;
+  broker.in_controlled_shutdown = false;
+  emit(BrokerFenced{broker.id, reason});
 }
 
 void Controller::unfence(BrokerRecord& broker) {
   broker.fenced = false;
   emit(BrokerUnfenced{broker.id});
   // Partitions without a leader may now get one.
+  change_partitions_of(broker.id, BrokerChange::joining, Scope::leaderless, "broker unfenced");
+}
+
+void Controller::change_partitions_of(BrokerId id, BrokerChange change, Scope scope, std::string_view reason) {
+  const auto may_lead = [&](BrokerId r) {
+    if (r == id) return change == BrokerChange::joining;
+    return usable(r);
+  };
   std::vector<PartitionState> changed;
   for (auto& [name, topic] : topics_) {
     for (PartitionState& p : topic.partitions) {
-      if (p.leader == kNoBroker && contains(p.replicas, broker.id) &&
-          elect(p, topic.config.unclean_leader_election)) {
-        record_change(p, changed);
-      }
+      const bool in_isr = contains(p.isr, id);
+      const bool in_scope = scope == Scope::leaderless ? p.leader == kNoBroker
+                            : scope == Scope::in_isr   ? in_isr
+                                                       : in_isr || contains(p.elr, id);
+      if (!in_scope) continue;
+      std::vector<BrokerId> target_isr = p.isr;
+      if (change != BrokerChange::joining) target_isr.erase(std::remove(target_isr.begin(), target_isr.end(), id), target_isr.end());
+      const std::vector<BrokerId> unclean = change == BrokerChange::unclean ? std::vector<BrokerId>{id} : std::vector<BrokerId>{};
+      const PartitionChangeResult result = change_partition(p, std::move(target_isr), may_lead, rules_for(topic, p), unclean);
+      report_change(p, result, reason, changed);
     }
   }
   publish(changed);
 }
 
-bool Controller::elect(PartitionState& p, bool allow_unclean) {
-  const BrokerId old_leader = p.leader;
-  BrokerId chosen = kNoBroker;
-  for (const BrokerId r : p.replicas) {
-    if (contains(p.isr, r) && usable(r)) {
-      chosen = r;
-      break;
+void Controller::report_change(const PartitionState& p, const PartitionChangeResult& result, std::string_view reason,
+                               std::vector<PartitionState>& changed) {
+  if (!result.changed) return;
+  if (result.leader_changed) {
+    switch (result.choice) {
+      case LeaderChoice::none: emit(PartitionWentOffline{p}); break;
+      case LeaderChoice::eligible: emit(LeaderElected{p, ElectionKind::eligible}); break;
+      case LeaderChoice::last_known: emit(LeaderElected{p, ElectionKind::last_known}); break;
+      case LeaderChoice::unclean: emit(LeaderElected{p, ElectionKind::unclean}); break;
+      case LeaderChoice::preferred: emit(LeaderElected{p, ElectionKind::preferred}); break;
+      case LeaderChoice::isr:
+      case LeaderChoice::unchanged: emit(LeaderElected{p, ElectionKind::clean}); break;
+    }
+  } else {
+    emit(IsrChanged{p, reason});
+  }
+  changed.push_back(p);
+}
+
+void Controller::maybe_schedule_checks() {
+  if (!running()) return;
+  bool imbalanced = false;
+  bool leaderless = false;
+  for (const auto& [name, topic] : topics_) {
+    for (const PartitionState& p : topic.partitions) {
+      if (p.leader != p.replicas.front()) imbalanced = true;
+      if (p.leader == kNoBroker) leaderless = true;
     }
   }
-  bool unclean = false;
-  if (chosen == kNoBroker && allow_unclean) {
-    for (const BrokerId r : p.replicas) {
-      if (usable(r)) {
-        chosen = r;
-        unclean = true;
-        break;
-      }
+  if (config_.auto_leader_rebalance && imbalanced && !balance_scheduled_) {
+    balance_scheduled_ = true;
+    after(config_.leader_imbalance_check_interval, [this] { balance_leaders(); });
+  }
+  // Scheduled for any leaderless partition, as Kafka does: a topic may allow unclean elections by
+  // the time the check runs.
+  if (leaderless && !unclean_scheduled_) {
+    unclean_scheduled_ = true;
+    after(config_.unclean_leader_election_interval, [this] { elect_unclean_leaders(); });
+  }
+}
+
+void Controller::balance_leaders() {
+  // Kafka's maybeBalancePartitionLeaders: a preferred election for every partition whose leader
+  // is not its first replica, which happens where that replica is in the ISR and may lead.
+  balance_scheduled_ = false;
+  std::vector<PartitionState> changed;
+  for (auto& [name, topic] : topics_) {
+    for (PartitionState& p : topic.partitions) {
+      if (p.leader == p.replicas.front()) continue;
+      PartitionChangeRules rules = rules_for(topic, p);
+      rules.preferred = true;
+      const PartitionChangeResult result =
+          change_partition(p, p.isr, [this](BrokerId r) { return usable(r); }, rules);
+      report_change(p, result, "preferred leader", changed);
     }
   }
-  if (chosen == kNoBroker) {
-    if (old_leader == kNoBroker) return false;
-    p.leader = kNoBroker;
-    ++p.leader_epoch;
-    ++p.partition_epoch;
-    emit(PartitionWentOffline{p});
-    return true;
+  publish(changed);
+}
+
+void Controller::elect_unclean_leaders() {
+  unclean_scheduled_ = false;
+  std::vector<PartitionState> changed;
+  for (auto& [name, topic] : topics_) {
+    if (!topic.config.unclean_leader_election) continue;
+    for (PartitionState& p : topic.partitions) {
+      if (p.leader != kNoBroker) continue;
+      const PartitionChangeResult result =
+          change_partition(p, p.isr, [this](BrokerId r) { return usable(r); }, rules_for(topic, p));
+      report_change(p, result, "unclean election", changed);
+    }
   }
-  p.leader = chosen;
-  if (unclean) p.isr = {chosen};
-  ++p.leader_epoch;
-  ++p.partition_epoch;
-  emit(LeaderElected{p, unclean ? ElectionKind::unclean : ElectionKind::clean});
-  return true;
+  publish(changed);
 }
 
 void Controller::handle(sim::NodeId from, const AlterPartitionRequest& m) {
@@ -219,16 +308,23 @@ void Controller::handle(sim::NodeId from, const AlterPartitionRequest& m) {
   } else if (std::any_of(m.new_isr.begin(), m.new_isr.end(), [&](BrokerId id) {
                return !contains(p->isr, id) && !usable(id);
              })) {
-    response.error = ErrorCode::INELIGIBLE_REPLICA;  // a fenced broker may not join the ISR
+    // A fenced broker, or one in controlled shutdown, may not join the ISR.
+    response.error = ErrorCode::INELIGIBLE_REPLICA;
   } else {
-    p->isr = m.new_isr;
-    ++p->partition_epoch;
-    emit(IsrChanged{*p});
-    std::vector<PartitionState> changed{*p};
+    const TopicRecord& topic = topics_.at(m.tp.topic);
+    PartitionChangeResult result = change_partition(*p, m.new_isr, [this](BrokerId r) { return usable(r); }, rules_for(topic, *p));
+    if (p->leader_recovering && !m.leader_recovering) {
+      // The leader of an unclean election says it has recovered (KIP-704).
+      p->leader_recovering = false;
+      if (!result.changed) ++p->partition_epoch;
+      result.changed = true;
+    }
+    std::vector<PartitionState> changed;
+    report_change(*p, result, "leader request", changed);
     publish(changed);
   }
   if (p != nullptr) response.state = *p;
-  send_message(from, std::move(response));
+  reply_message(from, std::move(response));
 }
 
 ErrorCode Controller::create_topic(const std::string& name, std::int32_t partitions,
@@ -261,9 +357,7 @@ ErrorCode Controller::create_topic(const std::string& name, std::int32_t partiti
       if (usable(r)) p.isr.push_back(r);
     }
     if (p.isr.empty()) p.isr = {p.replicas.front()};
-    p.leader = kNoBroker;
-    p.leader_epoch = -1;
-    elect(p, false);
+    elect_new(topic, p);
     topic.partitions.push_back(p);
     changed.push_back(p);
   }
@@ -295,8 +389,7 @@ ErrorCode Controller::create_partitions(const std::string& name, std::int32_t to
     p.tp = TopicPartition{name, i};
     p.replicas = assignment[static_cast<std::size_t>(i - existing)];
     p.isr = p.replicas;
-    p.leader_epoch = -1;
-    elect(p, false);
+    elect_new(topic, p);
     topic.partitions.push_back(p);
     changed.push_back(p);
   }
@@ -306,26 +399,26 @@ ErrorCode Controller::create_partitions(const std::string& name, std::int32_t to
 
 ErrorCode Controller::elect_preferred_leaders(const std::vector<TopicPartition>& partitions) {
   std::vector<PartitionState> changed;
-  const auto consider = [&](PartitionState& p) {
-    const BrokerId preferred = p.replicas.front();
-    if (p.leader == preferred || !contains(p.isr, preferred) || !usable(preferred)) return;
-    p.leader = preferred;
-    ++p.leader_epoch;
-    ++p.partition_epoch;
-    emit(LeaderElected{p, ElectionKind::preferred});
-    record_change(p, changed);
+  bool elected = false;
+  const auto consider = [&](TopicRecord& topic, PartitionState& p) {
+    if (p.leader == p.replicas.front()) return;
+    PartitionChangeRules rules = rules_for(topic, p);
+    rules.preferred = true;
+    const PartitionChangeResult result = change_partition(p, p.isr, [this](BrokerId r) { return usable(r); }, rules);
+    elected = elected || result.choice == LeaderChoice::preferred;
+    report_change(p, result, "preferred leader", changed);
   };
   if (partitions.empty()) {
     for (auto& [name, topic] : topics_) {
-      for (PartitionState& p : topic.partitions) consider(p);
+      for (PartitionState& p : topic.partitions) consider(topic, p);
     }
   } else {
     for (const TopicPartition& tp : partitions) {
-      if (PartitionState* p = find(tp)) consider(*p);
+      if (PartitionState* p = find(tp)) consider(topics_.at(tp.topic), *p);
     }
   }
   publish(changed);
-  return changed.empty() && !partitions.empty() ? ErrorCode::ELECTION_NOT_NEEDED : ErrorCode::NONE;
+  return !elected && !partitions.empty() ? ErrorCode::ELECTION_NOT_NEEDED : ErrorCode::NONE;
 }
 
 ErrorCode Controller::set_topic_config(const std::string& name, const TopicConfig& config) {
@@ -361,8 +454,12 @@ void Controller::handle(sim::NodeId from, const MetadataRequest& m) {
   send_message(from, std::move(response));
 }
 
-void Controller::record_change(const PartitionState& p, std::vector<PartitionState>& changed) {
-  changed.push_back(p);
+void Controller::elect_new(TopicRecord& topic, PartitionState& p) {
+  // A new partition starts with leader epoch -1, so that its first leader has epoch 0.
+  p.leader = kNoBroker;
+  p.leader_epoch = -1;
+  const PartitionChangeResult result = change_partition(p, p.isr, [this](BrokerId r) { return usable(r); }, rules_for(topic, p));
+  if (result.leader_changed && p.leader != kNoBroker) emit(LeaderElected{p, ElectionKind::clean});
 }
 
 MetadataUpdate Controller::update_of(std::vector<PartitionState> partitions) const {
@@ -381,6 +478,8 @@ MetadataUpdate Controller::update_of(std::vector<PartitionState> partitions) con
 }
 
 void Controller::publish(const std::vector<PartitionState>& changed) {
+  maybe_schedule_checks();
+  if (changed.empty()) return;
   ++metadata_offset_;
   last_delta_offset_ = metadata_offset_;
   for (const auto& [id, broker] : brokers_) {

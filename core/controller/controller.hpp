@@ -1,10 +1,23 @@
 // Controller: the node that owns the cluster's metadata (KRaft's active controller).
 //
-// It registers brokers and watches their heartbeats, fences a broker that stays silent for
-// broker.session.timeout.ms, places replicas of new topics, elects partition leaders (from the
-// ISR in replica order; from any live replica only when unclean.leader.election.enable is set),
-// applies the ISR changes leaders ask for (AlterPartition), bumps the leader epoch on every
-// election and the partition epoch on every change, and pushes every change to the brokers.
+// Brokers register and heartbeat (ClusterControlManager, BrokerHeartbeatManager): each run of a
+// broker process is a new incarnation, refused with DUPLICATE_BROKER_REGISTRATION while the
+// previous one still has a live session (its last heartbeat within broker.session.timeout.ms and
+// it neither fenced nor in controlled shutdown); a registered broker stays fenced until its
+// heartbeat shows it has the metadata up to its own registration; one that stays silent for the
+// session timeout is fenced, which takes it out of every ISR and moves its leaderships. A new
+// incarnation whose clean-shutdown mark does not name its last epoch shut down uncleanly: with
+// eligible leader replicas on, it leaves the ISRs and the ELRs (it may have lost what it had not
+// written back). A broker that asks to shut down (controlled shutdown) leaves the ISRs and its
+// leaderships at once, and is told to go once the other brokers have seen that.
+//
+// Partitions (ReplicationControlManager): the controller places replicas of new topics, and
+// every change to a partition's leader, ISR and ELR goes through change_partition
+// (partition_change.hpp, Kafka's PartitionChangeBuilder). Leaders ask for ISR changes with
+// AlterPartition. With auto.leader.rebalance.enable, a partition whose leader is not its preferred
+// replica gets a preferred election leader.imbalance.check.interval.seconds later; a leaderless
+// partition whose topic allows unclean elections gets one every
+// unclean.leader.election.interval.ms. Every change is pushed to the brokers.
 //
 // Failover: this is a single controller node. Its metadata is durable (KRaft fsyncs its log
 // before a change takes effect), so a crashed controller restarts with everything it had
@@ -16,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "core/controller/partition_change.hpp"
 #include "core/protocol/configs.hpp"
 #include "core/node/kafka_node.hpp"
 #include "core/protocol/messages.hpp"
@@ -27,10 +41,17 @@ struct BrokerRecord {
   BrokerId id = kNoBroker;
   sim::NodeId node;
   std::string rack;
+  // Durable: the registration as the metadata log holds it.
   bool registered = false;
   bool fenced = true;
+  bool in_controlled_shutdown = false;
   std::int64_t epoch = -1;
-  sim::Time last_heartbeat;  // volatile: a restarted controller starts every session afresh
+  std::uint64_t incarnation_id = 0;
+  std::int64_t registration_offset = 0;  // the metadata offset of the registration record
+  // Volatile (the heartbeat manager's): a restarted controller starts every session afresh.
+  sim::Time last_heartbeat;
+  std::int64_t metadata_offset = -1;               // as the broker's last heartbeat reported it
+  std::int64_t controlled_shutdown_offset = -1;    // the metadata that moved its leaderships away
 };
 
 struct TopicRecord {
@@ -74,19 +95,35 @@ class Controller final : public KafkaNode {
   void on_stop(sim::StopKind kind) override;
 
  private:
-  enum class Election { clean, unclean, preferred };
-
   PartitionState* find(const TopicPartition& tp);
-  const TopicConfig& config_of(const std::string& topic) const { return topics_.at(topic).config; }
+  // Registered, unfenced and not shutting down: may lead, may join an ISR, gets new replicas.
   bool usable(BrokerId id) const;
+  bool has_valid_session(const BrokerRecord& broker) const;
+  PartitionChangeRules rules_for(const TopicRecord& topic, const PartitionState& p) const;
   void check_sessions();
-  // The periodic leader check: unclean elections the topics' configs now allow.
-  void check_leaders();
   void fence(BrokerRecord& broker, const char* reason);
   void unfence(BrokerRecord& broker);
-  // Picks a leader for a partition whose leader is gone or fenced. Returns whether it changed.
-  bool elect(PartitionState& p, bool allow_unclean);
-  void record_change(const PartitionState& p, std::vector<PartitionState>& changed);
+  // Which partitions a broker's change looks at.
+  enum class Scope : std::uint8_t { in_isr, in_isr_or_elr, leaderless };
+  // Kafka's generateLeaderAndIsrUpdates: changes every partition in `scope` of `broker` as one
+  // event. `leaving`: the broker leaves the ISRs and may not lead; `joining`: it may lead though
+  // not yet unfenced; `unclean`: it leaves the ISRs and the ELRs and may not lead. Publishes the
+  // changes.
+  enum class BrokerChange : std::uint8_t { leaving, joining, unclean };
+  void change_partitions_of(BrokerId broker, BrokerChange change, Scope scope, std::string_view reason);
+  // Applies one change decided by change_partition: reports it and adds it to `changed`.
+  void report_change(const PartitionState& p, const PartitionChangeResult& result, std::string_view reason,
+                     std::vector<PartitionState>& changed);
+  // Elects a leader for a new partition.
+  void elect_new(TopicRecord& topic, PartitionState& p);
+  // leader.imbalance.check.interval.seconds and unclean.leader.election.interval.ms: the
+  // controller's two deferred elections, scheduled when there is something for them to do.
+  void maybe_schedule_checks();
+  void balance_leaders();
+  void elect_unclean_leaders();
+  // The lowest metadata offset the active brokers have reported (controlled shutdown waits for it).
+  std::int64_t lowest_active_offset() const;
+  bool leads_anything(BrokerId broker) const;
   void publish(const std::vector<PartitionState>& changed);
   void publish_all_to(const BrokerRecord& broker);
   MetadataUpdate update_of(std::vector<PartitionState> partitions) const;
@@ -100,6 +137,8 @@ class Controller final : public KafkaNode {
   std::int64_t last_delta_offset_ = 0;  // the offset of the last change pushed to every broker
   // Volatile.
   sim::TimerId session_timer_;
+  bool balance_scheduled_ = false;
+  bool unclean_scheduled_ = false;
 };
 
 }  // namespace ksim::core

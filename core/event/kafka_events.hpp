@@ -82,14 +82,29 @@ struct LogSegmentsDeleted {
 
 // --- the controller ----------------------------------------------------------------------------
 
+// A broker registered a new incarnation (or the same one again). `clean`: its clean-shutdown mark
+// named the epoch the controller held for it, so its last run ended in a controlled shutdown.
 struct BrokerRegistered {
   BrokerId broker = kNoBroker;
   std::int64_t broker_epoch = 0;
+  bool clean = false;
+};
+
+// The controller turned a registration away (DUPLICATE_BROKER_REGISTRATION: the broker's
+// previous incarnation still has a live session).
+struct BrokerRegistrationRefused {
+  BrokerId broker = kNoBroker;
+  ErrorCode error = ErrorCode::NONE;
+};
+
+// A broker asked for a controlled shutdown: it leaves the ISRs and its leaderships move away.
+struct BrokerControlledShutdown {
+  BrokerId broker = kNoBroker;
 };
 
 struct BrokerFenced {
   BrokerId broker = kNoBroker;
-  std::string_view reason;  // "session timeout", "re-registration", "controlled shutdown"
+  std::string_view reason;  // "session timeout"
 };
 
 struct BrokerUnfenced {
@@ -102,8 +117,11 @@ struct TopicCreated {
   std::int32_t replication_factor = 0;
 };
 
-enum class ElectionKind : std::uint8_t { clean, unclean, preferred };
-std::string_view election_kind_name(ElectionKind kind);  // "clean", "unclean", "preferred"
+// clean: from the ISR; eligible: from the ELR (KIP-966); last-known: the last known leader with
+// the ISR and the ELR empty (unclean, as Kafka counts it); unclean: outside the ISR, allowed by
+// unclean.leader.election.enable; preferred: the first replica, by ElectLeaders or rebalancing.
+enum class ElectionKind : std::uint8_t { clean, eligible, last_known, unclean, preferred };
+std::string_view election_kind_name(ElectionKind kind);  // "clean", "eligible", "last-known", ...
 
 // The controller chose a leader for a partition (its new state, with the bumped epochs).
 struct LeaderElected {
@@ -116,9 +134,11 @@ struct PartitionWentOffline {
   const PartitionState& state;
 };
 
-// The controller accepted a leader's ISR change.
+// The controller changed a partition's ISR or ELR without a new leader: a leader's request, or a
+// broker leaving (fenced, shut down, or registered after an unclean shutdown).
 struct IsrChanged {
   const PartitionState& state;
+  std::string_view reason;  // "leader request", "broker fenced", "unclean shutdown", ...
 };
 
 // --- the group coordinator (on a broker) -------------------------------------------------------

@@ -29,6 +29,8 @@ class KafkaObserver : public sim::WorldObserver {
   virtual void on(const EventStamp&, const LogTruncated&) {}
   virtual void on(const EventStamp&, const LogSegmentsDeleted&) {}
   virtual void on(const EventStamp&, const BrokerRegistered&) {}
+  virtual void on(const EventStamp&, const BrokerRegistrationRefused&) {}
+  virtual void on(const EventStamp&, const BrokerControlledShutdown&) {}
   virtual void on(const EventStamp&, const BrokerFenced&) {}
   virtual void on(const EventStamp&, const BrokerUnfenced&) {}
   virtual void on(const EventStamp&, const TopicCreated&) {}
@@ -72,6 +74,8 @@ void encode(sim::Trace& trace, const EventStamp& stamp, const FetchSessionReset&
 void encode(sim::Trace& trace, const EventStamp& stamp, const LogTruncated& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const LogSegmentsDeleted& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const BrokerRegistered& e);
+void encode(sim::Trace& trace, const EventStamp& stamp, const BrokerRegistrationRefused& e);
+void encode(sim::Trace& trace, const EventStamp& stamp, const BrokerControlledShutdown& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const BrokerFenced& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const BrokerUnfenced& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const TopicCreated& e);

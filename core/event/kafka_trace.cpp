@@ -26,6 +26,8 @@ void encode_partition_state(sim::Trace& trace, const EventStamp& s, std::string_
               {"leader_epoch", p.leader_epoch},
               {"partition_epoch", p.partition_epoch},
               {"isr", join_broker_ids(p.isr)},
+              {"elr", join_broker_ids(p.elr)},
+              {"last_known_elr", join_broker_ids(p.last_known_elr)},
               {"reason", reason}});
 }
 
@@ -34,6 +36,8 @@ void encode_partition_state(sim::Trace& trace, const EventStamp& s, std::string_
 std::string_view election_kind_name(ElectionKind kind) {
   switch (kind) {
     case ElectionKind::clean: return "clean";
+    case ElectionKind::eligible: return "eligible";
+    case ElectionKind::last_known: return "last-known";
     case ElectionKind::unclean: return "unclean";
     case ElectionKind::preferred: return "preferred";
   }
@@ -91,7 +95,17 @@ void encode(sim::Trace& trace, const EventStamp& s, const LogSegmentsDeleted& e)
 // --- the controller ----------------------------------------------------------------------------
 
 void encode(sim::Trace& trace, const EventStamp& s, const BrokerRegistered& e) {
-  trace.emit(s.time, s.node, "controller.broker_registered", {{"broker", e.broker}, {"broker_epoch", e.broker_epoch}});
+  trace.emit(s.time, s.node, "controller.broker_registered",
+             {{"broker", e.broker}, {"broker_epoch", e.broker_epoch}, {"clean", e.clean}});
+}
+
+void encode(sim::Trace& trace, const EventStamp& s, const BrokerRegistrationRefused& e) {
+  trace.emit(s.time, s.node, "controller.broker_registration_refused",
+             {{"broker", e.broker}, {"error", error_name(e.error)}});
+}
+
+void encode(sim::Trace& trace, const EventStamp& s, const BrokerControlledShutdown& e) {
+  trace.emit(s.time, s.node, "controller.broker_controlled_shutdown", {{"broker", e.broker}});
 }
 
 void encode(sim::Trace& trace, const EventStamp& s, const BrokerFenced& e) {
@@ -116,7 +130,7 @@ void encode(sim::Trace& trace, const EventStamp& s, const PartitionWentOffline& 
 }
 
 void encode(sim::Trace& trace, const EventStamp& s, const IsrChanged& e) {
-  encode_partition_state(trace, s, "partition.isr_changed", e.state, "leader request");
+  encode_partition_state(trace, s, "partition.isr_changed", e.state, e.reason);
 }
 
 // --- the group coordinator ---------------------------------------------------------------------

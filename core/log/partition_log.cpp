@@ -27,6 +27,11 @@ Segment& PartitionLog::active_segment(sim::Time now, std::int64_t incoming_bytes
        (segments_.back().size_bytes + incoming_bytes > config_.segment_bytes ||
         now - segments_.back().created_at >= config_.segment_ms));
   if (roll) {
+    // Kafka flushes the segment it rolled away from (UnifiedLog.roll schedules flushUptoOffsetExclusive).
+    if (!segments_.empty()) {
+      flushed_offset_ = std::max(flushed_offset_, log_end_offset_);
+      unflushed_messages_ = 0;
+    }
     Segment fresh;
     fresh.base_offset = log_end_offset_;
     fresh.created_at = now;
@@ -36,6 +41,8 @@ Segment& PartitionLog::active_segment(sim::Time now, std::int64_t incoming_bytes
 }
 
 void PartitionLog::push(const RecordBatch& batch, sim::Time now) {
+  settle_writeback(now);
+  if (!dirty_since_) dirty_since_ = now;
   Segment& segment = active_segment(now, batch.size_bytes());
   segment.size_bytes += batch.size_bytes();
   segment.max_timestamp = std::max(segment.max_timestamp, batch.max_timestamp());
@@ -132,6 +139,7 @@ OffsetRange PartitionLog::remove_from(Offset offset) {
   epochs_.truncate_from_end(log_end_offset_);
   high_watermark_ = std::min(high_watermark_, log_end_offset_);
   flushed_offset_ = std::min(flushed_offset_, log_end_offset_);
+  written_back_offset_ = std::min(written_back_offset_, log_end_offset_);
   return OffsetRange{log_end_offset_, old_end};
 }
 
@@ -148,6 +156,8 @@ OffsetRange PartitionLog::truncate_fully_and_start_at(Offset offset, sim::Time n
   log_end_offset_ = offset;
   high_watermark_ = offset;
   flushed_offset_ = offset;
+  written_back_offset_ = offset;
+  dirty_since_.reset();
   unflushed_messages_ = 0;
   Segment fresh;
   fresh.base_offset = offset;
@@ -167,6 +177,7 @@ bool PartitionLog::set_high_watermark(Offset offset) {
 
 void PartitionLog::flush(sim::Time now) {
   flushed_offset_ = log_end_offset_;
+  dirty_since_.reset();
   unflushed_messages_ = 0;
   last_flush_ = now;
 }
@@ -177,9 +188,27 @@ bool PartitionLog::flush_if_due(sim::Time now) {
   return true;
 }
 
-OffsetRange PartitionLog::lose_unflushed() {
+sim::Time PartitionLog::writeback_pass_for(sim::Time dirty_since) const {
+  const std::int64_t interval = writeback_.interval.ns();
+  const std::int64_t due = (dirty_since + writeback_.expire).ns();
+  return sim::Time::from_ns((due + interval - 1) / interval * interval);
+}
+
+void PartitionLog::settle_writeback(sim::Time now) {
+  if (!dirty_since_ || writeback_.interval <= sim::Duration{}) return;
+  // Nothing was appended between the dirtying and now (each append settles first), so the pass,
+  // if it came, wrote what the log holds now.
+  if (writeback_pass_for(*dirty_since_) <= now) {
+    written_back_offset_ = log_end_offset_;
+    dirty_since_.reset();
+  }
+}
+
+OffsetRange PartitionLog::lose_unflushed(sim::Time now) {
+  settle_writeback(now);
   unflushed_messages_ = 0;
-  return truncate_to(flushed_offset_);
+  dirty_since_.reset();
+  return truncate_to(durable_offset());
 }
 
 OffsetRange PartitionLog::wipe(sim::Time now) { return truncate_fully_and_start_at(0, now); }

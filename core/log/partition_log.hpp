@@ -4,13 +4,19 @@
 // high watermark, how far it has been flushed to disk, and the leader-epoch cache. It knows
 // nothing of replication: the broker decides when to append, truncate or move the high watermark.
 //
-// Durability. A write lands in the page cache; only a flush (flush.messages, flush.ms, or an
-// explicit flush) makes it durable. A process crash keeps everything (the OS still holds the
-// page cache); a power loss keeps only what was flushed (lose_unflushed()); a disk loss keeps
-// nothing (wipe()).
+// Durability. A write lands in the page cache. It reaches the disk by a flush (flush.messages,
+// flush.ms, a clean shutdown; and the flush Kafka does of a segment right after rolling it), or by
+// the operating system's writeback: Linux writes a file's dirty pages back at the first writeback
+// pass (every vm.dirty_writeback_centisecs, 5 s) once they have been dirty for
+// vm.dirty_expire_centisecs (30 s). The log is one file here, dirty from its first append after
+// it was last written, which is how the kernel tracks an inode. A process crash keeps everything
+// (the OS still holds the page cache, and writes it back on its own schedule); a power loss keeps
+// only what reached the disk (lose_unflushed()); a disk loss keeps nothing (wipe()).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "core/log/leader_epoch_cache.hpp"
@@ -56,6 +62,8 @@ class PartitionLog {
   Offset log_end_offset() const { return log_end_offset_; }
   Offset high_watermark() const { return high_watermark_; }
   Offset flushed_offset() const { return flushed_offset_; }
+  // What is on disk: flushed, or written back by the operating system, as of the last append.
+  Offset durable_offset() const { return std::max(flushed_offset_, written_back_offset_); }
   std::int64_t size_bytes() const;
   const std::vector<Segment>& segments() const { return segments_; }
   const LeaderEpochCache& epochs() const { return epochs_; }
@@ -101,7 +109,15 @@ class PartitionLog {
   void flush(sim::Time now);
   // Flushes when flush.ms has passed since the last flush; called by the broker's flush timer.
   bool flush_if_due(sim::Time now);
-  OffsetRange lose_unflushed();
+  // The operating system's writeback, as the broker's machine is set up (vm.dirty_expire_centisecs,
+  // vm.dirty_writeback_centisecs); a zero interval turns periodic writeback off, as on Linux.
+  struct Writeback {
+    sim::Duration expire = sim::seconds(30);
+    sim::Duration interval = sim::seconds(5);
+  };
+  void set_writeback(Writeback writeback) { writeback_ = writeback; }
+  // A power loss at `now`: what had not reached the disk is gone.
+  OffsetRange lose_unflushed(sim::Time now);
   OffsetRange wipe(sim::Time now);
 
   // Retention (cleanup.policy=delete): deletes whole segments that are wholly below the high
@@ -129,7 +145,17 @@ class PartitionLog {
   Offset log_start_offset_ = 0;
   Offset log_end_offset_ = 0;
   Offset high_watermark_ = 0;
+  // The writeback pass that catches pages dirtied at `dirty_since`: the first pass (passes run at
+  // multiples of the interval) at least `expire` later.
+  sim::Time writeback_pass_for(sim::Time dirty_since) const;
+  // Settles the writeback passes up to `now`: called before each append and at a power loss, so
+  // that the log end seen here is the one the pass saw.
+  void settle_writeback(sim::Time now);
+
   Offset flushed_offset_ = 0;
+  Offset written_back_offset_ = 0;
+  std::optional<sim::Time> dirty_since_;  // unset: nothing waits to be written back
+  Writeback writeback_;
   std::int64_t unflushed_messages_ = 0;
   sim::Time last_flush_;
 };

@@ -28,11 +28,26 @@ struct BrokerConfig {
   sim::Duration hw_checkpoint_interval = sim::milliseconds(5000);
   sim::Duration retention_check_interval = sim::milliseconds(300000);  // log.retention.check.interval.ms
   sim::Duration flush_check_interval = sim::milliseconds(1000);   // how often flush.ms is checked
-  // leader.imbalance.check.interval.seconds: how often the controller looks over leaders. Since
-  // Kafka 3.9 (KAFKA-12670) the same check elects an unclean leader for a leaderless partition
-  // whose topic allows it, so enabling unclean.leader.election.enable takes effect at the next
-  // check, not at once.
+  // The brokers' machines, not Kafka: Linux writes a dirty page back at the first writeback pass
+  // (every vm.dirty_writeback_centisecs) after it has been dirty for vm.dirty_expire_centisecs.
+  // What a power loss loses is what is younger than that.
+  sim::Duration dirty_expire = sim::seconds(30);    // vm.dirty_expire_centisecs (3000)
+  sim::Duration dirty_writeback = sim::seconds(5);  // vm.dirty_writeback_centisecs (500); 0: off
+  // leader.imbalance.check.interval.seconds: how long after a partition's leader stops being its
+  // preferred replica the controller tries a preferred election (with auto.leader.rebalance.enable).
   sim::Duration leader_imbalance_check_interval = sim::seconds(300);
+  // auto.leader.rebalance.enable: when a partition's leader is not its preferred replica, the
+  // controller schedules a preferred election leader.imbalance.check.interval.seconds later.
+  bool auto_leader_rebalance = true;
+  // leader.imbalance.per.broker.percentage: accepted as Kafka accepts it; the KRaft controller
+  // does not read it (only the ZooKeeper controller did), so it changes nothing here either.
+  std::int32_t leader_imbalance_per_broker_percentage = 10;
+  // unclean.leader.election.interval.ms: how often the controller looks for leaderless partitions
+  // whose topic now allows an unclean election (Kafka 3.9+, KAFKA-12670).
+  sim::Duration unclean_leader_election_interval = sim::minutes(5);
+  // eligible.leader.replicas.version (a feature level, KIP-966): 1, the default of clusters made
+  // on Kafka 4.1 and later, keeps eligible leader replicas; 0 is Kafka 4.0's behaviour.
+  bool eligible_leader_replicas = true;
   sim::Duration controller_request_timeout = sim::milliseconds(5000);  // AlterPartition retries
   // Not a Kafka config: a teaching switch that makes followers truncate to their high watermark
   // (Kafka before 0.11, KIP-101's problem) instead of asking the leader by leader epoch.

@@ -22,7 +22,7 @@ std::uint32_t topic_bytes(const TopicPartition& tp) {
 }
 
 std::uint32_t state_bytes(const PartitionState& s) {
-  return topic_bytes(s.tp) + 4 + 4 + 4 + 4 * static_cast<std::uint32_t>(s.replicas.size() + s.isr.size()) + 8;
+  return topic_bytes(s.tp) + 4 + 4 + 4 + 4 * static_cast<std::uint32_t>(s.replicas.size() + s.isr.size() + s.elr.size() + s.last_known_elr.size()) + 8 + 1;
 }
 
 }  // namespace

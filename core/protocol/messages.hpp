@@ -145,6 +145,14 @@ struct PartitionState {
   BrokerId leader = kNoBroker;
   LeaderEpoch leader_epoch = 0;
   std::int32_t partition_epoch = 0;
+  // KIP-966 (eligible.leader.replicas.version 1): replicas that left the ISR while it was below
+  // min.insync.replicas, and so hold every committed record; and, once the ISR and the ELR are
+  // both empty, the last leader.
+  std::vector<BrokerId> elr;
+  std::vector<BrokerId> last_known_elr;
+  // LeaderRecoveryState RECOVERING: the leader came from an unclean election and has not yet told
+  // the controller it recovered; the ISR may not grow until it has.
+  bool leader_recovering = false;
 };
 
 // "1,2,3": broker ids as the trace and the reports print an ISR or a replica list.
@@ -174,11 +182,17 @@ struct BrokerRegistrationRequest {
   static constexpr const char* kName = "BrokerRegistration";
   BrokerId broker_id = kNoBroker;
   std::string rack;
+  // Which run of the broker process this is (Kafka's random incarnation id): a restarted broker
+  // is a new incarnation, a retried registration of the same process is not.
+  std::uint64_t incarnation_id = 0;
+  // The broker epoch its clean-shutdown mark names (KIP-966's PreviousBrokerEpoch); -1 when the
+  // last run did not end in a controlled shutdown.
+  std::int64_t previous_broker_epoch = -1;
 };
 
 struct BrokerRegistrationResponse {
   static constexpr const char* kName = "BrokerRegistrationResponse";
-  ErrorCode error = ErrorCode::NONE;
+  ErrorCode error = ErrorCode::NONE;  // DUPLICATE_BROKER_REGISTRATION while the old run's session lives
   std::int64_t broker_epoch = -1;
 };
 
@@ -189,12 +203,15 @@ struct BrokerHeartbeatRequest {
   // The last metadata the broker applied: as in KRaft, where brokers fetch the metadata log, a
   // broker that missed updates (a network cut) catches up.
   std::int64_t metadata_offset = -1;
+  bool want_shut_down = false;  // the broker is in controlled shutdown
 };
 
 struct BrokerHeartbeatResponse {
   static constexpr const char* kName = "BrokerHeartbeatResponse";
   ErrorCode error = ErrorCode::NONE;
   bool fenced = false;
+  bool caught_up = false;        // the broker has the metadata up to its own registration
+  bool should_shut_down = false;  // controlled shutdown is done: the broker may exit
 };
 
 // A leader asks the controller to change a partition's ISR (KIP-497).
@@ -206,6 +223,7 @@ struct AlterPartitionRequest {
   LeaderEpoch leader_epoch = 0;
   std::int32_t partition_epoch = 0;
   std::vector<BrokerId> new_isr;
+  bool leader_recovering = false;  // false: the leader tells the controller it has recovered
 };
 
 struct AlterPartitionResponse {

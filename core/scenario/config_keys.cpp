@@ -135,8 +135,16 @@ const std::map<std::string, Setter<BrokerConfig>, std::less<>>& broker_keys() {
       {"group.min.session.timeout.ms", duration(&BrokerConfig::group_min_session_timeout)},
       {"group.max.session.timeout.ms", duration(&BrokerConfig::group_max_session_timeout)},
       {"leader.imbalance.check.interval.seconds", duration(&BrokerConfig::leader_imbalance_check_interval, sim::seconds(1), sim::seconds(1))},
+      {"auto.leader.rebalance.enable", boolean(&BrokerConfig::auto_leader_rebalance)},
+      {"leader.imbalance.per.broker.percentage", integer(&BrokerConfig::leader_imbalance_per_broker_percentage, 0, 100)},
+      {"unclean.leader.election.interval.ms", duration(&BrokerConfig::unclean_leader_election_interval, sim::milliseconds(1), sim::milliseconds(1))},
+      // A feature level rather than a config (kafka-features upgrade --feature ...): 0 or 1.
+      {"eligible.leader.replicas.version", integer(&BrokerConfig::eligible_leader_replicas, 0, 1)},
       {"offsets.retention.minutes", duration(&BrokerConfig::offsets_retention, sim::minutes(1), sim::minutes(1))},
       {"offsets.retention.check.interval.ms", duration(&BrokerConfig::offsets_retention_check_interval, sim::milliseconds(1), sim::milliseconds(1))},
+      // The operating system's writeback on the brokers' machines (sysctl vm.*), in centiseconds.
+      {"vm.dirty_expire_centisecs", duration(&BrokerConfig::dirty_expire, sim::milliseconds(10))},
+      {"vm.dirty_writeback_centisecs", duration(&BrokerConfig::dirty_writeback, sim::milliseconds(10))},
       // Not a Kafka config: replays the pre-KIP-101 truncation to the high watermark.
       {"ksim.legacy.hw.truncation", boolean(&BrokerConfig::legacy_hw_truncation)},
   };

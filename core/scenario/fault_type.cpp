@@ -17,6 +17,7 @@ constexpr std::array kFaultTypes{
     FaultTypeInfo{FaultType::crash, "crash", true, sim::FaultKind::crash, false},
     FaultTypeInfo{FaultType::power_loss, "power-loss", true, sim::FaultKind::power_loss, false},
     FaultTypeInfo{FaultType::disk_loss, "disk-loss", true, sim::FaultKind::disk_loss, false},
+    FaultTypeInfo{FaultType::stop, "stop", true, std::nullopt, false},
     FaultTypeInfo{FaultType::restart, "restart", true, sim::FaultKind::restart, false},
     FaultTypeInfo{FaultType::pause, "pause", true, sim::FaultKind::pause, false},
     FaultTypeInfo{FaultType::resume, "resume", true, sim::FaultKind::resume, false},

@@ -17,6 +17,7 @@ enum class FaultType : std::uint8_t {
   crash,           // the process of a broker, the controller or a client dies
   power_loss,      // its machine stops: what was not flushed is gone
   disk_loss,       // its machine stops and its disk is gone
+  stop,            // a broker shuts down cleanly: controlled shutdown, flush, exit (SIGTERM)
   restart,         // a stopped node starts again
   pause,           // a stop-the-world pause (a long GC)
   resume,          // the pause ends

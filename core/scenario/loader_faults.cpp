@@ -140,6 +140,11 @@ void read_faults(const Node& list, Scenario& s) {
       f.target = n.at("target").string();
     }
     if (f.type == FaultType::slow && f.target.rfind("consumer:", 0) != 0) n.at("target").fail("slow applies to a consumer");
+    if (f.type == FaultType::stop && (f.target.rfind("consumer:", 0) == 0 || f.target.rfind("producer:", 0) == 0 ||
+                                      f.target == "controller")) {
+      n.at("target").fail("stop shuts a broker down cleanly: name broker:N, leader-of:T-P or follower-of:T-P "
+                          "(a crash or power-loss stops other nodes)");
+    }
     if (between_sides(f.type) && (f.type != FaultType::heal || n.has("between"))) {
       const std::vector<Node> sides = n.at("between").array();
       if (sides.size() != 2) n.at("between").fail("must be two sides: [[targets], [targets]] (the second may be \"rest\")");

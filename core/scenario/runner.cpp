@@ -338,6 +338,21 @@ void ScenarioRun::fire(const FaultSpec& f) {
     sim.apply(action);
     return;
   }
+  if (f.type == FaultType::stop) {
+    std::string why;
+    const std::optional<sim::NodeId> node = resolve(f.target, why);
+    Broker* broker = node ? cluster_->broker_at(*node) : nullptr;
+    if (broker == nullptr) {
+      note("fault", "stop " + f.target + " did nothing: " + (node ? "it is not a broker" : why));
+      return;
+    }
+    if (!broker->running()) {
+      note("fault", "stop " + f.target + " did nothing: the broker is not running");
+      return;
+    }
+    broker->shut_down();
+    return;
+  }
   if (f.type == FaultType::slow) {
     for (Member& m : members_) {
       if (m.name == f.target) m.app->slow_down(now, f.factor);

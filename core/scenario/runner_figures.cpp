@@ -96,6 +96,13 @@ Figures ScenarioRun::figures() {
     worst = std::max(worst, ms);
   }
   f["max_unavailable_ms"] = worst;
+  double preferred = 0;
+  for (const TopicSpec& t : scenario_.topics) {
+    for (const PartitionState& p : cluster_->controller().topics().at(t.name).partitions) {
+      preferred += p.leader != kNoBroker && p.leader == p.replicas.front() ? 1 : 0;
+    }
+  }
+  f["preferred_leaders"] = preferred;
   f["invariant_violations"] = static_cast<double>(invariants_->violations().size());
   for (const InvariantInfo& i : invariant_catalog()) {
     f["invariant_violations[" + std::string(i.name) + "]"] = static_cast<double>(invariants_->count(i.invariant));

@@ -133,7 +133,7 @@ grep -q '"kind":"fault.applied"' "$work/trace.jsonl" || fail "--trace did not wr
 expect 2 'option --trace: writes one run' run --trace "$work/t2.jsonl" "$labs/acks-leader-crash.json"
 
 "$ksim" describe "$labs/unclean-leader-election.json" --at 30s > "$work/describe" 2>&1 || fail "describe failed: $(cat "$work/describe")"
-grep -qE 'Topic: orders	Partition: 0	Leader: none	Replicas: 1,2,3	Isr: 1	.*\(offline\)' "$work/describe" ||
+grep -qE 'Topic: orders	Partition: 0	Leader: none	Replicas: 1,2,3	Isr: 	Elr: 1	LastKnownElr: 1	.*\(offline\)' "$work/describe" ||
   fail "describe at 30s should show orders-0 offline: $(cat "$work/describe")"
 expect 2 'option --at: 99s is after the end of the run' describe "$labs/unclean-leader-election.json" --at 99s
 expect 2 -- '--at T is required' describe "$labs/unclean-leader-election.json"

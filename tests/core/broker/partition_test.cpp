@@ -15,7 +15,7 @@ const TopicPartition kTp{"orders", 0};
 // Broker 1's replica, leading with the given ISR (replicas 1, 2, 3).
 Partition leader(std::vector<BrokerId> isr, TopicConfig config = {}) {
   Partition p(kTp, 1, config);
-  p.apply(PartitionState{kTp, {1, 2, 3}, std::move(isr), 1, 4, 0}, Time::zero());
+  p.apply(PartitionState{kTp, {1, 2, 3}, std::move(isr), 1, 4, 0, {}, {}, false}, Time::zero());
   return p;
 }
 

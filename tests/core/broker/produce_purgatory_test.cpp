@@ -16,7 +16,7 @@ Partition leader_with(std::vector<BrokerId> isr, std::int32_t min_isr) {
   TopicConfig config;
   config.min_insync_replicas = min_isr;
   Partition p(kTp, 1, config);
-  PartitionState state{kTp, {1, 2, 3}, std::move(isr), 1, 0, 0};
+  PartitionState state{kTp, {1, 2, 3}, std::move(isr), 1, 0, 0, {}, {}, false};
   p.apply(state, Time::zero());
   RecordBatch batch;
   batch.records = make_record_set({Record{1, -1, 0, 10, Time::zero()}, Record{2, -1, 0, 10, Time::zero()},

@@ -87,6 +87,44 @@ TEST_CASE("log: segments roll by size and by age", "[core][log]") {
   CHECK(log.segments().back().base_offset == 7);
 }
 
+TEST_CASE("log: the operating system writes pages back once they are 30 s dirty, at its 5 s passes",
+          "[core][log]") {
+  PartitionLog log(LogConfig{});
+  const Time t0 = Time::zero() + milliseconds(1200);
+  log.append_as_leader(batch_of(2), 1, t0);                  // dirty since 1.2 s: written at the 35 s pass
+  log.append_as_leader(batch_of(2), 1, t0 + seconds(30));    // 31.2 s: same file, still dirty
+  CHECK(log.durable_offset() == 0);
+  SECTION("a power loss before the pass loses everything") {
+    CHECK(log.lose_unflushed(Time::zero() + milliseconds(34999)).from == 0);
+    CHECK(log.log_end_offset() == 0);
+  }
+  SECTION("the pass at 35 s wrote what the file held then; later appends wait for a later pass") {
+    log.append_as_leader(batch_of(2), 1, Time::zero() + seconds(36));  // dirty again from 36 s
+    CHECK(log.durable_offset() == 4);
+    const OffsetRange lost = log.lose_unflushed(Time::zero() + seconds(69));  // the next pass is at 70 s
+    CHECK(lost.from == 4);
+    CHECK(lost.to == 6);
+  }
+  SECTION("a process crash does not stop the writeback: the pass comes while the broker is down") {
+    CHECK(log.lose_unflushed(Time::zero() + seconds(40)).empty());
+  }
+  SECTION("vm.dirty_writeback_centisecs=0: no periodic writeback at all") {
+    PartitionLog off(LogConfig{});
+    off.set_writeback({seconds(30), ksim::sim::Duration{}});
+    off.append_as_leader(batch_of(2), 1, t0);
+    CHECK(off.lose_unflushed(Time::zero() + seconds(600)).to == 2);
+  }
+}
+
+TEST_CASE("log: a rolled segment is flushed, as Kafka flushes it after the roll", "[core][log]") {
+  LogConfig config;
+  config.segment_bytes = 3 * batch_of(1).size_bytes();
+  PartitionLog log(config);
+  for (int i = 0; i < 4; ++i) log.append_as_leader(batch_of(1), 1, Time::zero());
+  CHECK(log.flushed_offset() == 3);  // the first segment; the active one is not
+  CHECK(log.lose_unflushed(Time::zero() + seconds(1)).from == 3);
+}
+
 TEST_CASE("log: a power loss drops what was not flushed, and flush.messages forces flushes",
           "[core][log]") {
   PartitionLog log(LogConfig{});
@@ -94,7 +132,7 @@ TEST_CASE("log: a power loss drops what was not flushed, and flush.messages forc
   log.flush(Time::zero());
   log.append_as_leader(batch_of(3), 1, Time::zero());
   CHECK(log.flushed_offset() == 3);
-  const OffsetRange lost = log.lose_unflushed();
+  const OffsetRange lost = log.lose_unflushed(Time::zero());
   CHECK(lost.from == 3);
   CHECK(lost.to == 6);
   CHECK(log.log_end_offset() == 3);
@@ -104,7 +142,7 @@ TEST_CASE("log: a power loss drops what was not flushed, and flush.messages forc
   PartitionLog synced(eager);
   synced.append_as_leader(batch_of(3), 1, Time::zero());
   CHECK(synced.flushed_offset() == 3);
-  CHECK(synced.lose_unflushed().empty());
+  CHECK(synced.lose_unflushed(Time::zero()).empty());
 
   LogConfig timed;
   timed.flush_ms = milliseconds(100);
