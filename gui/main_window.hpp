@@ -83,7 +83,7 @@ class MainWindow final : public QMainWindow {
   void advance_one_frame(double speed);
   // Faults by hand, as the context menus and the Faults menu make them. Each goes into the
   // session's fault plan (see Session::inject); a refusal is shown and returned (empty: done).
-  // A broker fault: "crash", "power-loss", "restart", "pause", "resume", "isolate".
+  // A broker fault: "stop", "crash", "power-loss", "restart", "pause", "resume", "isolate".
   QString broker_fault(core::BrokerId id, core::FaultType type);
   // A link between two nodes ("broker:1", "controller", "consumer:billing/0"): "cut" both ways,
   // "cut-one-way" (from `a` to `b`), "slow" (200 ms), "lossy" (200 ms and 10% loss), "heal" (a

@@ -82,8 +82,6 @@ void Broker::connection_lost(sim::NodeId peer) {
 
 void Broker::handle(sim::NodeId from, const FetchResponse& m) { replica_fetcher_.on_answer(from, m); }
 
-void Broker::handle(sim::NodeId, const OffsetsForLeaderEpochResponse& m) { replica_fetcher_.on_answer(m); }
-
 BrokerId Broker::broker_at(sim::NodeId node) const {
   BrokerId broker = kNoBroker;
   for (const auto& [id, at] : peers_) {
@@ -99,10 +97,6 @@ std::optional<sim::NodeId> Broker::node_of(BrokerId broker) const {
 }
 
 void Broker::send_to_peer(BrokerId broker, FetchRequest request) { send_message(peers_.at(broker), std::move(request)); }
-
-void Broker::send_to_peer(BrokerId broker, OffsetsForLeaderEpochRequest request) {
-  send_message(peers_.at(broker), std::move(request));
-}
 
 void Broker::close_connection_to(BrokerId broker) {
   const sim::NodeId node = peers_.at(broker);

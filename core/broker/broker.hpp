@@ -69,7 +69,6 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
   void handle(sim::NodeId from, const FetchResponse& m) override;
   void handle(sim::NodeId from, const ListOffsetsRequest& m) override;
   void handle(sim::NodeId from, const OffsetsForLeaderEpochRequest& m) override;
-  void handle(sim::NodeId from, const OffsetsForLeaderEpochResponse& m) override;
   void handle(sim::NodeId from, const MetadataRequest& m) override;
   void handle(sim::NodeId from, const InitProducerIdRequest& m) override;
   void handle(sim::NodeId from, const BrokerRegistrationResponse& m) override;
@@ -141,11 +140,15 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
   // in the expected epoch.
   void note_follower_fetch(Partition* p, LeaderEpoch expected_epoch, Offset fetch_offset, BrokerId replica);
   // Reads one partition for a fetch by `replica` (kNoBroker: a consumer, who reads up to the high
-  // watermark; a follower reads to the log end). It changes nothing. The answer's tp is left for
-  // the caller to fill.
+  // watermark; a follower reads to the log end, after the check of its last fetched epoch). It
+  // changes nothing. The answer's tp is left for the caller to fill.
   FetchResponse::Partition read_partition(const Partition* p, LeaderEpoch expected_epoch, Offset fetch_offset,
-                                          std::int32_t max_bytes, BrokerId replica) const;
-  // The bytes a read answer carries; -1 for an error.
+                                          LeaderEpoch last_fetched_epoch, std::int32_t max_bytes,
+                                          BrokerId replica) const;
+  // Whether a follower's Fetch finds its log diverged (or its epoch unknown): then its position is
+  // not noted, as Kafka's Partition.fetchRecords skips updateFollowerFetchState.
+  bool fetch_diverges(const Partition* p, Offset fetch_offset, LeaderEpoch last_fetched_epoch, BrokerId replica) const;
+  // The bytes a read answer carries; -1 for an answer that goes at once (an error, a divergence).
   static std::int64_t batch_bytes(const FetchResponse::Partition& part);
   // Reads for a fetch; `bytes` is the total read. `per_partition`, when given, receives each
   // partition's bytes (-1 for a partition answered with an error).
@@ -153,7 +156,7 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
                                std::vector<std::int64_t>* per_partition = nullptr);
   // The bytes one partition of a fetch could return now; -1 when it would be an error.
   std::int64_t readable_bytes(const Partition* p, LeaderEpoch expected_epoch, Offset fetch_offset,
-                              std::int32_t max_bytes, BrokerId replica);
+                              LeaderEpoch last_fetched_epoch, std::int32_t max_bytes, BrokerId replica);
   // `tp` changed: answers the Fetches of either kind that can now be answered.
   void try_complete_fetches(const TopicPartition& tp);
   // The bytes that partition of a waiting Fetch can return now (-1: an error).
@@ -177,7 +180,6 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
   BrokerId broker_at(sim::NodeId node) const override;
   std::int32_t next_correlation_id() override { return next_correlation_id_++; }
   void send_to_peer(BrokerId broker, FetchRequest request) override;
-  void send_to_peer(BrokerId broker, OffsetsForLeaderEpochRequest request) override;
   void close_connection_to(BrokerId broker) override;
   sim::TimerId start_timer(sim::Duration delay, sim::Callback callback) override;
   void stop_timer(sim::TimerId timer) override { cancel(timer); }

@@ -1,19 +1,38 @@
-// The leader's side of Fetch (consumers and followers), the delayed-fetch purgatory, and
-// OffsetsForLeaderEpoch.
+// The leader's side of Fetch (consumers and followers, with the check of a follower's last
+// fetched epoch), the delayed-fetch purgatory, ListOffsets and OffsetsForLeaderEpoch.
 #include <algorithm>
 
 #include "core/broker/broker.hpp"
 
 namespace ksim::core {
+namespace {
+
+enum class EpochCheck : std::uint8_t { fine, diverging, out_of_range };
+
+// A follower's last fetched epoch against the leader's log (Partition.readRecords, KIP-320 and
+// the fetcher's truncation since Kafka 2.7): where that epoch ends here. The follower diverged
+// when the leader knows the epoch only as an older one, or ended it below the follower's fetch
+// offset; an epoch the leader cannot place at all, or a fetch below the log start, is out of range.
+EpochCheck check_last_fetched_epoch(const PartitionLog& log, LeaderEpoch last_fetched, Offset fetch_offset,
+                                    EpochEndOffset& end) {
+  if (last_fetched == kNoLeaderEpoch) return EpochCheck::fine;
+  end = log.epochs().end_offset_for(last_fetched, log.log_end_offset());
+  if (end.epoch == kNoLeaderEpoch || end.end_offset < 0 || fetch_offset < log.log_start_offset()) {
+    return EpochCheck::out_of_range;
+  }
+  return end.epoch < last_fetched || end.end_offset < fetch_offset ? EpochCheck::diverging : EpochCheck::fine;
+}
+
+}  // namespace
 
 void Broker::handle(sim::NodeId from, const FetchRequest& m) {
   if (m.session_epoch != FetchRequest::kNoSession) return handle_session_fetch(from, m);
   std::int64_t bytes = 0;
   std::vector<std::int64_t> per_partition;
   FetchResponse response = read_for_fetch(m, true, bytes, &per_partition);
-  const bool has_error = std::any_of(response.partitions.begin(), response.partitions.end(),
-                                     [](const auto& p) { return p.error != ErrorCode::NONE; });
-  if (bytes >= m.min_bytes || has_error || m.max_wait <= sim::Duration{}) {
+  const bool at_once = std::any_of(response.partitions.begin(), response.partitions.end(),
+                                    [](const auto& p) { return p.answer_at_once(); });
+  if (bytes >= m.min_bytes || at_once || m.max_wait <= sim::Duration{}) {
     send_message(from, std::move(response));
     return;
   }
@@ -51,17 +70,36 @@ void Broker::note_follower_fetch(Partition* p, LeaderEpoch expected_epoch, Offse
   }
 }
 
+bool Broker::fetch_diverges(const Partition* p, Offset fetch_offset, LeaderEpoch last_fetched_epoch,
+                            BrokerId replica) const {
+  if (replica == kNoBroker || p == nullptr) return false;
+  EpochEndOffset end;
+  return check_last_fetched_epoch(p->log(), last_fetched_epoch, fetch_offset, end) != EpochCheck::fine;
+}
+
 FetchResponse::Partition Broker::read_partition(const Partition* p, LeaderEpoch expected_epoch, Offset fetch_offset,
-                                                std::int32_t max_bytes, BrokerId replica) const {
+                                                LeaderEpoch last_fetched_epoch, std::int32_t max_bytes,
+                                                BrokerId replica) const {
   FetchResponse::Partition part;
   part.error = leadership_error(p, expected_epoch);
   if (part.error != ErrorCode::NONE) return part;
   const PartitionLog& log = p->log();
-  const Offset upper = replica != kNoBroker ? log.log_end_offset() : log.high_watermark();
-  ReadResult read = log.read(fetch_offset, max_bytes, upper, true);
   part.high_watermark = log.high_watermark();
   part.log_start_offset = log.log_start_offset();
   part.log_end_offset = log.log_end_offset();
+  if (replica != kNoBroker) {
+    EpochEndOffset end;
+    switch (check_last_fetched_epoch(log, last_fetched_epoch, fetch_offset, end)) {
+      case EpochCheck::fine: break;
+      case EpochCheck::out_of_range: part.error = ErrorCode::OFFSET_OUT_OF_RANGE; return part;
+      case EpochCheck::diverging:
+        part.diverging_epoch = end.epoch;
+        part.diverging_end_offset = end.end_offset;
+        return part;
+    }
+  }
+  const Offset upper = replica != kNoBroker ? log.log_end_offset() : log.high_watermark();
+  ReadResult read = log.read(fetch_offset, max_bytes, upper, true);
   if (read.status == ReadStatus::offset_out_of_range) {
     part.error = ErrorCode::OFFSET_OUT_OF_RANGE;
   } else {
@@ -71,7 +109,7 @@ FetchResponse::Partition Broker::read_partition(const Partition* p, LeaderEpoch 
 }
 
 std::int64_t Broker::batch_bytes(const FetchResponse::Partition& part) {
-  if (part.error != ErrorCode::NONE) return -1;
+  if (part.answer_at_once()) return -1;
   std::int64_t bytes = 0;
   for (const RecordBatch& b : part.batches) bytes += b.size_bytes();
   return bytes;
@@ -85,10 +123,13 @@ FetchResponse Broker::read_for_fetch(const FetchRequest& request, bool record_po
   response.partitions.reserve(request.partitions.size());
   for (const FetchRequest::Partition& want : request.partitions) {
     Partition* p = find(want.tp);
-    // Each partition's position is noted just before it is read, as Kafka's leader does.
-    if (record_positions) note_follower_fetch(p, want.current_leader_epoch, want.fetch_offset, request.replica_id);
-    FetchResponse::Partition part =
-        read_partition(p, want.current_leader_epoch, want.fetch_offset, want.partition_max_bytes, request.replica_id);
+    // Each partition's position is noted just before it is read, unless the follower's log
+    // diverged (then its fetch offset says nothing of what it holds).
+    if (record_positions && !fetch_diverges(p, want.fetch_offset, want.last_fetched_epoch, request.replica_id)) {
+      note_follower_fetch(p, want.current_leader_epoch, want.fetch_offset, request.replica_id);
+    }
+    FetchResponse::Partition part = read_partition(p, want.current_leader_epoch, want.fetch_offset,
+                                                   want.last_fetched_epoch, want.partition_max_bytes, request.replica_id);
     part.tp = want.tp;
     const std::int64_t read = batch_bytes(part);
     bytes += std::max<std::int64_t>(read, 0);
@@ -99,8 +140,9 @@ FetchResponse Broker::read_for_fetch(const FetchRequest& request, bool record_po
 }
 
 std::int64_t Broker::readable_bytes(const Partition* p, LeaderEpoch expected_epoch, Offset fetch_offset,
-                                    std::int32_t max_bytes, BrokerId replica) {
+                                    LeaderEpoch last_fetched_epoch, std::int32_t max_bytes, BrokerId replica) {
   if (leadership_error(p, expected_epoch) != ErrorCode::NONE) return -1;
+  if (fetch_diverges(p, fetch_offset, last_fetched_epoch, replica)) return -1;
   const PartitionLog& log = p->log();
   const Offset upper = replica != kNoBroker ? log.log_end_offset() : log.high_watermark();
   const ReadResult read = log.read(fetch_offset, max_bytes, upper, true);
@@ -122,12 +164,13 @@ std::int64_t Broker::readable_now(FetchPurgatory::Waiter waiter, std::size_t ind
   if (waiter.kind == FetchPurgatory::Waiter::Kind::session) {
     const FetchSession& session = fetch_sessions_.at(static_cast<std::int32_t>(waiter.id));
     const FetchSession::Entry& e = session.entries[index];
-    return readable_bytes(e.partition, e.current_leader_epoch, e.fetch_offset, e.max_bytes, session.replica);
+    return readable_bytes(e.partition, e.current_leader_epoch, e.fetch_offset, e.last_fetched_epoch, e.max_bytes,
+                          session.replica);
   }
   const DelayedFetch& fetch = delayed_fetches_.at(waiter.id);
   const FetchRequest::Partition& want = fetch.request.partitions[index];
-  return readable_bytes(find(want.tp), want.current_leader_epoch, want.fetch_offset, want.partition_max_bytes,
-                        fetch.request.replica_id);
+  return readable_bytes(find(want.tp), want.current_leader_epoch, want.fetch_offset, want.last_fetched_epoch,
+                        want.partition_max_bytes, fetch.request.replica_id);
 }
 
 void Broker::finish_fetch(std::uint64_t id) {

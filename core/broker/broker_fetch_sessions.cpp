@@ -50,9 +50,9 @@ void Broker::handle_session_fetch(sim::NodeId from, const FetchRequest& m) {
   std::int64_t bytes = 0;
   FetchResponse response = read_session(*session, true, full, bytes);
   response.correlation_id = m.correlation_id;
-  const bool has_error = std::any_of(response.partitions.begin(), response.partitions.end(),
-                                     [](const auto& p) { return p.error != ErrorCode::NONE; });
-  if (bytes >= m.min_bytes || has_error || m.max_wait <= sim::Duration{}) {
+  const bool at_once = std::any_of(response.partitions.begin(), response.partitions.end(),
+                                    [](const auto& p) { return p.answer_at_once(); });
+  if (bytes >= m.min_bytes || at_once || m.max_wait <= sim::Duration{}) {
     answer_session_fetch(*session, from, std::move(response));
     return;
   }
@@ -77,12 +77,14 @@ FetchResponse Broker::read_session(FetchSession& session, bool record_positions,
   bytes = 0;
   for (FetchSession::Entry& e : session.entries) {
     if (e.partition == nullptr) e.partition = find(e.tp);
-    if (record_positions) note_follower_fetch(e.partition, e.current_leader_epoch, e.fetch_offset, session.replica);
-    FetchResponse::Partition part =
-        read_partition(e.partition, e.current_leader_epoch, e.fetch_offset, e.max_bytes, session.replica);
+    if (record_positions && !fetch_diverges(e.partition, e.fetch_offset, e.last_fetched_epoch, session.replica)) {
+      note_follower_fetch(e.partition, e.current_leader_epoch, e.fetch_offset, session.replica);
+    }
+    FetchResponse::Partition part = read_partition(e.partition, e.current_leader_epoch, e.fetch_offset,
+                                                   e.last_fetched_epoch, e.max_bytes, session.replica);
     e.readable = batch_bytes(part);
     bytes += std::max<std::int64_t>(e.readable, 0);
-    const bool changed = part.error != ErrorCode::NONE || !part.batches.empty() ||
+    const bool changed = part.answer_at_once() || !part.batches.empty() ||
                          part.high_watermark != e.high_watermark_sent || part.log_start_offset != e.log_start_sent;
     if (!full && !changed) continue;  // an idle partition: left out of an incremental answer
     part.tp = e.tp;

@@ -21,6 +21,7 @@ void FetchSession::apply(const FetchRequest& request) {
     if (it == entries.end() || it->tp != want.tp) it = entries.insert(it, Entry{want.tp});
     it->current_leader_epoch = want.current_leader_epoch;
     it->fetch_offset = want.fetch_offset;
+    it->last_fetched_epoch = want.last_fetched_epoch;
     it->max_bytes = want.partition_max_bytes;
   }
   for (const TopicPartition& tp : request.forgotten) {

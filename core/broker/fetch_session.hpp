@@ -41,6 +41,7 @@ struct FetchSession {
     Partition* partition = nullptr;  // this broker's replica, once it has one
     LeaderEpoch current_leader_epoch = kNoLeaderEpoch;
     Offset fetch_offset = 0;
+    LeaderEpoch last_fetched_epoch = kNoLeaderEpoch;
     std::int32_t max_bytes = 0;
     // What the follower last heard, so that an unchanged partition can be left out.
     Offset high_watermark_sent = -1;
@@ -73,6 +74,7 @@ struct FetchSessionHandler {
   struct Sent {
     Offset fetch_offset = 0;
     LeaderEpoch leader_epoch = kNoLeaderEpoch;
+    LeaderEpoch last_fetched_epoch = kNoLeaderEpoch;
   };
   std::int32_t id = 0;         // 0: none yet
   std::int32_t next_epoch = 0;  // 0: the next Fetch is a full one

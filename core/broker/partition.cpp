@@ -36,6 +36,7 @@ bool Partition::apply(const PartitionState& state, sim::Time now) {
     // A new leader starts its epoch at its own log end, and gives every ISR member a fresh
     // grace period: nobody has been able to fetch from it yet.
     leader_epoch_start_offset_ = log_.log_end_offset();
+    log_.start_leader_epoch(state.leader_epoch);
     for (const BrokerId replica : state.replicas) {
       if (replica == local_broker_) continue;
       FollowerState follower;

@@ -7,76 +7,28 @@ namespace ksim::core {
 
 void ReplicaFetcher::follow(Partition& p) {
   // A request already in flight to the leader goes on: its answer still serves the other
-  // partitions, and is ignored for this one (see handle(FetchResponse)). The partition joins the
-  // fetcher's next request once it is truncated.
+  // partitions, and is ignored for this one (see on_answer). The partition joins the fetcher's
+  // next request, with the epoch of its last batch for the leader to check.
   following_[p.tp()] = FollowerFetch{&p};
   if (host_.config().legacy_hw_truncation) {
     host_.truncated(p, p.log().truncate_to(p.log().high_watermark()), "legacy: to own high watermark");
-    following_[p.tp()].truncating = false;
-    maybe_fetch(p.state().leader);
-    return;
   }
-  send_epoch_query(p);
+  maybe_fetch(p.state().leader);
 }
 
-void ReplicaFetcher::send_epoch_query(Partition& p) {
-  const LeaderEpoch latest = p.log().latest_epoch();
-  if (latest == kNoLeaderEpoch) {  // nothing written under any epoch: nothing can diverge
-    following_[p.tp()].truncating = false;
-    maybe_fetch(p.state().leader);
-    return;
+void ReplicaFetcher::truncate_diverged(Partition& p, const FetchResponse::Partition& part) {
+  const Offset leo = p.log().log_end_offset();
+  Offset target = leo;
+  if (part.diverging_epoch == p.log().latest_epoch()) {
+    target = std::min(part.diverging_end_offset, leo);
+  } else {
+    // The leader ended our epoch at an older one of its own (KIP-279): our log may hold that
+    // older epoch only up to a point, and must not keep anything past it. The next Fetch carries
+    // the epoch we are left with, and the leader checks again.
+    const Offset local_end = p.log().epochs().end_offset_for(part.diverging_epoch, leo).end_offset;
+    target = std::min(part.diverging_end_offset, local_end < 0 ? leo : local_end);
   }
-  OffsetsForLeaderEpochRequest request;
-  request.correlation_id = host_.next_correlation_id();
-  request.replica_id = host_.broker_id();
-  request.partitions.push_back({p.tp(), p.leader_epoch(), latest});
-  host_.send_to_peer(p.state().leader, std::move(request));
-  following_[p.tp()].asking = true;
-  // If no answer comes (lost, or the leader died without a reset), ask again.
-  retry_epoch_query(p.tp(), p.leader_epoch(), host_.config().replica_socket_timeout);
-}
-
-void ReplicaFetcher::retry_epoch_query(const TopicPartition& tp, LeaderEpoch epoch, sim::Duration delay) {
-  host_.start_timer(delay, [this, key = std::make_unique<TopicPartition>(tp), epoch] {
-    // Only if the question is still open, for the same leader epoch.
-    Partition* p = host_.find_partition(*key);
-    const auto it = following_.find(*key);
-    if (p != nullptr && it != following_.end() && it->second.truncating && p->leader_epoch() == epoch) {
-      send_epoch_query(*p);
-    }
-  });
-}
-
-void ReplicaFetcher::on_answer(const OffsetsForLeaderEpochResponse& m) {
-  for (const auto& answer : m.partitions) {
-    Partition* p = host_.find_partition(answer.tp);
-    const auto it = following_.find(answer.tp);
-    if (p == nullptr || it == following_.end() || !it->second.truncating) continue;
-    it->second.asking = false;
-    if (answer.error != ErrorCode::NONE) {
-      // Not the leader (any more), or a stale epoch: new metadata is coming. Ask again after
-      // replica.fetch.backoff.ms, as Kafka delays a partition whose truncation failed, and let
-      // the fetcher go on with the others meanwhile.
-      retry_epoch_query(answer.tp, p->leader_epoch(), host_.config().replica_fetch_backoff);
-      maybe_fetch(p->state().leader);
-      continue;
-    }
-    const Offset leo = p->log().log_end_offset();
-    Offset target = leo;
-    if (answer.leader_epoch == kNoLeaderEpoch) {
-      target = p->log().high_watermark();  // the leader knows nothing older: fall back to the HW
-    } else if (answer.leader_epoch == p->log().latest_epoch()) {
-      target = std::min(answer.end_offset, leo);
-    } else {
-      // KIP-279: the leader ended our epoch at an older one of its own; our log may hold that
-      // older epoch only up to a point, and must not keep anything past it.
-      const Offset local_end = p->log().epochs().end_offset_for(answer.leader_epoch, leo).end_offset;
-      target = std::min(answer.end_offset, local_end < 0 ? leo : local_end);
-    }
-    host_.truncated(*p, p->log().truncate_to(target), "leader epoch");
-    it->second.truncating = false;
-    maybe_fetch(p->state().leader);
-  }
+  host_.truncated(p, p.log().truncate_to(target), "leader epoch");
 }
 
 void ReplicaFetcher::maybe_fetch(BrokerId leader) {
@@ -88,12 +40,6 @@ void ReplicaFetcher::maybe_fetch(BrokerId leader) {
   Fetcher& fetcher = fetchers_[leader];
   fetcher.leader = leader;
   if (fetcher.in_flight || fetcher.backoff.valid()) return;
-  // Kafka's fetcher thread truncates before it fetches: while a partition of this leader waits
-  // for its truncation point, no Fetch leaves, so that the partitions that became followers
-  // together (a restart, a leader change) start fetching together; the last answer fetches.
-  for (const auto& [tp, follow] : following_) {
-    if (follow.asking && follow.partition->state().leader == leader) return;
-  }
   FetchSessionHandler& session = fetcher.session;
   const bool full = session.next_epoch == 0;
   if (full) session.sent.clear();
@@ -117,21 +63,25 @@ void ReplicaFetcher::maybe_fetch(BrokerId leader) {
   };
   for (const auto& [tp, follow] : following_) {
     const Partition* p = follow.partition;
-    if (follow.truncating || p == nullptr || p->role() != ReplicaRole::follower ||
-        p->state().leader != leader) {
+    if (p == nullptr || p->role() != ReplicaRole::follower || p->state().leader != leader) {
       continue;
     }
     forget_until(&tp);
-    const FetchSessionHandler::Sent now_at{p->log().log_end_offset(), p->leader_epoch()};
+    // Before KIP-101 (the legacy switch) a follower had no epoch to send.
+    const LeaderEpoch last_fetched = config.legacy_hw_truncation ? kNoLeaderEpoch : p->log().latest_epoch();
+    const FetchSessionHandler::Sent now_at{p->log().log_end_offset(), p->leader_epoch(), last_fetched};
     if (sent != session.sent.end() && sent->first == tp) {
-      const bool moved = sent->second.fetch_offset != now_at.fetch_offset || sent->second.leader_epoch != now_at.leader_epoch;
+      const bool moved = sent->second.fetch_offset != now_at.fetch_offset ||
+                         sent->second.leader_epoch != now_at.leader_epoch ||
+                         sent->second.last_fetched_epoch != now_at.last_fetched_epoch;
       sent->second = now_at;
       ++sent;
       if (!moved) continue;
     } else {
       sent = std::next(session.sent.emplace_hint(sent, tp, now_at));
     }
-    request.partitions.push_back({tp, now_at.leader_epoch, now_at.fetch_offset, config.replica_fetch_max_bytes});
+    request.partitions.push_back(
+        {tp, now_at.leader_epoch, now_at.fetch_offset, now_at.last_fetched_epoch, config.replica_fetch_max_bytes});
   }
   forget_until(nullptr);
   if (session.sent.empty()) {
@@ -216,15 +166,17 @@ void ReplicaFetcher::on_answer(sim::NodeId from, const FetchResponse& m) {
       continue;
     }
     // As Kafka's fetcher: an answer for a partition whose state moved while the request was out
-    // (a new leader epoch, so it is truncating or about to fetch under the new epoch) is not for
-    // it any more, data and errors alike.
+    // (a new leader epoch, so it fetches under the new epoch) is not for it any more, data and
+    // errors alike.
     const auto asked = session.sent.find(part.tp);
-    if (follow->second.truncating || asked == session.sent.end() || asked->second.leader_epoch != p->leader_epoch()) {
-      continue;
-    }
+    if (asked == session.sent.end() || asked->second.leader_epoch != p->leader_epoch()) continue;
     switch (part.error) {
       case ErrorCode::NONE:
-        apply_fetched(*p, part);
+        if (part.diverging()) {
+          truncate_diverged(*p, part);
+        } else {
+          apply_fetched(*p, part);
+        }
         break;
       case ErrorCode::OFFSET_OUT_OF_RANGE:
         if (p->log().log_end_offset() < part.log_start_offset) {
@@ -285,14 +237,6 @@ void ReplicaFetcher::on_connection_reset(sim::NodeId peer) {
       give_up_fetch(fetcher);
       backoff(leader);
     }
-  }
-  // An OffsetsForLeaderEpoch question to it is lost too: ask again after the backoff.
-  for (auto& [tp, follow] : following_) {
-    const Partition* p = host_.find_partition(tp);
-    if (!follow.truncating || p == nullptr) continue;
-    if (host_.node_of(p->state().leader) != peer) continue;
-    follow.asking = false;
-    retry_epoch_query(tp, p->leader_epoch(), host_.config().replica_fetch_backoff);
   }
 }
 

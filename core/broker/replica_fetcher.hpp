@@ -1,9 +1,12 @@
 // ReplicaFetcher: a broker's follower side (Kafka's ReplicaFetcherManager and its fetcher
-// threads). For each partition it follows, it first finds where its log and the leader's part
-// (OffsetsForLeaderEpoch, KIP-101 with the KIP-279 refinement, or with the legacy switch its own
-// high watermark, as Kafka did before 0.11) and truncates there; then one fetcher per leader broker
-// sends one Fetch for all the partitions followed there, within a fetch session (KIP-227, see
-// fetch_session.hpp) that lets it name only what changed, and appends what comes back.
+// threads). One fetcher per leader broker sends one Fetch for all the partitions followed there,
+// within a fetch session (KIP-227, see fetch_session.hpp) that lets it name only what changed, and
+// appends what comes back. Each partition's Fetch carries the epoch of its log's last batch; a
+// leader whose log diverged from it answers with where that epoch ends there, and the follower
+// truncates to that point and fetches on (Kafka's truncation on fetch, since 2.7: the
+// OffsetsForLeaderEpoch round trip of KIP-101 and KIP-279 is no longer needed). With the legacy
+// switch it truncates to its own high watermark when it starts following, as Kafka did before
+// 0.11.
 //
 // It owns no partition: the broker does, and gives it what it needs through ReplicaFetcherHost.
 #pragma once
@@ -36,7 +39,6 @@ class ReplicaFetcherHost {
   virtual BrokerId broker_at(sim::NodeId node) const = 0;
   virtual std::int32_t next_correlation_id() = 0;
   virtual void send_to_peer(BrokerId broker, FetchRequest request) = 0;
-  virtual void send_to_peer(BrokerId broker, OffsetsForLeaderEpochRequest request) = 0;
   // Closes the connection to a peer broker (a fetch went unanswered too long).
   virtual void close_connection_to(BrokerId broker) = 0;
   // Timers of the broker's current incarnation: they die with it.
@@ -60,7 +62,7 @@ class ReplicaFetcher {
 
   // The broker's process stopped: all of this is volatile.
   void reset();
-  // `p` became a follower (or followed a new leader epoch): truncate it, then fetch it.
+  // `p` became a follower (or followed a new leader epoch): fetch it.
   void follow(Partition& p);
   // `tp` changed role or leader: it no longer follows as before.
   void stop_following(const TopicPartition& tp) { following_.erase(tp); }
@@ -68,8 +70,7 @@ class ReplicaFetcher {
   // fetchers together, as Kafka's makeFollowers adds them all before the fetcher threads go on.
   void begin_update() { deferring_fetches_ = true; }
   void end_update();
-  // Answers from leaders.
-  void on_answer(const OffsetsForLeaderEpochResponse& m);
+  // A leader's answer.
   void on_answer(sim::NodeId from, const FetchResponse& m);
   // The process at `peer` crashed: what was asked of it is lost.
   void on_connection_reset(sim::NodeId peer);
@@ -77,8 +78,6 @@ class ReplicaFetcher {
  private:
   struct FollowerFetch {
     Partition* partition = nullptr;  // the replica (partitions are never removed)
-    bool truncating = true;          // not yet truncated for the current leader epoch
-    bool asking = false;             // its OffsetsForLeaderEpoch question is on its way
   };
   struct Fetcher {
     BrokerId leader = kNoBroker;
@@ -89,8 +88,6 @@ class ReplicaFetcher {
     FetchSessionHandler session;
   };
 
-  void send_epoch_query(Partition& p);
-  void retry_epoch_query(const TopicPartition& tp, LeaderEpoch epoch, sim::Duration delay);
   void maybe_fetch(BrokerId leader);
   // The Fetch in flight is given up (its leader reset the connection, or it timed out): its
   // answer will be ignored, and the session starts over.
@@ -101,6 +98,9 @@ class ReplicaFetcher {
   void retire_idle_fetchers();
   void backoff(BrokerId leader);
   void apply_fetched(Partition& p, const FetchResponse::Partition& part);
+  // The leader says our log diverged: truncate to where the epoch ends on both sides
+  // (AbstractFetcherThread.truncateOnFetchResponse).
+  void truncate_diverged(Partition& p, const FetchResponse::Partition& part);
 
   ReplicaFetcherHost& host_;
   std::map<TopicPartition, FollowerFetch> following_;

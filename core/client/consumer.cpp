@@ -243,7 +243,7 @@ void Consumer::send_fetches() {
     }
     if (fetches_.count(meta->leader) != 0U) continue;  // one fetch in flight per broker
     FetchRequest& request = requests[meta->leader];
-    request.partitions.push_back({tp, meta->leader_epoch, *state.position, config_.max_partition_fetch_bytes});
+    request.partitions.push_back({tp, meta->leader_epoch, *state.position, kNoLeaderEpoch, config_.max_partition_fetch_bytes});
   }
   for (auto& [broker, request] : requests) {
     request.correlation_id = next_correlation_++;

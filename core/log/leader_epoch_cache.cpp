@@ -6,6 +6,9 @@ void LeaderEpochCache::assign(LeaderEpoch epoch, Offset start_offset) {
   if (!entries_.empty()) {
     const EpochEntry& last = entries_.back();
     if (epoch <= last.epoch || start_offset < last.start_offset) return;
+    // A newer epoch starting where the last one started: the last one held nothing, and gives way
+    // (LeaderEpochFileCache drops entries the new one makes non-monotonic).
+    if (start_offset == last.start_offset) entries_.pop_back();
   }
   entries_.push_back(EpochEntry{epoch, start_offset});
 }

@@ -1,9 +1,9 @@
 // The leader-epoch cache (KIP-101): for each leader epoch, the first offset written in it.
 //
-// It answers OffsetsForLeaderEpoch: "where does epoch E end in your log?" A follower that has
-// just learned of a new leader asks that question for its own latest epoch and truncates to the
+// It answers "where does epoch E end in your log?". A leader asks it of itself for the last
+// fetched epoch a follower's Fetch carries, and a follower whose log diverged truncates to the
 // answer, instead of to its high watermark, so that it neither loses committed records nor keeps
-// records that diverge from the leader's log.
+// records that diverge from the leader's log (OffsetsForLeaderEpoch asks the same of a leader).
 #pragma once
 
 #include <optional>

@@ -144,7 +144,12 @@ OffsetRange PartitionLog::remove_from(Offset offset) {
 }
 
 OffsetRange PartitionLog::truncate_to(Offset offset) {
-  if (offset >= log_end_offset_) return OffsetRange{log_end_offset_, log_end_offset_};
+  if (offset >= log_end_offset_) {
+    // Nothing to remove, but an epoch this replica started at its log end as leader, and never
+    // wrote in, may conflict with the new leader's: UnifiedLog.truncateTo drops it all the same.
+    epochs_.truncate_from_end(log_end_offset_);
+    return OffsetRange{log_end_offset_, log_end_offset_};
+  }
   return remove_from(offset);
 }
 

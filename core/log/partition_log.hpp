@@ -71,6 +71,10 @@ class PartitionLog {
 
   // A leader's append: the batch gets the next offsets and the leader's epoch. Returns it.
   const RecordBatch& append_as_leader(RecordBatch batch, LeaderEpoch epoch, sim::Time now);
+  // A new leader records its epoch as starting at its log end (UnifiedLog.maybeAssignEpochStartOffset
+  // in makeLeader), before it appends anything: a follower's last fetched epoch is then checked
+  // against it.
+  void start_leader_epoch(LeaderEpoch epoch) { epochs_.assign(epoch, log_end_offset_); }
   // A follower's append: offsets and epoch come with the batch, which must start at the LEO.
   void append_as_follower(const RecordBatch& batch, sim::Time now);
 

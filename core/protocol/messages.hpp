@@ -66,6 +66,9 @@ struct FetchRequest {
     TopicPartition tp;
     LeaderEpoch current_leader_epoch = kNoLeaderEpoch;
     Offset fetch_offset = 0;
+    // The epoch of the last batch in the follower's log (KIP-320): the leader checks it and answers
+    // a follower whose log diverged with where that epoch ends. kNoLeaderEpoch: nothing to check.
+    LeaderEpoch last_fetched_epoch = kNoLeaderEpoch;
     std::int32_t partition_max_bytes = 1'048'576;
   };
   std::vector<Partition> partitions;
@@ -84,6 +87,13 @@ struct FetchResponse {
     Offset log_start_offset = -1;
     Offset log_end_offset = -1;
     std::vector<RecordBatch> batches;
+    // The follower's log diverged from the leader's: its last fetched epoch ends, on the leader,
+    // at this epoch and offset. It truncates there and fetches again (no batches come with it).
+    LeaderEpoch diverging_epoch = kNoLeaderEpoch;
+    Offset diverging_end_offset = -1;
+    bool diverging() const { return diverging_end_offset >= 0; }
+    // An answer that must not wait in the purgatory for data.
+    bool answer_at_once() const { return error != ErrorCode::NONE || diverging(); }
   };
   std::vector<Partition> partitions;
 };

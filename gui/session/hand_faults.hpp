@@ -11,11 +11,12 @@
 
 namespace ksim::gui::hand_fault {
 
-// The node faults a broker's menus offer, in their order.
-inline constexpr std::array kBrokerFaults{core::FaultType::crash,  core::FaultType::power_loss, core::FaultType::restart,
-                                          core::FaultType::pause,  core::FaultType::resume,     core::FaultType::isolate};
+// The node faults a broker's menus offer, in their order: a clean stop first, then the failures.
+inline constexpr std::array kBrokerFaults{core::FaultType::stop,    core::FaultType::crash,  core::FaultType::power_loss,
+                                          core::FaultType::restart, core::FaultType::pause,  core::FaultType::resume,
+                                          core::FaultType::isolate};
 
-// A node fault (crash, power-loss, disk-loss, restart, pause, resume, isolate) on a node
+// A node fault (stop, crash, power-loss, disk-loss, restart, pause, resume, isolate) on a node
 // ("broker:2", "consumer:billing/0", ...); the loader says which a kind of node takes.
 std::string on_node(core::FaultType type, const std::string& node);
 // Messages from `from` to `to` are dropped; both ways unless `one_way`.

@@ -296,7 +296,12 @@ class GuiTest : public QObject {
     window.run_to(at_s(7));
     QCOMPARE(window.set_config("topic:events", "min.insync.replicas", "3"), QString());
     QCOMPARE(window.set_config("topic:events", "unclean.leader.election.enable", "true"), QString());
-    QCOMPARE(session.injected().size(), std::size_t{8});
+    // A clean stop: the broker goes through its controlled shutdown and exits once every active
+    // broker has the change, so only after the controller fenced broker 3 (its heartbeats are cut).
+    QCOMPARE(window.broker_fault(1, core::FaultType::stop), QString());
+    window.run_to(at_s(16));
+    QVERIFY(!session.cluster().brokers.at(0).running);
+    QCOMPARE(session.injected().size(), std::size_t{9});
     QTemporaryDir dir;
     const std::string saved = dir.filePath("session.json").toStdString();
     QCOMPARE(QString::fromStdString(session.save_as(saved)), QString());

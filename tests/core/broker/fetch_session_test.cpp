@@ -30,7 +30,7 @@ FetchRequest session_fetch(std::int32_t id, std::int32_t epoch, std::vector<Fetc
   return request;
 }
 
-FetchRequest::Partition at(const TopicPartition& tp, Offset offset) { return {tp, kNoLeaderEpoch, offset, 1'048'576}; }
+FetchRequest::Partition at(const TopicPartition& tp, Offset offset) { return {tp, kNoLeaderEpoch, offset, kNoLeaderEpoch, 1'048'576}; }
 
 std::set<std::string> listed(const FetchResponse& r) {
   std::set<std::string> names;

@@ -29,6 +29,21 @@ RecordBatch idempotent(int records, std::int32_t base_sequence, ProducerEpoch ep
 
 }  // namespace
 
+TEST_CASE("a new leader starts its epoch at its log end before it appends anything", "[core][broker]") {
+  Partition p(kTp, 1, TopicConfig{});
+  p.log().append_as_follower([] {
+    RecordBatch b = batch_of(3);
+    b.partition_leader_epoch = 2;
+    return b;
+  }(), Time::zero());
+  p.apply(PartitionState{kTp, {1, 2, 3}, {1, 2, 3}, 1, 5, 0, {}, {}, false}, Time::zero());
+  REQUIRE(p.log().epochs().latest().has_value());
+  CHECK(p.log().epochs().latest()->epoch == 5);
+  CHECK(p.log().epochs().latest()->start_offset == 3);
+  // Epoch 2 ends where 5 begins: what a follower whose last batch is of epoch 2 is told.
+  CHECK(p.log().epochs().end_offset_for(2, p.log().log_end_offset()).end_offset == 3);
+}
+
 TEST_CASE("leader append: a batch lands at the log end in the leader's epoch", "[core][broker]") {
   Partition p = leader({1, 2, 3});
   const LeaderAppend first = p.append_records_as_leader(batch_of(3), 1, Time::zero());

@@ -89,7 +89,7 @@ class TestClient final : public KafkaNode {
     request.correlation_id = next_correlation_++;
     request.min_bytes = min_bytes;
     request.max_wait = max_wait;
-    request.partitions.push_back({tp, state->leader_epoch, offset, 1'048'576});
+    request.partitions.push_back({tp, state->leader_epoch, offset, kNoLeaderEpoch, 1'048'576});
     send_message(cluster_.broker(state->leader).id(), std::move(request));
     return next_correlation_ - 1;
   }

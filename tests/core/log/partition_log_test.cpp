@@ -116,6 +116,15 @@ TEST_CASE("log: the operating system writes pages back once they are 30 s dirty,
   }
 }
 
+TEST_CASE("log: truncating at the log end drops an epoch started there and never written", "[core][log]") {
+  PartitionLog log(LogConfig{});
+  log.append_as_leader(batch_of(2), 1, Time::zero());
+  log.start_leader_epoch(3);  // led epoch 3, appended nothing, then became a follower
+  CHECK(log.latest_epoch() == 3);
+  CHECK(log.truncate_to(log.log_end_offset()).empty());
+  CHECK(log.latest_epoch() == 1);  // the next Fetch names epoch 1, which the new leader can place
+}
+
 TEST_CASE("log: a rolled segment is flushed, as Kafka flushes it after the roll", "[core][log]") {
   LogConfig config;
   config.segment_bytes = 3 * batch_of(1).size_bytes();
