@@ -221,6 +221,11 @@ void Broker::exit_cleanly() {
 }
 
 void Broker::handle(sim::NodeId, const MetadataUpdate& m) {
+  // A broker applies metadata only once it is registered (BrokerServer installs its metadata
+  // publishers after registration and the initial catch-up): a restarted broker refused while its
+  // old run's session lives must not act on what the controller still says of that old run (it
+  // may name it leader).
+  if (!registered()) return;
   if (m.metadata_offset <= metadata_offset_) return;
   metadata_offset_ = m.metadata_offset;
   live_brokers_ = m.live_brokers;

@@ -97,8 +97,10 @@ void InvariantChecker::check_partition(const TopicPartition& tp, const Cause& ca
   if (std::find(holders.begin(), holders.end(), state->leader) == holders.end()) holders.push_back(state->leader);
   for (const BrokerId member : holders) {
     const Partition* p = cluster_.broker(member).partition(tp);
-    // A stopped broker's log is checked when it is back: it may still truncate then.
-    if (p == nullptr || !cluster_.broker(member).running()) continue;
+    // A stopped broker's log is checked when it is back and has heard of this leader epoch: it may
+    // still truncate then. (A restarted broker the controller still names, its old run not yet
+    // fenced, holds nothing of this epoch: it is neither the leader nor a follower yet.)
+    if (p == nullptr || !cluster_.broker(member).running() || p->leader_epoch() != state->leader_epoch) continue;
     const bool is_leader = member == state->leader;
     for (const auto& [base, batch] : committed->second) {
       if (base < p->log().log_start_offset()) continue;  // deleted by retention: not a loss

@@ -280,7 +280,7 @@ TEST_CASE("fetch sessions: after a restart a follower's first Fetch names every 
   first.since = lab.now();
   lab.cluster.sim().events().attach(first);
   lab.start(2);
-  lab.run(seconds(12));  // registered once its previous run's session is over (about 9 s)
+  lab.run(seconds(20));  // registered once its previous run's session is over (about 9 s), after a backoff
   CHECK(first.bytes == fetch_of_eleven_partitions());
 }
 

@@ -84,6 +84,28 @@ TEST_CASE("registration: a leader restarted within the session timeout waits for
   CHECK(log.refused.size() <= 8);
 }
 
+TEST_CASE("registration: a refused broker does not act on what the controller says of its old run",
+          "[core][controller]") {
+  // The leader loses power and comes back at once, empty. Until its old session ends the
+  // controller still names broker 1 leader, and pushes that to broker 1's node with any change;
+  // the new run, not registered, must not take it up (KRaft brokers apply metadata only after
+  // registering). Nor is its empty log a broken invariant: it leads nothing yet.
+  Lab lab(topic_config(1), {1, 2, 3});
+  lab.client->produce(kOrders, 5, -1);
+  lab.run(seconds(1));
+  lab.stop(1, StopKind::power_loss);
+  lab.start(1);
+  lab.run(seconds(1));
+  REQUIRE(lab.state().leader == 1);
+  REQUIRE(lab.cluster.controller().set_topic_config("orders", topic_config(1)) == ErrorCode::NONE);
+  lab.run(milliseconds(100));
+  CHECK(lab.replica(1).role() == ReplicaRole::none);
+  CHECK(lab.checker.violations().empty());
+  lab.run(seconds(12));
+  CHECK(lab.state().leader == 2);
+  CHECK(lab.checker.violations().empty());
+}
+
 TEST_CASE("registration: a registered broker stays fenced until its metadata reaches its registration",
           "[core][controller]") {
   Lab lab(topic_config(1), {1, 2, 3});
