@@ -221,10 +221,10 @@ void Network::deliver(std::uint32_t slot) {
     return;
   }
   Wire& w = wire(from, to);
-  if (w.blocked) return lose(slot, "partition");
+  if (w.blocked) return lose(slot, LossCause::partition);
   const LinkParams& params = w.override_params ? *w.override_params : defaults_;
   // A lost transmission has still used the wire's bandwidth, so loss is drawn on arrival.
-  if (params.loss > 0.0 && w.rng.bernoulli(params.loss)) return lose(slot, "loss");
+  if (params.loss > 0.0 && w.rng.bernoulli(params.loss)) return lose(slot, LossCause::loss);
   const bool receiver_has_end = m.stream == Stream::request ? c.server_end : c.state == ConnectionState::established;
   if (!receiver_has_end) return answer_with_reset(slot);
   h.backoff = 0;
@@ -251,17 +251,26 @@ void Network::abandon(std::uint32_t slot) {
     h.held.push_back(slot);
     return;
   }
-  if (host_powered_off(to)) return lose(slot, "host-down");
+  if (host_powered_off(to)) return lose(slot, LossCause::host_down);
   answer_with_reset(slot);  // the host is up and knows no such connection
 }
 
-void Network::lose(std::uint32_t slot, std::string_view reason) {
+std::string_view Network::loss_cause_name(LossCause cause) {
+  switch (cause) {
+    case LossCause::loss: return "loss";
+    case LossCause::partition: return "partition";
+    case LossCause::host_down: return "host-down";
+  }
+  return "loss";
+}
+
+void Network::lose(std::uint32_t slot, LossCause cause) {
   InFlight& m = in_flight_[slot];
   const Ends e{m.client, m.server};
   Connection& c = connection(e);
   HalfStream& h = half(c, m.stream);
   KSIM_ASSERT(!h.stalled && h.held.empty(), "only the first message of a stream is retransmitted");
-  if (reason == "loss") {
+  if (cause == LossCause::loss) {
     ++stats_.lost_to_loss;
   } else {
     ++stats_.lost_to_cut;
@@ -273,7 +282,7 @@ void Network::lose(std::uint32_t slot, std::string_view reason) {
   const NodeId to = receiver_of(m);
   // The sender's retransmission timer runs from the lost transmission.
   const Time retry = std::max(scheduler_.now(), m.transmitted + rto(from, to, h.backoff));
-  events_.report(EventStamp{scheduler_.now(), from}, MessageDelayed{to, m.label, reason, retry});
+  events_.report(EventStamp{scheduler_.now(), from}, MessageDelayed{to, m.label, loss_cause_name(cause), retry});
   const std::uint64_t epoch = c.epoch;
   const Stream stream = m.stream;
   const std::uint32_t stall_id = ++h.stall_id;
@@ -339,7 +348,7 @@ void Network::answer_with_reset(std::uint32_t slot) {
   // Only a server loses its end while its client keeps one (a client's end goes with the whole
   // connection), so the reset always travels back to a client.
   KSIM_ASSERT(m.stream == Stream::request, "a reset answers a request");
-  if (is_blocked(e.server, e.client)) return lose(slot, "partition");  // the reset is lost: try again
+  if (is_blocked(e.server, e.client)) return lose(slot, LossCause::partition);  // the reset is lost: try again
   ++stats_.dropped_by_reset;
   const std::string_view label = m.label;
   release(slot);

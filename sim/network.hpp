@@ -212,7 +212,11 @@ class Network {
   void dispatch(std::uint32_t slot);
   void deliver(std::uint32_t slot);
   void abandon(std::uint32_t slot);
-  void lose(std::uint32_t slot, std::string_view reason);
+  // Why a transmission did not arrive: the link's loss rate, a cut, or a receiving host without
+  // power. The first counts as lost to loss, the others as lost to a cut.
+  enum class LossCause : std::uint8_t { loss, partition, host_down };
+  static std::string_view loss_cause_name(LossCause cause);  // as MessageDelayed's reason says it
+  void lose(std::uint32_t slot, LossCause cause);
   void retransmit(Ends e, Stream stream, std::uint64_t epoch, std::uint32_t stall_id);
   Duration rto(NodeId from, NodeId to, std::uint32_t backoff) const;
   void answer_with_reset(std::uint32_t slot);

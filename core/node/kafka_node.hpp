@@ -92,25 +92,18 @@ class KafkaNode : public sim::Node {
   template <typename Message>
   void send_message(sim::NodeId to, Message message, sim::Callback on_written) {
     static_assert(!std::string_view(Message::kName).ends_with("Response"), "only requests wait to be written");
-    auto& target = static_cast<KafkaNode&>(simulation().node(to));
     const std::uint32_t bytes = wire_size(message);
-    send_request(to, bytes, Message::kName,
-                 [&target, from = id(), m = std::make_unique<Message>(std::move(message))] { target.handle(from, *m); },
-                 std::move(on_written));
+    send_request(to, bytes, Message::kName, delivery(to, std::move(message)), std::move(on_written));
   }
 
+  // A request goes on this node's connection to `to`, a response on the one `to` opened to it.
   template <typename Message>
   void send_message(sim::NodeId to, Message message) {
-    // Every node of a Kafka cluster is a KafkaNode; the cluster builder guarantees it.
-    auto& target = static_cast<KafkaNode&>(simulation().node(to));
     const std::uint32_t bytes = wire_size(message);
-    sim::Callback deliver = [&target, from = id(), m = std::make_unique<Message>(std::move(message))] {
-      target.handle(from, *m);
-    };
     if constexpr (std::string_view(Message::kName).ends_with("Response")) {
-      reply(to, bytes, Message::kName, std::move(deliver));
+      reply(to, bytes, Message::kName, delivery(to, std::move(message)));
     } else {
-      send_request(to, bytes, Message::kName, std::move(deliver));
+      send_request(to, bytes, Message::kName, delivery(to, std::move(message)));
     }
   }
 
@@ -118,10 +111,8 @@ class KafkaNode : public sim::Node {
   // broker fetches from the controller on its own connection, here pushed back on it.
   template <typename Message>
   void reply_message(sim::NodeId to, Message message) {
-    auto& target = static_cast<KafkaNode&>(simulation().node(to));
     const std::uint32_t bytes = wire_size(message);
-    reply(to, bytes, Message::kName,
-          [&target, from = id(), m = std::make_unique<Message>(std::move(message))] { target.handle(from, *m); });
+    reply(to, bytes, Message::kName, delivery(to, std::move(message)));
   }
 
   // Whether the connection to `peer` is ready for a request; if it is not, starts opening it
@@ -136,6 +127,14 @@ class KafkaNode : public sim::Node {
   virtual void connection_lost(sim::NodeId /*peer*/) {}
 
  private:
+  // What the network runs when `message` arrives at `to`: that node's handler for it, told who
+  // sent it. Every node of a Kafka cluster is a KafkaNode; the cluster builder guarantees it.
+  template <typename Message>
+  sim::Callback delivery(sim::NodeId to, Message message) {
+    auto& target = static_cast<KafkaNode&>(simulation().node(to));
+    return [&target, from = id(), m = std::make_unique<Message>(std::move(message))] { target.handle(from, *m); };
+  }
+
   struct Waiting {
     std::uint32_t bytes = 0;
     std::string_view label;
