@@ -129,8 +129,8 @@ class SequenceCanvas final : public QWidget {
     const QColor colour = family_colour(m.label, palette);
     const double x1 = x_of(m.from);
     const double y1 = y_of(m.sent, nth);
-    if (m.kind == MessageKind::connection) {  // a diamond on the node's lifeline
-      const QColor mark = m.label == "connected" ? palette.text : palette.lost;
+    if (is_connection_event(m.kind)) {  // a diamond on the node's lifeline
+      const QColor mark = m.kind == MessageKind::connected ? palette.text : palette.lost;
       QPainterPath diamond;
       diamond.moveTo(x1, y1 - 5);
       diamond.lineTo(x1 + 5, y1);
@@ -139,9 +139,9 @@ class SequenceCanvas final : public QWidget {
       diamond.closeSubpath();
       p.fillPath(diamond, mark);
       p.setPen(mark);
-      const std::string text = m.label == "connected" ? "connected to " + m.to
-                               : m.label == "closed"  ? "closed its connection to " + m.to
-                                                      : "connection to " + m.to + " ended (" + m.why + ")";
+      const std::string text = m.kind == MessageKind::connected ? "connected to " + m.to
+                               : m.kind == MessageKind::closed  ? "closed its connection to " + m.to
+                                                                : "connection to " + m.to + " ended (" + m.why + ")";
       p.drawText(QPointF(x1 + 8, y1 - 4), QString::fromStdString(text));
       return;
     }

@@ -24,13 +24,13 @@ class Play::Recorder final : public core::KafkaObserver {
     message(SentMessage{s.time, s.time, s.node, e.to, intern(e.label), intern(e.reason), MessageKind::dropped});
   }
   void on(const core::EventStamp& s, const sim::ConnectionEstablished& e) override {
-    message(SentMessage{s.time, s.time, s.node, e.peer, intern("connected"), 0, MessageKind::connection});
+    message(SentMessage{s.time, s.time, s.node, e.peer, intern("connected"), 0, MessageKind::connected});
   }
   void on(const core::EventStamp& s, const sim::ConnectionClosed& e) override {
-    message(SentMessage{s.time, s.time, s.node, e.peer, intern("closed"), 0, MessageKind::connection});
+    message(SentMessage{s.time, s.time, s.node, e.peer, intern("closed"), 0, MessageKind::closed});
   }
   void on(const core::EventStamp& s, const sim::ConnectionReset& e) override {
-    message(SentMessage{s.time, s.time, s.node, e.peer, intern("ended"), intern(e.reason), MessageKind::connection});
+    message(SentMessage{s.time, s.time, s.node, e.peer, intern("ended"), intern(e.reason), MessageKind::ended});
   }
   void on(const core::EventStamp& s, const core::LogTruncated& e) override {
     Truncation t;
@@ -84,8 +84,7 @@ std::vector<Message> Play::messages(sim::Time from, sim::Time to) const {
     // Oldest first: once the ring is full, the oldest is where the next one would go.
     const SentMessage& m = messages_[(messages_next_ + i) % messages_.size()];
     if (m.sent < from || m.sent > to) continue;
-    const bool has_why = m.kind == MessageKind::delayed || m.kind == MessageKind::dropped ||
-                         (m.kind == MessageKind::connection && labels_[m.label] == "ended");
+    const bool has_why = m.kind == MessageKind::delayed || m.kind == MessageKind::dropped || m.kind == MessageKind::ended;
     out.push_back(Message{m.sent, m.arrival, sim.node_name(m.from), sim.node_name(m.to), labels_[m.label], m.kind,
                           has_why ? labels_[m.why] : std::string()});
   }

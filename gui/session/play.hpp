@@ -37,8 +37,15 @@ enum class MessageKind : std::uint8_t {
   retransmission, // the same message sent again after a lost transmission
   delayed,        // a transmission lost to a cut, a lossy link or a host without power
   dropped,        // the message died with its connection
-  connection,     // `from`'s connection to `to` was opened, closed, or ended from afar
+  connected,      // `from`'s connection to `to` completed its handshake
+  closed,         // `from` closed its connection to `to`
+  ended,          // `from`'s connection to `to` ended from afar (`why`: reset, refused, timed out, ...)
 };
+
+// A connection event rather than a message: drawn as a mark on the node's lifeline.
+inline bool is_connection_event(MessageKind kind) {
+  return kind == MessageKind::connected || kind == MessageKind::closed || kind == MessageKind::ended;
+}
 
 struct Message {
   sim::Time sent;

@@ -431,7 +431,7 @@ class GuiTest : public QObject {
     crash->run_to(at_s(10.1));
     const std::vector<gui::Message> around = crash->messages(at_s(9.99), at_s(10.1));
     QVERIFY(std::any_of(around.begin(), around.end(), [](const gui::Message& m) {
-      return m.kind == gui::MessageKind::connection && m.label == "ended" && m.why == "reset" &&
+      return m.kind == gui::MessageKind::ended && m.label == "ended" && m.why == "reset" &&
              m.from.rfind("producer:", 0) == 0 && m.to == "broker:1";
     }));
 
