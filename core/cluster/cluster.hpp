@@ -83,13 +83,6 @@ class Cluster {
   const sim::Simulation& sim() const { return *sim_; }
   // The broker id of a node, or kNoBroker when the node is not a broker.
   BrokerId broker_of(sim::NodeId node) const;
-  // The broker running on `node`; nullptr when that node is not a broker.
-  Broker* broker_at(sim::NodeId node) {
-    for (Broker* b : brokers_) {
-      if (b->id() == node) return b;
-    }
-    return nullptr;
-  }
   std::int32_t broker_count() const { return static_cast<std::int32_t>(brokers_.size()); }
 
   // Starts the controller and every broker, then runs until all brokers are registered and

@@ -258,22 +258,17 @@ void Controller::maybe_schedule_checks() {
   }
 }
 
+PartitionChangeResult Controller::reelect(const TopicRecord& topic, PartitionState& p, bool preferred) {
+  PartitionChangeRules rules = rules_for(topic, p);
+  rules.preferred = preferred;
+  return change_partition(p, p.isr, [this](BrokerId r) { return usable(r); }, rules);
+}
+
 void Controller::balance_leaders() {
   // Kafka's maybeBalancePartitionLeaders: a preferred election for every partition whose leader
   // is not its first replica, which happens where that replica is in the ISR and may lead.
   balance_scheduled_ = false;
-  std::vector<PartitionState> changed;
-  for (auto& [name, topic] : topics_) {
-    for (PartitionState& p : topic.partitions) {
-      if (p.leader == p.replicas.front()) continue;
-      PartitionChangeRules rules = rules_for(topic, p);
-      rules.preferred = true;
-      const PartitionChangeResult result =
-          change_partition(p, p.isr, [this](BrokerId r) { return usable(r); }, rules);
-      report_change(p, result, "preferred leader", changed);
-    }
-  }
-  publish(changed);
+  elect_preferred_leaders({});
 }
 
 void Controller::elect_unclean_leaders() {
@@ -282,10 +277,7 @@ void Controller::elect_unclean_leaders() {
   for (auto& [name, topic] : topics_) {
     if (!topic.config.unclean_leader_election) continue;
     for (PartitionState& p : topic.partitions) {
-      if (p.leader != kNoBroker) continue;
-      const PartitionChangeResult result =
-          change_partition(p, p.isr, [this](BrokerId r) { return usable(r); }, rules_for(topic, p));
-      report_change(p, result, "unclean election", changed);
+      if (p.leader == kNoBroker) report_change(p, reelect(topic, p, false), "unclean election", changed);
     }
   }
   publish(changed);
@@ -402,9 +394,7 @@ ErrorCode Controller::elect_preferred_leaders(const std::vector<TopicPartition>&
   bool elected = false;
   const auto consider = [&](TopicRecord& topic, PartitionState& p) {
     if (p.leader == p.replicas.front()) return;
-    PartitionChangeRules rules = rules_for(topic, p);
-    rules.preferred = true;
-    const PartitionChangeResult result = change_partition(p, p.isr, [this](BrokerId r) { return usable(r); }, rules);
+    const PartitionChangeResult result = reelect(topic, p, true);
     elected = elected || result.choice == LeaderChoice::preferred;
     report_change(p, result, "preferred leader", changed);
   };
@@ -458,7 +448,7 @@ void Controller::elect_new(TopicRecord& topic, PartitionState& p) {
   // A new partition starts with leader epoch -1, so that its first leader has epoch 0.
   p.leader = kNoBroker;
   p.leader_epoch = -1;
-  const PartitionChangeResult result = change_partition(p, p.isr, [this](BrokerId r) { return usable(r); }, rules_for(topic, p));
+  const PartitionChangeResult result = reelect(topic, p, false);
   if (result.leader_changed && p.leader != kNoBroker) emit(LeaderElected{p, ElectionKind::clean});
 }
 

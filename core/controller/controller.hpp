@@ -116,6 +116,9 @@ class Controller final : public KafkaNode {
                      std::vector<PartitionState>& changed);
   // Elects a leader for a new partition.
   void elect_new(TopicRecord& topic, PartitionState& p);
+  // An election with the ISR as it stands, among the usable brokers (preferred: ElectLeaders'
+  // kind, which only moves a leader to the first replica).
+  PartitionChangeResult reelect(const TopicRecord& topic, PartitionState& p, bool preferred);
   // leader.imbalance.check.interval.seconds and unclean.leader.election.interval.ms: the
   // controller's two deferred elections, scheduled when there is something for them to do.
   void maybe_schedule_checks();

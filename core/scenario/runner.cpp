@@ -341,16 +341,17 @@ void ScenarioRun::fire(const FaultSpec& f) {
   if (f.type == FaultType::stop) {
     std::string why;
     const std::optional<sim::NodeId> node = resolve(f.target, why);
-    Broker* broker = node ? cluster_->broker_at(*node) : nullptr;
-    if (broker == nullptr) {
+    const BrokerId id = node ? cluster_->broker_of(*node) : kNoBroker;
+    if (id == kNoBroker) {
       note("fault", "stop " + f.target + " did nothing: " + (node ? "it is not a broker" : why));
       return;
     }
-    if (!broker->running()) {
+    Broker& broker = cluster_->broker(id);
+    if (!broker.running()) {
       note("fault", "stop " + f.target + " did nothing: the broker is not running");
       return;
     }
-    broker->shut_down();
+    broker.shut_down();
     return;
   }
   if (f.type == FaultType::slow) {
