@@ -76,9 +76,9 @@ void MainWindow::build_views() {
   connect(cluster_, &ClusterWidget::broker_menu_requested, this, &MainWindow::broker_menu);
   tabs_ = new QTabWidget(split);
 
-  partitions_ = new QTableWidget(0, 8, tabs_);
+  partitions_ = new QTableWidget(0, 9, tabs_);
   partitions_->setObjectName("partitions");
-  partitions_->setHorizontalHeaderLabels({"partition", "leader", "epoch", "replicas", "ISR", "high watermark",
+  partitions_->setHorizontalHeaderLabels({"partition", "leader", "epoch", "replicas", "ISR", "ELR", "high watermark",
                                           "log end per replica (* leader, ! out of ISR, Z zombie)", "status"});
   partitions_->horizontalHeader()->setStretchLastSection(true);
   partitions_->verticalHeader()->hide();

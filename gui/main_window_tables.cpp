@@ -85,9 +85,12 @@ void MainWindow::fill_partitions(const core::ClusterView& view) {
     set_cell(partitions_, r, 2, QString::number(p.leader_epoch.value()));
     set_cell(partitions_, r, 3, join(p.replicas));
     set_cell(partitions_, r, 4, join(p.isr));
-    set_cell(partitions_, r, 5, hw < 0 ? "-" : QString::number(hw.value()));
-    set_cell(partitions_, r, 6, logs.join("   "));
-    set_cell(partitions_, r, 7, status, colour);
+    // Eligible leader replicas (KIP-966), then the last known leader in brackets once both the
+    // ISR and the ELR are empty, as kafka-topics prints Elr and LastKnownElr.
+    set_cell(partitions_, r, 5, join(p.elr) + (p.last_known_elr.empty() ? "" : " [" + join(p.last_known_elr) + "]"));
+    set_cell(partitions_, r, 6, hw < 0 ? "-" : QString::number(hw.value()));
+    set_cell(partitions_, r, 7, logs.join("   "));
+    set_cell(partitions_, r, 8, status, colour);
   }
   if (resized) partitions_->resizeColumnsToContents();
 }

@@ -133,7 +133,20 @@ class GuiTest : public QObject {
     QVERIFY(table->rowCount() >= 1);
     QCOMPARE(table->item(0, 0)->text(), QString("orders-0"));
     // Broker 1 leads it and is down, but the controller fences it only at 17.25 s: said in words.
-    QVERIFY2(table->item(0, 7)->text().startsWith("LEADER DOWN"), qPrintable(table->item(0, 7)->text()));
+    QVERIFY2(table->item(0, 8)->text().startsWith("LEADER DOWN"), qPrintable(table->item(0, 8)->text()));
+  }
+
+  void the_partitions_table_shows_eligible_leader_replicas() {
+    // unclean-shutdown-rejoin: at 21 s the ISR has shrunk to the leader below min.insync.replicas,
+    // and the followers that left it are eligible leader replicas.
+    const std::string lab = std::string(KSIM_SOURCE_DIR) + "/scenarios/unclean-shutdown-rejoin.json";
+    gui::MainWindow window;
+    QCOMPARE(window.open_file(QString::fromStdString(lab)), QString());
+    window.run_to(at_s(21));
+    QTableWidget* table = window.partitions_table();
+    QCOMPARE(table->horizontalHeaderItem(5)->text(), QString("ELR"));
+    QCOMPARE(table->item(0, 4)->text(), QString("1"));
+    QCOMPARE(table->item(0, 5)->text(), QString("2,3"));
   }
 
   void the_inspector_draws_truncated_records_as_lost() {
