@@ -131,12 +131,13 @@ bool Partition::in_isr(BrokerId broker) const { return contains(state_.isr, brok
 LeaderAppend Partition::append_records_as_leader(const RecordBatch& batch, std::int16_t acks, sim::Time now) {
   KSIM_ASSERT(role_ == ReplicaRole::leader, "only a leader appends produced batches");
   LeaderAppend result;
-  if (static_cast<std::int64_t>(batch.size_bytes()) > config_.log.max_message_bytes) {
-    result.error = ErrorCode::MESSAGE_TOO_LARGE;
-    return result;
-  }
+  // Partition.appendRecordsToLeader checks the ISR before the log looks at the batch's size.
   if (acks == -1 && static_cast<std::int32_t>(state_.isr.size()) < config_.min_insync_replicas) {
     result.error = ErrorCode::NOT_ENOUGH_REPLICAS;
+    return result;
+  }
+  if (static_cast<std::int64_t>(batch.size_bytes()) > config_.log.max_message_bytes) {
+    result.error = ErrorCode::MESSAGE_TOO_LARGE;
     return result;
   }
   const SequenceCheck check = producers_.check(batch);

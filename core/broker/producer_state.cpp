@@ -5,8 +5,11 @@ namespace ksim::core {
 SequenceCheck ProducerStateTable::check(const RecordBatch& batch) const {
   if (batch.producer_id == kNoProducerId) return {};
   const auto it = producers_.find(batch.producer_id);
-  if (it == producers_.end() || batch.producer_epoch > it->second.epoch) {
-    // A new producer, or a new epoch of it: its sequence starts again at zero.
+  // A producer the partition knows nothing of (new, or its state gone with the records that
+  // carried it) may start at any sequence (ProducerAppendInfo.checkSequence).
+  if (it == producers_.end()) return {};
+  if (batch.producer_epoch > it->second.epoch) {
+    // A new epoch of a known producer starts again at zero.
     if (batch.base_sequence != 0) return {ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER};
     return {};
   }

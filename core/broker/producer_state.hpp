@@ -1,6 +1,8 @@
 // Idempotent producer state of one partition: per producer id, its epoch and the metadata of
 // its last five batches, so that a retried batch is recognised and answered with the offset it
-// already has, and a gap in the sequence is refused.
+// already has, and a gap in the sequence is refused. As Kafka's ProducerAppendInfo: the epoch is
+// checked first (an older one is INVALID_PRODUCER_EPOCH), a new epoch must start at sequence 0,
+// and a producer with no state here may start anywhere.
 #pragma once
 
 #include <cstdint>

@@ -8,11 +8,13 @@ namespace ksim::core {
 namespace {
 
 // What a record adds to a batch, as v2 encodes it (deltas are taken as one byte each).
-std::int64_t record_size(const ProducerRecord& r) {
-  const std::int64_t body = 1 + 1 + 1 + varint_bytes(r.key < 0 ? -1 : r.key_bytes) +
-                            (r.key < 0 ? 0 : r.key_bytes) + varint_bytes(r.value_bytes) + r.value_bytes + 1;
+std::int64_t record_size(std::int64_t key, std::uint32_t key_bytes, std::uint32_t value_bytes) {
+  const std::int64_t body = 1 + 1 + 1 + varint_bytes(key < 0 ? -1 : key_bytes) + (key < 0 ? 0 : key_bytes) +
+                            varint_bytes(value_bytes) + value_bytes + 1;
   return varint_bytes(body) + body;
 }
+std::int64_t record_size(const ProducerRecord& r) { return record_size(r.key, r.key_bytes, r.value_bytes); }
+std::int64_t record_size(const Record& r) { return record_size(r.key, r.key_bytes, r.value_bytes); }
 
 }  // namespace
 
@@ -69,8 +71,7 @@ void Producer::reconfigure(const ProducerConfig& config) {
   set_connection_config(config.connection);
   if (was_idempotent && !idempotent_) {
     producer_id_ = kNoProducerId;
-    next_sequence_.clear();
-    last_acked_sequence_.clear();
+    forget_sequences();
   }
   if (running()) {
     if (idempotent_ && !was_idempotent) init_producer_id();
@@ -102,8 +103,7 @@ void Producer::on_stop(sim::StopKind) {
   buffered_bytes_ = 0;
   metadata_.clear();
   producer_id_ = kNoProducerId;
-  next_sequence_.clear();
-  last_acked_sequence_.clear();
+  forget_sequences();
   sender_at_ = sim::Time::max();
   sender_timer_ = sim::TimerId{};
 }
@@ -307,13 +307,25 @@ void Producer::expire_batches() {
       if (now() - b->created_at >= config_.delivery_timeout) expired.push_back(b.get());
     }
   }
-  for (Batch* b : expired) complete(*b, ClientError::delivery_timeout, b->last_error, -1);
+  for (Batch* b : expired) {
+    // A batch given up on after it was sent may or may not be in the log: its partition sends
+    // nothing new until the batches in flight tell (Sender.sendProducerData).
+    const bool unresolved = idempotent_ && b->retried && b->base_sequence >= 0;
+    const TopicPartition tp = b->tp;
+    const std::int32_t next_sequence = b->last_sequence() + 1;
+    complete(*b, ClientError::delivery_timeout, b->last_error, -1);
+    if (unresolved) mark_sequence_unresolved(tp, next_sequence);
+  }
 }
 
 void Producer::run_sender() {
   expire_batches();
   if (now() - metadata_.updated_at() > config_.metadata_max_age) request_metadata();
-  if (idempotent_ && producer_id_ == kNoProducerId) return;  // woken again by InitProducerId
+  if (idempotent_) {
+    resolve_sequences();
+    bump_epoch_if_required();
+    if (producer_id_ == kNoProducerId) return;  // woken again by InitProducerId
+  }
   sim::Time next_wake = sim::Time::max();
   std::map<BrokerId, std::vector<Batch*>> ready;
   std::map<BrokerId, std::int64_t> request_bytes;
@@ -343,6 +355,7 @@ void Producer::run_sender() {
     for (std::size_t i = 0; i < queue.size(); ++i) {
       Batch& b = *queue[i];
       if (b.in_flight) continue;
+      if (!may_send(b)) break;  // an answer or an expiry wakes the sender
       const bool full = b.closed || i + 1 < queue.size();
       const sim::Time linger_done = b.created_at + config_.linger;
       if (b.retry_at > now()) {
@@ -373,12 +386,7 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> list) {
   flight.broker_id = broker;
   for (Batch* b : list) {
     if (!b->built) b->built = make_record_set(std::move(b->records), config_.compression);
-    if (idempotent_ && b->base_sequence < 0) {
-      std::int32_t& next = next_sequence_[b->tp];
-      b->base_sequence = next;
-      b->epoch = producer_epoch_;
-      next += static_cast<std::int32_t>(b->contents().size());
-    }
+    if (idempotent_ && b->base_sequence < 0) assign_sequence(*b);
     RecordBatch batch;
     batch.records = b->built;
     if (idempotent_) {
@@ -465,21 +473,68 @@ void Producer::handle(sim::NodeId, const ProduceResponse& m) {
                                      [&](const auto& p) { return p.tp == b->tp; });
     if (result == m.partitions.end()) continue;
     if (result->error == ErrorCode::NONE) {
-      if (idempotent_ && b->base_sequence >= 0 && b->epoch == producer_epoch_) {
-        std::int32_t& acked = last_acked_sequence_[b->tp];
-        acked = std::max(acked, b->base_sequence + static_cast<std::int32_t>(b->contents().size()) - 1);
-      }
+      if (idempotent_) sequence_acknowledged(*b);
       complete(*b, ClientError::none, ErrorCode::NONE, result->base_offset);
+    } else if (result->error == ErrorCode::MESSAGE_TOO_LARGE && b->contents().size() > 1) {
+      split_and_requeue(*b);
     } else {
       if (result->error == ErrorCode::NOT_LEADER_OR_FOLLOWER ||
           result->error == ErrorCode::UNKNOWN_TOPIC_OR_PARTITION ||
           result->error == ErrorCode::LEADER_NOT_AVAILABLE) {
         request_metadata();
       }
-      retry_or_fail(*b, result->error);
+      retry_or_fail(*b, result->error, result->log_start_offset);
     }
   }
   wake_sender(now());
+}
+
+void Producer::split_and_requeue(Batch& big) {
+  // RecordAccumulator.splitAndReenqueue: a batch straight from the accumulator is cut to
+  // batch.size; a batch that is itself a part of a split is halved (KAFKA-8350), so that the
+  // parts shrink until the topic's max.message.bytes takes them. Each part holds at least one
+  // record, keeps the big batch's creation time (its delivery timeout runs on), starts with no
+  // attempts and no backoff, and takes the sequences the big batch had (the broker refused it, so
+  // they are free). The parts are not counted against buffer.memory: Java allocates them outside
+  // its pool, and frees the big batch's buffer.
+  const std::vector<Record>& records = big.contents();
+  std::int64_t largest = 0;
+  for (const Record& r : records) largest = std::max(largest, record_size(r) + kBatchHeaderBytes);
+  const std::int64_t target = big.split_part ? std::max(largest, big.bytes / 2) : config_.batch_size;
+  std::vector<std::unique_ptr<Batch>> parts;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const std::int64_t size = record_size(records[i]);
+    if (parts.empty() || (!parts.back()->records.empty() && parts.back()->bytes + size > target)) {
+      auto part = std::make_unique<Batch>();
+      part->id = next_batch_id_++;
+      part->tp = big.tp;
+      part->bytes = kBatchHeaderBytes;
+      part->created_at = big.created_at;
+      part->closed = true;
+      part->split_part = true;
+      part->last_error = big.last_error;
+      parts.push_back(std::move(part));
+    }
+    Batch& part = *parts.back();
+    part.records.push_back(records[i]);
+    part.callbacks.push_back(i < big.callbacks.size() ? std::move(big.callbacks[i]) : Callback{});
+    part.bytes += size;
+  }
+  if (big.base_sequence >= 0) {
+    std::int32_t sequence = big.base_sequence;
+    for (auto& part : parts) {
+      part->base_sequence = sequence;
+      part->epoch = big.epoch;
+      sequence += static_cast<std::int32_t>(part->records.size());
+    }
+  }
+  emit(BatchSplit{big.tp, static_cast<std::uint32_t>(records.size()), static_cast<std::uint32_t>(parts.size())});
+  BatchQueue& queue = batches_.at(big.tp);
+  const auto at = std::find_if(queue.begin(), queue.end(), [&](const auto& b) { return b.get() == &big; });
+  buffered_bytes_ -= big.reserved;
+  const auto after_big = queue.erase(at);  // `big` is gone from here on
+  queue.insert(after_big, std::make_move_iterator(parts.begin()), std::make_move_iterator(parts.end()));
+  drain_waiting();
 }
 
 void Producer::fail_request(std::int32_t correlation) {
@@ -493,30 +548,16 @@ void Producer::fail_request(std::int32_t correlation) {
   wake_sender(now());
 }
 
-void Producer::retry_or_fail(Batch& batch, ErrorCode error) {
+void Producer::retry_or_fail(Batch& batch, ErrorCode error, Offset log_start_offset) {
   batch.in_flight = false;
   batch.last_error = error;
   const bool in_time = now() - batch.created_at < config_.delivery_timeout;
-  // An idempotent batch that overtook an earlier one of its partition (whose request was lost or
-  // is being retried) is refused as out of order; it is retried once the earlier one is in, as
-  // the Java client's transaction manager does. Only a gap with nothing earlier pending is fatal.
-  bool retriable = is_retriable(error);
-  if (idempotent_ && error == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER) {
-    const auto& queue = batches_[batch.tp];
-    retriable = std::any_of(queue.begin(), queue.end(), [&](const auto& b) {
-      return b.get() != &batch && b->base_sequence >= 0 && b->base_sequence < batch.base_sequence;
-    });
-    // A batch that is not the next one after the last acknowledged sequence (a later batch was
-    // acknowledged, so this one is already in the log, its answer lost and its entry gone from
-    // the broker's five-batch window) is retried, not treated as a gap, as the Java client does:
-    // it ends in a delivery timeout rather than in a duplicate.
-    const auto acked = last_acked_sequence_.find(batch.tp);
-    if (batch.epoch == producer_epoch_ && acked != last_acked_sequence_.end() && batch.base_sequence <= acked->second) {
-      retriable = true;
-    }
-  }
-  if (retriable && batch.attempts <= config_.retries && in_time) {
+  const bool retries_left = batch.attempts <= config_.retries;
+  // As Sender.canRetry: time and retries first; only then does an idempotent producer look at
+  // its sequences (which may ask for an epoch bump).
+  if (in_time && retries_left && (idempotent_ ? may_retry_idempotent(batch, error, log_start_offset) : is_retriable(error))) {
     ++history_.retries;
+    batch.retried = true;
     // retry.backoff.ms doubling per attempt up to retry.backoff.max.ms, with +-20% jitter.
     std::int64_t backoff = config_.retry_backoff.ns();
     for (std::int32_t i = 1; i < batch.attempts && backoff < config_.retry_backoff_max.ns(); ++i) backoff *= 2;
@@ -526,18 +567,11 @@ void Producer::retry_or_fail(Batch& batch, ErrorCode error) {
     wake_sender(batch.retry_at);
     return;
   }
-  if (idempotent_ && (error == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER || error == ErrorCode::UNKNOWN_PRODUCER_ID)) {
-    // The producer's sequence is broken: bump the epoch and number everything unsent afresh.
-    ++producer_epoch_;
-    next_sequence_.clear();
-    last_acked_sequence_.clear();
-    for (auto& [tp, queue] : batches_) {
-      for (auto& b : queue) {
-        if (!b->in_flight && b.get() != &batch) b->base_sequence = -1;
-      }
-    }
-  }
+  const TopicPartition tp = batch.tp;
   complete(batch, in_time ? ClientError::broker : ClientError::delivery_timeout, error, -1);
+  // Only with retries left is the refusal certain; a batch out of retries may be in the log, and
+  // its sequence stays taken.
+  if (idempotent_) sequence_failed(tp, error, retries_left);
 }
 
 void Producer::complete(Batch& batch, ClientError client_error, ErrorCode error, Offset base_offset) {

@@ -9,7 +9,9 @@
 // unanswered after request.timeout.ms counts as failed and is retried: if the broker had in fact
 // appended it, a non-idempotent producer writes it twice. With idempotence the producer takes a
 // producer id from a broker and numbers its batches per partition; a resent batch keeps its
-// sequence, so the broker recognises it.
+// sequence, so the broker recognises it. When the numbering breaks (a gap the broker refuses, a
+// batch given up on after it was sent) the producer bumps its epoch and numbers the partition
+// afresh, as the Java client's TransactionManager does (producer_idempotence.cpp).
 //
 // Memory: batches hold buffer.memory; when it is full, send() waits (the application blocks)
 // and fails after max.block.ms.
@@ -23,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -80,6 +83,7 @@ class Producer final : public KafkaClient {
   using sim::Node::simulation;
   bool idempotent() const { return idempotent_; }
   ProducerId producer_id() const { return producer_id_; }
+  ProducerEpoch producer_epoch() const { return producer_epoch_; }
   const ProducerHistory& history() const { return history_; }
   std::size_t buffered_bytes() const { return buffered_bytes_; }
   // Records waiting: in batches, blocked on memory, or waiting for metadata.
@@ -127,12 +131,27 @@ class Producer final : public KafkaClient {
     std::int32_t attempts = 0;
     ErrorCode last_error = ErrorCode::NONE;  // reported if the batch finally expires
     sim::Time retry_at;
+    bool retried = false;         // sent and put back for another attempt (Java's inRetry())
+    bool split_part = false;      // a part of a batch the broker found too large (isSplitBatch())
     std::int32_t base_sequence = -1;
     ProducerEpoch epoch = -1;
+    bool sequence_reset = false;  // renumbered by an epoch bump (Java's sequenceHasBeenReset())
     std::shared_ptr<const RecordSet> built;  // the records set, built when first sent
     bool in_flight = false;
     // The records: gathered in `records` while open, moved into `built` when first sent.
     const std::vector<Record>& contents() const { return built ? built->records : records; }
+    std::int32_t last_sequence() const { return base_sequence + static_cast<std::int32_t>(contents().size()) - 1; }
+  };
+  // A partition's sequence numbers, as the Java client's TxnPartitionEntry keeps them: the producer
+  // id and epoch they count in, the next one to give out, the last one acknowledged, and, after a
+  // batch that had been sent was given up on, the sequence that follows it (the broker may or may
+  // not have that batch, so nothing new goes out until the batches in flight settle the question).
+  struct PartitionSequences {
+    ProducerId producer_id = kNoProducerId;
+    ProducerEpoch epoch = -1;
+    std::int32_t next = 0;
+    std::int32_t last_acked = -1;
+    std::optional<std::int32_t> unresolved_next;
   };
   struct InFlight {
     sim::NodeId broker;
@@ -159,7 +178,33 @@ class Producer final : public KafkaClient {
   void send_to(BrokerId broker, std::vector<Batch*> batches);
   void expire_batches();
   void complete(Batch& batch, ClientError client_error, ErrorCode error, Offset base_offset);
-  void retry_or_fail(Batch& batch, ErrorCode error);
+  // MESSAGE_TOO_LARGE on a batch of several records: it is split and its parts sent in its place.
+  void split_and_requeue(Batch& big);
+  // A batch the broker answered with an error (or whose request failed): retried, or failed.
+  void retry_or_fail(Batch& batch, ErrorCode error, Offset log_start_offset = -1);
+
+  // Idempotence (producer_idempotence.cpp), in the Java TransactionManager's terms.
+  // Sequenced batches (sent at least once, not yet completed) always form the front of their
+  // partition's queue, in sequence order.
+  bool has_sequenced_batches(const TopicPartition& tp) const;
+  // Whether `batch`, the first unsent batch of its partition, may go now (the negation of Java's
+  // shouldStopDrainBatchesForPartition).
+  bool may_send(const Batch& batch) const;
+  void assign_sequence(Batch& batch);
+  // canRetry for an idempotent producer: OUT_OF_ORDER_SEQUENCE_NUMBER and UNKNOWN_PRODUCER_ID are
+  // retried, with an epoch bump when they show a real gap.
+  bool may_retry_idempotent(const Batch& batch, ErrorCode error, Offset log_start_offset);
+  void sequence_acknowledged(const Batch& batch);
+  // handleFailedBatch, once the batch has left its queue.
+  void sequence_failed(const TopicPartition& tp, ErrorCode error, bool adjust_sequences);
+  void mark_sequence_unresolved(const TopicPartition& tp, std::int32_t next_sequence);
+  // maybeResolveSequences and bumpIdempotentEpochAndResetIdIfNeeded, at the start of each sender run.
+  void resolve_sequences();
+  void bump_epoch_if_required();
+  void request_epoch_bump(const TopicPartition& tp);
+  // Renumbers the partition's sequenced batches from 0 in the current id and epoch.
+  void start_sequences_at_beginning(const TopicPartition& tp);
+  void forget_sequences();
   // The request's batches go back for a retry (or fail, past delivery.timeout.ms): the producer
   // cannot tell whether the broker appended them.
   void fail_request(std::int32_t correlation_id);
@@ -180,8 +225,9 @@ class Producer final : public KafkaClient {
   ProducerId producer_id_ = kNoProducerId;
   ProducerEpoch producer_epoch_ = -1;
   sim::NodeId init_target_;  // where the pending InitProducerId went
-  std::map<TopicPartition, std::int32_t> next_sequence_;
-  std::map<TopicPartition, std::int32_t> last_acked_sequence_;  // in the current epoch
+  std::map<TopicPartition, PartitionSequences> sequences_;
+  bool epoch_bump_required_ = false;
+  std::set<TopicPartition> partitions_to_rewrite_;  // renumbered at the next epoch bump
 
   std::map<TopicPartition, BatchQueue> batches_;
   // The queue queue_of() found last. Records come in runs to one partition (the sticky

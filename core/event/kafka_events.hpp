@@ -215,6 +215,23 @@ struct BatchCompleted {
   bool acknowledged() const { return client_error == ClientError::none; }
 };
 
+// An idempotent producer bumped its epoch to mend a broken sequence: `partitions` are numbered
+// again from 0 (their batches in flight too), the others move to the new epoch once their
+// batches in flight are answered.
+struct ProducerEpochBumped {
+  ProducerId producer_id = kNoProducerId;
+  ProducerEpoch epoch = -1;
+  const std::vector<TopicPartition>& partitions;
+};
+
+// A broker refused a batch of several records as MESSAGE_TOO_LARGE: the producer split it into
+// `parts` batches of at most batch.size bytes, sent again in its place.
+struct BatchSplit {
+  const TopicPartition& tp;
+  std::uint32_t records = 0;
+  std::uint32_t parts = 0;
+};
+
 // --- the consumer ------------------------------------------------------------------------------
 
 enum class OwnershipChange : std::uint8_t { assigned, revoked, lost };

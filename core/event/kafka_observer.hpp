@@ -48,6 +48,8 @@ class KafkaObserver : public sim::WorldObserver {
   virtual void on(const EventStamp&, const GroupDied&) {}
   virtual void on(const EventStamp&, const OffsetsTopicNotCreated&) {}
   virtual void on(const EventStamp&, const BatchCompleted&) {}
+  virtual void on(const EventStamp&, const ProducerEpochBumped&) {}
+  virtual void on(const EventStamp&, const BatchSplit&) {}
   virtual void on(const EventStamp&, const PartitionsOwnershipChanged&) {}
   virtual void on(const EventStamp&, const CoordinatorFound&) {}
   virtual void on(const EventStamp&, const CoordinatorLost&) {}
@@ -93,6 +95,8 @@ void encode(sim::Trace& trace, const EventStamp& stamp, const GroupOffsetExpired
 void encode(sim::Trace& trace, const EventStamp& stamp, const GroupDied& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const OffsetsTopicNotCreated& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const BatchCompleted& e);
+void encode(sim::Trace& trace, const EventStamp& stamp, const ProducerEpochBumped& e);
+void encode(sim::Trace& trace, const EventStamp& stamp, const BatchSplit& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const PartitionsOwnershipChanged& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const CoordinatorFound& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const CoordinatorLost& e);

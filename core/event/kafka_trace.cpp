@@ -196,6 +196,18 @@ void encode(sim::Trace& trace, const EventStamp& s, const BatchCompleted& e) {
               {"error", error_name(e.error)}});
 }
 
+void encode(sim::Trace& trace, const EventStamp& s, const ProducerEpochBumped& e) {
+  std::string partitions;
+  for (const TopicPartition& tp : e.partitions) partitions += (partitions.empty() ? "" : ",") + tp.str();
+  trace.emit(s.time, s.node, "producer.epoch_bumped",
+             {{"producer_id", e.producer_id}, {"epoch", e.epoch}, {"renumbered", partitions}});
+}
+
+void encode(sim::Trace& trace, const EventStamp& s, const BatchSplit& e) {
+  trace.emit(s.time, s.node, "producer.batch_split",
+             {{"partition", e.tp.str()}, {"records", e.records}, {"parts", e.parts}});
+}
+
 // --- the consumer ------------------------------------------------------------------------------
 
 void encode(sim::Trace& trace, const EventStamp& s, const PartitionsOwnershipChanged& e) {

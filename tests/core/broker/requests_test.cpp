@@ -92,6 +92,28 @@ TEST_CASE("producer state: only the last five batches are remembered", "[core][b
   CHECK(table.check(batch).error == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER);
 }
 
+TEST_CASE("producer state: an unknown producer may start at any sequence; a new epoch must start at 0; "
+          "an older epoch is fenced", "[core][broker][idempotence]") {
+  ProducerStateTable table;
+  RecordBatch batch;
+  batch.producer_id = ProducerId{7};
+  batch.producer_epoch = 3;
+  batch.records = make_record_set({Record{1, -1, 0, 1, Time::zero()}}, CompressionType::none);
+  batch.base_sequence = 42;  // the partition has no state for producer 7 (ProducerAppendInfo)
+  REQUIRE(table.check(batch).error == ErrorCode::NONE);
+  table.record(batch);
+  batch.base_sequence = 44;
+  CHECK(table.check(batch).error == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER);  // a gap
+  batch.producer_epoch = 4;
+  CHECK(table.check(batch).error == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER);  // new epoch, not 0
+  batch.base_sequence = 0;
+  CHECK(table.check(batch).error == ErrorCode::NONE);
+  table.record(batch);
+  batch.producer_epoch = 3;
+  batch.base_sequence = 43;
+  CHECK(table.check(batch).error == ErrorCode::INVALID_PRODUCER_EPOCH);
+}
+
 TEST_CASE("fetch: a consumer reads only up to the high watermark", "[core][broker][fetch]") {
   Lab lab;
   lab.client->produce(kOrders, 4, -1);
