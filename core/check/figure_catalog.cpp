@@ -11,6 +11,7 @@ using enum FigureArgument;
 constexpr std::array kFigures{
     FigureInfo{"sent", none, "records handed to the producers"},
     FigureInfo{"acked", none, "records a broker acknowledged (acks 1 or all)"},
+    FigureInfo{"acked", partition, "records acknowledged into the partition"},
     FigureInfo{"acked_lost", none, "acknowledged records absent from the final log"},
     FigureInfo{"sent_lost", none, "records whose send did not fail for the application (acks=0 included) absent from the final log"},
     FigureInfo{"batches", none, "produce batches the producers completed (acknowledged or failed)"},

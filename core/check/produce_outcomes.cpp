@@ -34,6 +34,7 @@ void ProduceOutcomes::catch_up() {
 
 void ProduceOutcomes::read(const ProducerHistory& h, const BatchReport& b) {
   const bool acknowledged = b.ok() && b.base_offset >= 0;
+  if (acknowledged) acked_by_partition_[b.tp] += b.records;
   const double latency_ms = static_cast<double>((b.completed_at - b.created_at).ns()) / 1e6;
   for (std::uint32_t i = 0; i < b.records; ++i) {
     const std::uint64_t id = h.record_ids[b.first_record + i];

@@ -4,6 +4,7 @@
 //   sent, batches, retries           the histories' own counts
 //   failed_sends, produce_errors[E]  records of failed batches, by the last error a broker gave
 //   acked, produce_latency_p50/p99   records acknowledged with an offset, and send-to-ack time;
+//   acked[T-P]                       ... by the partition they were acknowledged in;
 //                                    a record still waiting in a producer counts at its wait so far
 //   unresolved                       records sent but neither completed nor failed (waiting in a
 //                                    producer, or gone with a producer's crash)
@@ -62,6 +63,8 @@ class ProduceOutcomes final : public HoldListener {
   std::int64_t failed() const { return failed_; }
   const std::map<ErrorCode, std::int64_t>& errors() const { return errors_; }
   std::int64_t acked() const { return acked_; }
+  // Records acknowledged into each partition (a partition with none is absent).
+  const std::map<TopicPartition, std::int64_t>& acked_by_partition() const { return acked_by_partition_; }
   std::int64_t acked_lost() const { return acked_ - acked_held_; }
   std::int64_t sent_lost() const { return delivered_ - delivered_held_; }
   std::int64_t unresolved() const { return sent() - delivered_ - failed_; }
@@ -100,6 +103,7 @@ class ProduceOutcomes final : public HoldListener {
   std::int64_t acked_held_ = 0;      // ... that a final log holds
   PercentileSamples latencies_;
   std::map<TopicPartition, AckedOffsets> acked_at_;
+  std::map<TopicPartition, std::int64_t> acked_by_partition_;
 };
 
 }  // namespace ksim::core

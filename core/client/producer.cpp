@@ -5,18 +5,12 @@
 #include "core/client/partitioner.hpp"
 
 namespace ksim::core {
-namespace {
-
 // What a record adds to a batch, as v2 encodes it (deltas are taken as one byte each).
 std::int64_t record_size(std::int64_t key, std::uint32_t key_bytes, std::uint32_t value_bytes) {
   const std::int64_t body = 1 + 1 + 1 + varint_bytes(key < 0 ? -1 : key_bytes) + (key < 0 ? 0 : key_bytes) +
                             varint_bytes(value_bytes) + value_bytes + 1;
   return varint_bytes(body) + body;
 }
-std::int64_t record_size(const ProducerRecord& r) { return record_size(r.key, r.key_bytes, r.value_bytes); }
-std::int64_t record_size(const Record& r) { return record_size(r.key, r.key_bytes, r.value_bytes); }
-
-}  // namespace
 
 
 Producer::Producer(KafkaEvents& events, std::string name, ProducerConfig config, std::vector<sim::NodeId> bootstrap)
@@ -66,6 +60,8 @@ void Producer::on_start() {
 void Producer::reconfigure(const ProducerConfig& config) {
   KSIM_ASSERT(decide_idempotence(config).error.empty(), "the producer config conflicts with idempotence");
   const bool was_idempotent = idempotent_;
+  // The built-in partitioners stick for batch.size bytes: new ones count with the new size.
+  if (config.batch_size != config_.batch_size) built_in_.clear();
   config_ = config;
   idempotent_ = decide_idempotence(config).enabled;
   set_connection_config(config.connection);
@@ -104,6 +100,10 @@ void Producer::on_stop(sim::StopKind) {
   metadata_.clear();
   producer_id_ = kNoProducerId;
   forget_sequences();
+  built_in_.clear();
+  legacy_sticky_.clear();
+  round_robin_.clear();
+  node_latency_.clear();
   sender_at_ = sim::Time::max();
   sender_timer_ = sim::TimerId{};
 }
@@ -151,40 +151,6 @@ void Producer::handle(sim::NodeId, const InitProducerIdResponse& m) {
   wake_sender(now());
 }
 
-std::optional<std::int32_t> Producer::choose_partition(const ProducerRecord& record) {
-  const std::int32_t count = metadata_.partition_count(record.topic);
-  if (count == 0) return std::nullopt;
-  if (record.partition) return *record.partition;
-  if (record.key >= 0 && !config_.partitioner_ignore_keys) {
-    const std::string bytes = key_text(record.key, record.key_bytes);
-    return partition_for_key(
-        std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()), count);
-  }
-  if (config_.null_key_partitioning == NullKeyPartitioning::round_robin) {
-    return round_robin_[record.topic]++ % count;
-  }
-  // The built-in sticky partitioner: fill one partition's batch, and when that batch is done
-  // (full, or sent by linger.ms), move to another partition, chosen at random. Moving exactly at
-  // the batch boundary is what gives it full batches.
-  Sticky& sticky = sticky_[record.topic];
-  bool move = sticky.partition < 0;
-  if (!move && sticky.batch_id != 0) {
-    const BatchQueue& queue = queue_of(record.topic, sticky.partition);
-    const Batch* filling = nullptr;
-    if (!queue.empty() && queue.back()->id == sticky.batch_id) filling = queue.back().get();
-    move = filling == nullptr || filling->closed || filling->in_flight ||
-           filling->bytes + record_size(record) > config_.batch_size;
-  }
-  if (move) {
-    std::int32_t next = static_cast<std::int32_t>(rng().below(static_cast<std::uint64_t>(count)));
-    if (count > 1 && next == sticky.partition) next = (next + 1) % count;
-    sticky.partition = next;
-    sticky.batch_id = 0;
-  }
-  sticky_choice_ = true;
-  return sticky.partition;
-}
-
 void Producer::send(ProducerRecord record, Callback callback) {
   ++history_.sent;
   waiting_.push_back(Waiting{std::move(record), std::move(callback), now()});
@@ -218,7 +184,7 @@ void Producer::drain_waiting() {
 
 bool Producer::try_append(Waiting& waiting) {
   const ProducerRecord& record = waiting.record;
-  const std::int64_t size = record_size(record);
+  const std::int64_t size = record_size(record.key, record.key_bytes, record.value_bytes);
   if (size + kBatchHeaderBytes > config_.max_request_size || size > config_.buffer_memory) {
     Batch lone;
     lone.tp = TopicPartition{record.topic, record.partition.value_or(-1)};
@@ -228,7 +194,8 @@ bool Producer::try_append(Waiting& waiting) {
     complete(lone, ClientError::record_too_large, ErrorCode::NONE, -1);
     return true;
   }
-  sticky_choice_ = false;
+  legacy_sticky_choice_ = false;
+  built_in_choice_ = nullptr;
   const std::optional<std::int32_t> partition = choose_partition(record);
   if (!partition) return false;
   BatchQueue& queue = queue_of(record.topic, *partition);
@@ -260,11 +227,14 @@ bool Producer::try_append(Waiting& waiting) {
   open->records.push_back(Record{record.id, record.key, record.key_bytes, record.value_bytes, now()});
   open->callbacks.push_back(std::move(waiting.callback));
   open->bytes += size;
-  if (sticky_choice_) sticky_[record.topic].batch_id = open->id;
+  const bool new_batch = open->records.size() == 1;
+  if (legacy_sticky_choice_) legacy_sticky_[record.topic].batch_id = open->id;
   if (open->bytes >= config_.batch_size) {
     open->closed = true;
     wake_sender(now());
   }
+  // A new batch counts its header too, as Java's appendedBytes does.
+  if (built_in_choice_ != nullptr) built_in_appended(record.topic, new_batch ? kBatchHeaderBytes + size : size, queue);
   return true;
 }
 
@@ -326,6 +296,7 @@ void Producer::run_sender() {
     bump_epoch_if_required();
     if (producer_id_ == kNoProducerId) return;  // woken again by InitProducerId
   }
+  if (!built_in_.empty()) update_load_stats();
   sim::Time next_wake = sim::Time::max();
   std::map<BrokerId, std::vector<Batch*>> ready;
   std::map<BrokerId, std::int64_t> request_bytes;
@@ -344,6 +315,7 @@ void Producer::run_sender() {
     // being opened, and the batches wait in the accumulator), and only once the previous request
     // on it was wholly written into the socket's send buffer.
     const sim::NodeId leader_node = *metadata_.leader_node(tp);
+    if (config_.partitioner_availability_timeout > sim::Duration{}) note_leader_latency(queue, leader, leader_node);
     if (!KafkaNode::ready(leader_node)) continue;
     if (unacknowledged_bytes(leader_node) > static_cast<std::uint64_t>(config_.send_buffer_bytes)) {
       buffer_full = true;
@@ -351,7 +323,9 @@ void Producer::run_sender() {
     }
     const bool partition_busy = std::any_of(queue.begin(), queue.end(), [](const auto& b) { return b->in_flight; });
     if (config_.max_in_flight == 1 && partition_busy) continue;  // keep order: one at a time
-    if (in_flight_per_broker_[leader] + (ready.count(leader) != 0U ? 1 : 0) >= config_.max_in_flight) continue;
+    // A batch joins the request this pass is building for its leader, or opens one if the
+    // connection has room for another request in flight.
+    if (ready.count(leader) == 0U && in_flight_per_broker_[leader] >= config_.max_in_flight) continue;
     for (std::size_t i = 0; i < queue.size(); ++i) {
       Batch& b = *queue[i];
       if (b.in_flight) continue;
@@ -374,6 +348,20 @@ void Producer::run_sender() {
   if (buffer_full) next_wake = std::min(next_wake, now() + kSendBufferPoll);
   if (!any_pending) flushing_ = false;
   if (next_wake != sim::Time::max()) wake_sender(next_wake);
+}
+
+void Producer::note_leader_latency(const BatchQueue& queue, BrokerId leader, sim::NodeId leader_node) {
+  // As the Java sender: a leader with a batch ready to go (full or lingered long enough, not
+  // backing off) is noted as ready; as drained too if it could take a request now.
+  const auto unsent = std::find_if(queue.begin(), queue.end(), [](const auto& b) { return !b->in_flight; });
+  if (unsent == queue.end()) return;
+  const Batch& b = **unsent;
+  const bool full = b.closed || unsent + 1 != queue.end();
+  if (b.retry_at > now() || (!full && !flushing_ && b.created_at + config_.linger > now())) return;
+  const bool taken = KafkaNode::ready(leader_node) &&
+                     unacknowledged_bytes(leader_node) <= static_cast<std::uint64_t>(config_.send_buffer_bytes) &&
+                     in_flight_per_broker_[leader] < config_.max_in_flight;
+  note_node_latency(leader, taken);
 }
 
 void Producer::send_to(BrokerId broker, std::vector<Batch*> list) {
@@ -499,11 +487,11 @@ void Producer::split_and_requeue(Batch& big) {
   // its pool, and frees the big batch's buffer.
   const std::vector<Record>& records = big.contents();
   std::int64_t largest = 0;
-  for (const Record& r : records) largest = std::max(largest, record_size(r) + kBatchHeaderBytes);
+  for (const Record& r : records) largest = std::max(largest, record_size(r.key, r.key_bytes, r.value_bytes) + kBatchHeaderBytes);
   const std::int64_t target = big.split_part ? std::max(largest, big.bytes / 2) : config_.batch_size;
   std::vector<std::unique_ptr<Batch>> parts;
   for (std::size_t i = 0; i < records.size(); ++i) {
-    const std::int64_t size = record_size(records[i]);
+    const std::int64_t size = record_size(records[i].key, records[i].key_bytes, records[i].value_bytes);
     if (parts.empty() || (!parts.back()->records.empty() && parts.back()->bytes + size > target)) {
       auto part = std::make_unique<Batch>();
       part->id = next_batch_id_++;

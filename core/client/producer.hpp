@@ -1,17 +1,18 @@
 // Producer: the Java KafkaProducer as a node of the simulation.
 //
-// send() partitions a record (explicit partition, key hash, or the sticky / round-robin choice
-// for records without a key) and appends it to the accumulator: one open batch per partition,
-// closed at batch.size and sent when full or after linger.ms. The sender drains ready batches
-// into one Produce request per broker (one batch per partition per request), keeps up to
-// max.in.flight.requests.per.connection requests in flight per broker, and retries retriable
-// failures with exponential backoff until retries or delivery.timeout.ms run out. A request
-// unanswered after request.timeout.ms counts as failed and is retried: if the broker had in fact
-// appended it, a non-idempotent producer writes it twice. With idempotence the producer takes a
-// producer id from a broker and numbers its batches per partition; a resent batch keeps its
-// sequence, so the broker recognises it. When the numbering breaks (a gap the broker refuses, a
-// batch given up on after it was sent) the producer bumps its epoch and numbers the partition
-// afresh, as the Java client's TransactionManager does (producer_idempotence.cpp).
+// send() partitions a record (explicit partition, key hash, or for records without a key the
+// built-in partitioner of KIP-794, see built_in_partitioner.hpp) and appends it to the
+// accumulator: one open batch per partition, closed at batch.size and sent when full or after
+// linger.ms. The sender drains ready batches into one Produce request per broker (one batch per
+// partition per request), keeps up to max.in.flight.requests.per.connection requests in flight
+// per broker, and retries retriable failures with exponential backoff until retries or
+// delivery.timeout.ms run out. A request unanswered after request.timeout.ms counts as failed and
+// is retried: if the broker had in fact appended it, a non-idempotent producer writes it twice.
+// With idempotence the producer takes a producer id from a broker and numbers its batches per
+// partition; a resent batch keeps its sequence, so the broker recognises it. When the numbering
+// breaks (a gap the broker refuses, a batch given up on after it was sent) the producer bumps its
+// epoch and numbers the partition afresh, as the Java client's TransactionManager does
+// (producer_idempotence.cpp).
 //
 // Memory: batches hold buffer.memory; when it is full, send() waits (the application blocks)
 // and fails after max.block.ms.
@@ -26,9 +27,11 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "core/client/built_in_partitioner.hpp"
 #include "core/client/kafka_client.hpp"
 #include "core/client/producer_config.hpp"
 #include "core/node/kafka_node.hpp"
@@ -69,6 +72,9 @@ struct ProducerHistory {
   std::uint64_t requests = 0;
   std::uint64_t retries = 0;
 };
+
+// What a record adds to a batch, as the v2 format encodes it (its deltas taken as one byte each).
+std::int64_t record_size(std::int64_t key, std::uint32_t key_bytes, std::uint32_t value_bytes);
 
 class Producer final : public KafkaClient {
  public:
@@ -153,6 +159,7 @@ class Producer final : public KafkaClient {
     std::int32_t last_acked = -1;
     std::optional<std::int32_t> unresolved_next;
   };
+  using BatchQueue = std::deque<std::unique_ptr<Batch>>;
   struct InFlight {
     sim::NodeId broker;
     BrokerId broker_id = kNoBroker;
@@ -171,6 +178,23 @@ class Producer final : public KafkaClient {
   void check_writes();
   void init_producer_id();
   std::optional<std::int32_t> choose_partition(const ProducerRecord& record);
+  std::int32_t choose_built_in(const std::string& topic, std::int32_t count);
+  std::int32_t choose_legacy_sticky(const ProducerRecord& record, std::int32_t count);
+  // After a record the built-in partitioner placed was appended (`bytes` more in its partition's
+  // batches): it may move on.
+  void built_in_appended(const std::string& topic, std::int64_t bytes, const BatchQueue& queue);
+  // The partitions of `topic` whose leader is known, ascending (in available_).
+  std::span<const std::int32_t> available_partitions(const std::string& topic, std::int32_t count);
+  // Whether a partition's last unsent batch is full, or it has none (allBatchesFull).
+  static bool all_batches_full(const BatchQueue& queue);
+  // The built-in partitioners' load statistics from the queues, at each sender pass
+  // (RecordAccumulator.partitionReady).
+  void update_load_stats();
+  // A batch of a partition led by `broker` was ready to go; `taken`: the broker could take it.
+  void note_node_latency(BrokerId broker, bool taken);
+  // At a sender pass, for partitioner.availability.timeout.ms: whether `queue` has a batch ready
+  // to go to its leader, and whether the leader could take it.
+  void note_leader_latency(const BatchQueue& queue, BrokerId leader, sim::NodeId leader_node);
   bool try_append(Waiting& waiting);
   void drain_waiting();
   void wake_sender(sim::Time at);
@@ -213,7 +237,6 @@ class Producer final : public KafkaClient {
   void request_timed_out(std::int32_t correlation_id);
   std::optional<InFlight> take_in_flight(std::int32_t correlation_id);
   Batch* find_batch(std::uint64_t id);
-  using BatchQueue = std::deque<std::unique_ptr<Batch>>;
   // A partition's batches, oldest first (an empty queue when it has none yet).
   BatchQueue& queue_of(const std::string& topic, std::int32_t partition);
 
@@ -243,13 +266,29 @@ class Producer final : public KafkaClient {
   std::map<BrokerId, std::int32_t> in_flight_per_broker_;
   bool flushing_ = false;
 
-  struct Sticky {
+  // Partitioning (producer_partitioning.cpp).
+  struct LegacySticky {
     std::int32_t partition = -1;
     std::uint64_t batch_id = 0;  // the batch being filled there
   };
-  std::map<std::string, Sticky> sticky_;
-  bool sticky_choice_ = false;  // the record being appended was placed by the sticky partitioner
-  std::map<std::string, std::int32_t> round_robin_;
+  std::map<std::string, LegacySticky, std::less<>> legacy_sticky_;
+  std::map<std::string, BuiltInPartitioner, std::less<>> built_in_;
+  std::map<std::string, std::int32_t, std::less<>> round_robin_;
+  // How the record being appended was placed: by the legacy sticky partitioner, by the built-in
+  // one (this one), or otherwise (null).
+  bool legacy_sticky_choice_ = false;
+  BuiltInPartitioner* built_in_choice_ = nullptr;
+  // When each broker last had a batch ready to go, and last could take it (Java's
+  // NodeLatencyStats): a leader that could not take one for partitioner.availability.timeout.ms
+  // has its partitions left out of the built-in partitioner's draw.
+  struct NodeLatency {
+    sim::Time ready;
+    sim::Time drain;
+  };
+  std::map<BrokerId, NodeLatency> node_latency_;
+  std::vector<std::int32_t> available_;    // scratch: partitions with a leader
+  std::vector<std::int32_t> queue_sizes_;  // scratch: a topic's queues for the load statistics
+  std::vector<std::int32_t> queue_ids_;
 
   sim::TimerId sender_timer_;
   sim::Time sender_at_ = sim::Time::max();

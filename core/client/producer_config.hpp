@@ -14,8 +14,9 @@
 namespace ksim::core {
 
 enum class NullKeyPartitioning : std::uint8_t {
-  sticky,       // the built-in partitioner: fill one partition's batch, then move to another
-  round_robin,  // the pre-2.4 DefaultPartitioner: the next partition for every record
+  built_in,       // the built-in partitioner (KIP-794, 3.3+): batch.size bytes per partition, then draw
+  legacy_sticky,  // the sticky partitioner of 2.4 to 3.2: move when the batch is sent (KAFKA-10888)
+  round_robin,    // RoundRobinPartitioner: the next partition for every record, keyed or not
 };
 
 struct ProducerConfig {
@@ -34,7 +35,9 @@ struct ProducerConfig {
   sim::Duration max_block = sim::milliseconds(60000);        // max.block.ms
   std::int32_t max_request_size = 1'048'576;                 // max.request.size
   bool partitioner_ignore_keys = false;                      // partitioner.ignore.keys
-  NullKeyPartitioning null_key_partitioning = NullKeyPartitioning::sticky;
+  NullKeyPartitioning null_key_partitioning = NullKeyPartitioning::built_in;
+  bool adaptive_partitioning = true;                          // partitioner.adaptive.partitioning.enable
+  sim::Duration partitioner_availability_timeout{};          // partitioner.availability.timeout.ms (0: off)
   sim::Duration metadata_max_age = sim::milliseconds(300000);  // metadata.max.age.ms
   std::int32_t send_buffer_bytes = 131072;                   // send.buffer.bytes
   ConnectionConfig connection;  // reconnect.backoff.ms, socket.connection.setup.timeout.ms, ...

@@ -229,9 +229,20 @@ const std::map<std::string, Setter<ProducerConfig>, std::less<>>& producer_keys(
       {"partitioner.class", [](ProducerConfig& c, const ConfigValue& v) {
          std::string choice;
          std::string e = read_choice(v, {"org.apache.kafka.clients.producer.RoundRobinPartitioner"}, choice);
-         if (!e.empty()) return e + " (leave it unset for the built-in sticky partitioner)";
+         if (!e.empty()) return e + " (leave it unset for the built-in partitioner)";
          c.null_key_partitioning = NullKeyPartitioning::round_robin;
          return std::string();
+       }},
+      {"partitioner.adaptive.partitioning.enable", boolean(&ProducerConfig::adaptive_partitioning)},
+      {"partitioner.availability.timeout.ms", duration(&ProducerConfig::partitioner_availability_timeout)},
+      {"ksim.legacy.sticky.partitioner", [](ProducerConfig& c, const ConfigValue& v) {
+         bool on = false;
+         std::string e = read_bool(v, on);
+         if (e.empty() && on) c.null_key_partitioning = NullKeyPartitioning::legacy_sticky;
+         if (e.empty() && !on && c.null_key_partitioning == NullKeyPartitioning::legacy_sticky) {
+           c.null_key_partitioning = NullKeyPartitioning::built_in;
+         }
+         return e;
        }},
       {"metadata.max.age.ms", duration(&ProducerConfig::metadata_max_age)},
       {"send.buffer.bytes", integer(&ProducerConfig::send_buffer_bytes, 1, kIntMax)},

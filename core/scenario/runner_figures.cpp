@@ -27,6 +27,10 @@ Figures ScenarioRun::figures() {
   const ProduceOutcomes& produced = histories_->produced();
   f["sent"] = static_cast<double>(produced.sent());
   f["acked"] = static_cast<double>(produced.acked());
+  for (const TopicSpec& t : scenario_.topics) {
+    for (std::int32_t p = 0; p < t.partitions; ++p) f["acked[" + TopicPartition{t.name, p}.str() + "]"] = 0;
+  }
+  for (const auto& [tp, records] : produced.acked_by_partition()) f["acked[" + tp.str() + "]"] = static_cast<double>(records);
   f["acked_lost"] = static_cast<double>(produced.acked_lost());
   f["sent_lost"] = static_cast<double>(produced.sent_lost());
   f["failed_sends"] = static_cast<double>(produced.failed());

@@ -14,11 +14,16 @@ namespace ksim::core::testing {
 using namespace ksim::sim;
 
 struct ProducerLab {
-  ProducerLab(ProducerConfig config, std::int32_t partitions = 1, TopicConfig topic = {}, BrokerConfig broker = {})
+  // `spread_leaders`: partition p is led by broker p % 3 + 1 (else broker 1 leads every one).
+  ProducerLab(ProducerConfig config, std::int32_t partitions = 1, TopicConfig topic = {}, BrokerConfig broker = {},
+              bool spread_leaders = false)
       : cluster(spec(broker)) {
     REQUIRE(cluster.start());
     std::vector<std::vector<BrokerId>> assignment;
-    for (std::int32_t p = 0; p < partitions; ++p) assignment.push_back({1, 2, 3});
+    for (std::int32_t p = 0; p < partitions; ++p) {
+      const std::int32_t first = spread_leaders ? p % 3 : 0;
+      assignment.push_back({BrokerId{first + 1}, BrokerId{(first + 1) % 3 + 1}, BrokerId{(first + 2) % 3 + 1}});
+    }
     REQUIRE(cluster.controller().create_topic("orders", partitions, 3, topic, assignment) == ErrorCode::NONE);
     cluster.sim().run_for(seconds(1));
     std::vector<NodeId> bootstrap;

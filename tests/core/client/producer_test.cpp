@@ -249,7 +249,7 @@ TEST_CASE("producer: a full buffer blocks sends, which fail after max.block.ms",
   CHECK(blocked == 3);
 }
 
-TEST_CASE("producer: with linger.ms the sticky partitioner sends fewer, fuller batches than round-robin",
+TEST_CASE("producer: with linger.ms the built-in partitioner sends fewer, fuller batches than round-robin",
           "[core][client][producer][partitioner]") {
   const auto batches_for = [](NullKeyPartitioning how) {
     ProducerConfig c = plain();
@@ -266,7 +266,7 @@ TEST_CASE("producer: with linger.ms the sticky partitioner sends fewer, fuller b
     CHECK(acked == 600);
     return lab.producer->history().batches.size();
   };
-  const std::size_t sticky = batches_for(NullKeyPartitioning::sticky);
+  const std::size_t sticky = batches_for(NullKeyPartitioning::built_in);
   const std::size_t round_robin = batches_for(NullKeyPartitioning::round_robin);
   CHECK(sticky * 2 < round_robin);
 }
