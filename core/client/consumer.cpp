@@ -25,6 +25,7 @@ void Consumer::on_stop(sim::StopKind) {
   // Positions and buffers are volatile; what was assigned by hand must be assigned again.
   assigned_.clear();
   fetches_.clear();
+  validations_.clear();
   metadata_.clear();
   work_scheduled_ = false;
   // So is everything about the group but the subscription.
@@ -53,6 +54,9 @@ void Consumer::connection_lost(sim::NodeId peer) {
   }
   const auto broker = metadata_.broker_of(peer);
   if (!broker) return;
+  if (std::any_of(validations_.begin(), validations_.end(), [&](const auto& v) { return v.second.broker == *broker; })) {
+    validations_failed(*broker);
+  }
   const auto it = fetches_.find(*broker);
   if (it == fetches_.end()) return;
   cancel(it->second.timeout);
@@ -110,6 +114,8 @@ void Consumer::seek(const TopicPartition& tp, Offset offset) {
   auto it = assigned_.find(tp);
   if (it == assigned_.end()) return;
   it->second.position = offset;
+  it->second.offset_epoch.reset();  // a seek to an offset carries no epoch: nothing to validate
+  it->second.awaiting_validation = false;
   it->second.reset.reset();
   it->second.failed = false;
   it->second.clear_buffer();
@@ -167,6 +173,7 @@ std::vector<ConsumedRecord> Consumer::poll() {
       }
       state.buffered_records -= take;
       state.position = out.back().offset + 1;
+      if (front.batch.partition_leader_epoch != kNoLeaderEpoch) state.offset_epoch = front.batch.partition_leader_epoch;
       if (static_cast<std::size_t>(front.next) == records.size()) state.buffered.pop_front();
     }
   }
@@ -186,6 +193,7 @@ void Consumer::schedule_work(sim::Duration after_delay) {
 void Consumer::work() {
   if (now() - metadata_.updated_at() > config_.metadata_max_age) request_metadata();
   send_resets();
+  send_validations();
   send_fetches();
 }
 
@@ -225,6 +233,8 @@ void Consumer::handle(sim::NodeId, const ListOffsetsResponse& m) {
       continue;
     }
     it->second.position = part.offset;
+    it->second.offset_epoch.reset();
+    it->second.awaiting_validation = false;
     it->second.reset.reset();
     it->second.seek_time.reset();
   }
@@ -234,13 +244,14 @@ void Consumer::handle(sim::NodeId, const ListOffsetsResponse& m) {
 
 void Consumer::send_fetches() {
   std::map<BrokerId, FetchRequest> requests;
-  for (const auto& [tp, state] : assigned_) {
+  for (auto& [tp, state] : assigned_) {
     if (state.paused || state.failed || state.awaiting_committed || !state.position || !state.buffered.empty()) continue;
     const PartitionState* meta = metadata_.partition(tp);
     if (meta == nullptr || !metadata_.leader_node(tp)) {
       request_metadata();
       continue;
     }
+    if (!position_valid_for(state, *meta)) continue;  // validated first (KIP-320)
     if (fetches_.count(meta->leader) != 0U) continue;  // one fetch in flight per broker
     FetchRequest& request = requests[meta->leader];
     request.partitions.push_back({tp, meta->leader_epoch, *state.position, kNoLeaderEpoch, config_.max_partition_fetch_bytes});

@@ -4,7 +4,9 @@
 // For every assigned partition the consumer keeps a position. A partition without one asks its
 // leader where it starts or ends (ListOffsets), as auto.offset.reset says; a position that falls
 // outside the log (OFFSET_OUT_OF_RANGE, for example after retention) is reset the same way, or
-// becomes an error with auto.offset.reset=none. The fetcher keeps one Fetch in flight per leader
+// becomes an error with auto.offset.reset=none. After a leader change the position is validated
+// against the new leader first (KIP-320, consumer_validation.cpp): if the new leader's log ends
+// the last consumed epoch below the position, the consumer resumes where it diverged. The fetcher keeps one Fetch in flight per leader
 // broker for the partitions that have no buffered records (fetch.min.bytes, fetch.max.wait.ms,
 // max.partition.fetch.bytes, fetch.max.bytes); poll() hands out up to max.poll.records buffered
 // records and moves the positions past them.
@@ -132,6 +134,7 @@ class Consumer final : public KafkaClient {
   void handle(sim::NodeId from, const MetadataResponse& m) override;
   void handle(sim::NodeId from, const ListOffsetsResponse& m) override;
   void handle(sim::NodeId from, const FetchResponse& m) override;
+  void handle(sim::NodeId from, const OffsetsForLeaderEpochResponse& m) override;
   void handle(sim::NodeId from, const FindCoordinatorResponse& m) override;
   void handle(sim::NodeId from, const JoinGroupResponse& m) override;
   void handle(sim::NodeId from, const SyncGroupResponse& m) override;
@@ -154,6 +157,14 @@ class Consumer final : public KafkaClient {
     bool paused = false;
     bool failed = false;  // out of range with auto.offset.reset=none
     bool awaiting_committed = false;  // asking the coordinator for the committed offset
+    // KIP-320 (consumer_validation.cpp): the leader epoch of the batch that held the last record
+    // handed out, and the leader epoch the position was last known good under. When the
+    // partition's leader epoch moves on, the position is checked with OffsetsForLeaderEpoch
+    // before the partition is fetched again.
+    std::optional<LeaderEpoch> offset_epoch;
+    LeaderEpoch validated_epoch = kNoLeaderEpoch;
+    bool awaiting_validation = false;
+    bool validation_in_flight = false;
     // Fetched batches not yet handed out, each with the index of its next record: records are
     // copied out one by one only when poll() returns them.
     struct Buffered {
@@ -176,6 +187,18 @@ class Consumer final : public KafkaClient {
   void work();  // send what can be sent: resets, fetches
   void send_resets();
   void send_fetches();
+  // --- consumer_validation.cpp ---
+  // Whether the partition may be fetched at `meta`'s leader epoch; when the epoch moved on since
+  // the position was last good and the position has an epoch, it must be validated first.
+  bool position_valid_for(PartitionFetch& state, const PartitionState& meta);
+  void send_validations();
+  void validations_failed(BrokerId broker);
+  struct ValidationInFlight {
+    BrokerId broker = kNoBroker;
+    std::vector<TopicPartition> partitions;
+    sim::TimerId timeout;
+  };
+  std::map<std::int32_t, ValidationInFlight> validations_;
   void schedule_work(sim::Duration after_delay);
 
   // --- consumer_group.cpp ---

@@ -234,6 +234,17 @@ struct BatchSplit {
 
 // --- the consumer ------------------------------------------------------------------------------
 
+// KIP-320: after a leader change, the new leader's log ends the consumer's last fetched epoch
+// below its position: the records it read past `end_offset` are gone. With a reset policy it
+// resumes at `end_offset` (`reset`); with auto.offset.reset=none the application gets a
+// LogTruncationException and the partition stops until it seeks.
+struct ConsumerTruncationDetected {
+  const TopicPartition& tp;
+  Offset position = -1;
+  Offset end_offset = -1;  // -1: the leader knows nothing of the epoch
+  bool reset = false;
+};
+
 enum class OwnershipChange : std::uint8_t { assigned, revoked, lost };
 
 // A member's rebalance listener was told of partitions it gained, gave back or lost.

@@ -51,6 +51,7 @@ class KafkaObserver : public sim::WorldObserver {
   virtual void on(const EventStamp&, const ProducerEpochBumped&) {}
   virtual void on(const EventStamp&, const BatchSplit&) {}
   virtual void on(const EventStamp&, const PartitionsOwnershipChanged&) {}
+  virtual void on(const EventStamp&, const ConsumerTruncationDetected&) {}
   virtual void on(const EventStamp&, const CoordinatorFound&) {}
   virtual void on(const EventStamp&, const CoordinatorLost&) {}
   virtual void on(const EventStamp&, const JoinStarted&) {}
@@ -97,6 +98,7 @@ void encode(sim::Trace& trace, const EventStamp& stamp, const OffsetsTopicNotCre
 void encode(sim::Trace& trace, const EventStamp& stamp, const BatchCompleted& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const ProducerEpochBumped& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const BatchSplit& e);
+void encode(sim::Trace& trace, const EventStamp& stamp, const ConsumerTruncationDetected& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const PartitionsOwnershipChanged& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const CoordinatorFound& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const CoordinatorLost& e);

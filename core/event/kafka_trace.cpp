@@ -210,6 +210,11 @@ void encode(sim::Trace& trace, const EventStamp& s, const BatchSplit& e) {
 
 // --- the consumer ------------------------------------------------------------------------------
 
+void encode(sim::Trace& trace, const EventStamp& s, const ConsumerTruncationDetected& e) {
+  trace.emit(s.time, s.node, "consumer.truncation_detected",
+             {{"partition", e.tp.str()}, {"position", e.position}, {"end_offset", e.end_offset}, {"reset", e.reset}});
+}
+
 void encode(sim::Trace& trace, const EventStamp& s, const PartitionsOwnershipChanged& e) {
   trace.emit(s.time, s.node, ownership_kind(e.change),
              {{"group", e.group},

@@ -57,6 +57,17 @@ class ScenarioRun::Observer final : public KafkaObserver {
     if (internal(e.tp)) return;
     add(s, "truncation", name(s.node) + " truncated " + e.tp.str() + " (" + std::string(e.reason) + ")");
   }
+  void on(const EventStamp& s, const ConsumerTruncationDetected& e) override {
+    std::string text = name(s.node) + ": truncation detected on " + e.tp.str() + " at offset " + std::to_string(e.position.value());
+    if (!e.reset) {
+      text += ", no reset policy: the partition stops (LogTruncationException)";
+    } else if (e.end_offset >= 0) {
+      text += ", resuming at " + std::to_string(e.end_offset.value());
+    } else {
+      text += ", resetting per auto.offset.reset";
+    }
+    add(s, "truncation", std::move(text));
+  }
   void on(const EventStamp& s, const BrokerFenced& e) override {
     add(s, "fault", "controller fenced broker " + to_string(e.broker));
   }

@@ -244,3 +244,66 @@ TEST_CASE("consumer: a fetch unanswered past request.timeout.ms closes the conne
   CHECK(closes.count >= 1);
   lab.cluster.sim().events().detach(closes);
 }
+
+namespace {
+
+// orders-0 led by broker 1; 100 records the followers have, then 100 only broker 1 has (acked
+// with the ISR shrunk to broker 1 alone), all consumed; then broker 1 dies and broker 2 is elected
+// uncleanly with a log that ends at 100.
+void consume_then_lose_the_leader(ConsumerLab& lab) {
+  const auto send_to_p0 = [&](std::uint64_t first) {
+    for (std::uint64_t id = first; id < first + 100; ++id) lab.producer->send(ProducerRecord{"orders", id, -1, 0, 100, 0});
+  };
+  send_to_p0(1);
+  lab.run(seconds(1));
+  const auto node = [&](BrokerId b) { return lab.cluster.broker(b).id(); };
+  lab.cluster.sim().apply(FaultAction::between(lab.cluster.sim().now(), FaultKind::partition, {node(2), node(3)}, {node(1)}));
+  send_to_p0(101);
+  lab.run(seconds(5));
+  lab.consumer->assign({{"orders", 0}});
+  REQUIRE(lab.consume(seconds(2)).size() == 200);
+  REQUIRE(lab.consumer->position({"orders", 0}) == Offset{200});
+  lab.cluster.sim().stop(node(1), StopKind::process_crash);
+  lab.cluster.sim().apply(FaultAction::between(lab.cluster.sim().now(), FaultKind::heal, {}));
+  lab.run(seconds(15));
+  REQUIRE(lab.cluster.controller().partition({"orders", 0})->leader == 2);
+}
+
+ConsumerConfig unclean_lab_config(OffsetReset reset) {
+  ConsumerConfig c = from(reset);
+  c.metadata_max_age = seconds(1);  // hears of the new leader soon
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("consumer: after an unclean election it validates its position (KIP-320) and resumes where the log "
+          "diverged, reading nothing twice",
+          "[core][client][consumer][kip320]") {
+  TopicConfig topic;
+  topic.unclean_leader_election = true;
+  BrokerConfig broker;
+  broker.replica_lag_time_max = seconds(2);
+  ConsumerLab lab(unclean_lab_config(OffsetReset::earliest), topic, broker);
+  consume_then_lose_the_leader(lab);
+  const std::vector<ConsumedRecord> again = lab.consume(seconds(3));
+  CHECK(again.empty());  // not the 100 records of the new leader's log from offset 0 again
+  CHECK(lab.consumer->position({"orders", 0}) == Offset{100});  // the end of epoch 0 on the new leader
+  CHECK(lab.consumer->position_errors().empty());
+}
+
+TEST_CASE("consumer: with auto.offset.reset=none a truncation below the position stops the partition",
+          "[core][client][consumer][kip320]") {
+  TopicConfig topic;
+  topic.unclean_leader_election = true;
+  BrokerConfig broker;
+  broker.replica_lag_time_max = seconds(2);
+  ConsumerLab lab(unclean_lab_config(OffsetReset::earliest), topic, broker);
+  consume_then_lose_the_leader(lab);
+  ConsumerConfig none = lab.consumer->config();
+  none.auto_offset_reset = OffsetReset::none;
+  lab.consumer->reconfigure(none);
+  lab.consume(seconds(3));
+  CHECK(lab.consumer->position_errors() == std::vector<TopicPartition>{{"orders", 0}});
+  CHECK(lab.consumer->position({"orders", 0}) == Offset{200});  // left for the application to decide
+}
