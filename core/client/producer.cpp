@@ -196,14 +196,28 @@ bool Producer::try_append(Waiting& waiting) {
   }
   legacy_sticky_choice_ = false;
   built_in_choice_ = nullptr;
-  const std::optional<std::int32_t> partition = choose_partition(record);
+  std::optional<std::int32_t> partition = choose_partition(record);
   if (!partition) return false;
-  BatchQueue& queue = queue_of(record.topic, *partition);
-  Batch* open = queue.empty() || queue.back()->closed || queue.back()->in_flight ? nullptr : queue.back().get();
+  BatchQueue* queue = &queue_of(record.topic, *partition);
+  Batch* open = queue->empty() || queue->back()->closed || queue->back()->in_flight ? nullptr : queue->back().get();
   if (open != nullptr && open->bytes + size > config_.batch_size) {
     open->closed = true;
     wake_sender(now());
     open = nullptr;
+    // The built-in partitioner's switch, put off while this batch was filling, happens now that
+    // it is full, before a new batch is opened here: the record goes to the next partition
+    // (RecordAccumulator.append looks at partitionChanged again after a failed tryAppend).
+    if (built_in_choice_ != nullptr && built_in_choice_->produced(0, true)) {
+      const std::int32_t count = metadata_.partition_count(record.topic);
+      built_in_choice_->switch_partition(available_partitions(record.topic, count), count, rng());
+      partition = *built_in_choice_->current();
+      queue = &queue_of(record.topic, *partition);
+      open = queue->empty() || queue->back()->closed || queue->back()->in_flight ? nullptr : queue->back().get();
+      if (open != nullptr && open->bytes + size > config_.batch_size) {
+        open->closed = true;
+        open = nullptr;
+      }
+    }
   }
   if (open == nullptr) {
     const std::int64_t reserve = std::max<std::int64_t>(config_.batch_size, size + kBatchHeaderBytes);
@@ -221,7 +235,7 @@ bool Producer::try_append(Waiting& waiting) {
     batch->callbacks.reserve(expected);
     buffered_bytes_ += reserve;
     open = batch.get();
-    queue.push_back(std::move(batch));
+    queue->push_back(std::move(batch));
     wake_sender(now() + config_.linger);
   }
   open->records.push_back(Record{record.id, record.key, record.key_bytes, record.value_bytes, now()});
@@ -234,7 +248,7 @@ bool Producer::try_append(Waiting& waiting) {
     wake_sender(now());
   }
   // A new batch counts its header too, as Java's appendedBytes does.
-  if (built_in_choice_ != nullptr) built_in_appended(record.topic, new_batch ? kBatchHeaderBytes + size : size, queue);
+  if (built_in_choice_ != nullptr) built_in_appended(record.topic, new_batch ? kBatchHeaderBytes + size : size, *queue);
   return true;
 }
 
