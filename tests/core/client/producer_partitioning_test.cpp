@@ -73,3 +73,25 @@ TEST_CASE("built-in partitioner: a leader that takes no batch for partitioner.av
   CHECK(records_to_broker3(milliseconds(500)) == 0);
   CHECK(records_to_broker3(Duration{}) > 0);
 }
+
+TEST_CASE("built-in partitioner: when a stay is over, the record that does not fit the full batch opens the "
+          "next partition's batch, not a one-record batch here",
+          "[core][client][producer][partitioner]") {
+  ProducerConfig c = plain();
+  c.linger = milliseconds(5);  // 100 records a millisecond fill a batch well before linger.ms
+  ProducerLab lab(c, 6);
+  for (std::uint64_t id = 1; id <= 6000; ++id) {
+    lab.send(id);
+    if (id % 100 == 0) lab.run(milliseconds(1));
+  }
+  lab.run(seconds(2));
+  std::size_t small = 0;
+  std::uint32_t acked = 0;
+  for (const BatchReport& b : lab.producer->history().batches) {
+    acked += b.ok() ? b.records : 0;
+    small += b.records < 50 ? 1 : 0;
+  }
+  CHECK(acked == 6000);
+  // Full batches hold about 140 records; only the last batch of each partition may be small.
+  CHECK(small <= 6);
+}
