@@ -8,6 +8,7 @@
 #include "core/client/consumer.hpp"
 #include "core/cluster/cluster.hpp"
 #include "core/client/assignors.hpp"
+#include "core/group/uniform_assignor.hpp"
 #include "sim/random.hpp"
 
 namespace ksim::cli {
@@ -41,7 +42,71 @@ AssignorTiming time_assignor(const std::string& assignor, const std::string& cas
   return timing;
 }
 
+// The server-side uniform assignor on everyone-subscribes-to-everything: fresh, then after the last
+// member left with the first result as the current assignment. Topic indices follow the topics'
+// names, as the assignor expects.
+void time_uniform(const std::string& case_prefix, int members, int topics, int partitions_per_topic,
+                  std::vector<AssignorTiming>& out) {
+  const std::vector<std::int32_t> partitions(static_cast<std::size_t>(topics), partitions_per_topic);
+  std::vector<std::int32_t> all(static_cast<std::size_t>(topics));
+  for (int t = 0; t < topics; ++t) all[static_cast<std::size_t>(t)] = t;
+  std::vector<core::UniformAssignorMember> group;
+  for (int m = 0; m < members; ++m) group.push_back(core::UniformAssignorMember{member_name(m), all, {}});
+  const auto spread_of = [](const core::UniformAssignmentResult& r) {
+    std::size_t lo = SIZE_MAX;
+    std::size_t hi = 0;
+    for (const auto& a : r.assignments) {
+      lo = std::min(lo, a.size());
+      hi = std::max(hi, a.size());
+    }
+    return hi - lo;
+  };
+  auto start = std::chrono::steady_clock::now();
+  core::UniformAssignmentResult first = core::assign_uniform(partitions, group);
+  std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
+  if (!first.error.empty()) throw std::runtime_error("the uniform assignor refused the benchmark's group: " + first.error);
+  out.push_back(AssignorTiming{"uniform (server)", case_prefix + "uniform", took.count(), spread_of(first)});
+  group.pop_back();
+  for (std::size_t m = 0; m < group.size(); ++m) group[m].assigned = std::move(first.assignments[m]);
+  start = std::chrono::steady_clock::now();
+  const core::UniformAssignmentResult second = core::assign_uniform(partitions, group);
+  took = std::chrono::steady_clock::now() - start;
+  out.push_back(AssignorTiming{"uniform (server)", case_prefix + "uniform, one member left", took.count(), spread_of(second)});
+}
+
+// Everyone subscribed to everything, fresh and after one member left, for the sticky pair.
+void time_sticky_pair(const std::string& case_prefix, int members, int topic_count, int partitions_per_topic,
+                      std::vector<AssignorTiming>& out) {
+  std::map<std::string, std::int32_t> topics;
+  for (int t = 0; t < topic_count; ++t) topics[topic_name(t)] = partitions_per_topic;
+  std::vector<core::MemberSubscription> uniform;
+  for (int m = 0; m < members; ++m) {
+    core::MemberSubscription everything;
+    everything.member_id = member_name(m);
+    for (int t = 0; t < topic_count; ++t) everything.topics.push_back(topic_name(t));
+    uniform.push_back(std::move(everything));
+  }
+  for (const char* assignor : {"sticky", "cooperative-sticky"}) {
+    core::GroupAssignment first;
+    out.push_back(time_assignor(assignor, case_prefix + "uniform", uniform, topics, &first));
+    std::vector<core::MemberSubscription> next = uniform;
+    next.pop_back();
+    for (core::MemberSubscription& m : next) {
+      m.owned = first.at(m.member_id);
+      m.generation = 1;
+    }
+    out.push_back(time_assignor(assignor, case_prefix + "uniform, one member left", next, topics, nullptr));
+  }
+}
+
 }  // namespace
+
+std::vector<AssignorTiming> run_assignor_scale_bench() {
+  std::vector<AssignorTiming> out;
+  time_sticky_pair("scale: ", 2000, 500, 2000, out);
+  time_uniform("scale: ", 2000, 500, 2000, out);
+  return out;
+}
 
 std::vector<AssignorTiming> run_assignor_bench(std::uint64_t seed) {
   std::map<std::string, std::int32_t> topics;
@@ -77,6 +142,7 @@ std::vector<AssignorTiming> run_assignor_bench(std::uint64_t seed) {
     }
     out.push_back(time_assignor(assignor, "uniform, one member left", next, topics, nullptr));
   }
+  time_uniform("", kMembers, kTopics, kPartitionsPerTopic, out);
   return out;
 }
 

@@ -15,9 +15,16 @@ struct AssignorTiming {
 };
 
 // Each assignor on 1,000 members x 10,000 partitions (100 topics of 100): everyone subscribed to
-// everything, then each member to its own 30 topics; and the sticky pair once more after one
-// member left (the previous round as ownership).
+// everything, then each member to its own 30 topics; and the sticky pair and the server-side
+// uniform assignor once more after one member left (the previous round as ownership). The uniform
+// assignor (KIP-848) takes homogeneous subscriptions only, so it has no non-uniform case.
 std::vector<AssignorTiming> run_assignor_bench(std::uint64_t seed);
+
+// Kafka's own scale case (its client and server assignor benchmarks): 2,000 members, 500 topics of
+// 2,000 partitions, everyone subscribed to everything; sticky, cooperative-sticky and the
+// server-side uniform assignor, each fresh and then again after one member left with the first
+// result as ownership.
+std::vector<AssignorTiming> run_assignor_scale_bench();
 
 struct RebalanceTiming {
   double wall_milliseconds = 0;

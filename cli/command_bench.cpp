@@ -156,7 +156,7 @@ int bench_producer(const po::variables_map& vm) {
 }
 
 int bench_assign(const po::variables_map& vm) {
-  accept_only(vm, "assign", {"seed"});
+  accept_only(vm, "assign", {"seed", "scale"});
   print_build_and_heap();
   const std::uint64_t seed = count_option(vm, "seed", 0, UINT64_MAX);
   std::printf("assign: 1000 members, 100 topics x 100 partitions; uniform = everyone subscribes to "
@@ -171,6 +171,16 @@ int bench_assign(const po::variables_map& vm) {
       if (t.assignor == "cooperative-sticky") cooperative_ms += t.milliseconds;
       if (t.assignor == "range") range_ms += t.milliseconds;
     }
+  }
+  if (vm["scale"].as<std::string>() == "on") {
+    std::printf("assign, Kafka's scale case: 2000 members, 500 topics x 2000 partitions, everyone subscribes to "
+                "everything; fresh, then after one member left\n");
+    for (const AssignorTiming& t : run_assignor_scale_bench()) {
+      std::printf("  %-19s %-32s %9.1f ms  (partition counts differ by up to %zu)\n", t.assignor.c_str(),
+                  t.case_name.c_str(), t.milliseconds, t.max_minus_min);
+    }
+  } else if (vm["scale"].as<std::string>() != "off") {
+    throw UsageError("option --scale: \"" + vm["scale"].as<std::string>() + "\" is not valid; use on or off");
   }
   const RebalanceTiming r = run_rebalance_bench(seed, 500);
   std::printf("  rebalance: 500 consumers join one group over 1000 partitions (3 brokers): settled at "
@@ -222,12 +232,13 @@ int command_bench(const Args& args) {
       ("seed", po::value<std::string>()->default_value("1"), "root seed")
       ("duration", po::value<std::string>()->default_value("30s"), "producer, throughput: simulated time")
       ("brokers", po::value<std::string>()->default_value("3"), "throughput: brokers")
-      ("partitions", po::value<std::string>()->default_value("12"), "throughput: partitions of the topic");
+      ("partitions", po::value<std::string>()->default_value("12"), "throughput: partitions of the topic")
+      ("scale", po::value<std::string>()->default_value("on"), "assign: Kafka's scale case too (on or off)");
   return run_named("bench", "benchmark", args, options,
                    {{"kernel", "the event scheduler under the hold model", bench_kernel},
                     {"replication", "a 3-broker cluster replicating acks=all batches", bench_replication},
                     {"producer", "one producer at 200,000 records per simulated second", bench_producer},
-                    {"assign", "the assignors on 1,000 members and a 500-member rebalance", bench_assign},
+                    {"assign", "the assignors on 1,000 and 2,000 members and a 500-member rebalance", bench_assign},
                     {"throughput", "3 producers, 3 brokers and a group of 6 consumers, end to end", bench_throughput}});
 }
 

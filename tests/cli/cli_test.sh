@@ -83,6 +83,8 @@ tail -n 1 "$work/bench" | grep -qE '^throughput sim_seconds_per_wall_second=[0-9
 grep -qE 'records sent (1[0-9]{5}|2[0-9]{5}), acknowledged \1, consumed \1;' "$work/bench" ||
   fail "bench throughput did not carry 2 s of records end to end: $(cat "$work/bench")"
 expect 2 'option --brokers: "2" is not valid' bench throughput --brokers 2
+expect 2 'option --scale: "maybe" is not valid; use on or off' bench assign --scale maybe
+expect 2 'option --scale: the producer benchmark does not take it' bench producer --scale off
 
 # `ksim assign`: JSON in, JSON out, members in file order.
 printf '{"members": {"c1": ["t"], "c0": ["t"]}, "topics": {"t": 5}}' > "$work/group.json"
