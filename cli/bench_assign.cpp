@@ -50,9 +50,9 @@ void time_uniform(const std::string& case_prefix, int members, int topics, int p
   const std::vector<std::int32_t> partitions(static_cast<std::size_t>(topics), partitions_per_topic);
   std::vector<std::int32_t> all(static_cast<std::size_t>(topics));
   for (int t = 0; t < topics; ++t) all[static_cast<std::size_t>(t)] = t;
-  std::vector<core::UniformAssignorMember> group;
-  for (int m = 0; m < members; ++m) group.push_back(core::UniformAssignorMember{member_name(m), all, {}});
-  const auto spread_of = [](const core::UniformAssignmentResult& r) {
+  std::vector<core::AssignorMemberSpec> group;
+  for (int m = 0; m < members; ++m) group.push_back(core::AssignorMemberSpec{member_name(m), std::nullopt, all, {}});
+  const auto spread_of = [](const core::ServerAssignment& r) {
     std::size_t lo = SIZE_MAX;
     std::size_t hi = 0;
     for (const auto& a : r.assignments) {
@@ -62,14 +62,14 @@ void time_uniform(const std::string& case_prefix, int members, int topics, int p
     return hi - lo;
   };
   auto start = std::chrono::steady_clock::now();
-  core::UniformAssignmentResult first = core::assign_uniform(partitions, group);
+  core::ServerAssignment first = core::assign_uniform(partitions, group);
   std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
   if (!first.error.empty()) throw std::runtime_error("the uniform assignor refused the benchmark's group: " + first.error);
   out.push_back(AssignorTiming{"uniform (server)", case_prefix + "uniform", took.count(), spread_of(first)});
   group.pop_back();
   for (std::size_t m = 0; m < group.size(); ++m) group[m].assigned = std::move(first.assignments[m]);
   start = std::chrono::steady_clock::now();
-  const core::UniformAssignmentResult second = core::assign_uniform(partitions, group);
+  const core::ServerAssignment second = core::assign_uniform(partitions, group);
   took = std::chrono::steady_clock::now() - start;
   out.push_back(AssignorTiming{"uniform (server)", case_prefix + "uniform, one member left", took.count(), spread_of(second)});
 }

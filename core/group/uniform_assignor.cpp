@@ -6,13 +6,13 @@
 
 namespace ksim::core {
 
-UniformAssignmentResult assign_uniform(const std::vector<std::int32_t>& partitions,
-                                       const std::vector<UniformAssignorMember>& members) {
-  UniformAssignmentResult result;
+ServerAssignment assign_uniform(const std::vector<std::int32_t>& partitions,
+                                       const std::vector<AssignorMemberSpec>& members) {
+  ServerAssignment result;
   result.assignments.resize(members.size());
   if (members.empty() || members.front().subscribed.empty()) return result;
   const std::vector<std::int32_t>& subscribed = members.front().subscribed;
-  for (const UniformAssignorMember& m : members) {
+  for (const AssignorMemberSpec& m : members) {
     if (m.subscribed != subscribed) {
       result.error = "members subscribe to different topics (the heterogeneous uniform assignor is not modelled)";
       result.assignments.clear();
@@ -34,7 +34,7 @@ UniformAssignmentResult assign_uniform(const std::vector<std::int32_t>& partitio
     return tp.topic >= 0 && static_cast<std::size_t>(tp.topic) < partitions.size() && tp.partition >= 0 &&
            tp.partition < partitions[static_cast<std::size_t>(tp.topic)];
   };
-  for (const UniformAssignorMember& m : members) {
+  for (const AssignorMemberSpec& m : members) {
     for (const TopicIndexPartition& tp : m.assigned) {
       if (exists(tp)) held[index_of(tp)] = 1;
     }
@@ -57,7 +57,7 @@ UniformAssignmentResult assign_uniform(const std::vector<std::int32_t>& partitio
   // gets the extra partitions and who is filled first.
   std::vector<std::int32_t> hashes;
   hashes.reserve(members.size());
-  for (const UniformAssignorMember& m : members) hashes.push_back(java_string_hash(m.member_id));
+  for (const AssignorMemberSpec& m : members) hashes.push_back(java_string_hash(m.member_id));
   const std::vector<std::size_t> order = java_hash_map_order(hashes);
 
   const auto member_count = static_cast<std::int64_t>(members.size());

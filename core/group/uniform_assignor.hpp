@@ -18,35 +18,15 @@
 // handles with UniformHeterogeneousAssignmentBuilder; assign_uniform refuses it.
 #pragma once
 
-#include <compare>
 #include <cstdint>
-#include <optional>
-#include <string>
 #include <vector>
+
+#include "core/group/server_assignor.hpp"
 
 namespace ksim::core {
 
-// A partition by the index of its topic in the assignor's topic list.
-struct TopicIndexPartition {
-  std::int32_t topic = 0;
-  std::int32_t partition = 0;
-  auto operator<=>(const TopicIndexPartition&) const = default;
-};
-
-struct UniformAssignorMember {
-  std::string member_id;
-  std::vector<std::int32_t> subscribed;          // topic indices, ascending
-  std::vector<TopicIndexPartition> assigned;      // its current target assignment, ascending
-};
-
-struct UniformAssignmentResult {
-  // Per member, in the input's order: its new target assignment, ascending. Empty with `error`.
-  std::vector<std::vector<TopicIndexPartition>> assignments;
-  std::string error;
-};
-
-// `partitions[t]`: the partition count of topic t (-1: the topic is not in the metadata).
-UniformAssignmentResult assign_uniform(const std::vector<std::int32_t>& partitions,
-                                       const std::vector<UniformAssignorMember>& members);
+// `partitions[t]`: the partition count of topic t (-1: the topic is not in the metadata). Topic
+// indices follow the topics' names.
+ServerAssignment assign_uniform(const std::vector<std::int32_t>& partitions, const std::vector<AssignorMemberSpec>& members);
 
 }  // namespace ksim::core

@@ -10,13 +10,13 @@ using namespace ksim::core;
 
 namespace {
 
-std::vector<UniformAssignorMember> members_of(const std::vector<std::string>& ids, std::vector<std::int32_t> topics) {
-  std::vector<UniformAssignorMember> members;
-  for (const std::string& id : ids) members.push_back(UniformAssignorMember{id, topics, {}});
+std::vector<AssignorMemberSpec> members_of(const std::vector<std::string>& ids, std::vector<std::int32_t> topics) {
+  std::vector<AssignorMemberSpec> members;
+  for (const std::string& id : ids) members.push_back(AssignorMemberSpec{id, std::nullopt, topics, {}});
   return members;
 }
 
-std::size_t total(const UniformAssignmentResult& r) {
+std::size_t total(const ServerAssignment& r) {
   std::size_t n = 0;
   for (const auto& a : r.assignments) n += a.size();
   return n;
@@ -28,7 +28,7 @@ TEST_CASE("uniform assignor: a fresh group is balanced, the extra partitions goi
           "HashMap order",
           "[core][group][uniform]") {
   const std::vector<std::string> ids{"m-a", "m-b", "m-c"};
-  const UniformAssignmentResult r = assign_uniform({7, 4}, members_of(ids, {0, 1}));
+  const ServerAssignment r = assign_uniform({7, 4}, members_of(ids, {0, 1}));
   REQUIRE(r.error.empty());
   REQUIRE(total(r) == 11);
   std::set<TopicIndexPartition> seen;
@@ -48,12 +48,12 @@ TEST_CASE("uniform assignor: members keep what they have up to their quota; only
           "orphaned partitions move",
           "[core][group][uniform]") {
   const std::vector<std::string> ids{"m-1", "m-2", "m-3", "m-4"};
-  const UniformAssignmentResult first = assign_uniform({12}, members_of(ids, {0}));
+  const ServerAssignment first = assign_uniform({12}, members_of(ids, {0}));
   REQUIRE(first.error.empty());
   // m-4 leaves: its three partitions are orphaned; the others keep theirs and share them.
-  std::vector<UniformAssignorMember> left = members_of({"m-1", "m-2", "m-3"}, {0});
+  std::vector<AssignorMemberSpec> left = members_of({"m-1", "m-2", "m-3"}, {0});
   for (std::size_t i = 0; i < 3; ++i) left[i].assigned = first.assignments[i];
-  const UniformAssignmentResult second = assign_uniform({12}, left);
+  const ServerAssignment second = assign_uniform({12}, left);
   REQUIRE(second.error.empty());
   for (std::size_t i = 0; i < 3; ++i) {
     CHECK(second.assignments[i].size() == 4);
@@ -62,9 +62,9 @@ TEST_CASE("uniform assignor: members keep what they have up to their quota; only
     }
   }
   // A newcomer takes partitions from the members above the new quota, nothing else moves.
-  std::vector<UniformAssignorMember> joined = members_of({"m-1", "m-2", "m-3", "m-5"}, {0});
+  std::vector<AssignorMemberSpec> joined = members_of({"m-1", "m-2", "m-3", "m-5"}, {0});
   for (std::size_t i = 0; i < 3; ++i) joined[i].assigned = second.assignments[i];
-  const UniformAssignmentResult third = assign_uniform({12}, joined);
+  const ServerAssignment third = assign_uniform({12}, joined);
   REQUIRE(third.error.empty());
   std::size_t moved = 0;
   for (std::size_t i = 0; i < 3; ++i) {
@@ -79,9 +79,9 @@ TEST_CASE("uniform assignor: members keep what they have up to their quota; only
 TEST_CASE("uniform assignor: partitions of a topic no longer subscribed are given up; heterogeneous "
           "subscriptions are refused",
           "[core][group][uniform]") {
-  std::vector<UniformAssignorMember> members = members_of({"x", "y"}, {1});
+  std::vector<AssignorMemberSpec> members = members_of({"x", "y"}, {1});
   members[0].assigned = {{0, 0}, {0, 1}, {1, 0}};  // topic 0 is no longer subscribed
-  const UniformAssignmentResult r = assign_uniform({2, 2}, members);
+  const ServerAssignment r = assign_uniform({2, 2}, members);
   REQUIRE(r.error.empty());
   CHECK(r.assignments[0].size() == 1);
   CHECK(r.assignments[0].front() == TopicIndexPartition{1, 0});
