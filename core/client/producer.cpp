@@ -215,6 +215,7 @@ bool Producer::try_append(Waiting& waiting) {
       open = queue->empty() || queue->back()->closed || queue->back()->in_flight ? nullptr : queue->back().get();
       if (open != nullptr && open->bytes + size > config_.batch_size) {
         open->closed = true;
+        wake_sender(now());
         open = nullptr;
       }
     }
