@@ -205,6 +205,7 @@ class Consumer final : public KafkaClient {
   enum class MemberPhase : std::uint8_t { unjoined, joining, syncing, stable };
   struct PendingCommit {
     std::vector<std::pair<TopicPartition, Offset>> offsets;
+    std::vector<LeaderEpoch> leader_epochs;  // per offset: the epoch of the last record before it
     bool retry = false;
     std::int32_t generation = -1;  // the member's generation when the commit was made
     sim::Time give_up_at;

@@ -463,13 +463,21 @@ void Consumer::handle(sim::NodeId, const OffsetFetchResponse& m) {
     if (coordinator_error(m.error)) coordinator_lost(error_name(m.error).data());
     return;
   }
-  for (const auto& [tp, offset] : m.offsets) {
+  for (std::size_t i = 0; i < m.offsets.size(); ++i) {
+    const auto& [tp, offset] = m.offsets[i];
     auto it = assigned_.find(tp);
     if (it == assigned_.end() || !it->second.awaiting_committed) continue;
     PartitionFetch& state = it->second;
     state.awaiting_committed = false;
     if (offset >= 0) {
       state.position = offset;
+      // With the committed leader epoch the position is validated before the first fetch, as
+      // Java's seekUnvalidated does: the log may have been cut below it since the commit.
+      const LeaderEpoch epoch = i < m.leader_epochs.size() ? m.leader_epochs[i] : kNoLeaderEpoch;
+      if (epoch != kNoLeaderEpoch) {
+        state.offset_epoch = epoch;
+        state.awaiting_validation = true;
+      }
     } else if (config_.auto_offset_reset == OffsetReset::none) {
       state.failed = true;
       position_errors_.push_back(tp);
@@ -514,6 +522,13 @@ void Consumer::commit_offsets(std::vector<std::pair<TopicPartition, Offset>> off
   }
   const std::int32_t correlation = next_correlation_++;
   PendingCommit& commit = commits_[correlation];
+  // A committed position carries the leader epoch of the record before it (Java's
+  // OffsetAndMetadata.leaderEpoch), so that whoever starts from it can validate it (KIP-320).
+  for (const auto& [tp, offset] : offsets) {
+    const auto state = assigned_.find(tp);
+    const bool at_position = state != assigned_.end() && state->second.position == offset;
+    commit.leader_epochs.push_back(at_position ? state->second.offset_epoch.value_or(kNoLeaderEpoch) : kNoLeaderEpoch);
+  }
   commit.offsets = std::move(offsets);
   commit.retry = retry;
   commit.generation = generation_;
@@ -537,6 +552,7 @@ void Consumer::send_commit(std::int32_t correlation) {
     request.generation = generation_;
   }
   request.offsets = commit.offsets;
+  request.leader_epochs = commit.leader_epochs;
   commit.timeout = after(config_.request_timeout, [this, correlation] {
     auto it = commits_.find(correlation);
     if (it == commits_.end()) return;

@@ -39,7 +39,9 @@ void Consumer::send_validations() {
       request_metadata();
       continue;
     }
-    requests[meta->leader].partitions.push_back({tp, state.validated_epoch, *state.offset_epoch});
+    // Asked under the leader epoch the metadata knows now (the position's current leader).
+    state.validated_epoch = meta->leader_epoch;
+    requests[meta->leader].partitions.push_back({tp, meta->leader_epoch, *state.offset_epoch});
     state.validation_in_flight = true;
   }
   for (auto& [broker, request] : requests) {

@@ -73,7 +73,7 @@ void GroupCoordinator::load(std::int32_t partition, const PartitionLog& log, sim
           if (commit->tombstone) {
             offsets[commit->group].erase(commit->tp);
           } else {
-            offsets[commit->group][commit->tp] = CommittedOffset{commit->offset, commit->commit_time};
+            offsets[commit->group][commit->tp] = CommittedOffset{commit->offset, commit->commit_time, commit->leader_epoch};
           }
         } else {
           const auto& group = std::get<GroupMetadataValue>(value);
@@ -224,15 +224,24 @@ void GroupCoordinator::commit(sim::Time now, const OffsetCommitRequest& request,
     host_.report(GroupCommitRefused{request.group_id, request.member_id, request.generation, check});
     return reply(answer_all(check));
   }
+  // By value: the append's callback outlives this call.
+  const auto epoch_at = [epochs = request.leader_epochs](std::size_t i) {
+    return i < epochs.size() ? epochs[i] : kNoLeaderEpoch;
+  };
   std::vector<OffsetsTopicValue> values;
-  for (const auto& [tp, offset] : request.offsets) values.emplace_back(OffsetCommitValue{request.group_id, tp, offset, now, false});
+  for (std::size_t i = 0; i < request.offsets.size(); ++i) {
+    values.emplace_back(OffsetCommitValue{request.group_id, request.offsets[i].first, request.offsets[i].second, now,
+                                          false, epoch_at(i)});
+  }
   host_.append_offsets_records(
       g->partition, std::move(values),
-      [this, request, now, reply = std::move(reply), answer_all](ErrorCode append_error) {
+      [this, request, now, reply = std::move(reply), answer_all, epoch_at](ErrorCode append_error) {
         const ErrorCode error = commit_error(append_error);
         Group* group = find(request.group_id);
         if (error == ErrorCode::NONE && group != nullptr) {
-          for (const auto& [tp, offset] : request.offsets) group->offsets[tp] = CommittedOffset{offset, now};
+          for (std::size_t i = 0; i < request.offsets.size(); ++i) {
+            group->offsets[request.offsets[i].first] = CommittedOffset{request.offsets[i].second, now, epoch_at(i)};
+          }
         }
         reply(answer_all(error));
       });
@@ -247,15 +256,19 @@ OffsetFetchResponse GroupCoordinator::fetch_offsets(const OffsetFetchRequest& re
   }
   const Group* g = find(request.group_id);
   if (request.partitions.empty() && g != nullptr) {
-    for (const auto& [tp, committed] : g->offsets) response.offsets.emplace_back(tp, committed.offset);
+    for (const auto& [tp, committed] : g->offsets) {
+      response.offsets.emplace_back(tp, committed.offset);
+      response.leader_epochs.push_back(committed.leader_epoch);
+    }
     return response;
   }
   for (const TopicPartition& tp : request.partitions) {
-    Offset offset = -1;
+    CommittedOffset committed;
     if (g != nullptr) {
-      if (const auto it = g->offsets.find(tp); it != g->offsets.end()) offset = it->second.offset;
+      if (const auto it = g->offsets.find(tp); it != g->offsets.end()) committed = it->second;
     }
-    response.offsets.emplace_back(tp, offset);
+    response.offsets.emplace_back(tp, committed.offset);
+    response.leader_epochs.push_back(committed.leader_epoch);
   }
   return response;
 }
@@ -333,7 +346,7 @@ void GroupCoordinator::expire_offsets(sim::Time now) {
         continue;
       }
       host_.report(GroupOffsetExpired{it->first, offset->first, offset->second.offset});
-      tombstones.emplace_back(OffsetCommitValue{it->first, offset->first, -1, now, true});
+      tombstones.emplace_back(OffsetCommitValue{it->first, offset->first, -1, now, true, kNoLeaderEpoch});
       offset = g.offsets.erase(offset);
     }
     const bool dead = g.offsets.empty() && g.classic->member_ids().empty();

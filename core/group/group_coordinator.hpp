@@ -50,6 +50,7 @@ class GroupCoordinatorHost {
 struct CommittedOffset {
   Offset offset = -1;
   sim::Time commit_time;
+  LeaderEpoch leader_epoch = kNoLeaderEpoch;  // of the last record consumed before the offset
 };
 
 // A group as kafka-consumer-groups --describe shows it (the lag is added by whoever knows the

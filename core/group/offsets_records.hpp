@@ -22,6 +22,7 @@ struct OffsetCommitValue {
   Offset offset = -1;
   sim::Time commit_time;
   bool tombstone = false;
+  LeaderEpoch leader_epoch = kNoLeaderEpoch;  // the committed leader epoch (KIP-320)
 };
 
 struct GroupMetadataValue {

@@ -119,6 +119,9 @@ struct OffsetCommitRequest {
   std::string member_id;      // empty for a consumer outside the group (assign mode, admin)
   std::int32_t generation = -1;
   std::vector<std::pair<TopicPartition, Offset>> offsets;
+  // Per offset, the leader epoch of the last record consumed before it (KIP-320; kNoLeaderEpoch
+  // when unknown). Empty: none known.
+  std::vector<LeaderEpoch> leader_epochs;
 };
 
 struct OffsetCommitResponse {
@@ -139,6 +142,7 @@ struct OffsetFetchResponse {
   std::int32_t correlation_id = 0;
   ErrorCode error = ErrorCode::NONE;
   std::vector<std::pair<TopicPartition, Offset>> offsets;  // -1: nothing committed
+  std::vector<LeaderEpoch> leader_epochs;                   // per offset, as committed
 };
 
 std::uint32_t wire_size(const FindCoordinatorRequest& m);
