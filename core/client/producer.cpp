@@ -199,7 +199,7 @@ bool Producer::try_append(Waiting& waiting) {
   std::optional<std::int32_t> partition = choose_partition(record);
   if (!partition) return false;
   BatchQueue* queue = &queue_of(record.topic, *partition);
-  Batch* open = queue->empty() || queue->back()->closed || queue->back()->in_flight ? nullptr : queue->back().get();
+  Batch* open = open_batch(*queue);
   if (open != nullptr && open->bytes + size > config_.batch_size) {
     open->closed = true;
     wake_sender(now());
@@ -212,7 +212,7 @@ bool Producer::try_append(Waiting& waiting) {
       built_in_choice_->switch_partition(available_partitions(record.topic, count), count, rng());
       partition = *built_in_choice_->current();
       queue = &queue_of(record.topic, *partition);
-      open = queue->empty() || queue->back()->closed || queue->back()->in_flight ? nullptr : queue->back().get();
+      open = open_batch(*queue);
       if (open != nullptr && open->bytes + size > config_.batch_size) {
         open->closed = true;
         wake_sender(now());

@@ -185,8 +185,10 @@ class Producer final : public KafkaClient {
   void built_in_appended(const std::string& topic, std::int64_t bytes, const BatchQueue& queue);
   // The partitions of `topic` whose leader is known, ascending (in available_).
   std::span<const std::int32_t> available_partitions(const std::string& topic, std::int32_t count);
+  // The partition's batch still taking records: its last, unless that one is closed or sent.
+  static Batch* open_batch(const BatchQueue& queue);
   // Whether a partition's last unsent batch is full, or it has none (allBatchesFull).
-  static bool all_batches_full(const BatchQueue& queue);
+  static bool all_batches_full(const BatchQueue& queue) { return open_batch(queue) == nullptr; }
   // The built-in partitioners' load statistics from the queues, at each sender pass
   // (RecordAccumulator.partitionReady).
   void update_load_stats();

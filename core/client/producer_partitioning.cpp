@@ -65,9 +65,9 @@ std::span<const std::int32_t> Producer::available_partitions(const std::string& 
   return available_;
 }
 
-bool Producer::all_batches_full(const BatchQueue& queue) {
+Producer::Batch* Producer::open_batch(const BatchQueue& queue) {
   // The unsent batches are the back of the queue; only the last can still take records.
-  return queue.empty() || queue.back()->in_flight || queue.back()->closed;
+  return queue.empty() || queue.back()->in_flight || queue.back()->closed ? nullptr : queue.back().get();
 }
 
 std::int32_t Producer::choose_legacy_sticky(const ProducerRecord& record, std::int32_t count) {

@@ -269,22 +269,33 @@ void consume_then_lose_the_leader(ConsumerLab& lab) {
   REQUIRE(lab.cluster.controller().partition({"orders", 0})->leader == 2);
 }
 
-ConsumerConfig unclean_lab_config(OffsetReset reset) {
-  ConsumerConfig c = from(reset);
-  c.metadata_max_age = seconds(1);  // hears of the new leader soon
-  return c;
-}
+// Unclean election allowed, followers out of the ISR two seconds after they stop fetching, and a
+// consumer (auto.offset.reset=earliest) that hears of a new leader within a second.
+struct UncleanLab : ConsumerLab {
+  UncleanLab() : ConsumerLab(consumer_config(), topic_config(), broker_config()) {}
+  static ConsumerConfig consumer_config() {
+    ConsumerConfig c = from(OffsetReset::earliest);
+    c.metadata_max_age = seconds(1);
+    return c;
+  }
+  static TopicConfig topic_config() {
+    TopicConfig t;
+    t.unclean_leader_election = true;
+    return t;
+  }
+  static BrokerConfig broker_config() {
+    BrokerConfig b;
+    b.replica_lag_time_max = seconds(2);
+    return b;
+  }
+};
 
 }  // namespace
 
 TEST_CASE("consumer: after an unclean election it validates its position (KIP-320) and resumes where the log "
           "diverged, reading nothing twice",
           "[core][client][consumer][kip320]") {
-  TopicConfig topic;
-  topic.unclean_leader_election = true;
-  BrokerConfig broker;
-  broker.replica_lag_time_max = seconds(2);
-  ConsumerLab lab(unclean_lab_config(OffsetReset::earliest), topic, broker);
+  UncleanLab lab;
   consume_then_lose_the_leader(lab);
   const std::vector<ConsumedRecord> again = lab.consume(seconds(3));
   CHECK(again.empty());  // not the 100 records of the new leader's log from offset 0 again
@@ -294,11 +305,7 @@ TEST_CASE("consumer: after an unclean election it validates its position (KIP-32
 
 TEST_CASE("consumer: with auto.offset.reset=none a truncation below the position stops the partition",
           "[core][client][consumer][kip320]") {
-  TopicConfig topic;
-  topic.unclean_leader_election = true;
-  BrokerConfig broker;
-  broker.replica_lag_time_max = seconds(2);
-  ConsumerLab lab(unclean_lab_config(OffsetReset::earliest), topic, broker);
+  UncleanLab lab;
   consume_then_lose_the_leader(lab);
   ConsumerConfig none = lab.consumer->config();
   none.auto_offset_reset = OffsetReset::none;
