@@ -50,6 +50,37 @@ void describe_topics(const core::ScenarioRun& run, const core::Cluster& cluster)
   }
 }
 
+// "orders:0,1;payments:2", as kafka-consumer-groups writes an assignment.
+std::string assignment_text(const std::vector<core::TopicPartition>& partitions) {
+  if (partitions.empty()) return "-";
+  std::string out;
+  std::string topic;
+  for (const core::TopicPartition& tp : partitions) {
+    if (tp.topic != topic) {
+      if (!out.empty()) out += ";";
+      out += tp.topic + ":";
+      topic = tp.topic;
+    } else {
+      out += ",";
+    }
+    out += std::to_string(tp.partition);
+  }
+  return out;
+}
+
+// kafka-consumer-groups --describe --members --verbose: each member's epoch and assignment against
+// its target (they differ while the member reconciles), and where it stands (Kafka's MemberState).
+void describe_consumer_members(const std::string& group, const core::GroupAdminView& g) {
+  std::printf("\n%-14s %-28s %-18s %-12s %-14s %-22s %-13s %-22s %s\n", "GROUP", "CONSUMER-ID", "GROUP-INSTANCE-ID",
+              "#PARTITIONS", "CURRENT-EPOCH", "CURRENT-ASSIGNMENT", "TARGET-EPOCH", "TARGET-ASSIGNMENT", "STATE");
+  for (const core::GroupDescription::ConsumerMember& m : g.consumer_members) {
+    std::printf("%-14s %-28s %-18s %-12zu %-14d %-22s %-13d %-22s %s\n", group.c_str(), m.member.id.c_str(),
+                m.member.instance_id.value_or("-").c_str(), m.member.assigned.size(), m.member.epoch,
+                assignment_text(m.member.assigned).c_str(), g.assignment_epoch, assignment_text(m.target).c_str(),
+                std::string(core::member_reconciliation_name(m.member.state)).c_str());
+  }
+}
+
 void describe_groups(const core::ScenarioRun& run, const core::Cluster& cluster) {
   for (const core::ConsumerSpec& spec : run.scenario().consumers) {
     if (spec.group.empty()) continue;
@@ -59,9 +90,18 @@ void describe_groups(const core::ScenarioRun& run, const core::Cluster& cluster)
       std::printf("Consumer group '%s' has no running coordinator.\n", spec.group.c_str());
       continue;
     }
-    std::printf("GROUP %s  STATE %s  GENERATION %d  PROTOCOL %s  COORDINATOR %d  MEMBERS %zu\n", spec.group.c_str(),
-                std::string(core::group_state_name(g->state)).c_str(), g->generation,
-                g->protocol.empty() ? "-" : g->protocol.c_str(), g->coordinator.value(), g->members.size());
+    if (g->consumer_protocol) {
+      // kafka-consumer-groups --describe --state --verbose for a consumer-protocol group.
+      std::printf("GROUP %s  STATE %s  GROUP-EPOCH %d  TARGET-ASSIGNMENT-EPOCH %d  ASSIGNMENT-STRATEGY %s  COORDINATOR %d  "
+                  "MEMBERS %zu\n",
+                  spec.group.c_str(), std::string(core::group_state_name(g->state)).c_str(), g->generation,
+                  g->assignment_epoch, g->protocol.empty() ? "-" : g->protocol.c_str(), g->coordinator.value(),
+                  g->members.size());
+    } else {
+      std::printf("GROUP %s  STATE %s  GENERATION %d  PROTOCOL %s  COORDINATOR %d  MEMBERS %zu\n", spec.group.c_str(),
+                  std::string(core::group_state_name(g->state)).c_str(), g->generation,
+                  g->protocol.empty() ? "-" : g->protocol.c_str(), g->coordinator.value(), g->members.size());
+    }
     std::printf("%-14s %-20s %-10s %-15s %-15s %-8s %s\n", "GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET",
                 "LOG-END-OFFSET", "LAG", "CONSUMER-ID");
     for (const core::GroupPartitionRow& row : g->partitions) {
@@ -70,6 +110,7 @@ void describe_groups(const core::ScenarioRun& run, const core::Cluster& cluster)
                   row.log_end < 0 ? "-" : to_string(row.log_end).c_str(),
                   row.lag ? std::to_string(*row.lag).c_str() : "-", row.member.empty() ? "-" : row.member.c_str());
     }
+    if (g->consumer_protocol) describe_consumer_members(spec.group, *g);
   }
 }
 

@@ -82,6 +82,7 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
   void handle(sim::NodeId from, const SyncGroupRequest& m) override;
   void handle(sim::NodeId from, const HeartbeatRequest& m) override;
   void handle(sim::NodeId from, const LeaveGroupRequest& m) override;
+  void handle(sim::NodeId from, const ConsumerGroupHeartbeatRequest& m) override;
   void handle(sim::NodeId from, const OffsetCommitRequest& m) override;
   void handle(sim::NodeId from, const OffsetFetchRequest& m) override;
 
@@ -121,6 +122,7 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
   void append_offsets_records(std::int32_t partition, std::vector<OffsetsTopicValue> values,
                               std::function<void(ErrorCode)> done) override;
   void report(const GroupEvent& event) override;
+  std::int32_t partition_count(const std::string& topic) const override;
   // Loads or unloads the groups of an __consumer_offsets partition as its leadership changes.
   void follow_offsets_partition_leadership(const Partition& p);
   void rearm_group_timer();

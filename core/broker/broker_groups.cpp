@@ -61,6 +61,11 @@ void Broker::handle(sim::NodeId from, const LeaveGroupRequest& m) {
   rearm_group_timer();
 }
 
+void Broker::handle(sim::NodeId from, const ConsumerGroupHeartbeatRequest& m) {
+  groups_.consumer_heartbeat(now(), m, [this, from](ConsumerGroupHeartbeatResponse r) { send_message(from, std::move(r)); });
+  rearm_group_timer();
+}
+
 void Broker::handle(sim::NodeId from, const OffsetCommitRequest& m) {
   groups_.commit(now(), m, [this, from](OffsetCommitResponse r) { send_message(from, std::move(r)); });
   rearm_group_timer();
@@ -93,6 +98,14 @@ void Broker::append_offsets_records(std::int32_t partition, std::vector<OffsetsT
   pending.timeout = after(kOffsetsCommitTimeout, [this, delayed] { finish_produce(delayed, true); });
   produces_.park(delayed, std::move(pending));
   try_complete_produces(part.tp);
+}
+
+std::int32_t Broker::partition_count(const std::string& topic) const {
+  std::int32_t count = 0;
+  for (auto it = metadata_.lower_bound(TopicPartition{topic, 0}); it != metadata_.end() && it->first.topic == topic; ++it) {
+    ++count;
+  }
+  return count == 0 ? -1 : count;
 }
 
 void Broker::report(const GroupEvent& event) {

@@ -43,6 +43,7 @@ void Consumer::on_stop(sim::StopKind) {
   preparing_join_ = false;
   committed_request_ = 0;
   commits_.clear();
+  reset_membership();
 }
 
 void Consumer::connection_lost(sim::NodeId peer) {

@@ -37,6 +37,9 @@
 namespace ksim::core {
 
 enum class OffsetReset : std::uint8_t { earliest, latest, none };
+// group.protocol: the classic protocol (JoinGroup/SyncGroup, the client's default in Kafka 4.x) or
+// the consumer group protocol of KIP-848 (ConsumerGroupHeartbeat, assignment on the broker).
+enum class GroupProtocol : std::uint8_t { classic, consumer };
 // read_committed reads up to the last stable offset, which equals the high watermark as long as
 // there are no transactions (ksim has none): both levels read the same records.
 enum class IsolationLevel : std::uint8_t { read_uncommitted, read_committed };
@@ -56,6 +59,8 @@ struct ConsumerConfig {
 
   // The group (subscribe mode).
   std::optional<std::string> group_id;                          // group.id
+  GroupProtocol group_protocol = GroupProtocol::classic;        // group.protocol
+  std::optional<std::string> remote_assignor;                   // group.remote.assignor (consumer protocol)
   std::optional<std::string> group_instance_id;                 // group.instance.id (static membership)
   sim::Duration session_timeout = sim::milliseconds(45000);     // session.timeout.ms
   sim::Duration heartbeat_interval = sim::milliseconds(3000);   // heartbeat.interval.ms
@@ -124,8 +129,9 @@ class Consumer final : public KafkaClient {
   // close(): commits if auto-commit is on, and a dynamic member leaves the group at once (a
   // static member stays until its session times out). The node can be stopped afterwards.
   void close();
-  bool in_group() const { return phase_ == MemberPhase::stable; }
+  bool in_group() const;
   const std::string& member_id() const { return member_id_; }
+  // The generation (classic protocol) or the member epoch (consumer protocol).
   std::int32_t generation() const { return generation_; }
   // The partitions the group gave this member (subscribe mode).
   const std::vector<TopicPartition>& owned() const { return owned_; }
@@ -140,6 +146,7 @@ class Consumer final : public KafkaClient {
   void handle(sim::NodeId from, const SyncGroupResponse& m) override;
   void handle(sim::NodeId from, const HeartbeatResponse& m) override;
   void handle(sim::NodeId from, const LeaveGroupResponse& m) override;
+  void handle(sim::NodeId from, const ConsumerGroupHeartbeatResponse& m) override;
   void handle(sim::NodeId from, const OffsetCommitResponse& m) override;
   void handle(sim::NodeId from, const OffsetFetchResponse& m) override;
 
@@ -200,6 +207,44 @@ class Consumer final : public KafkaClient {
   };
   std::map<std::int32_t, ValidationInFlight> validations_;
   void schedule_work(sim::Duration after_delay);
+
+  // --- consumer_membership.cpp: group.protocol=consumer (KIP-848), as the Java client's
+  // ConsumerMembershipManager and ConsumerHeartbeatRequestManager run it ---
+  enum class MemberState : std::uint8_t {
+    unjoined,       // not in the group (not subscribed yet, or stopped)
+    joining,        // epoch 0 sent, waiting for the first answer
+    stable,         // owns what it was last given
+    reconciling,    // committing before it gives partitions up
+    acknowledging,  // reconciled: the next heartbeat, sent at once, reports what it owns
+    stale,          // left after max.poll.interval.ms; rejoins at the next poll
+    leaving,        // the leave heartbeat is on its way
+  };
+  struct Membership {
+    MemberState state = MemberState::unjoined;
+    sim::Duration interval = sim::milliseconds(5000);  // from the last answer
+    std::int32_t in_flight = 0;                        // the heartbeat's correlation id, 0: none
+    std::int32_t ack_sent = 0;                         // the heartbeat that reports a reconciliation
+    sim::Time sent_at;
+    sim::TimerId tick;
+    bool full_request = true;  // the next heartbeat sends every field (joining, after an error)
+    std::optional<std::vector<std::string>> sent_subscription;
+    std::optional<std::vector<TopicPartition>> sent_owned;
+    std::optional<std::vector<TopicPartition>> pending;  // an assignment not yet reconciled
+  };
+  bool consumer_protocol() const { return config_.group_protocol == GroupProtocol::consumer; }
+  void membership_poll();
+  void membership_join();
+  void schedule_membership_heartbeat(sim::Duration after_delay);
+  void membership_tick();
+  void send_membership_heartbeat();
+  void membership_failed(ErrorCode error);
+  void membership_fenced(const char* reason);
+  void reconcile_membership();
+  void finish_reconciliation(std::vector<TopicPartition> target);
+  void membership_leave(const char* reason, bool poll_expired);
+  void membership_coordinator_found();
+  void reset_membership();
+  Membership membership_;
 
   // --- consumer_group.cpp ---
   enum class MemberPhase : std::uint8_t { unjoined, joining, syncing, stable };

@@ -77,8 +77,12 @@ void Consumer::handle(sim::NodeId, const FindCoordinatorResponse& m) {
   coordinator_ = *node;
   last_heartbeat_answer_ = now();
   emit(CoordinatorFound{*config_.group_id, m.coordinator});
-  if (group_managed() && rejoin_needed_ && phase_ == MemberPhase::unjoined) start_join("coordinator found");
-  if (group_managed() && phase_ == MemberPhase::stable) schedule_heartbeat();
+  if (group_managed() && consumer_protocol()) {
+    membership_coordinator_found();
+  } else if (group_managed()) {
+    if (rejoin_needed_ && phase_ == MemberPhase::unjoined) start_join("coordinator found");
+    if (phase_ == MemberPhase::stable) schedule_heartbeat();
+  }
   for (auto& [correlation, commit] : commits_) {
     if (!commit.timeout.valid()) send_commit(correlation);
   }
@@ -97,6 +101,7 @@ void Consumer::coordinator_lost(const char* reason) {
   emit(CoordinatorLost{*config_.group_id, reason});
   coordinator_.reset();
   heartbeat_in_flight_ = false;
+  membership_.in_flight = 0;
   committed_request_ = 0;
   if (phase_ == MemberPhase::joining || phase_ == MemberPhase::syncing) {
     cancel(group_request_timeout_);
@@ -116,9 +121,19 @@ void Consumer::group_poll() {
     next_auto_commit_ = now() + config_.auto_commit_interval;
     commit_offsets(consumed_positions(), false, [](CommitOutcome) {});
   }
-  if (rejoin_needed_ && (phase_ == MemberPhase::unjoined || phase_ == MemberPhase::stable)) {
+  if (consumer_protocol()) {
+    membership_poll();
+  } else if (rejoin_needed_ && (phase_ == MemberPhase::unjoined || phase_ == MemberPhase::stable)) {
     start_join(phase_ == MemberPhase::stable ? "rebalance requested" : "joining");
   }
+}
+
+bool Consumer::in_group() const {
+  if (consumer_protocol()) {
+    const MemberState s = membership_.state;
+    return generation_ > 0 && (s == MemberState::stable || s == MemberState::reconciling || s == MemberState::acknowledging);
+  }
+  return phase_ == MemberPhase::stable;
 }
 
 void Consumer::start_join(const char* reason) {
@@ -428,6 +443,13 @@ void Consumer::handle(sim::NodeId, const LeaveGroupResponse&) {}
 
 void Consumer::close() {
   if (!group_managed()) return;
+  if (consumer_protocol()) {
+    if (config_.enable_auto_commit && in_group()) commit_offsets(consumed_positions(), false, [](CommitOutcome) {});
+    if (in_group() || membership_.state == MemberState::joining) membership_leave("the consumer closed", false);
+    rejoin_needed_ = false;
+    subscription_.clear();
+    return;
+  }
   if (config_.enable_auto_commit && phase_ == MemberPhase::stable) commit_offsets(consumed_positions(), false, [](CommitOutcome) {});
   if (phase_ == MemberPhase::stable) leave_group("the consumer closed");
   rejoin_needed_ = false;
@@ -510,7 +532,13 @@ void Consumer::commit_offsets(std::vector<std::pair<TopicPartition, Offset>> off
     done(CommitOutcome::committed);  // nothing to commit completes at once, as in Java
     return;
   }
-  if (group_managed() && phase_ != MemberPhase::stable) {
+  if (group_managed() && consumer_protocol() && generation_ <= 0) {
+    // Not a member (joining, fenced or left): the commit cannot carry a member epoch.
+    emit(CommitCompleted{*config_.group_id, member_id_, generation_, CommitOutcome::commit_failed, nullptr});
+    done(CommitOutcome::commit_failed);
+    return;
+  }
+  if (group_managed() && !consumer_protocol() && phase_ != MemberPhase::stable) {
     // Java checks locally first: no stable generation, no commit.
     // Out of the group (left, or its generation is over): CommitFailed; on its way back in:
     // RebalanceInProgress.
@@ -582,10 +610,13 @@ void Consumer::handle(sim::NodeId, const OffsetCommitResponse& m) {
     case ErrorCode::NONE: return finish_commit(m.correlation_id, CommitOutcome::committed);
     case ErrorCode::UNKNOWN_MEMBER_ID:
     case ErrorCode::ILLEGAL_GENERATION:
-      if (current && phase_ == MemberPhase::stable) {
+      if (current && phase_ == MemberPhase::stable && !consumer_protocol()) {
         phase_ = MemberPhase::unjoined;
         reset_generation(error == ErrorCode::UNKNOWN_MEMBER_ID, error_name(error).data());
       }
+      return finish_commit(m.correlation_id, CommitOutcome::commit_failed);
+    case ErrorCode::STALE_MEMBER_EPOCH:
+      // The member epoch moved on since the commit left (consumer protocol): CommitFailed, as Java.
       return finish_commit(m.correlation_id, CommitOutcome::commit_failed);
     case ErrorCode::REBALANCE_IN_PROGRESS:
       if (current) rejoin_needed_ = true;

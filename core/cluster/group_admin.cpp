@@ -52,6 +52,9 @@ std::optional<GroupAdminView> describe_group(const Cluster& cluster, const std::
   view.protocol = description->protocol;
   view.leader = description->leader;
   view.members = description->members;
+  view.consumer_protocol = description->consumer_protocol;
+  view.assignment_epoch = description->assignment_epoch;
+  view.consumer_members = description->consumer_members;
   std::set<TopicPartition> partitions;
   for (const auto& [tp, committed] : description->offsets) partitions.insert(tp);
   for (const GroupMemberView& m : description->members) partitions.insert(m.assignment.begin(), m.assignment.end());

@@ -29,6 +29,10 @@ struct GroupAdminView {
   std::string leader;
   std::vector<GroupMemberView> members;
   std::vector<GroupPartitionRow> partitions;  // by topic, then partition
+  // The consumer group protocol: `generation` is the group epoch and `protocol` the assignor.
+  bool consumer_protocol = false;
+  std::int32_t assignment_epoch = 0;
+  std::vector<GroupDescription::ConsumerMember> consumer_members;
 };
 
 // The group as its coordinator knows it, or nothing when no running broker coordinates it.

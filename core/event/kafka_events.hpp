@@ -179,6 +179,25 @@ struct GroupMemberExpired {
   std::string_view member;
 };
 
+// Consumer protocol: the coordinator computed the group's target assignment for `epoch`.
+struct ConsumerGroupTargetComputed {
+  std::string_view group;
+  std::int32_t epoch = 0;
+  std::string_view assignor;
+  std::int64_t members = 0;
+};
+
+// Consumer protocol: a member moved a step towards its target (a new member epoch, partitions to
+// revoke, or partitions handed over). `state` is Kafka's MemberState name.
+struct ConsumerGroupMemberReconciled {
+  std::string_view group;
+  std::string_view member;
+  std::int32_t epoch = 0;
+  std::string_view state;
+  std::int64_t assigned = 0;
+  std::int64_t pending_revocation = 0;
+};
+
 struct GroupCommitRefused {
   std::string_view group;
   std::string_view member;
@@ -305,6 +324,14 @@ struct GenerationReset {
   std::string_view group;
   std::string_view member;
   std::string_view reason;
+};
+
+// Consumer protocol: a heartbeat answer gave this member a new member epoch.
+struct MemberEpochChanged {
+  std::string_view group;
+  std::string_view member;
+  std::int32_t from = 0;
+  std::int32_t to = 0;
 };
 
 struct RebalanceNoticed {

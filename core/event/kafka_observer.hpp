@@ -43,6 +43,8 @@ class KafkaObserver : public sim::WorldObserver {
   virtual void on(const EventStamp&, const GroupUnloaded&) {}
   virtual void on(const EventStamp&, const GroupMemberLeft&) {}
   virtual void on(const EventStamp&, const GroupMemberExpired&) {}
+  virtual void on(const EventStamp&, const ConsumerGroupTargetComputed&) {}
+  virtual void on(const EventStamp&, const ConsumerGroupMemberReconciled&) {}
   virtual void on(const EventStamp&, const GroupCommitRefused&) {}
   virtual void on(const EventStamp&, const GroupOffsetExpired&) {}
   virtual void on(const EventStamp&, const GroupDied&) {}
@@ -60,6 +62,7 @@ class KafkaObserver : public sim::WorldObserver {
   virtual void on(const EventStamp&, const AssignmentComputed&) {}
   virtual void on(const EventStamp&, const SubscribedPartitionsChanged&) {}
   virtual void on(const EventStamp&, const GenerationReset&) {}
+  virtual void on(const EventStamp&, const MemberEpochChanged&) {}
   virtual void on(const EventStamp&, const RebalanceNoticed&) {}
   virtual void on(const EventStamp&, const LeftGroup&) {}
   virtual void on(const EventStamp&, const PositionInitialised&) {}
@@ -91,6 +94,8 @@ void encode(sim::Trace& trace, const EventStamp& stamp, const GroupLoaded& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const GroupUnloaded& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const GroupMemberLeft& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const GroupMemberExpired& e);
+void encode(sim::Trace& trace, const EventStamp& stamp, const ConsumerGroupTargetComputed& e);
+void encode(sim::Trace& trace, const EventStamp& stamp, const ConsumerGroupMemberReconciled& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const GroupCommitRefused& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const GroupOffsetExpired& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const GroupDied& e);
@@ -108,6 +113,7 @@ void encode(sim::Trace& trace, const EventStamp& stamp, const GroupJoined& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const AssignmentComputed& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const SubscribedPartitionsChanged& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const GenerationReset& e);
+void encode(sim::Trace& trace, const EventStamp& stamp, const MemberEpochChanged& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const RebalanceNoticed& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const LeftGroup& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const PositionInitialised& e);

@@ -166,6 +166,21 @@ void encode(sim::Trace& trace, const EventStamp& s, const GroupMemberExpired& e)
   trace.emit(s.time, s.node, "group.member_expired", {{"group", e.group}, {"member", e.member}});
 }
 
+void encode(sim::Trace& trace, const EventStamp& s, const ConsumerGroupTargetComputed& e) {
+  trace.emit(s.time, s.node, "group.target_assignment",
+             {{"group", e.group}, {"epoch", e.epoch}, {"assignor", e.assignor}, {"members", e.members}});
+}
+
+void encode(sim::Trace& trace, const EventStamp& s, const ConsumerGroupMemberReconciled& e) {
+  trace.emit(s.time, s.node, "group.member_reconciled",
+             {{"group", e.group},
+              {"member", e.member},
+              {"epoch", e.epoch},
+              {"state", e.state},
+              {"assigned", e.assigned},
+              {"pending_revocation", e.pending_revocation}});
+}
+
 void encode(sim::Trace& trace, const EventStamp& s, const GroupCommitRefused& e) {
   trace.emit(s.time, s.node, "group.commit_refused",
              {{"group", e.group}, {"member", e.member}, {"generation", e.generation}, {"error", error_name(e.error)}});
@@ -251,6 +266,10 @@ void encode(sim::Trace& trace, const EventStamp& s, const GroupJoined& e) {
 void encode(sim::Trace& trace, const EventStamp& s, const AssignmentComputed& e) {
   trace.emit(s.time, s.node, "consumer.assignment_computed",
              {{"group", e.group}, {"generation", e.generation}, {"assignor", e.assignor}, {"members", e.members}});
+}
+
+void encode(sim::Trace& trace, const EventStamp& s, const MemberEpochChanged& e) {
+  trace.emit(s.time, s.node, "consumer.member_epoch", {{"group", e.group}, {"member", e.member}, {"from", e.from}, {"to", e.to}});
 }
 
 void encode(sim::Trace& trace, const EventStamp& s, const SubscribedPartitionsChanged& e) {

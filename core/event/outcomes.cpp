@@ -18,6 +18,8 @@ std::string_view group_state_name(GroupState state) {
     case GroupState::completing_rebalance: return "CompletingRebalance";
     case GroupState::stable: return "Stable";
     case GroupState::dead: return "Dead";
+    case GroupState::assigning: return "Assigning";
+    case GroupState::reconciling: return "Reconciling";
   }
   return "Unknown";
 }

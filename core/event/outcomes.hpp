@@ -11,8 +11,10 @@ namespace ksim::core {
 enum class ReplicaRole : std::uint8_t { none, leader, follower };
 std::string_view replica_role_name(ReplicaRole role);  // "leader", "follower", "none"
 
-// The classic group protocol's states (Kafka's ClassicGroupState).
-enum class GroupState : std::uint8_t { empty, preparing_rebalance, completing_rebalance, stable, dead };
+// A group's states: the classic protocol's (Kafka's ClassicGroupState: Empty, PreparingRebalance,
+// CompletingRebalance, Stable, Dead) and the consumer protocol's (ConsumerGroupState: Empty,
+// Assigning, Reconciling, Stable, Dead).
+enum class GroupState : std::uint8_t { empty, preparing_rebalance, completing_rebalance, stable, dead, assigning, reconciling };
 std::string_view group_state_name(GroupState state);  // "Empty", "PreparingRebalance", ...
 
 // Why a send failed on the client's side, beside a broker's error code.

@@ -23,6 +23,7 @@
 
 #include "core/event/kafka_events.hpp"
 #include "core/group/classic_group.hpp"
+#include "core/group/consumer_group.hpp"
 #include "core/group/offsets_records.hpp"
 #include "core/log/partition_log.hpp"
 #include "core/protocol/configs.hpp"
@@ -32,7 +33,8 @@ namespace ksim::core {
 
 // What the coordinator reports (core/event/kafka_events.hpp).
 using GroupEvent = std::variant<GroupCreated, GroupGenerationPersisted, GroupLoaded, GroupUnloaded, GroupMemberLeft,
-                                GroupMemberExpired, GroupCommitRefused, GroupOffsetExpired, GroupDied>;
+                                GroupMemberExpired, GroupCommitRefused, GroupOffsetExpired, GroupDied,
+                                ConsumerGroupTargetComputed, ConsumerGroupMemberReconciled>;
 
 class GroupCoordinatorHost {
  public:
@@ -42,6 +44,8 @@ class GroupCoordinatorHost {
                                       std::function<void(ErrorCode)> done) = 0;
   // Reports what the coordinator did to the run's observers, as an event of its broker.
   virtual void report(const GroupEvent& event) = 0;
+  // A topic's partition count in this broker's metadata; -1 when it has none.
+  virtual std::int32_t partition_count(const std::string& topic) const = 0;
 
  protected:
   ~GroupCoordinatorHost() = default;
@@ -54,7 +58,8 @@ struct CommittedOffset {
 };
 
 // A group as kafka-consumer-groups --describe shows it (the lag is added by whoever knows the
-// log end offsets).
+// log end offsets). A consumer-protocol group fills `consumer_members` and the epochs; its
+// `generation` is the group epoch and `protocol` the assignor that computed the target.
 struct GroupDescription {
   std::string group;
   GroupState state = GroupState::empty;
@@ -63,11 +68,18 @@ struct GroupDescription {
   std::string leader;
   std::vector<GroupMemberView> members;
   std::map<TopicPartition, CommittedOffset> offsets;
+  bool consumer_protocol = false;
+  std::int32_t assignment_epoch = 0;
+  struct ConsumerMember {
+    ConsumerGroupMember member;
+    std::vector<TopicPartition> target;
+  };
+  std::vector<ConsumerMember> consumer_members;
 };
 
 class GroupCoordinator {
  public:
-  GroupCoordinator(GroupCoordinatorHost& host, const BrokerConfig& config) : host_(host), config_(config) {}
+  GroupCoordinator(GroupCoordinatorHost& host, const BrokerConfig& config);
 
   // Which __consumer_offsets partition holds a group.
   std::int32_t partition_for(const std::string& group) const;
@@ -86,6 +98,9 @@ class GroupCoordinator {
   LeaveGroupResponse leave(sim::Time now, const LeaveGroupRequest& request);
   void commit(sim::Time now, const OffsetCommitRequest& request, std::function<void(OffsetCommitResponse)> reply);
   OffsetFetchResponse fetch_offsets(const OffsetFetchRequest& request) const;
+  // The consumer group protocol (KIP-848): answered once the group's new records are committed.
+  void consumer_heartbeat(sim::Time now, const ConsumerGroupHeartbeatRequest& request,
+                          std::function<void(ConsumerGroupHeartbeatResponse)> reply);
   // Admin: overwrite an inactive group's offsets (kafka-consumer-groups --reset-offsets).
   void reset_offsets(sim::Time now, const std::string& group, std::vector<std::pair<TopicPartition, Offset>> offsets,
                      std::function<void(ErrorCode)> done);
@@ -98,9 +113,12 @@ class GroupCoordinator {
   void on_time(sim::Time now);
 
  private:
+  // A group runs one protocol: `classic` or `consumer` is set. An empty group of one kind becomes
+  // the other when a member of the other protocol arrives.
   struct Group {
     std::int32_t partition = 0;
     std::unique_ptr<ClassicGroup> classic;
+    std::unique_ptr<ConsumerGroup> consumer;
     std::map<TopicPartition, CommittedOffset> offsets;
     // SyncGroup answers held back until the generation's metadata record is committed.
     std::vector<std::function<void(ErrorCode)>> held_syncs;
@@ -110,11 +128,19 @@ class GroupCoordinator {
   Group* find(const std::string& group);
   const Group* find(const std::string& group) const;
   Group& get_or_create(const std::string& group);
+  Group& get_or_create_consumer(const std::string& group);
+  static GroupState state_of(const Group& g);
+  static bool has_members(const Group& g);
+  void report_consumer_records(const std::string& group_id, const std::vector<ConsumerGroupRecord>& records,
+                               bool new_target);
+  void append_consumer_records(const Group& g, const std::vector<ConsumerGroupRecord>& records,
+                               std::function<void(ErrorCode)> done);
   void persist_generation(const std::string& group_id);
   void expire_offsets(sim::Time now);
 
   GroupCoordinatorHost& host_;
   const BrokerConfig& config_;
+  ConsumerGroupSettings consumer_settings_;
   std::set<std::int32_t> partitions_;
   std::map<std::string, Group> groups_;
   sim::Time next_expiry_check_;

@@ -1,5 +1,6 @@
 // What the group coordinator writes to __consumer_offsets: one record per committed offset (key:
-// group, topic, partition) and one per settled generation of a group (key: group). The topic is
+// group, topic, partition) and one per settled generation of a classic group (key: group), and a consumer-protocol group's
+// records (core/group/consumer_group_records.hpp). The topic is
 // compacted, so only the latest value per key matters; a tombstone (no value) deletes the key.
 // A coordinator taking over a partition replays these records to rebuild its groups and offsets.
 #pragma once
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "core/group/classic_group.hpp"
+#include "core/group/consumer_group_records.hpp"
 #include "core/log/record.hpp"
 
 namespace ksim::core {
@@ -31,7 +33,12 @@ struct GroupMetadataValue {
   bool tombstone = false;
 };
 
-using OffsetsTopicValue = std::variant<OffsetCommitValue, GroupMetadataValue>;
+using OffsetsTopicValue =
+    std::variant<OffsetCommitValue, GroupMetadataValue, ConsumerGroupEpochRecord, ConsumerGroupMemberRecord,
+                 ConsumerGroupTargetRecord, ConsumerGroupTargetEpochRecord>;
+
+// The group a value belongs to.
+const std::string& offsets_value_group(const OffsetsTopicValue& value);
 
 struct OffsetsTopicPayload final : RecordPayload {
   std::vector<OffsetsTopicValue> values;

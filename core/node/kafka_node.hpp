@@ -69,6 +69,8 @@ class KafkaNode : public sim::Node {
   virtual void handle(sim::NodeId from, const HeartbeatResponse& m) { unexpected(from, m); }
   virtual void handle(sim::NodeId from, const LeaveGroupRequest& m) { unexpected(from, m); }
   virtual void handle(sim::NodeId from, const LeaveGroupResponse& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const ConsumerGroupHeartbeatRequest& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const ConsumerGroupHeartbeatResponse& m) { unexpected(from, m); }
   virtual void handle(sim::NodeId from, const OffsetCommitRequest& m) { unexpected(from, m); }
   virtual void handle(sim::NodeId from, const OffsetCommitResponse& m) { unexpected(from, m); }
   virtual void handle(sim::NodeId from, const OffsetFetchRequest& m) { unexpected(from, m); }

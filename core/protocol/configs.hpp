@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "core/log/log_config.hpp"
 #include "sim/time.hpp"
@@ -59,6 +61,10 @@ struct BrokerConfig {
   sim::Duration group_initial_rebalance_delay = sim::milliseconds(3000);  // group.initial.rebalance.delay.ms
   sim::Duration group_min_session_timeout = sim::milliseconds(6000);      // group.min.session.timeout.ms
   sim::Duration group_max_session_timeout = sim::milliseconds(1800000);   // group.max.session.timeout.ms
+  // The consumer group protocol (KIP-848).
+  sim::Duration consumer_group_heartbeat_interval = sim::milliseconds(5000);  // group.consumer.heartbeat.interval.ms
+  sim::Duration consumer_group_session_timeout = sim::milliseconds(45000);    // group.consumer.session.timeout.ms
+  std::vector<std::string> consumer_group_assignors{"uniform", "range"};     // group.consumer.assignors (first: default)
   sim::Duration offsets_retention = sim::seconds(10080 * 60);             // offsets.retention.minutes
   sim::Duration offsets_retention_check_interval = sim::milliseconds(600000);  // offsets.retention.check.interval.ms
 };

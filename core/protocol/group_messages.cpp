@@ -56,6 +56,23 @@ std::uint32_t wire_size(const HeartbeatResponse&) { return kResponseHeader + 4 +
 std::uint32_t wire_size(const LeaveGroupRequest& m) { return kRequestHeader + text(m.group_id) + text(m.member_id); }
 std::uint32_t wire_size(const LeaveGroupResponse&) { return kResponseHeader + 4 + 2; }
 
+std::uint32_t wire_size(const ConsumerGroupHeartbeatRequest& m) {
+  std::uint32_t size = kRequestHeader + text(m.group_id) + text(m.member_id) + 4 + 2 + 2 + 4 + 2 + 2;
+  if (m.instance_id) size += text(*m.instance_id);
+  if (m.subscribed) {
+    for (const std::string& topic : *m.subscribed) size += text(topic);
+  }
+  if (m.server_assignor) size += text(*m.server_assignor);
+  if (m.owned) size += static_cast<std::uint32_t>(m.owned->size() * (16 + 4));  // topic id and partition
+  return size;
+}
+
+std::uint32_t wire_size(const ConsumerGroupHeartbeatResponse& m) {
+  std::uint32_t size = kResponseHeader + 4 + 2 + 2 + text(m.member_id) + 4 + 4 + 1;
+  if (m.assignment) size += static_cast<std::uint32_t>(m.assignment->size() * (16 + 4));
+  return size;
+}
+
 std::uint32_t wire_size(const OffsetCommitRequest& m) {
   std::uint32_t size = kRequestHeader + text(m.group_id) + text(m.member_id) + 4;
   for (const auto& [tp, offset] : m.offsets) size += partition_bytes(tp) + 8 + 4 + 2;

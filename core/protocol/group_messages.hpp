@@ -112,12 +112,44 @@ struct LeaveGroupResponse {
   ErrorCode error = ErrorCode::NONE;
 };
 
+// The consumer group protocol (KIP-848): one request does what JoinGroup, SyncGroup, Heartbeat
+// and LeaveGroup do in the classic one. A member joins with epoch 0, leaves with -1 (a static
+// member with -2: its place is kept for the session timeout), and otherwise sends the epoch it has.
+// Optional fields are sent only when they changed since the last request (or in a full request:
+// joining, or after an error); an absent `owned` tells the coordinator nothing about revocations.
+inline constexpr std::int32_t kLeaveGroupMemberEpoch = -1;
+inline constexpr std::int32_t kLeaveGroupStaticMemberEpoch = -2;
+
+struct ConsumerGroupHeartbeatRequest {
+  static constexpr const char* kName = "ConsumerGroupHeartbeat";
+  std::int32_t correlation_id = 0;
+  std::string group_id;
+  std::string member_id;  // chosen by the client (Kafka 4.0, KIP-1082), kept for its life
+  std::int32_t member_epoch = 0;
+  std::optional<std::string> instance_id;                  // group.instance.id
+  std::optional<sim::Duration> rebalance_timeout;          // max.poll.interval.ms
+  std::optional<std::vector<std::string>> subscribed;      // subscribed topic names
+  std::optional<std::string> server_assignor;              // group.remote.assignor
+  std::optional<std::vector<TopicPartition>> owned;        // the partitions it owns now
+};
+
+struct ConsumerGroupHeartbeatResponse {
+  static constexpr const char* kName = "ConsumerGroupHeartbeatResponse";
+  std::int32_t correlation_id = 0;
+  ErrorCode error = ErrorCode::NONE;
+  std::string member_id;
+  std::int32_t member_epoch = 0;
+  sim::Duration heartbeat_interval;  // group.consumer.heartbeat.interval.ms
+  // The member's assignment: sent when it changed, or in answer to a full request.
+  std::optional<std::vector<TopicPartition>> assignment;
+};
+
 struct OffsetCommitRequest {
   static constexpr const char* kName = "OffsetCommit";
   std::int32_t correlation_id = 0;
   std::string group_id;
   std::string member_id;      // empty for a consumer outside the group (assign mode, admin)
-  std::int32_t generation = -1;
+  std::int32_t generation = -1;  // the generation, or under the consumer protocol the member epoch
   std::vector<std::pair<TopicPartition, Offset>> offsets;
   // Per offset, the leader epoch of the last record consumed before it (KIP-320; kNoLeaderEpoch
   // when unknown). Empty: none known.
@@ -155,6 +187,8 @@ std::uint32_t wire_size(const HeartbeatRequest& m);
 std::uint32_t wire_size(const HeartbeatResponse& m);
 std::uint32_t wire_size(const LeaveGroupRequest& m);
 std::uint32_t wire_size(const LeaveGroupResponse& m);
+std::uint32_t wire_size(const ConsumerGroupHeartbeatRequest& m);
+std::uint32_t wire_size(const ConsumerGroupHeartbeatResponse& m);
 std::uint32_t wire_size(const OffsetCommitRequest& m);
 std::uint32_t wire_size(const OffsetCommitResponse& m);
 std::uint32_t wire_size(const OffsetFetchRequest& m);

@@ -69,6 +69,25 @@ std::string read_bool(const ConfigValue& v, bool& out) {
   return "must be true or false, not " + describe(v);
 }
 
+// A list of names: a JSON list of strings, or one string of comma-separated names.
+std::string read_name_list(const ConfigValue& v, std::vector<std::string>& out) {
+  out.clear();
+  if (v.kind == ConfigValue::Kind::list) {
+    out = v.items;
+    return {};
+  }
+  if (v.kind != ConfigValue::Kind::text) return "must be a list of names, not " + describe(v);
+  for (std::size_t start = 0; start <= v.text.size();) {
+    const std::size_t comma = std::min(v.text.find(',', start), v.text.size());
+    std::string name = v.text.substr(start, comma - start);
+    name.erase(0, name.find_first_not_of(' '));
+    name.erase(name.find_last_not_of(' ') + 1);
+    out.push_back(name);
+    start = comma + 1;
+  }
+  return {};
+}
+
 std::string read_choice(const ConfigValue& v, const std::vector<std::string>& choices, std::string& out) {
   if (v.kind == ConfigValue::Kind::text) {
     if (std::find(choices.begin(), choices.end(), v.text) != choices.end()) {
@@ -134,6 +153,20 @@ const std::map<std::string, Setter<BrokerConfig>, std::less<>>& broker_keys() {
       {"group.initial.rebalance.delay.ms", duration(&BrokerConfig::group_initial_rebalance_delay)},
       {"group.min.session.timeout.ms", duration(&BrokerConfig::group_min_session_timeout)},
       {"group.max.session.timeout.ms", duration(&BrokerConfig::group_max_session_timeout)},
+      {"group.consumer.heartbeat.interval.ms", duration(&BrokerConfig::consumer_group_heartbeat_interval, sim::milliseconds(1), sim::milliseconds(1))},
+      {"group.consumer.session.timeout.ms", duration(&BrokerConfig::consumer_group_session_timeout, sim::milliseconds(1), sim::milliseconds(1))},
+      {"group.consumer.assignors", [](BrokerConfig& c, const ConfigValue& v) {
+         std::vector<std::string> names;
+         if (std::string e = read_name_list(v, names); !e.empty()) return e;
+         for (std::string& name : names) {
+           if (name == "org.apache.kafka.coordinator.group.assignor.UniformAssignor") name = "uniform";
+           if (name == "org.apache.kafka.coordinator.group.assignor.RangeAssignor") name = "range";
+           if (name != "uniform" && name != "range") return "\"" + name + "\" is not a server assignor; use uniform or range";
+         }
+         if (names.empty()) return std::string("must name at least one assignor: uniform, range");
+         c.consumer_group_assignors = names;
+         return std::string();
+       }},
       {"leader.imbalance.check.interval.seconds", duration(&BrokerConfig::leader_imbalance_check_interval, sim::seconds(1), sim::seconds(1))},
       {"auto.leader.rebalance.enable", boolean(&BrokerConfig::auto_leader_rebalance)},
       {"leader.imbalance.per.broker.percentage", integer(&BrokerConfig::leader_imbalance_per_broker_percentage, 0, 100)},
@@ -291,18 +324,21 @@ const std::map<std::string, Setter<ConsumerConfig>, std::less<>>& consumer_keys(
       {"enable.auto.commit", boolean(&ConsumerConfig::enable_auto_commit)},
       {"auto.commit.interval.ms", duration(&ConsumerConfig::auto_commit_interval, sim::milliseconds(1), sim::milliseconds(1))},
       {"default.api.timeout.ms", duration(&ConsumerConfig::default_api_timeout, sim::milliseconds(1), sim::milliseconds(1))},
+      {"group.protocol", [](ConsumerConfig& c, const ConfigValue& v) {
+         std::string choice;
+         std::string e = read_choice(v, {"classic", "consumer"}, choice);
+         if (e.empty()) c.group_protocol = choice == "consumer" ? GroupProtocol::consumer : GroupProtocol::classic;
+         return e;
+       }},
+      {"group.remote.assignor", [](ConsumerConfig& c, const ConfigValue& v) {
+         std::string choice;
+         std::string e = read_choice(v, {"uniform", "range"}, choice);
+         if (e.empty()) c.remote_assignor = choice;
+         return e;
+       }},
       {"partition.assignment.strategy", [](ConsumerConfig& c, const ConfigValue& v) {
-         std::vector<std::string> names = v.kind == ConfigValue::Kind::list ? v.items : std::vector<std::string>{};
-         if (v.kind == ConfigValue::Kind::text) {
-           for (std::size_t start = 0; start <= v.text.size();) {
-             const std::size_t comma = std::min(v.text.find(',', start), v.text.size());
-             std::string name = v.text.substr(start, comma - start);
-             name.erase(0, name.find_first_not_of(' '));
-             name.erase(name.find_last_not_of(' ') + 1);
-             names.push_back(name);
-             start = comma + 1;
-           }
-         }
+         std::vector<std::string> names;
+         if (std::string e = read_name_list(v, names); !e.empty()) return e;
          if (names.empty()) return std::string("must name at least one assignor: range, roundrobin, sticky, cooperative-sticky");
          for (std::string& name : names) {
            static const std::map<std::string, std::string> kJavaClasses{

@@ -53,12 +53,15 @@ std::string element_name(const Json& j) {
   return {};
 }
 
-// Objects merge key by key; lists of named objects merge element by element (by "name" or
-// "group"), new names are appended; anything else, an empty list included, is replaced.
+// Objects merge key by key, and a key patched to null is removed (as a JSON Merge Patch, RFC
+// 7386, does); lists of named objects merge element by element (by "name" or "group"), new names
+// are appended; anything else, an empty list included, is replaced.
 void merge(Json& target, const Json& patch) {
   if (patch.is_object() && target.is_object()) {
     for (const auto& [key, value] : patch.items()) {
-      if (target.contains(key)) {
+      if (value.is_null()) {
+        target.erase(key);
+      } else if (target.contains(key)) {
         merge(target[key], value);
       } else {
         target[key] = value;
@@ -305,6 +308,26 @@ void read_processing(const Node& n, ConsumerSpec& c) {
   }
 }
 
+// As the Java consumer's ConsumerConfig does: under group.protocol=consumer the broker assigns and
+// sets the session, so the classic protocol's own configs are refused, and group.remote.assignor
+// means nothing to the classic protocol.
+void check_group_protocol_configs(const Node& n, const ConsumerConfig& config) {
+  if (!n.has("config")) return;
+  const Node section = n.at("config");
+  if (config.group_protocol == GroupProtocol::consumer) {
+    for (const char* key : {"partition.assignment.strategy", "session.timeout.ms", "heartbeat.interval.ms"}) {
+      if (section.has(key)) {
+        section.at(key).fail(std::string(key) + " is not supported with group.protocol=consumer: the broker assigns "
+                             "(group.remote.assignor) and sets the session and heartbeat interval "
+                             "(group.consumer.session.timeout.ms, group.consumer.heartbeat.interval.ms); remove it");
+      }
+    }
+  } else if (section.has("group.remote.assignor")) {
+    section.at("group.remote.assignor").fail("group.remote.assignor needs group.protocol=consumer; the classic protocol "
+                                              "uses partition.assignment.strategy");
+  }
+}
+
 void read_consumers(const Node& list, Scenario& s) {
   std::set<std::string> names;
   for (const Node& n : list.array()) {
@@ -337,6 +360,7 @@ void read_consumers(const Node& list, Scenario& s) {
     }
     read_config(n, c.config, apply_consumer_config);
     if (c.config.group_id && c.config.group_id != std::optional<std::string>(c.group)) n.fail("set the group with \"group\", not with group.id");
+    check_group_protocol_configs(n, c.config);
     read_processing(n, c);
     if (c.group.empty() && c.processing.commit != CommitStyle::automatic) {
       n.at("commit").fail("a standalone consumer has no group to commit to");

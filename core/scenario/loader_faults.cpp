@@ -58,7 +58,7 @@ void check_target(const Scenario& s, const Node& n) {
 // The keys a running consumer cannot change: they define its membership.
 bool fixed_consumer_key(std::string_view key) {
   return key == "group.id" || key == "group.instance.id" || key == "partition.assignment.strategy" ||
-         key == "enable.auto.commit";
+         key == "enable.auto.commit" || key == "group.protocol" || key == "group.remote.assignor";
 }
 
 // set-config: the target names whose configs change (topic:T, producer:NAME, group:G for every

@@ -78,6 +78,18 @@ class ScenarioRun::Observer final : public KafkaObserver {
                             std::string(group_state_name(e.state)) + ", " + std::to_string(e.members) + " members, " +
                             std::string(e.protocol));
   }
+  void on(const EventStamp& s, const ConsumerGroupTargetComputed& e) override {
+    const std::string group(e.group);
+    if (e.members > 0) ++run_.rebalances_[group];
+    add(s, "rebalance", "group " + group + " epoch " + std::to_string(e.epoch) + ": target assignment by " +
+                            std::string(e.assignor) + " for " + std::to_string(e.members) + " members");
+  }
+  void on(const EventStamp& s, const ConsumerGroupMemberReconciled& e) override {
+    std::string text = "group " + std::string(e.group) + ": member " + std::string(e.member) + " at epoch " +
+                       std::to_string(e.epoch) + ", " + std::string(e.state) + ", owns " + std::to_string(e.assigned);
+    if (e.pending_revocation > 0) text += ", must revoke " + std::to_string(e.pending_revocation);
+    add(s, "rebalance", std::move(text));
+  }
   void on(const EventStamp& s, const LeftGroup& e) override {
     add(s, "rebalance", name(s.node) + " left group " + std::string(e.group) + ": " + std::string(e.reason));
   }
