@@ -91,6 +91,21 @@ TEST_CASE("scenario loader: a variant patches by name and brings its own expecta
   }
 }
 
+TEST_CASE("scenario loader: a variant removes a key by patching it to null", "[core][scenario]") {
+  const std::string text = R"({"name": "t", "duration": "10s", "cluster": {"brokers": 3},
+      "topics": [{"name": "orders", "partitions": 3, "replication.factor": 3}],
+      "consumers": [{"group": "g", "topics": ["orders"], "config": {"partition.assignment.strategy": "range"}}],
+      "variants": [{"name": "kip848", "patch": {"consumers": [{"group": "g", "config": {
+          "group.protocol": "consumer", "partition.assignment.strategy": null}}]}}]})";
+  const Scenario base = parse_scenario(text, "lab.json");
+  CHECK(base.consumers.at(0).config.group_protocol == GroupProtocol::classic);
+  CHECK(base.consumers.at(0).config.assignors == std::vector<std::string>{"range"});
+  // Without the null, the consumer protocol would refuse partition.assignment.strategy.
+  const Scenario kip848 = parse_scenario(text, "lab.json", std::string("kip848"));
+  CHECK(kip848.consumers.at(0).config.group_protocol == GroupProtocol::consumer);
+  CHECK(kip848.consumers.at(0).config.assignors == ConsumerConfig{}.assignors);
+}
+
 TEST_CASE("scenario loader: each producer's record ids start a billion apart and name their producer",
           "[core][scenario]") {
   const std::string text = R"({"name": "t", "duration": "10s", "cluster": {"brokers": 3},
