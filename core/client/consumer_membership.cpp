@@ -10,13 +10,13 @@
 // acknowledges at once with a heartbeat that lists what it now owns. Partitions it keeps are
 // consumed throughout: nothing stops for the group as a whole.
 //
+// The reconciliation runs inside poll(), on the application's thread, as in Kafka 4.x: an answer
+// only records the new assignment; the next poll commits, revokes and assigns.
+//
 // A member told FENCED_MEMBER_EPOCH or UNKNOWN_MEMBER_ID has lost its partitions (onPartitionsLost)
 // and joins again with epoch 0, keeping its member id. A member that does not poll for
 // max.poll.interval.ms leaves (epoch -1; a static member -2, which keeps its place for the
 // session timeout) and joins again at its next poll. close() commits, revokes and leaves.
-//
-// Simplification: Java runs the rebalance callbacks on the application thread, at its next poll;
-// ksim reconciles as soon as the answer arrives, which is what Java does when no listener is set.
 #include <algorithm>
 
 #include "core/client/consumer.hpp"
@@ -42,6 +42,10 @@ std::vector<TopicPartition> sorted(std::vector<TopicPartition> list) {
 void Consumer::membership_poll() {
   const bool wants_in = (membership_.state == MemberState::unjoined && rejoin_needed_) || membership_.state == MemberState::stale;
   if (wants_in) membership_join();
+  // A new assignment is reconciled here, on the application's poll, as Kafka 4.x does
+  // (KAFKA-18641, KAFKA-20106): what this poll commits first is what earlier polls returned, so
+  // records handed out but not yet processed are never committed.
+  reconcile_membership();
 }
 
 void Consumer::membership_join() {
@@ -152,10 +156,8 @@ void Consumer::handle(sim::NodeId, const ConsumerGroupHeartbeatResponse& m) {
   // Joined; or the heartbeat that reported the reconciled partitions is answered.
   const bool acknowledged = membership_.state == MemberState::acknowledging && membership_.ack_sent == m.correlation_id;
   if (membership_.state == MemberState::joining || acknowledged) membership_.state = MemberState::stable;
-  if (m.assignment) {
-    membership_.pending = sorted(*m.assignment);
-    reconcile_membership();
-  }
+  // Reconciled at the application's next poll (below), not here.
+  if (m.assignment) membership_.pending = sorted(*m.assignment);
   schedule_membership_heartbeat(membership_.state == MemberState::acknowledging ? sim::Duration{} : membership_.interval);
 }
 

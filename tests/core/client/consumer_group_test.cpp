@@ -704,3 +704,42 @@ TEST_CASE("consumer protocol: a new coordinator reloads the group from __consume
   CHECK(lab.consumer("a").generation() == a_epoch);
   CHECK(lab.consumer("a").owned() == a_owned);
 }
+
+TEST_CASE("consumer protocol: the commit before a revocation never covers records still being processed",
+          "[core][group][consumer][kip848]") {
+  // b processes slowly (a poll of 10 records takes a second). Its revocation happens at its next
+  // poll, as in Kafka 4.x (KAFKA-18641), so what it commits first is only what it has processed;
+  // reconciling as soon as the heartbeat answer arrives would commit the batch in hand.
+  GroupLab lab;
+  ProcessingSpec slow;
+  slow.per_record_min = milliseconds(100);
+  slow.per_record_max = milliseconds(100);
+  lab.add("a", consumer_protocol_member());
+  lab.add("b", consumer_protocol_member(), slow);
+  lab.run(seconds(8));
+  lab.produce(1, 600);
+  lab.run(seconds(2));
+  lab.add("c", consumer_protocol_member());
+  bool checked = false;
+  for (int step = 0; step < 300; ++step) {
+    lab.run(milliseconds(50));
+    // The highest offset processed per partition, by anyone.
+    std::map<TopicPartition, Offset> processed;
+    for (const auto& [name, m] : lab.members) {
+      for (const ProcessedRecord& r : m.app->processed()) {
+        Offset& high = processed[m.app->partition_of(r)];
+        high = std::max(high, r.offset);
+      }
+    }
+    const auto view = lab.coordinator_of("billing").group_coordinator().describe("billing");
+    REQUIRE(view);
+    for (const auto& [tp, committed] : view->offsets) {
+      const auto it = processed.find(tp);
+      INFO(tp.str() << " committed " << committed.offset);
+      CHECK(committed.offset <= (it == processed.end() ? 0 : it->second + 1));
+      checked = true;
+    }
+  }
+  CHECK(checked);
+  CHECK(lab.consumer("c").owned().size() == 2);
+}
