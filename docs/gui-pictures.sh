@@ -14,6 +14,8 @@ shot "$labs/acks-leader-crash.json" --at 25s --view events --large-font --screen
 shot "$labs/rebalance-eager-vs-cooperative.json" --at 12s --view groups --screenshot "$out/groups.png"
 shot "$labs/rebalance-eager-vs-cooperative.json" --at 25s --view timeline --screenshot "$out/timeline-eager.png"
 shot "$labs/rebalance-eager-vs-cooperative.json" --variant cooperative-sticky --at 25s --view timeline --screenshot "$out/timeline-cooperative.png"
+shot "$labs/rebalance-eager-vs-cooperative.json" --variant consumer-protocol --at 12s --view groups --screenshot "$out/groups-consumer-protocol.png"
+shot "$labs/rebalance-eager-vs-cooperative.json" --variant consumer-protocol --at 25s --view timeline --screenshot "$out/timeline-consumer-protocol.png"
 shot "$labs/acks-leader-crash.json" --at 25s --view charts --screenshot "$out/charts-acks.png"
 shot "$labs/acks-leader-crash.json" --variant acks=all --at 5s --view sequence --screenshot "$out/sequence-acks-all.png"
 shot "$labs/unclean-leader-election.json" --variant unclean --at 40s --view figures --screenshot "$out/figures-unclean.png"

@@ -93,7 +93,7 @@ void MainWindow::build_views() {
 
   groups_ = new QTableWidget(0, 8, tabs_);
   groups_->setObjectName("groups");
-  groups_->setHorizontalHeaderLabels({"group", "state", "generation", "partition", "committed", "lag", "member", "group leader (runs the assignor)"});
+  groups_->setHorizontalHeaderLabels({"group", "state", "generation / epoch", "partition", "committed", "lag", "member", "group leader (runs the assignor)"});
   groups_->horizontalHeader()->setStretchLastSection(true);
   groups_->verticalHeader()->hide();
   groups_->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -409,7 +409,8 @@ void MainWindow::refresh() {
       const auto colour = index.find(session_->node_name(o.member));
       colours.push_back(colour != index.end() ? colour->second : 0);
     }
-    timeline_->set_snapshot(session_->ownership(), std::move(colours), session_->now(), session_->end());
+    timeline_->set_snapshot(session_->ownership(), std::move(colours), session_->group_epochs(), session_->now(),
+                            session_->end());
     timeline_->update();
   }
   if (tab == sequence_) sequence_->set_snapshot(*session_);

@@ -95,6 +95,32 @@ void MainWindow::fill_partitions(const core::ClusterView& view) {
   if (resized) partitions_->resizeColumnsToContents();
 }
 
+namespace {
+
+// Consumer protocol: the holder's member epoch and state, and where the partition goes when the
+// target gives it to another member (it moves once the holder revokes and the other heartbeats).
+QString reconciliation_note(const core::GroupAdminView& g, const core::GroupPartitionRow& p) {
+  QString note;
+  for (const core::GroupDescription::ConsumerMember& m : g.consumer_members) {
+    const bool holds = std::find(m.member.assigned.begin(), m.member.assigned.end(), p.tp) != m.member.assigned.end() ||
+                       std::find(m.member.pending_revocation.begin(), m.member.pending_revocation.end(), p.tp) !=
+                           m.member.pending_revocation.end();
+    if (holds) {
+      note += QString("  epoch %1 %2").arg(m.member.epoch).arg(QString::fromStdString(std::string(core::member_reconciliation_name(m.member.state))));
+    }
+  }
+  for (const core::GroupDescription::ConsumerMember& m : g.consumer_members) {
+    const bool targeted = std::find(m.target.begin(), m.target.end(), p.tp) != m.target.end();
+    if (!targeted || m.member.id == p.member) continue;
+    // The new owner gets it at its next heartbeat once the holder has revoked it.
+    note += QString("  -> %1%2").arg(QString::fromStdString(m.member.id),
+                                     p.member.empty() ? " at its next heartbeat" : " once revoked");
+  }
+  return note;
+}
+
+}  // namespace
+
 void MainWindow::fill_groups() {
   int row = 0;
   const std::vector<core::GroupAdminView> groups = session_->groups();
@@ -106,8 +132,12 @@ void MainWindow::fill_groups() {
   const std::map<std::string, std::size_t> index = session_->consumer_indices();
   for (const core::GroupAdminView& g : groups) {
     // The leader's consumer, from a partition it holds (a leader without partitions shows its id).
-    std::string leader = g.leader.empty() ? "-" : g.leader;
+    // A consumer-protocol group has no leader: the coordinator assigns.
+    std::string leader = g.consumer_protocol ? "none: the coordinator assigns (" + (g.protocol.empty() ? std::string("-") : g.protocol) + ")"
+                         : g.leader.empty()  ? "-"
+                                             : g.leader;
     for (const core::GroupPartitionRow& p : g.partitions) {
+      if (g.consumer_protocol) break;
       const std::string node = p.member == g.leader && !g.leader.empty() ? session_->owner_of(g.group, p.tp) : std::string();
       if (!node.empty()) {
         leader = g.leader + "  (" + node + ")";
@@ -117,18 +147,22 @@ void MainWindow::fill_groups() {
     const auto put = [&](const core::GroupPartitionRow* p) {
       set_cell(groups_, row, 0, QString::fromStdString(g.group));
       set_cell(groups_, row, 1, QString::fromStdString(std::string(core::group_state_name(g.state))));
-      set_cell(groups_, row, 2, QString::number(g.generation));
+      set_cell(groups_, row, 2, g.consumer_protocol ? QString("epoch %1 (target %2)").arg(g.generation).arg(g.assignment_epoch)
+                                                    : QString::number(g.generation));
       set_cell(groups_, row, 3, p != nullptr ? QString::fromStdString(p->tp.str()) : "-");
       set_cell(groups_, row, 4, p != nullptr && p->committed >= 0 ? QString::number(p->committed.value()) : "-");
       set_cell(groups_, row, 5, p != nullptr && p->lag ? QString::number(*p->lag) : "-");
       QColor colour;
-      QString member = "-";
+      QString member = g.consumer_protocol ? "nobody" : "-";
       if (p != nullptr && !p->member.empty()) {
         // The coordinator's member id, and the consumer that holds the partition by its own account.
         const std::string node = session_->owner_of(g.group, p->tp);
-        member = QString::fromStdString(node.empty() ? p->member : p->member + "  (" + node + ")");
+        // A consumer-protocol member id already names its process ("analytics/0-1").
+        const bool named = node.empty() || g.consumer_protocol;
+        member = QString::fromStdString(named ? p->member : p->member + "  (" + node + ")");
         if (index.count(node) != 0U) colour = member_colour(index.at(node));
       }
+      if (p != nullptr && g.consumer_protocol) member += reconciliation_note(g, *p);
       set_cell(groups_, row, 6, member, colour);
       set_cell(groups_, row, 7, QString::fromStdString(leader));
       ++row;

@@ -28,9 +28,11 @@ RebalanceTimeline::RebalanceTimeline(QWidget* parent) : QWidget(parent) {
 
 void RebalanceTimeline::set_palette(const Palette& palette) { palette_ = palette; }
 
-void RebalanceTimeline::set_snapshot(std::vector<Ownership> ownership, std::vector<std::size_t> colours, sim::Time now, sim::Time end) {
+void RebalanceTimeline::set_snapshot(std::vector<Ownership> ownership, std::vector<std::size_t> colours,
+                                     std::vector<GroupEpochMark> epochs, sim::Time now, sim::Time end) {
   ownership_ = std::move(ownership);
   colours_ = std::move(colours);
+  epochs_ = std::move(epochs);
   colours_.resize(ownership_.size(), 0);
   now_ = now;
   end_ = std::max(end, sim::Time::zero() + sim::milliseconds(1));
@@ -83,7 +85,7 @@ void RebalanceTimeline::paintEvent(QPaintEvent* event) {
     return;
   }
   painter.drawText(QRect(8, 6, width() - 16, 22), Qt::AlignLeft | Qt::AlignVCenter,
-                   "who owns each partition over time: a colour per member; red: nobody, the partition is paused by a rebalance");
+                   "who owns each partition: a colour per member; red: nobody (paused); gN, eN: a new generation, group epoch");
   // Only the rows the paint event exposes (a scroll area shows a few dozen of a thousand).
   const int first = std::max(0, (event->rect().top() - kTop) / kRowHeight);
   const int last = std::min(static_cast<int>(rows_.size()) - 1, (event->rect().bottom() - kTop) / kRowHeight);
@@ -113,6 +115,29 @@ void RebalanceTimeline::paintEvent(QPaintEvent* event) {
       }
       covered = std::max(covered, std::min(o.to, now_));
     }
+  }
+  // Each new generation or group epoch: a dashed line across the group's strips, labelled at its top.
+  for (const GroupEpochMark& mark : epochs_) {
+    if (mark.at > now_) continue;
+    int top = -1;
+    int bottom = -1;
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+      if (rows_[i].group != mark.group) continue;
+      const QRect strip = strip_of_row(i);
+      if (top < 0) top = strip.top();
+      bottom = strip.bottom();
+    }
+    if (top < 0) continue;
+    const int x = x_of(mark.at);
+    painter.setPen(QPen(palette_.text, 1, Qt::DashLine));
+    painter.drawLine(x, top, x, bottom);
+    // The label on a patch of background at the top of the group's first strip, readable over
+    // any member's colour.
+    const QString label = QString("%1%2").arg(mark.consumer_protocol ? "e" : "g").arg(mark.epoch);
+    const QRect box(x + 2, top, painter.fontMetrics().horizontalAdvance(label) + 4, kRowHeight - 6);
+    painter.fillRect(box, palette_.background);
+    painter.setPen(palette_.text);
+    painter.drawText(box, Qt::AlignCenter, label);
   }
   // Now.
   painter.setPen(QPen(palette_.highlight, 2));

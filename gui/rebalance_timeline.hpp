@@ -1,7 +1,9 @@
 // The rebalance timeline: for each group, one strip per partition over simulated time, coloured by
 // the member that owned it and empty while nobody did. The
 // stop-the-world gap of an eager rebalance shows as a blank column across every partition; a
-// cooperative one blanks only the partitions that move.
+// cooperative one blanks only the partitions that move. A dashed line across a group's strips marks
+// each of its new generations ("g3", classic protocol) or group epochs ("e3", consumer protocol:
+// the target assignment the members then reach one by one).
 #pragma once
 
 #include <QWidget>
@@ -18,7 +20,8 @@ class RebalanceTimeline final : public QWidget {
   explicit RebalanceTimeline(QWidget* parent = nullptr);
   void set_palette(const Palette& palette);
   // `colours`: per ownership entry, the member_colour() index of its member.
-  void set_snapshot(std::vector<Ownership> ownership, std::vector<std::size_t> colours, sim::Time now, sim::Time end);
+  void set_snapshot(std::vector<Ownership> ownership, std::vector<std::size_t> colours,
+                    std::vector<GroupEpochMark> epochs, sim::Time now, sim::Time end);
   // Where the strip of (group, partition) is drawn, and the x of a moment: for tests.
   QRect strip_rect(const std::string& group, const std::string& partition) const;
   // Tall enough for every strip (it sits in a scroll area: a thousand partitions scroll).
@@ -40,6 +43,7 @@ class RebalanceTimeline final : public QWidget {
 
   std::vector<Ownership> ownership_;
   std::vector<std::size_t> colours_;
+  std::vector<GroupEpochMark> epochs_;
   std::vector<Row> rows_;
   sim::Time now_;
   sim::Time end_ = sim::Time::zero() + sim::seconds(1);

@@ -5,7 +5,7 @@
 namespace ksim::gui {
 
 // Collects, from the run it follows, what the views draw as history and the run does not keep:
-// truncations and the latest messages. (Who owned what when, the run's ownership tracker keeps.)
+// truncations, group epochs and the latest messages. (Who owned what when, the run's ownership tracker keeps.)
 class Play::Recorder final : public core::KafkaObserver {
  public:
   explicit Recorder(Play& play) : play_(play) {}
@@ -42,6 +42,14 @@ class Play::Recorder final : public core::KafkaObserver {
     t.to = e.to;
     t.reason = std::string(e.reason);
     play_.truncations_.push_back(std::move(t));
+  }
+  void on(const core::EventStamp& s, const core::GroupGenerationPersisted& e) override {
+    if (e.state == core::GroupState::stable && e.members > 0) {
+      play_.group_epochs_.push_back(GroupEpochMark{s.time, std::string(e.group), e.generation, false});
+    }
+  }
+  void on(const core::EventStamp& s, const core::ConsumerGroupTargetComputed& e) override {
+    if (e.members > 0) play_.group_epochs_.push_back(GroupEpochMark{s.time, std::string(e.group), e.epoch, true});
   }
 
  private:

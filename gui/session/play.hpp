@@ -1,5 +1,5 @@
 // Play: one run of a scenario as the GUI shows it, with the history its views draw (truncations,
-// partition ownership, the charts' series, the latest messages) collected from the run's trace.
+// partition ownership, group epochs, the charts' series, the latest messages) collected from the run's trace.
 // A session has one current play; checkpoints park others at earlier moments. Nothing here
 // touches Qt, and a play shares nothing with another, so one can be built on another thread.
 #pragma once
@@ -29,6 +29,15 @@ struct Truncation {
 // Who held a partition of a group, from when to when (`to` is max while it still does): the
 // run's ownership tracker (core/check/ownership_tracker.hpp) keeps them.
 using Ownership = core::OwnershipHold;
+
+// A group's new epoch: a classic generation that settled with members, or a target assignment of
+// the consumer protocol (the group epoch). The rebalance timeline marks each one.
+struct GroupEpochMark {
+  sim::Time at;
+  std::string group;
+  std::int32_t epoch = 0;
+  bool consumer_protocol = false;
+};
 
 // What the sequence diagram draws: a message between two nodes, one of its transmissions that was
 // lost (TCP sends it again), or an event of a connection.
@@ -70,6 +79,7 @@ class Play {
   core::ScenarioRun& run() const { return *run_; }
   const std::vector<Truncation>& truncations() const { return truncations_; }
   const std::vector<Ownership>& ownership() const { return run_->ownership().holds(); }
+  const std::vector<GroupEpochMark>& group_epochs() const { return group_epochs_; }
   const core::Series& series() const { return series_; }
   // The messages sent in [from, to] (at most the last kMessagesKept), in the order sent.
   std::vector<Message> messages(sim::Time from, sim::Time to) const;
@@ -87,6 +97,7 @@ class Play {
 
   std::unique_ptr<Recorder> recorder_;  // listens to run_; outlives it
   std::vector<Truncation> truncations_;
+  std::vector<GroupEpochMark> group_epochs_;
   core::Series series_;
   // The latest messages, a ring: the diagram shows the moments before now.
   std::vector<SentMessage> messages_;

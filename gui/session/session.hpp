@@ -116,6 +116,7 @@ class Session {
   // Partition ownership per group so far, from the members' own assign / revoke / lose callbacks
   // (a member that stops loses what it held), in the order it began.
   const std::vector<Ownership>& ownership() const { return play_->ownership(); }
+  const std::vector<GroupEpochMark>& group_epochs() const { return play_->group_epochs(); }
   // What the charts plot, sampled every 100 ms of simulated time so far.
   const core::Series& series() const { return play_->series(); }
   // When each fault of the plan fires (the file's and the hand-made) and what it does ("crash

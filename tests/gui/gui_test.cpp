@@ -566,6 +566,52 @@ class GuiTest : public QObject {
     QVERIFY(table->item(0, 7)->text().contains("consumer:analytics/"));  // the group leader, by name
   }
 
+  void a_consumer_protocol_group_shows_epochs_targets_and_no_leader() {
+    const std::string lab = std::string(KSIM_SOURCE_DIR) + "/scenarios/rebalance-eager-vs-cooperative.json";
+    gui::MainWindow window;
+    QCOMPARE(window.open_file(QString::fromStdString(lab), "consumer-protocol"), QString());
+    window.run_to(at_s(12));  // the newcomer waits for the two partitions the others released
+    QVERIFY(window.show_view("groups"));
+    window.refresh();
+    QTableWidget* table = window.groups_table();
+    int moving = 0;
+    for (int r = 0; r < table->rowCount(); ++r) {
+      QCOMPARE(table->item(r, 1)->text(), QString("Reconciling"));
+      QCOMPARE(table->item(r, 2)->text(), QString("epoch 3 (target 3)"));
+      QVERIFY(table->item(r, 7)->text().startsWith("none: the coordinator assigns (uniform)"));
+      const QString member = table->item(r, 6)->text();
+      if (member.startsWith("nobody")) {
+        QVERIFY2(member.contains("-> analytics/2-1 at its next heartbeat"), qPrintable(member));
+        ++moving;
+      } else {
+        QVERIFY2(member.contains("epoch 3 STABLE"), qPrintable(member));
+      }
+    }
+    QCOMPARE(moving, 2);
+    // The timeline marks each group epoch: two at the start (a join each), the third at 10 s.
+    const std::vector<gui::GroupEpochMark>& epochs = window.session()->group_epochs();
+    QCOMPARE(epochs.size(), std::size_t{3});
+    QVERIFY(epochs.back().consumer_protocol);
+    QCOMPARE(epochs.back().epoch, 3);
+    QVERIFY(epochs.back().at >= at_s(10));
+    QVERIFY(window.show_view("timeline"));
+    window.show();
+    QCoreApplication::processEvents();
+    window.refresh();
+    QCoreApplication::processEvents();
+    gui::RebalanceTimeline* timeline = window.timeline_view();
+    const QImage drawing = timeline->grab().toImage();
+    const QRect strip = timeline->strip_rect("analytics", "events-1");  // kept by its owner throughout
+    const int x = timeline->x_of(epochs.back().at);
+    // The dashed line crosses the strip; a little later the strip is its member's colour alone.
+    int marked = 0;
+    for (int y = strip.top(); y <= strip.bottom(); ++y) {
+      QCOMPARE(QColor(drawing.pixel(x + 20, y)), QColor(drawing.pixel(x + 20, strip.center().y())));
+      if (QColor(drawing.pixel(x, y)) != QColor(drawing.pixel(x + 20, y))) ++marked;
+    }
+    QVERIFY(marked > strip.height() / 3);
+  }
+
   void bad_input_is_reported_not_fatal() {
     gui::MainWindow window;
     const QString error = window.open_file("/nonexistent/lab.json");
