@@ -321,10 +321,16 @@ void ConsumerGroup::compute_target(std::vector<ConsumerGroupRecord>& records) {
     ids.push_back(id);
   }
   last_assignor_ = preferred_assignor();
-  const ServerAssignment assignment =
-      last_assignor_ == "range" ? assign_range_server(partitions, specs) : assign_uniform(partitions, specs);
-  // An assignment the assignor cannot make (the uniform assignor's heterogeneous case, not
-  // modelled) leaves the target as it was; scenarios refuse such groups before they run.
+  // Kafka decides homogeneous or heterogeneous from the subscribed names, topics missing from the
+  // metadata included.
+  const bool homogeneous = std::all_of(members_.begin(), members_.end(), [this](const auto& m) {
+    return m.second.subscribed == members_.begin()->second.subscribed;
+  });
+  const ServerAssignment assignment = last_assignor_ == "range" ? assign_range_server(partitions, specs)
+                                      : homogeneous             ? assign_uniform(partitions, specs)
+                                                                : assign_uniform_heterogeneous(partitions, specs);
+  // An assignment the assignor cannot make leaves the target as it was (the assignors refuse only
+  // inputs the coordinator never builds: topics missing from the metadata are left out above).
   if (assignment.error.empty()) {
     for (std::size_t i = 0; i < ids.size(); ++i) {
       std::vector<TopicPartition> target;

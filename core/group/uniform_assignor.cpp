@@ -10,15 +10,12 @@ ServerAssignment assign_uniform(const std::vector<std::int32_t>& partitions,
                                        const std::vector<AssignorMemberSpec>& members) {
   ServerAssignment result;
   result.assignments.resize(members.size());
-  if (members.empty() || members.front().subscribed.empty()) return result;
+  if (members.empty()) return result;
   const std::vector<std::int32_t>& subscribed = members.front().subscribed;
   for (const AssignorMemberSpec& m : members) {
-    if (m.subscribed != subscribed) {
-      result.error = "members subscribe to different topics (the heterogeneous uniform assignor is not modelled)";
-      result.assignments.clear();
-      return result;
-    }
+    if (m.subscribed != subscribed) return assign_uniform_heterogeneous(partitions, members);
   }
+  if (subscribed.empty()) return result;
   std::vector<char> is_subscribed(partitions.size(), 0);
   for (const std::int32_t t : subscribed) is_subscribed[static_cast<std::size_t>(t)] = 1;
 

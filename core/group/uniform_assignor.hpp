@@ -1,10 +1,9 @@
 // The uniform assignor of the consumer group protocol (KIP-848): the group coordinator's default
 // (group.consumer.assignors = uniform), computing the group's target assignment on the broker.
 //
-// This is the homogeneous case, where every member subscribes to the same topics (Kafka's
-// UniformHomogeneousAssignmentBuilder). Balance first, then stickiness: every member gets the
-// total divided by the member count, and the first `total % members` members one more (the
-// quota); a member keeps what it already has up to its quota and gives back the rest, and what is
+// Where every member subscribes to the same topics (Kafka's UniformHomogeneousAssignmentBuilder):
+// balance first, then stickiness. Every member gets the total divided by the member count, and
+// the first `total % members` members one more (the quota); a member keeps what it already has up to its quota and gives back the rest, and what is
 // free (partitions nobody holds, and those given back) is dealt to the members below their quota,
 // in member order.
 //
@@ -14,8 +13,9 @@
 // partitions a newcomer gets differs from one cluster to another; the sizes and what each member
 // keeps do not.
 //
-// Not modelled yet: the heterogeneous case (members with different subscriptions), which Kafka
-// handles with UniformHeterogeneousAssignmentBuilder; assign_uniform refuses it.
+// Where members subscribe to different topics, assign_uniform hands over to
+// assign_uniform_heterogeneous (uniform_heterogeneous_assignor.cpp, Kafka's
+// UniformHeterogeneousAssignmentBuilder): balance topic by topic among each topic's subscribers.
 #pragma once
 
 #include <cstdint>
@@ -28,5 +28,7 @@ namespace ksim::core {
 // `partitions[t]`: the partition count of topic t (-1: the topic is not in the metadata). Topic
 // indices follow the topics' names.
 ServerAssignment assign_uniform(const std::vector<std::int32_t>& partitions, const std::vector<AssignorMemberSpec>& members);
+ServerAssignment assign_uniform_heterogeneous(const std::vector<std::int32_t>& partitions,
+                                              const std::vector<AssignorMemberSpec>& members);
 
 }  // namespace ksim::core

@@ -21,7 +21,8 @@ struct GroupHarness {
   }
   ConsumerHeartbeatResult beat(const std::string& member, std::int32_t epoch,
                                std::optional<std::vector<TopicPartition>> owned = std::nullopt,
-                               std::optional<std::string> instance = std::nullopt) {
+                               std::optional<std::string> instance = std::nullopt,
+                               std::vector<std::string> subscribed = {"orders"}) {
     ConsumerGroupHeartbeatRequest r;
     r.group_id = "g";
     r.member_id = member;
@@ -29,7 +30,7 @@ struct GroupHarness {
     r.instance_id = std::move(instance);
     if (epoch == 0) {
       r.rebalance_timeout = seconds(300);
-      r.subscribed = std::vector<std::string>{"orders"};
+      r.subscribed = std::move(subscribed);
       r.owned = std::vector<TopicPartition>{};
     } else {
       r.owned = std::move(owned);
@@ -227,4 +228,17 @@ TEST_CASE("consumer group: replaying its records rebuilds the group exactly", "[
   ack.member_epoch = 1;
   ack.owned = copy.members().at("a").assigned;
   CHECK(copy.heartbeat(h.now, ack).response.member_epoch == 2);
+}
+
+TEST_CASE("consumer group: members with different subscriptions each get partitions of their own topics",
+          "[core][group][kip848]") {
+  GroupHarness h;
+  h.topics["payments"] = 2;
+  h.beat("a", 0);                                                     // orders
+  h.beat("b", 0, std::nullopt, std::nullopt, {"orders", "payments"});  // both
+  CHECK(h.group.target_of("a").size() == 4);
+  const std::vector<TopicPartition>& b = h.group.target_of("b");
+  CHECK(b.size() == 4);
+  CHECK(std::count_if(b.begin(), b.end(), [](const TopicPartition& tp) { return tp.topic == "payments"; }) == 2);
+  for (const TopicPartition& tp : h.group.target_of("a")) CHECK(tp.topic == "orders");
 }
