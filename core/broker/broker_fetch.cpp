@@ -194,13 +194,18 @@ void Broker::handle(sim::NodeId from, const ListOffsetsRequest& m) {
     part.error = leadership_error(p, kNoLeaderEpoch);
     if (part.error == ErrorCode::NONE) {
       // A consumer's "latest" is the high watermark: nothing above it is readable yet.
+      // With the offset, its leader epoch (Partition.fetchOffsetForTimestamp): the current epoch
+      // for the latest offset, the epoch the record was written in otherwise.
       if (want.timestamp == ListOffsetsRequest::kEarliest) {
         part.offset = p->log().log_start_offset();
+        part.leader_epoch = p->log().epochs().epoch_for_offset(part.offset);
       } else if (want.timestamp == ListOffsetsRequest::kLatest) {
         part.offset = p->log().high_watermark();
+        part.leader_epoch = p->leader_epoch();
       } else {
         part.offset = p->log().offset_for_timestamp(sim::Time::zero() + sim::Duration::from_ns(want.timestamp),
                                                     p->log().high_watermark());
+        if (part.offset >= 0) part.leader_epoch = p->log().epochs().epoch_for_offset(part.offset);
       }
     }
     response.partitions.push_back(std::move(part));

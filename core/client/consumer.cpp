@@ -234,8 +234,14 @@ void Consumer::handle(sim::NodeId, const ListOffsetsResponse& m) {
       continue;
     }
     it->second.position = part.offset;
-    it->second.offset_epoch.reset();
-    it->second.awaiting_validation = false;
+    // Java's seekUnvalidated: a position with a leader epoch is validated before the first fetch.
+    if (part.leader_epoch != kNoLeaderEpoch) {
+      it->second.offset_epoch = part.leader_epoch;
+      it->second.awaiting_validation = true;
+    } else {
+      it->second.offset_epoch.reset();
+      it->second.awaiting_validation = false;
+    }
     it->second.reset.reset();
     it->second.seek_time.reset();
   }

@@ -6,7 +6,9 @@
 // outside the log (OFFSET_OUT_OF_RANGE, for example after retention) is reset the same way, or
 // becomes an error with auto.offset.reset=none. After a leader change the position is validated
 // against the new leader first (KIP-320, consumer_validation.cpp): if the new leader's log ends
-// the last consumed epoch below the position, the consumer resumes where it diverged. The fetcher keeps one Fetch in flight per leader
+// the last consumed epoch below the position, the consumer resumes where it diverged. A position
+// from ListOffsets or a committed offset carries a leader epoch too and is validated before the
+// first fetch (Java's seekUnvalidated). The fetcher keeps one Fetch in flight per leader
 // broker for the partitions that have no buffered records (fetch.min.bytes, fetch.max.wait.ms,
 // max.partition.fetch.bytes, fetch.max.bytes); poll() hands out up to max.poll.records buffered
 // records and moves the positions past them.

@@ -30,6 +30,15 @@ std::optional<EpochEntry> LeaderEpochCache::latest() const {
   return entries_.back();
 }
 
+LeaderEpoch LeaderEpochCache::epoch_for_offset(Offset offset) const {
+  LeaderEpoch epoch = kNoLeaderEpoch;
+  for (const EpochEntry& e : entries_) {
+    if (e.start_offset > offset) break;
+    epoch = e.epoch;
+  }
+  return epoch;
+}
+
 void LeaderEpochCache::truncate_from_end(Offset offset) {
   while (!entries_.empty() && entries_.back().start_offset >= offset) entries_.pop_back();
 }

@@ -37,6 +37,9 @@ class LeaderEpochCache {
   EpochEndOffset end_offset_for(LeaderEpoch epoch, Offset log_end_offset) const;
 
   std::optional<EpochEntry> latest() const;
+  // The epoch the record at `offset` was written in (the latest entry starting at or below it), as
+  // Kafka's epochForOffset; kNoLeaderEpoch below every entry.
+  LeaderEpoch epoch_for_offset(Offset offset) const;
   // Drops entries starting at or after `offset` (the log was truncated there).
   void truncate_from_end(Offset offset);
   // The log now starts at `offset`: entries wholly below it go; the one spanning it starts there.

@@ -119,6 +119,9 @@ struct ListOffsetsResponse {
     TopicPartition tp;
     ErrorCode error = ErrorCode::NONE;
     Offset offset = -1;
+    // The leader epoch of the offset (KIP-320): the partition's current epoch for the latest
+    // offset, the epoch the record was written in otherwise; the consumer validates with it.
+    LeaderEpoch leader_epoch = kNoLeaderEpoch;
   };
   std::vector<Partition> partitions;
 };

@@ -303,6 +303,40 @@ TEST_CASE("consumer: after an unclean election it validates its position (KIP-32
   CHECK(lab.consumer->position_errors().empty());
 }
 
+TEST_CASE("consumer: a position from ListOffsets carries its leader epoch and is validated too (KIP-320)",
+          "[core][client][consumer][kip320]") {
+  // The consumer starts at the latest offset (200, epoch 0) and reads nothing; an unclean election
+  // then leaves a leader whose epoch 0 ends at 100, and 50 new records follow. Knowing the epoch
+  // of its position, the consumer finds the divergence and reads the 50; without it, its fetch at
+  // 200 would be out of range and the reset to latest would skip them.
+  ConsumerConfig latest = UncleanLab::consumer_config();
+  latest.auto_offset_reset = OffsetReset::latest;
+  ConsumerLab lab(latest, UncleanLab::topic_config(), UncleanLab::broker_config());
+  const auto send_to_p0 = [&](std::uint64_t first, std::uint64_t count) {
+    for (std::uint64_t id = first; id < first + count; ++id) lab.producer->send(ProducerRecord{"orders", id, -1, 0, 100, 0});
+  };
+  const auto node = [&](BrokerId b) { return lab.cluster.broker(b).id(); };
+  send_to_p0(1, 100);
+  lab.run(seconds(1));
+  lab.cluster.sim().apply(FaultAction::between(lab.cluster.sim().now(), FaultKind::partition, {node(2), node(3)}, {node(1)}));
+  send_to_p0(101, 100);
+  lab.run(seconds(5));
+  lab.consumer->assign({{"orders", 0}});
+  CHECK(lab.consume(seconds(2)).empty());
+  REQUIRE(lab.consumer->position({"orders", 0}) == Offset{200});
+  lab.consumer->pause({"orders", 0});
+  lab.cluster.sim().stop(node(1), StopKind::process_crash);
+  lab.cluster.sim().apply(FaultAction::between(lab.cluster.sim().now(), FaultKind::heal, {}));
+  lab.run(seconds(15));
+  REQUIRE(lab.cluster.controller().partition({"orders", 0})->leader == 2);
+  send_to_p0(1001, 50);
+  lab.run(seconds(2));
+  lab.consumer->resume({"orders", 0});
+  const std::vector<ConsumedRecord> read = lab.consume(seconds(3));
+  CHECK(read.size() == 50);
+  CHECK(lab.consumer->position({"orders", 0}) == Offset{150});
+}
+
 TEST_CASE("consumer: with auto.offset.reset=none a truncation below the position stops the partition",
           "[core][client][consumer][kip320]") {
   UncleanLab lab;
