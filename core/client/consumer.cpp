@@ -26,6 +26,7 @@ void Consumer::on_stop(sim::StopKind) {
   assigned_.clear();
   fetches_.clear();
   validations_.clear();
+  resets_.clear();
   metadata_.clear();
   work_scheduled_ = false;
   // So is everything about the group but the subscription.
@@ -55,8 +56,13 @@ void Consumer::connection_lost(sim::NodeId peer) {
   }
   const auto broker = metadata_.broker_of(peer);
   if (!broker) return;
-  if (std::any_of(validations_.begin(), validations_.end(), [&](const auto& v) { return v.second.broker == *broker; })) {
-    validations_failed(*broker);
+  // Requests the connection took with it are asked again (after metadata, which may name a new
+  // leader).
+  for (auto [requests, in_flight] : {std::pair{&validations_, &PartitionFetch::validation_in_flight},
+                                     std::pair{&resets_, &PartitionFetch::reset_in_flight}}) {
+    if (std::any_of(requests->begin(), requests->end(), [&](const auto& r) { return r.second.broker == *broker; })) {
+      partition_requests_failed(*requests, in_flight, *broker);
+    }
   }
   const auto it = fetches_.find(*broker);
   if (it == fetches_.end()) return;
@@ -215,11 +221,18 @@ void Consumer::send_resets() {
   }
   for (auto& [broker, request] : requests) {
     request.correlation_id = next_correlation_++;
+    std::vector<TopicPartition> partitions;
+    for (const auto& part : request.partitions) partitions.push_back(part.tp);
+    track_partition_request(resets_, &PartitionFetch::reset_in_flight, request.correlation_id, broker, std::move(partitions));
     send_message(*metadata_.broker_node(broker), std::move(request));
   }
 }
 
 void Consumer::handle(sim::NodeId, const ListOffsetsResponse& m) {
+  const auto flight = resets_.find(m.correlation_id);
+  if (flight == resets_.end()) return;  // given up already (its connection failed, or it timed out)
+  cancel(flight->second.timeout);
+  resets_.erase(flight);
   bool trouble = false;
   for (const auto& part : m.partitions) {
     auto it = assigned_.find(part.tp);

@@ -201,13 +201,22 @@ class Consumer final : public KafkaClient {
   // the position was last good and the position has an epoch, it must be validated first.
   bool position_valid_for(PartitionFetch& state, const PartitionState& meta);
   void send_validations();
-  void validations_failed(BrokerId broker);
-  struct ValidationInFlight {
+  // A ListOffsets or OffsetsForLeaderEpoch request in flight to one broker, by correlation id:
+  // what to ask again when the broker's connection fails or the request times out (Java retries
+  // both after retry.backoff.ms).
+  struct PartitionRequest {
     BrokerId broker = kNoBroker;
     std::vector<TopicPartition> partitions;
     sim::TimerId timeout;
   };
-  std::map<std::int32_t, ValidationInFlight> validations_;
+  using PartitionRequests = std::map<std::int32_t, PartitionRequest>;
+  // Keeps a request sent to `broker` in `requests` until it is answered, fails or times out.
+  void track_partition_request(PartitionRequests& requests, bool PartitionFetch::*in_flight, std::int32_t correlation,
+                               BrokerId broker, std::vector<TopicPartition> partitions);
+  // The requests to `broker` failed: their partitions are asked again after retry.backoff.ms.
+  void partition_requests_failed(PartitionRequests& requests, bool PartitionFetch::*in_flight, BrokerId broker);
+  PartitionRequests resets_;       // ListOffsets
+  PartitionRequests validations_;  // OffsetsForLeaderEpoch
   void schedule_work(sim::Duration after_delay);
 
   // --- consumer_membership.cpp: group.protocol=consumer (KIP-848), as the Java client's

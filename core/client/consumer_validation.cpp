@@ -46,30 +46,36 @@ void Consumer::send_validations() {
   }
   for (auto& [broker, request] : requests) {
     request.correlation_id = next_correlation_++;
-    ValidationInFlight flight;
-    flight.broker = broker;
-    for (const auto& part : request.partitions) flight.partitions.push_back(part.tp);
-    const BrokerId leader = broker;
-    flight.timeout = after(config_.request_timeout, [this, leader] {
-      validations_failed(leader);
-      if (const auto node = metadata_.broker_node(leader)) disconnect(*node);
-    });
-    validations_.emplace(request.correlation_id, std::move(flight));
+    std::vector<TopicPartition> partitions;
+    for (const auto& part : request.partitions) partitions.push_back(part.tp);
+    track_partition_request(validations_, &PartitionFetch::validation_in_flight, request.correlation_id, broker,
+                            std::move(partitions));
     send_message(*metadata_.broker_node(broker), std::move(request));
   }
 }
 
-void Consumer::validations_failed(BrokerId broker) {
-  for (auto it = validations_.begin(); it != validations_.end();) {
+void Consumer::track_partition_request(PartitionRequests& requests, bool PartitionFetch::*in_flight,
+                                       std::int32_t correlation, BrokerId broker, std::vector<TopicPartition> partitions) {
+  PartitionRequest& request = requests[correlation];
+  request.broker = broker;
+  request.partitions = std::move(partitions);
+  request.timeout = after(config_.request_timeout, [this, &requests, in_flight, broker] {
+    partition_requests_failed(requests, in_flight, broker);
+    if (const auto node = metadata_.broker_node(broker)) disconnect(*node);
+  });
+}
+
+void Consumer::partition_requests_failed(PartitionRequests& requests, bool PartitionFetch::*in_flight, BrokerId broker) {
+  for (auto it = requests.begin(); it != requests.end();) {
     if (it->second.broker != broker) {
       ++it;
       continue;
     }
     cancel(it->second.timeout);
     for (const TopicPartition& tp : it->second.partitions) {
-      if (auto state = assigned_.find(tp); state != assigned_.end()) state->second.validation_in_flight = false;
+      if (auto state = assigned_.find(tp); state != assigned_.end()) state->second.*in_flight = false;
     }
-    it = validations_.erase(it);
+    it = requests.erase(it);
   }
   request_metadata();
   schedule_work(config_.retry_backoff);

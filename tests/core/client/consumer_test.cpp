@@ -303,6 +303,23 @@ TEST_CASE("consumer: after an unclean election it validates its position (KIP-32
   CHECK(lab.consumer->position_errors().empty());
 }
 
+TEST_CASE("consumer: a ListOffsets lost with its broker's connection is asked again of the new leader",
+          "[core][client][consumer]") {
+  // The consumer's metadata still names broker 1 as orders-0's leader when it is assigned the
+  // partition: its ListOffsets goes to a dead broker, the connection is refused, and (as Java's
+  // offset fetcher does) the reset is retried after retry.backoff.ms with fresh metadata.
+  ConsumerLab lab(from(OffsetReset::earliest));
+  lab.produce(1, 30);
+  lab.cluster.sim().stop(lab.cluster.broker(1).id(), StopKind::process_crash);
+  lab.consumer->assign({{"orders", 0}});
+  lab.run(seconds(15));  // the controller fences broker 1 and elects a new leader
+  REQUIRE(lab.cluster.controller().partition({"orders", 0})->leader != 1);
+  CHECK(lab.consumer->position({"orders", 0}) == Offset{0});
+  std::size_t read = 0;
+  for (const ConsumedRecord& r : lab.consume(seconds(2))) read += r.tp.partition == 0 ? 1 : 0;
+  CHECK(read > 0);
+}
+
 TEST_CASE("consumer: a position from ListOffsets carries its leader epoch and is validated too (KIP-320)",
           "[core][client][consumer][kip320]") {
   // The consumer starts at the latest offset (200, epoch 0) and reads nothing; an unclean election
