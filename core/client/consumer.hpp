@@ -280,6 +280,7 @@ class Consumer final : public KafkaClient {
   // The leader needs every subscribed topic in its metadata for the assignor to see it.
   void refresh_metadata_for(const JoinGroupResponse& m);
   void apply_assignment(const std::vector<TopicPartition>& assignment);
+  void take_partitions(const std::vector<TopicPartition>& added);
   void give_up(const std::vector<TopicPartition>& partitions, bool lost);
   void reset_generation(bool forget_member_id, const char* reason);
   void schedule_heartbeat();

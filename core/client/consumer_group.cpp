@@ -5,21 +5,10 @@
 
 #include "core/client/consumer.hpp"
 #include "core/client/assignors.hpp"
+#include "core/client/partition_lists.hpp"
 
 namespace ksim::core {
 namespace {
-
-bool contains(const std::vector<TopicPartition>& list, const TopicPartition& tp) {
-  return std::find(list.begin(), list.end(), tp) != list.end();
-}
-
-std::vector<TopicPartition> minus(const std::vector<TopicPartition>& a, const std::vector<TopicPartition>& b) {
-  std::vector<TopicPartition> out;
-  for (const TopicPartition& tp : a) {
-    if (!contains(b, tp)) out.push_back(tp);
-  }
-  return out;
-}
 
 bool coordinator_error(ErrorCode error) {
   return error == ErrorCode::NOT_COORDINATOR || error == ErrorCode::COORDINATOR_NOT_AVAILABLE ||
@@ -340,6 +329,13 @@ void Consumer::apply_assignment(const std::vector<TopicPartition>& assignment) {
   owned_ = assignment;
   previous_assignment_ = assignment;
   previous_generation_ = generation_;
+  take_partitions(added);
+  // Cooperative: what this member gave up can now go to its new owner, in one more rebalance.
+  if (!revoked.empty()) rejoin_needed_ = true;
+}
+
+void Consumer::take_partitions(const std::vector<TopicPartition>& added) {
+  // onPartitionsAssigned: each new partition starts at the group's committed offset.
   for (const TopicPartition& tp : added) {
     PartitionFetch fresh;
     fresh.awaiting_committed = true;
@@ -348,8 +344,6 @@ void Consumer::apply_assignment(const std::vector<TopicPartition>& assignment) {
   report_ownership(OwnershipChange::assigned, added);
   if (listener_.on_assigned) listener_.on_assigned(added);
   fetch_committed();
-  // Cooperative: what this member gave up can now go to its new owner, in one more rebalance.
-  if (!revoked.empty()) rejoin_needed_ = true;
 }
 
 void Consumer::give_up(const std::vector<TopicPartition>& partitions, bool lost) {

@@ -20,17 +20,10 @@
 #include <algorithm>
 
 #include "core/client/consumer.hpp"
+#include "core/client/partition_lists.hpp"
 
 namespace ksim::core {
 namespace {
-
-std::vector<TopicPartition> minus(const std::vector<TopicPartition>& a, const std::vector<TopicPartition>& b) {
-  std::vector<TopicPartition> out;
-  for (const TopicPartition& tp : a) {
-    if (std::find(b.begin(), b.end(), tp) == b.end()) out.push_back(tp);
-  }
-  return out;
-}
 
 std::vector<TopicPartition> sorted(std::vector<TopicPartition> list) {
   std::sort(list.begin(), list.end());
@@ -232,14 +225,7 @@ void Consumer::finish_reconciliation(std::vector<TopicPartition> target) {
   const std::vector<TopicPartition> added = minus(target, owned_);
   give_up(revoked, false);
   owned_ = target;
-  for (const TopicPartition& tp : added) {
-    PartitionFetch fresh;
-    fresh.awaiting_committed = true;
-    assigned_[tp] = std::move(fresh);
-  }
-  report_ownership(OwnershipChange::assigned, added);
-  if (listener_.on_assigned) listener_.on_assigned(added);
-  fetch_committed();
+  take_partitions(added);
   membership_.state = MemberState::acknowledging;
   if (membership_.pending == target) membership_.pending.reset();
   // Acknowledge now: the coordinator moves the member on once it hears what it owns.

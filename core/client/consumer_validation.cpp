@@ -60,8 +60,10 @@ void Consumer::track_partition_request(PartitionRequests& requests, bool Partiti
   request.broker = broker;
   request.partitions = std::move(partitions);
   request.timeout = after(config_.request_timeout, [this, &requests, in_flight, broker] {
-    partition_requests_failed(requests, in_flight, broker);
+    // NetworkClient closes a connection whose request timed out; then the partitions are asked
+    // again, after fresh metadata (on another connection).
     if (const auto node = metadata_.broker_node(broker)) disconnect(*node);
+    partition_requests_failed(requests, in_flight, broker);
   });
 }
 

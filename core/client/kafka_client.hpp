@@ -32,6 +32,13 @@ class KafkaClient : public KafkaNode {
       });
     });
   }
+  // Closes the connection to `peer` (a request on it timed out). A Metadata request on it dies
+  // with it and goes to the next broker; the client's other requests to `peer` are its own to
+  // ask again.
+  void disconnect(sim::NodeId peer) {
+    KafkaNode::disconnect(peer);
+    metadata_peer_reset(peer);
+  }
   // A connection to `peer` was reset (it crashed, or refused us): a Metadata request waiting on
   // it goes to the next broker at once.
   void metadata_peer_reset(sim::NodeId peer) {

@@ -55,26 +55,31 @@ const GroupCoordinator::Group* GroupCoordinator::find(const std::string& group) 
   return it == groups_.end() ? nullptr : &it->second;
 }
 
-GroupCoordinator::Group& GroupCoordinator::get_or_create(const std::string& group_id) {
-  Group* existing = find(group_id);
-  if (existing != nullptr && existing->classic) return *existing;
-  Group& g = existing != nullptr ? *existing : groups_[group_id];
+GroupCoordinator::Group& GroupCoordinator::slot_for(const std::string& group_id) {
+  if (Group* existing = find(group_id)) return *existing;
+  Group& g = groups_[group_id];
   g.partition = partition_for(group_id);
-  g.consumer.reset();  // only an empty consumer group gets here (callers check)
-  g.classic = std::make_unique<ClassicGroup>(group_id, config_.group_initial_rebalance_delay);
-  g.classic->set_on_settled([this, group_id] { persist_generation(group_id); });
-  if (existing == nullptr) host_.report(GroupCreated{group_id});
+  host_.report(GroupCreated{group_id});
+  return g;
+}
+
+// Callers make sure that a group of the other kind is empty before it changes kind.
+GroupCoordinator::Group& GroupCoordinator::get_or_create(const std::string& group_id) {
+  Group& g = slot_for(group_id);
+  if (!g.classic) {
+    g.consumer.reset();
+    g.classic = std::make_unique<ClassicGroup>(group_id, config_.group_initial_rebalance_delay);
+    g.classic->set_on_settled([this, group_id] { persist_generation(group_id); });
+  }
   return g;
 }
 
 GroupCoordinator::Group& GroupCoordinator::get_or_create_consumer(const std::string& group_id) {
-  Group* existing = find(group_id);
-  if (existing != nullptr && existing->consumer) return *existing;
-  Group& g = existing != nullptr ? *existing : groups_[group_id];
-  g.partition = partition_for(group_id);
-  g.classic.reset();  // only an empty classic group gets here (callers check)
-  g.consumer = std::make_unique<ConsumerGroup>(group_id, consumer_settings_);
-  if (existing == nullptr) host_.report(GroupCreated{group_id});
+  Group& g = slot_for(group_id);
+  if (!g.consumer) {
+    g.classic.reset();
+    g.consumer = std::make_unique<ConsumerGroup>(group_id, consumer_settings_);
+  }
   return g;
 }
 

@@ -127,6 +127,7 @@ class GroupCoordinator {
 
   Group* find(const std::string& group);
   const Group* find(const std::string& group) const;
+  Group& slot_for(const std::string& group);  // the group's entry, new and empty if need be
   Group& get_or_create(const std::string& group);
   Group& get_or_create_consumer(const std::string& group);
   static GroupState state_of(const Group& g);

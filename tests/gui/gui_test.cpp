@@ -57,6 +57,16 @@ int distinct_colours(const QImage& image) {
   return static_cast<int>(seen.size());
 }
 
+// Shows the rebalance timeline tab, laid out and painted as a user would see it.
+gui::RebalanceTimeline* show_timeline(gui::MainWindow& window) {
+  if (!window.show_view("timeline")) return nullptr;
+  window.show();
+  QCoreApplication::processEvents();
+  window.refresh();
+  QCoreApplication::processEvents();
+  return window.timeline_view();
+}
+
 }  // namespace
 
 class GuiTest : public QObject {
@@ -545,12 +555,8 @@ class GuiTest : public QObject {
     QVERIFY(window.show_view("groups"));
     window.refresh();
     QTableWidget* table = window.groups_table();
-    QVERIFY(window.show_view("timeline"));
-    window.show();
-    QCoreApplication::processEvents();
-    window.refresh();
-    QCoreApplication::processEvents();
-    gui::RebalanceTimeline* timeline = window.timeline_view();
+    gui::RebalanceTimeline* timeline = show_timeline(window);
+    QVERIFY(timeline != nullptr);
     const QImage drawing = timeline->grab().toImage();
     QSet<QRgb> colours;
     for (int r = 0; r < table->rowCount(); ++r) {
@@ -594,12 +600,8 @@ class GuiTest : public QObject {
     QVERIFY(epochs.back().consumer_protocol);
     QCOMPARE(epochs.back().epoch, 3);
     QVERIFY(epochs.back().at >= at_s(10));
-    QVERIFY(window.show_view("timeline"));
-    window.show();
-    QCoreApplication::processEvents();
-    window.refresh();
-    QCoreApplication::processEvents();
-    gui::RebalanceTimeline* timeline = window.timeline_view();
+    gui::RebalanceTimeline* timeline = show_timeline(window);
+    QVERIFY(timeline != nullptr);
     const QImage drawing = timeline->grab().toImage();
     const QRect strip = timeline->strip_rect("analytics", "events-1");  // kept by its owner throughout
     const int x = timeline->x_of(epochs.back().at);
