@@ -277,7 +277,7 @@ void ConsumerGroup::bump_group_epoch(std::vector<ConsumerGroupRecord>& records) 
   records.emplace_back(ConsumerGroupEpochRecord{id_, group_epoch_, false});
 }
 
-std::string ConsumerGroup::preferred_assignor() const {
+std::string ConsumerGroup::assignor() const {
   // The assignor most members ask for; the broker's default when none asks.
   std::map<std::string, int> votes;
   for (const auto& [id, m] : members_) {
@@ -320,13 +320,13 @@ void ConsumerGroup::compute_target(std::vector<ConsumerGroupRecord>& records) {
     specs.push_back(std::move(spec));
     ids.push_back(id);
   }
-  last_assignor_ = preferred_assignor();
+  const std::string assignor_name = assignor();
   // Kafka decides homogeneous or heterogeneous from the subscribed names, topics missing from the
   // metadata included.
   const bool homogeneous = std::all_of(members_.begin(), members_.end(), [this](const auto& m) {
     return m.second.subscribed == members_.begin()->second.subscribed;
   });
-  const ServerAssignment assignment = last_assignor_ == "range" ? assign_range_server(partitions, specs)
+  const ServerAssignment assignment = assignor_name == "range" ? assign_range_server(partitions, specs)
                                       : homogeneous             ? assign_uniform(partitions, specs)
                                                                 : assign_uniform_heterogeneous(partitions, specs);
   // An assignment the assignor cannot make leaves the target as it was (the assignors refuse only

@@ -63,7 +63,9 @@ class ConsumerGroup {
   GroupState state() const;
   std::int32_t group_epoch() const { return group_epoch_; }
   std::int32_t assignment_epoch() const { return assignment_epoch_; }
-  const std::string& last_assignor() const { return last_assignor_; }
+  // The server assignor the group's target is computed with: the one most members ask for
+  // (group.remote.assignor), else the broker's default (the first of group.consumer.assignors).
+  std::string assignor() const;
   const std::map<std::string, ConsumerGroupMember>& members() const { return members_; }
   const std::vector<TopicPartition>& target_of(const std::string& member_id) const;
   bool empty() const { return members_.empty(); }
@@ -99,7 +101,6 @@ class ConsumerGroup {
   void remove_member(const std::string& member_id, std::vector<ConsumerGroupRecord>& records);
   bool refresh_subscription_metadata();
   void bump_group_epoch(std::vector<ConsumerGroupRecord>& records);
-  std::string preferred_assignor() const;
   void compute_target(std::vector<ConsumerGroupRecord>& records);
   // CurrentAssignmentBuilder: the member's next state towards the target.
   ConsumerGroupMember reconcile(const ConsumerGroupMember& member,
@@ -118,7 +119,6 @@ class ConsumerGroup {
   std::map<std::string, std::string> static_members_;        // instance id -> member id
   std::map<std::string, std::int32_t> subscription_metadata_;  // subscribed topic -> partitions
   std::map<std::string, Timers> timers_;                     // by member id
-  std::string last_assignor_;
 };
 
 }  // namespace ksim::core

@@ -363,7 +363,7 @@ void GroupCoordinator::report_consumer_records(const std::string& group_id, cons
   const Group* g = find(group_id);
   if (g == nullptr || !g->consumer) return;
   if (new_target) {
-    host_.report(ConsumerGroupTargetComputed{group_id, g->consumer->assignment_epoch(), g->consumer->last_assignor(),
+    host_.report(ConsumerGroupTargetComputed{group_id, g->consumer->assignment_epoch(), g->consumer->assignor(),
                                              static_cast<std::int64_t>(g->consumer->members().size())});
   }
   for (const ConsumerGroupRecord& record : records) {
@@ -432,7 +432,7 @@ std::optional<GroupDescription> GroupCoordinator::describe(const std::string& gr
     d.group = group_id;
     d.state = c.state();
     d.generation = c.group_epoch();
-    d.protocol = c.last_assignor();
+    d.protocol = c.assignor();
     d.offsets = g->offsets;
     d.consumer_protocol = true;
     d.assignment_epoch = c.assignment_epoch();

@@ -63,7 +63,7 @@ TEST_CASE("consumer group: the first member joins at epoch 1 and gets every part
   REQUIRE(r.response.assignment);
   CHECK(*r.response.assignment == GroupHarness::orders({0, 1, 2, 3, 4, 5}));
   CHECK(h.group.state() == GroupState::stable);
-  CHECK(h.group.last_assignor() == "uniform");
+  CHECK(h.group.assignor() == "uniform");
 }
 
 TEST_CASE("consumer group: a newcomer waits while the owner revokes, then gets only what moved", "[core][group][kip848]") {
@@ -241,4 +241,25 @@ TEST_CASE("consumer group: members with different subscriptions each get partiti
   CHECK(b.size() == 4);
   CHECK(std::count_if(b.begin(), b.end(), [](const TopicPartition& tp) { return tp.topic == "payments"; }) == 2);
   for (const TopicPartition& tp : h.group.target_of("a")) CHECK(tp.topic == "orders");
+}
+
+TEST_CASE("consumer group: members may ask for the range assignor; an assignor the broker lacks is refused",
+          "[core][group][kip848]") {
+  GroupHarness h;
+  ConsumerGroupHeartbeatRequest join;
+  join.member_id = "a";
+  join.member_epoch = 0;
+  join.rebalance_timeout = seconds(300);
+  join.subscribed = std::vector<std::string>{"orders"};
+  join.owned = std::vector<TopicPartition>{};
+  join.server_assignor = "sticky";
+  CHECK(h.group.heartbeat(h.now, join).response.error == ErrorCode::UNSUPPORTED_ASSIGNOR);
+  join.server_assignor = "range";
+  REQUIRE(h.group.heartbeat(h.now, join).response.error == ErrorCode::NONE);
+  CHECK(h.group.assignor() == "range");
+  join.member_id = "b";
+  REQUIRE(h.group.heartbeat(h.now, join).response.error == ErrorCode::NONE);
+  // Range: consecutive ranges in member order, a keeping 0-2 and b getting 3-5.
+  CHECK(h.group.target_of("a") == GroupHarness::orders({0, 1, 2}));
+  CHECK(h.group.target_of("b") == GroupHarness::orders({3, 4, 5}));
 }
