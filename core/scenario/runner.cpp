@@ -90,6 +90,12 @@ class ScenarioRun::Observer final : public KafkaObserver {
     if (e.pending_revocation > 0) text += ", must revoke " + std::to_string(e.pending_revocation);
     add(s, "rebalance", std::move(text));
   }
+  void on(const EventStamp& s, const JoinFailed& e) override {
+    // Fatal for the Java application (INCONSISTENT_GROUP_PROTOCOL, FENCED_INSTANCE_ID,
+    // UNRELEASED_INSTANCE_ID, ...): the member stays out of the group.
+    add(s, "error", name(s.node) + " cannot join group " + std::string(e.group) + ": " + std::string(error_name(e.error)) +
+                        " (fatal for the application; it stays out of the group)");
+  }
   void on(const EventStamp& s, const LeftGroup& e) override {
     add(s, "rebalance", name(s.node) + " left group " + std::string(e.group) + ": " + std::string(e.reason));
   }

@@ -237,3 +237,22 @@ TEST_CASE("scenario runner: a fault added while running gives the run a file hol
   CHECK(live.run_to_end().trace_hash == ScenarioRun(with, RunOptions{}).run_to_end().trace_hash);
   CHECK(ScenarioRun(without, RunOptions{}).run_to_end().trace_hash != ScenarioRun(with, RunOptions{}).run_to_end().trace_hash);
 }
+
+TEST_CASE("scenario runner: a static consumer-protocol member restarted after a crash is refused, and the timeline says so",
+          "[core][scenario][kip848]") {
+  // It crashed without leaving: its instance id is held until its session expires, and the new
+  // process gets UNRELEASED_INSTANCE_ID, fatal in the Java client.
+  const std::string lab = R"({
+    "name": "static restart, consumer protocol", "seed": 1, "duration": "20s",
+    "cluster": {"brokers": 3, "config": {"offsets.topic.num.partitions": 3}},
+    "topics": [{"name": "t", "partitions": 2, "replication.factor": 3}],
+    "consumers": [{"group": "g", "topics": ["t"],
+                   "config": {"group.protocol": "consumer", "group.instance.id": "host-a"}}],
+    "faults": [{"at": "5s", "do": "crash", "target": "consumer:g/0"},
+               {"at": "8s", "do": "restart", "target": "consumer:g/0"}]
+  })";
+  const RunResult r = run_text(lab);
+  bool refused = false;
+  for (const TimelineEntry& e : r.timeline) refused = refused || e.text.find("cannot join group g: UNRELEASED_INSTANCE_ID") != std::string::npos;
+  CHECK(refused);
+}
