@@ -107,9 +107,11 @@ ConsumerHeartbeatResult ConsumerGroup::heartbeat(sim::Time now, const ConsumerGr
   if (refresh_subscription_metadata()) bump = true;
   if (bump) bump_group_epoch(result.records);
 
-  // 2. A new target assignment when the group epoch moved past the last one.
-  if (group_epoch_ > assignment_epoch_) {
-    compute_target(result.records);
+  // 2. A new target assignment when the group epoch moved past the last one, unless the last was
+  // computed less than the assignment interval ago (KIP-1263: batched into a later run).
+  const bool interval_passed = !assignment_time_ || now >= *assignment_time_ + settings_.assignment_interval;
+  if (group_epoch_ > assignment_epoch_ && interval_passed) {
+    compute_target(now, result.records);
     result.new_target = true;
   }
 
@@ -294,7 +296,7 @@ std::string ConsumerGroup::assignor() const {
   return best;
 }
 
-void ConsumerGroup::compute_target(std::vector<ConsumerGroupRecord>& records) {
+void ConsumerGroup::compute_target(sim::Time now, std::vector<ConsumerGroupRecord>& records) {
   // The topics by name; members with their subscriptions and their current target.
   std::vector<std::string> topics;
   for (const auto& [topic, count] : subscription_metadata_) topics.push_back(topic);
@@ -342,7 +344,8 @@ void ConsumerGroup::compute_target(std::vector<ConsumerGroupRecord>& records) {
     }
   }
   assignment_epoch_ = group_epoch_;
-  records.emplace_back(ConsumerGroupTargetEpochRecord{id_, assignment_epoch_});
+  assignment_time_ = now;
+  records.emplace_back(ConsumerGroupTargetEpochRecord{id_, assignment_epoch_, now});
 }
 
 // --- reconciliation (CurrentAssignmentBuilder) ---------------------------------------------------
@@ -491,7 +494,9 @@ void ConsumerGroup::replay(const ConsumerGroupRecord& record) {
       target_[target->member_id] = target->partitions;
     }
   } else {
-    assignment_epoch_ = std::get<ConsumerGroupTargetEpochRecord>(record).epoch;
+    const auto& target_epoch = std::get<ConsumerGroupTargetEpochRecord>(record);
+    assignment_epoch_ = target_epoch.epoch;
+    assignment_time_ = target_epoch.computed_at;
   }
 }
 

@@ -5,7 +5,10 @@
 // Three epochs drive it. The group epoch moves on whenever the group changes in a way that
 // matters for the assignment: a member joins, leaves or is fenced, a subscription changes, a
 // subscribed topic gains partitions. The target assignment is then computed on the broker by a
-// server assignor (uniform or range) and carries that epoch. Each member then moves towards its
+// server assignor (uniform or range) and carries that epoch; since Kafka 4.3 (KIP-1263) at most
+// once per group.consumer.assignment.interval.ms: a change within the interval of the last run
+// waits for the first heartbeat after it (the group is Assigning meanwhile, and members keep
+// reconciling towards the previous target). Each member then moves towards its
 // share of the target on its own, heartbeat by heartbeat (reconciliation), with no group-wide
 // barrier: a member that must give partitions up keeps its epoch until it reports them gone
 // (unrevoked_partitions); only then does it move to the target epoch and receive the partitions
@@ -39,6 +42,7 @@ struct ConsumerGroupSettings {
   sim::Duration session_timeout;            // group.consumer.session.timeout.ms
   sim::Duration heartbeat_interval;         // group.consumer.heartbeat.interval.ms
   std::vector<std::string> assignors;       // group.consumer.assignors; the first is the default
+  sim::Duration assignment_interval;        // group.consumer.assignment.interval.ms (KIP-1263)
   // The partition count of a topic in the broker's metadata, -1 when it does not exist.
   std::function<std::int32_t(const std::string&)> partition_count;
 };
@@ -101,7 +105,7 @@ class ConsumerGroup {
   void remove_member(const std::string& member_id, std::vector<ConsumerGroupRecord>& records);
   bool refresh_subscription_metadata();
   void bump_group_epoch(std::vector<ConsumerGroupRecord>& records);
-  void compute_target(std::vector<ConsumerGroupRecord>& records);
+  void compute_target(sim::Time now, std::vector<ConsumerGroupRecord>& records);
   // CurrentAssignmentBuilder: the member's next state towards the target.
   ConsumerGroupMember reconcile(const ConsumerGroupMember& member,
                                 const std::optional<std::vector<TopicPartition>>& owned) const;
@@ -114,6 +118,7 @@ class ConsumerGroup {
   const ConsumerGroupSettings& settings_;
   std::int32_t group_epoch_ = 0;
   std::int32_t assignment_epoch_ = 0;
+  std::optional<sim::Time> assignment_time_;  // when the target was last computed
   std::map<std::string, ConsumerGroupMember> members_;       // by member id
   std::map<std::string, std::vector<TopicPartition>> target_;  // by member id
   std::map<std::string, std::string> static_members_;        // instance id -> member id

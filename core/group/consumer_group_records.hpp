@@ -62,6 +62,7 @@ struct ConsumerGroupTargetRecord {
 struct ConsumerGroupTargetEpochRecord {
   std::string group;
   std::int32_t epoch = 0;
+  sim::Time computed_at;  // when the assignor ran (KIP-1263's assignment timestamp)
 };
 
 using ConsumerGroupRecord =

@@ -30,6 +30,7 @@ GroupCoordinator::GroupCoordinator(GroupCoordinatorHost& host, const BrokerConfi
   consumer_settings_.session_timeout = config.consumer_group_session_timeout;
   consumer_settings_.heartbeat_interval = config.consumer_group_heartbeat_interval;
   consumer_settings_.assignors = config.consumer_group_assignors;
+  consumer_settings_.assignment_interval = config.consumer_group_assignment_interval;
   consumer_settings_.partition_count = [this](const std::string& topic) { return host_.partition_count(topic); };
 }
 

@@ -41,7 +41,7 @@ Record consumer_group_record(const OffsetsTopicValue& value, sim::Time now) {
     tombstone = target->tombstone;
   } else {
     key += "/target-epoch";
-    bytes = 2 + 4;
+    bytes = 2 + 4 + 8;  // epoch and assignment timestamp
   }
   r.key = key_identity(key);
   r.key_bytes = static_cast<std::uint32_t>(2 + key.size());

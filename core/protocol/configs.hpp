@@ -65,6 +65,7 @@ struct BrokerConfig {
   sim::Duration consumer_group_heartbeat_interval = sim::milliseconds(5000);  // group.consumer.heartbeat.interval.ms
   sim::Duration consumer_group_session_timeout = sim::milliseconds(45000);    // group.consumer.session.timeout.ms
   std::vector<std::string> consumer_group_assignors{"uniform", "range"};     // group.consumer.assignors (first: default)
+  sim::Duration consumer_group_assignment_interval = sim::milliseconds(1000);  // group.consumer.assignment.interval.ms (4.3, KIP-1263)
   sim::Duration offsets_retention = sim::seconds(10080 * 60);             // offsets.retention.minutes
   sim::Duration offsets_retention_check_interval = sim::milliseconds(600000);  // offsets.retention.check.interval.ms
 };

@@ -155,6 +155,7 @@ const std::map<std::string, Setter<BrokerConfig>, std::less<>>& broker_keys() {
       {"group.max.session.timeout.ms", duration(&BrokerConfig::group_max_session_timeout)},
       {"group.consumer.heartbeat.interval.ms", duration(&BrokerConfig::consumer_group_heartbeat_interval, sim::milliseconds(1), sim::milliseconds(1))},
       {"group.consumer.session.timeout.ms", duration(&BrokerConfig::consumer_group_session_timeout, sim::milliseconds(1), sim::milliseconds(1))},
+      {"group.consumer.assignment.interval.ms", duration(&BrokerConfig::consumer_group_assignment_interval)},
       {"group.consumer.assignors", [](BrokerConfig& c, const ConfigValue& v) {
          std::vector<std::string> names;
          if (std::string e = read_name_list(v, names); !e.empty()) return e;

@@ -576,7 +576,7 @@ class GuiTest : public QObject {
     const std::string lab = std::string(KSIM_SOURCE_DIR) + "/scenarios/rebalance-eager-vs-cooperative.json";
     gui::MainWindow window;
     QCOMPARE(window.open_file(QString::fromStdString(lab), "consumer-protocol"), QString());
-    window.run_to(at_s(12));  // the newcomer waits for the two partitions the others released
+    window.run_to(at_s(16.5));  // the newcomer waits for the two partitions the others released
     QVERIFY(window.show_view("groups"));
     window.refresh();
     QTableWidget* table = window.groups_table();
@@ -594,12 +594,12 @@ class GuiTest : public QObject {
       }
     }
     QCOMPARE(moving, 2);
-    // The timeline marks each group epoch: two at the start (a join each), the third at 10 s.
+    // The timeline marks each group epoch: two at the start (a join each), the third at 12 s.
     const std::vector<gui::GroupEpochMark>& epochs = window.session()->group_epochs();
     QCOMPARE(epochs.size(), std::size_t{3});
     QVERIFY(epochs.back().consumer_protocol);
     QCOMPARE(epochs.back().epoch, 3);
-    QVERIFY(epochs.back().at >= at_s(10));
+    QVERIFY(epochs.back().at >= at_s(12));
     gui::RebalanceTimeline* timeline = show_timeline(window);
     QVERIFY(timeline != nullptr);
     const QImage drawing = timeline->grab().toImage();

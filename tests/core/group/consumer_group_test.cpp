@@ -263,3 +263,28 @@ TEST_CASE("consumer group: members may ask for the range assignor; an assignor t
   CHECK(h.group.target_of("a") == GroupHarness::orders({0, 1, 2}));
   CHECK(h.group.target_of("b") == GroupHarness::orders({3, 4, 5}));
 }
+
+TEST_CASE("consumer group: within group.consumer.assignment.interval.ms of the last run a new target waits (KIP-1263)",
+          "[core][group][kip848]") {
+  GroupHarness h;
+  h.settings.assignment_interval = seconds(1);
+  h.beat("a", 0);  // the first run: a gets everything
+  CHECK(h.group.assignment_epoch() == 1);
+  h.now = h.now + milliseconds(100);
+  const ConsumerHeartbeatResult b = h.beat("b", 0);  // within the interval: no new run yet
+  CHECK(h.group.group_epoch() == 2);
+  CHECK(h.group.assignment_epoch() == 1);
+  CHECK(h.group.state() == GroupState::assigning);
+  CHECK(b.response.member_epoch == 1);  // joins at the last target's epoch, with nothing of it
+  CHECK(b.response.assignment == std::vector<TopicPartition>{});
+  CHECK_FALSE(b.new_target);
+  // a heartbeat still within the interval changes nothing; the first one after it runs the assignor
+  h.now = h.now + milliseconds(500);
+  CHECK_FALSE(h.beat("a", 1, GroupHarness::orders({0, 1, 2, 3, 4, 5})).new_target);
+  h.now = h.now + milliseconds(500);
+  const ConsumerHeartbeatResult a = h.beat("a", 1, GroupHarness::orders({0, 1, 2, 3, 4, 5}));
+  CHECK(a.new_target);
+  CHECK(h.group.assignment_epoch() == 2);
+  REQUIRE(a.response.assignment);
+  CHECK(a.response.assignment->size() == 3);  // asked to give up the other three
+}
