@@ -28,6 +28,7 @@
 #include "core/event/kafka_observer.hpp"
 #include "core/protocol/group_messages.hpp"
 #include "core/protocol/messages.hpp"
+#include "core/protocol/raft_messages.hpp"
 #include "sim/assert.hpp"
 #include "sim/node.hpp"
 #include "sim/simulation.hpp"
@@ -75,6 +76,14 @@ class KafkaNode : public sim::Node {
   virtual void handle(sim::NodeId from, const OffsetCommitResponse& m) { unexpected(from, m); }
   virtual void handle(sim::NodeId from, const OffsetFetchRequest& m) { unexpected(from, m); }
   virtual void handle(sim::NodeId from, const OffsetFetchResponse& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const VoteRequest& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const VoteResponse& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const BeginQuorumEpochRequest& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const BeginQuorumEpochResponse& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const EndQuorumEpochRequest& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const EndQuorumEpochResponse& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const MetadataFetchRequest& m) { unexpected(from, m); }
+  virtual void handle(sim::NodeId from, const MetadataFetchResponse& m) { unexpected(from, m); }
 
  protected:
   KafkaNode(std::string name, KafkaEvents& events) : sim::Node(std::move(name)), events_(events) {}

@@ -1,11 +1,14 @@
 #include "core/protocol/group_messages.hpp"
 
+#include "core/protocol/wire_headers.hpp"
+
 namespace ksim::core {
 namespace {
 
-// As in messages.cpp: request and response headers, strings with a 2-byte length.
-constexpr std::uint32_t kRequestHeader = 4 + 2 + 2 + 4 + 12 + 1;
-constexpr std::uint32_t kResponseHeader = 4 + 4 + 1;
+using wire::kRequestHeader;
+using wire::kResponseHeader;
+
+// Strings with a 2-byte length.
 
 std::uint32_t text(const std::string& s) { return static_cast<std::uint32_t>(2 + s.size()); }
 std::uint32_t partition_bytes(const TopicPartition& tp) { return text(tp.topic) + 4; }

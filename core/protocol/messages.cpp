@@ -1,5 +1,7 @@
 #include "core/protocol/messages.hpp"
 
+#include "core/protocol/wire_headers.hpp"
+
 namespace ksim::core {
 
 std::string join_broker_ids(const std::vector<BrokerId>& ids) {
@@ -10,10 +12,8 @@ std::string join_broker_ids(const std::vector<BrokerId>& ids) {
 
 namespace {
 
-// Request header v2: size, api key, version, correlation id, client id (~10 bytes), tagged
-// fields. Response header: size, correlation id, tagged fields.
-constexpr std::uint32_t kRequestHeader = 4 + 2 + 2 + 4 + 12 + 1;
-constexpr std::uint32_t kResponseHeader = 4 + 4 + 1;
+using wire::kRequestHeader;
+using wire::kResponseHeader;
 
 std::uint32_t topic_bytes(const TopicPartition& tp) {
   // Per topic: name; per partition: index plus a few fixed fields. With one partition per topic

@@ -67,13 +67,14 @@ declare -A core_may_include=(
   [protocol]="log"
   [event]="log protocol"
   [node]="log protocol event"
-  [controller]="log protocol event node"
+  [raft]="log protocol event node"
+  [controller]="log protocol event node raft"
   [group]="log protocol event"
-  [broker]="log protocol event node group"
+  [broker]="log protocol event node raft group"
   [client]="log protocol event node"
-  [cluster]="log protocol event node group controller broker"
-  [check]="log protocol event node group controller broker client cluster"
-  [scenario]="log protocol event node group controller broker client cluster check"
+  [cluster]="log protocol event node raft group controller broker"
+  [check]="log protocol event node raft group controller broker client cluster"
+  [scenario]="log protocol event node raft group controller broker client cluster check"
 )
 for dir in core/*/; do
   [ -d "$dir" ] || continue
