@@ -47,7 +47,7 @@ bool Controller::has_valid_session(const BrokerRecord& broker) const {
   return broker.registered && !broker.fenced && now() - broker.last_heartbeat <= config_.session_timeout;
 }
 
-PartitionChangeRules Controller::rules_for(const TopicRecord& topic, const PartitionState& p) const {
+PartitionChangeRules Controller::rules_for(const ControllerTopic& topic, const PartitionState& p) const {
   PartitionChangeRules rules;
   rules.eligible_leader_replicas = config_.eligible_leader_replicas;
   // Kafka's effective min ISR: the topic's setting, at most the replication factor.
@@ -258,7 +258,7 @@ void Controller::maybe_schedule_checks() {
   }
 }
 
-PartitionChangeResult Controller::reelect(const TopicRecord& topic, PartitionState& p, bool preferred) {
+PartitionChangeResult Controller::reelect(const ControllerTopic& topic, PartitionState& p, bool preferred) {
   PartitionChangeRules rules = rules_for(topic, p);
   rules.preferred = preferred;
   return change_partition(p, p.isr, [this](BrokerId r) { return usable(r); }, rules);
@@ -303,7 +303,7 @@ void Controller::handle(sim::NodeId from, const AlterPartitionRequest& m) {
     // A fenced broker, or one in controlled shutdown, may not join the ISR.
     response.error = ErrorCode::INELIGIBLE_REPLICA;
   } else {
-    const TopicRecord& topic = topics_.at(m.tp.topic);
+    const ControllerTopic& topic = topics_.at(m.tp.topic);
     PartitionChangeResult result = change_partition(*p, m.new_isr, [this](BrokerId r) { return usable(r); }, rules_for(topic, *p));
     if (p->leader_recovering && !m.leader_recovering) {
       // The leader of an unclean election says it has recovered (KIP-704).
@@ -339,7 +339,7 @@ ErrorCode Controller::create_topic(const std::string& name, std::int32_t partiti
   } else if (static_cast<std::int32_t>(assignment.size()) != partitions) {
     return ErrorCode::INVALID_PARTITIONS;
   }
-  TopicRecord topic{name, config, {}};
+  ControllerTopic topic{name, config, {}};
   std::vector<PartitionState> changed;
   for (std::int32_t i = 0; i < partitions; ++i) {
     PartitionState p;
@@ -362,7 +362,7 @@ ErrorCode Controller::create_topic(const std::string& name, std::int32_t partiti
 ErrorCode Controller::create_partitions(const std::string& name, std::int32_t total_count) {
   auto it = topics_.find(name);
   if (it == topics_.end()) return ErrorCode::UNKNOWN_TOPIC_OR_PARTITION;
-  TopicRecord& topic = it->second;
+  ControllerTopic& topic = it->second;
   const auto existing = static_cast<std::int32_t>(topic.partitions.size());
   if (total_count <= existing) return ErrorCode::INVALID_PARTITIONS;
   std::vector<BrokerPlacementInfo> candidates;
@@ -392,7 +392,7 @@ ErrorCode Controller::create_partitions(const std::string& name, std::int32_t to
 ErrorCode Controller::elect_preferred_leaders(const std::vector<TopicPartition>& partitions) {
   std::vector<PartitionState> changed;
   bool elected = false;
-  const auto consider = [&](TopicRecord& topic, PartitionState& p) {
+  const auto consider = [&](ControllerTopic& topic, PartitionState& p) {
     if (p.leader == p.replicas.front()) return;
     const PartitionChangeResult result = reelect(topic, p, true);
     elected = elected || result.choice == LeaderChoice::preferred;
@@ -444,7 +444,7 @@ void Controller::handle(sim::NodeId from, const MetadataRequest& m) {
   send_message(from, std::move(response));
 }
 
-void Controller::elect_new(TopicRecord& topic, PartitionState& p) {
+void Controller::elect_new(ControllerTopic& topic, PartitionState& p) {
   // A new partition starts with leader epoch -1, so that its first leader has epoch 0.
   p.leader = kNoBroker;
   p.leader_epoch = -1;

@@ -54,7 +54,7 @@ struct BrokerRecord {
   std::int64_t controlled_shutdown_offset = -1;    // the metadata that moved its leaderships away
 };
 
-struct TopicRecord {
+struct ControllerTopic {
   std::string name;
   TopicConfig config;
   std::vector<PartitionState> partitions;
@@ -69,7 +69,7 @@ class Controller final : public KafkaNode {
   sim::NodeId broker_node(BrokerId id) const { return brokers_.at(id).node; }
 
   const std::map<BrokerId, BrokerRecord>& brokers() const { return brokers_; }
-  const std::map<std::string, TopicRecord>& topics() const { return topics_; }
+  const std::map<std::string, ControllerTopic>& topics() const { return topics_; }
   const PartitionState* partition(const TopicPartition& tp) const;
 
   // Admin operations; the same ones the CreateTopics / CreatePartitions / ElectLeaders requests
@@ -99,7 +99,7 @@ class Controller final : public KafkaNode {
   // Registered, unfenced and not shutting down: may lead, may join an ISR, gets new replicas.
   bool usable(BrokerId id) const;
   bool has_valid_session(const BrokerRecord& broker) const;
-  PartitionChangeRules rules_for(const TopicRecord& topic, const PartitionState& p) const;
+  PartitionChangeRules rules_for(const ControllerTopic& topic, const PartitionState& p) const;
   void check_sessions();
   void fence(BrokerRecord& broker, const char* reason);
   void unfence(BrokerRecord& broker);
@@ -115,10 +115,10 @@ class Controller final : public KafkaNode {
   void report_change(const PartitionState& p, const PartitionChangeResult& result, std::string_view reason,
                      std::vector<PartitionState>& changed);
   // Elects a leader for a new partition.
-  void elect_new(TopicRecord& topic, PartitionState& p);
+  void elect_new(ControllerTopic& topic, PartitionState& p);
   // An election with the ISR as it stands, among the usable brokers (preferred: ElectLeaders'
   // kind, which only moves a leader to the first replica).
-  PartitionChangeResult reelect(const TopicRecord& topic, PartitionState& p, bool preferred);
+  PartitionChangeResult reelect(const ControllerTopic& topic, PartitionState& p, bool preferred);
   // leader.imbalance.check.interval.seconds and unclean.leader.election.interval.ms: the
   // controller's two deferred elections, scheduled when there is something for them to do.
   void maybe_schedule_checks();
@@ -134,7 +134,7 @@ class Controller final : public KafkaNode {
   BrokerConfig config_;
   // Durable metadata: what KRaft's metadata log holds.
   std::map<BrokerId, BrokerRecord> brokers_;
-  std::map<std::string, TopicRecord> topics_;
+  std::map<std::string, ControllerTopic> topics_;
   std::int64_t next_broker_epoch_ = 1;
   std::int64_t metadata_offset_ = 0;
   std::int64_t last_delta_offset_ = 0;  // the offset of the last change pushed to every broker

@@ -21,6 +21,7 @@ struct LogConfig {
   // cleanup.policy. Only "delete" is implemented; compaction is the seam PartitionLog::compact()
   // leaves for a later issue.
   CleanupPolicy cleanup_policy = CleanupPolicy::del;
+  bool operator==(const LogConfig&) const = default;
 };
 
 }  // namespace ksim::core

@@ -15,6 +15,7 @@ struct TopicConfig {
   LogConfig log;
   std::int32_t min_insync_replicas = 1;       // min.insync.replicas
   bool unclean_leader_election = false;       // unclean.leader.election.enable
+  bool operator==(const TopicConfig&) const = default;
 };
 
 struct BrokerConfig {

@@ -166,6 +166,7 @@ struct PartitionState {
   // LeaderRecoveryState RECOVERING: the leader came from an unclean election and has not yet told
   // the controller it recovered; the ISR may not grow until it has.
   bool leader_recovering = false;
+  bool operator==(const PartitionState&) const = default;
 };
 
 // "1,2,3": broker ids as the trace and the reports print an ISR or a replica list.

@@ -1,5 +1,6 @@
 #include "core/protocol/raft_messages.hpp"
 
+#include <iterator>
 #include <type_traits>
 
 #include "core/protocol/wire_headers.hpp"
@@ -20,16 +21,40 @@ constexpr std::uint32_t kRecordFrame = 8 + 4;
 }  // namespace
 
 std::uint32_t metadata_record_bytes(const MetadataRecord& record) {
+  const auto ids = [](const std::vector<BrokerId>& list) { return 4 + 4 * static_cast<std::uint32_t>(list.size()); };
+  const auto partition = [&](const PartitionState& p) {
+    return 16 + 4 + 4 + 4 + 4 + ids(p.replicas) + ids(p.isr) + ids(p.elr) + ids(p.last_known_elr) + 1;
+  };
   return kRecordFrame + std::visit(
-                            [](const auto& r) -> std::uint32_t {
+                            [&](const auto& r) -> std::uint32_t {
                               using R = std::decay_t<decltype(r)>;
                               if constexpr (std::is_same_v<R, LeaderChangeRecord>) {
-                                return 4 + 4 + 4 * static_cast<std::uint32_t>(r.voters.size());
+                                return 4 + ids(r.voters);
+                              } else if constexpr (std::is_same_v<R, RegisterBrokerRecord>) {
+                                // id, incarnation, epoch, listeners and features (~60 bytes), rack
+                                return 4 + 16 + 8 + 60 + 2 + static_cast<std::uint32_t>(r.rack.size());
+                              } else if constexpr (std::is_same_v<R, BrokerRegistrationChangeRecord>) {
+                                return 4 + 8 + 1 + 1;
+                              } else if constexpr (std::is_same_v<R, TopicRecord>) {
+                                return 2 + static_cast<std::uint32_t>(r.name.size()) + 16 + 40;  // name, id, configs
+                              } else if constexpr (std::is_same_v<R, ConfigRecord>) {
+                                return 2 + static_cast<std::uint32_t>(r.topic.size()) + 40;
+                              } else if constexpr (std::is_same_v<R, PartitionRecord> ||
+                                                   std::is_same_v<R, PartitionChangeRecord>) {
+                                return partition(r.state);
                               } else {
                                 return 0;
                               }
                             },
                             record);
+}
+
+const char* metadata_record_name(const MetadataRecord& record) {
+  static constexpr const char* kNames[] = {"NoOpRecord",  "LeaderChangeMessage", "RegisterBrokerRecord",
+                                           "BrokerRegistrationChangeRecord", "TopicRecord", "ConfigRecord",
+                                           "PartitionRecord", "PartitionChangeRecord"};
+  static_assert(std::size(kNames) == std::variant_size_v<MetadataRecord>);
+  return kNames[record.index()];
 }
 
 std::uint32_t wire_size(const VoteRequest&) { return kRequestHeader + kPartitionBytes + 4 + 4 + 4 + 8 + 1 + 16; }

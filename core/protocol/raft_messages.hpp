@@ -115,7 +115,6 @@ struct MetadataFetchResponse {
   std::vector<RaftEntry> entries;  // from the fetch offset on
 };
 
-std::uint32_t metadata_record_bytes(const MetadataRecord& record);
 std::uint32_t wire_size(const VoteRequest& m);
 std::uint32_t wire_size(const VoteResponse& m);
 std::uint32_t wire_size(const BeginQuorumEpochRequest& m);

@@ -68,13 +68,14 @@ declare -A core_may_include=(
   [event]="log protocol"
   [node]="log protocol event"
   [raft]="log protocol event node"
-  [controller]="log protocol event node raft"
+  [metadata]="log protocol"
+  [controller]="log protocol event node raft metadata"
   [group]="log protocol event"
-  [broker]="log protocol event node raft group"
+  [broker]="log protocol event node raft metadata group"
   [client]="log protocol event node"
-  [cluster]="log protocol event node raft group controller broker"
-  [check]="log protocol event node raft group controller broker client cluster"
-  [scenario]="log protocol event node raft group controller broker client cluster check"
+  [cluster]="log protocol event node raft metadata group controller broker"
+  [check]="log protocol event node raft metadata group controller broker client cluster"
+  [scenario]="log protocol event node raft metadata group controller broker client cluster check"
 )
 for dir in core/*/; do
   [ -d "$dir" ] || continue
