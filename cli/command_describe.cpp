@@ -29,7 +29,7 @@ void describe_topics(const core::ScenarioRun& run, const core::Cluster& cluster)
   }
   std::printf("; controller %s\n\n", view.controller_running ? "up" : "down");
   for (const core::TopicSpec& t : run.scenario().topics) {
-    const core::TopicConfig& c = cluster.controller().topics().at(t.name).config;
+    const core::TopicConfig& c = cluster.controller().image().topics().at(t.name).config;
     std::printf("Topic: %s\tPartitionCount: %d\tReplicationFactor: %d\tConfigs: min.insync.replicas=%d,unclean.leader.election.enable=%s\n",
                 t.name.c_str(), t.partitions, t.replication_factor, c.min_insync_replicas,
                 c.unclean_leader_election ? "true" : "false");

@@ -50,7 +50,7 @@ QRect ClusterWidget::broker_rect(core::BrokerId id) const {
 }
 
 QRect ClusterWidget::node_rect(const std::string& name) const {
-  if (name == "controller") return controller_rect();
+  if (name.rfind("controller", 0) == 0) return controller_rect();  // the quorum is drawn as one box
   if (name.rfind("broker:", 0) == 0) return broker_rect(std::stoi(name.substr(7)));
   return {};
 }

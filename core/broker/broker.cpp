@@ -5,8 +5,11 @@
 
 namespace ksim::core {
 
-Broker::Broker(KafkaEvents& events, BrokerId id, std::string rack, BrokerConfig config)
-    : KafkaNode("broker:" + to_string(id), events), id_(id), rack_(std::move(rack)), config_(config) {}
+Broker::Broker(KafkaEvents& events, BrokerId id, std::string rack, BrokerConfig config, QuorumConfig quorum)
+    : QuorumMember("broker:" + to_string(id), events, id, std::move(quorum)),
+      id_(id),
+      rack_(std::move(rack)),
+      config_(config) {}
 
 const Partition* Broker::partition(const TopicPartition& tp) const {
   const auto it = partition_index_.find(tp);
@@ -28,6 +31,9 @@ void Broker::on_start() {
   // LogManager reads the clean-shutdown mark and removes it: a crash of this run leaves none.
   previous_broker_epoch_ = clean_shutdown_epoch_;
   clean_shutdown_epoch_ = -1;
+  // The metadata log first (the broker fetches it as an observer of the quorum), then the
+  // registration with whichever controller it names active.
+  start_raft();
   register_with_controller();
   after(config_.hw_checkpoint_interval, [this] { periodic_checkpoint(); });
   after(config_.retention_check_interval, [this] { periodic_retention(); });
@@ -52,6 +58,11 @@ void Broker::on_stop(sim::StopKind kind) {
     }
     p.reset_volatile();
   }
+  // The broker's copy of the metadata log stays on its disk; the image is rebuilt from it.
+  stop_raft(kind);
+  image_ = MetadataImage{};
+  publishing_ = false;
+  controller_.reset();
   broker_epoch_ = -1;
   failed_registrations_ = 0;
   caught_up_ = false;
@@ -71,6 +82,7 @@ void Broker::on_stop(sim::StopKind kind) {
 }
 
 void Broker::connection_lost(sim::NodeId peer) {
+  QuorumMember::connection_lost(peer);
   if (peer == controller_ && heartbeat_in_flight_ != 0) {
     // The heartbeat failed with its connection: the next goes after the usual interval.
     heartbeat_in_flight_ = 0;
@@ -106,14 +118,17 @@ void Broker::close_connection_to(BrokerId broker) {
 sim::TimerId Broker::start_timer(sim::Duration delay, sim::Callback callback) { return after(delay, std::move(callback)); }
 
 void Broker::register_with_controller() {
-  BrokerRegistrationRequest request;
-  request.broker_id = id_;
-  request.rack = rack_;
-  request.incarnation_id = incarnation();
-  request.previous_broker_epoch = previous_broker_epoch_;
-  send_message(controller_, std::move(request));
-  // Without an answer (the controller is down or unreachable) the registration is sent again.
   cancel(registration_timer_);
+  if (controller_) {
+    BrokerRegistrationRequest request;
+    request.broker_id = id_;
+    request.rack = rack_;
+    request.incarnation_id = incarnation();
+    request.previous_broker_epoch = previous_broker_epoch_;
+    send_message(*controller_, std::move(request));
+  }
+  // Without an answer (the controller is down or unreachable, or not known yet) the registration
+  // is sent again; a new active controller also brings it forward (raft_leader_changed).
   registration_timer_ = after(config_.heartbeat_interval, [this] {
     if (!registered()) register_with_controller();
   });
@@ -122,6 +137,13 @@ void Broker::register_with_controller() {
 void Broker::handle(sim::NodeId, const BrokerRegistrationResponse& m) {
   if (registered()) return;
   cancel(registration_timer_);
+  if (m.error == ErrorCode::NOT_CONTROLLER) {
+    // That controller is no longer active: ask the next one (retry.backoff.ms).
+    registration_timer_ = after(sim::milliseconds(100), [this] {
+      if (!registered()) register_with_controller();
+    });
+    return;
+  }
   if (m.error != ErrorCode::NONE) {
     // DUPLICATE_BROKER_REGISTRATION: the previous run's session still lives. BrokerLifecycleManager
     // tries again after an exponential backoff: 100 ms, doubling, at most the session timeout,
@@ -153,18 +175,19 @@ void Broker::heartbeat() {
   // Its channel's request timeout is half the session timeout (KAFKA-14392); a timeout closes the
   // connection, so the next heartbeat goes on a new one rather than behind the first in a
   // retransmitting connection.
-  if (!registered()) {  // a re-registration is pending: nothing to send now
+  if (!registered() || !controller_) {  // a re-registration is pending, or no controller known
     schedule_heartbeat(config_.heartbeat_interval);
     return;
   }
   const std::uint64_t sent = ++heartbeats_sent_;
   heartbeat_in_flight_ = sent;
   heartbeat_wants_shut_down_ = shutting_down_;
-  send_message(controller_, BrokerHeartbeatRequest{id_, broker_epoch_, metadata_offset_, shutting_down_});
-  heartbeat_timeout_ = after(config_.session_timeout / 2, [this, sent] {
+  const sim::NodeId to = *controller_;
+  send_message(to, BrokerHeartbeatRequest{id_, broker_epoch_, metadata_offset_, shutting_down_});
+  heartbeat_timeout_ = after(config_.session_timeout / 2, [this, sent, to] {
     if (heartbeat_in_flight_ != sent) return;
     heartbeat_in_flight_ = 0;
-    disconnect(controller_);
+    disconnect(to);
     schedule_heartbeat(config_.heartbeat_interval);
   });
 }
@@ -173,6 +196,10 @@ void Broker::handle(sim::NodeId, const BrokerHeartbeatResponse& m) {
   if (heartbeat_in_flight_ == 0) return;
   heartbeat_in_flight_ = 0;
   cancel(heartbeat_timeout_);
+  if (m.error == ErrorCode::NOT_CONTROLLER) {
+    schedule_heartbeat(sim::milliseconds(100));  // to the next active controller (retry.backoff.ms)
+    return;
+  }
   if (m.error == ErrorCode::STALE_BROKER_EPOCH) {
     // The controller no longer knows this registration (it was replaced): register again.
     broker_epoch_ = -1;
@@ -186,6 +213,13 @@ void Broker::handle(sim::NodeId, const BrokerHeartbeatResponse& m) {
     return;
   }
   caught_up_ = m.caught_up;
+  if (caught_up_ && !publishing_) {
+    // Caught up with the metadata to its own registration: the broker hands its image to the
+    // replicas, and from now on every committed change (BrokerServer installs its publishers
+    // once the initial catch-up completes).
+    publishing_ = true;
+    publish_all();
+  }
   sim::Duration next = config_.heartbeat_interval;
   if (!caught_up_) {
     next = sim::milliseconds(10);  // STARTING: ask again soon, to be unfenced quickly
@@ -220,24 +254,53 @@ void Broker::exit_cleanly() {
   simulation().stop(id(), sim::StopKind::process_exit);
 }
 
-void Broker::handle(sim::NodeId, const MetadataUpdate& m) {
-  // A broker applies metadata only once it is registered (BrokerServer installs its metadata
-  // publishers after registration and the initial catch-up): a restarted broker refused while its
-  // old run's session lives must not act on what the controller still says of that old run (it
-  // may name it leader).
-  if (!registered()) return;
-  if (m.metadata_offset <= metadata_offset_) return;
-  metadata_offset_ = m.metadata_offset;
-  live_brokers_ = m.live_brokers;
-  std::map<std::string, TopicConfig> configs;
-  for (const auto& entry : m.topic_configs) configs[entry.topic] = entry.config;
+void Broker::raft_committed(Offset high_watermark) {
+  // Applies what became committed to the image, noting the partitions it changed.
+  std::vector<TopicPartition> changed;
+  const RaftLog& log = metadata_log();
+  for (Offset o = image_.offset() + 1; o < high_watermark; ++o) {
+    const MetadataRecord& record = *log.at(o).record;
+    image_.apply(o, record);
+    if (const auto* p = std::get_if<PartitionRecord>(&record)) changed.push_back(p->state.tp);
+    if (const auto* p = std::get_if<PartitionChangeRecord>(&record)) changed.push_back(p->state.tp);
+    if (const auto* c = std::get_if<ConfigRecord>(&record)) {
+      for (const PartitionState& p : image_.topic(c->topic)->partitions) changed.push_back(p.tp);
+    }
+  }
+  metadata_offset_ = image_.offset().value();
+  if (publishing_) publish(changed);
+}
+
+void Broker::raft_leader_changed(LeaderAndEpoch leader) {
+  // The broker-to-controller channel follows the quorum's leader (RaftControllerNodeProvider).
+  controller_.reset();
+  for (const QuorumVoter& v : quorum_config().voters) {
+    if (v.id == leader.leader) controller_ = v.node;
+  }
+  if (controller_ && !registered()) register_with_controller();
+}
+
+void Broker::publish_all() {
+  std::vector<TopicPartition> all;
+  for (const auto& [name, topic] : image_.topics()) {
+    for (const PartitionState& p : topic.partitions) all.push_back(p.tp);
+  }
+  publish(all);
+}
+
+void Broker::publish(const std::vector<TopicPartition>& partitions) {
+  live_brokers_.clear();
+  for (const auto& [id, broker] : image_.brokers()) {
+    if (image_.usable(id)) live_brokers_.push_back({id, broker.rack});
+  }
   // The partitions that become followers here join their fetchers together, as Kafka's
   // makeFollowers adds them all before the fetcher threads go on: no Fetch leaves until the
-  // whole update is applied, so none carries only the first of them.
+  // whole change is applied, so none carries only the first of them.
   replica_fetcher_.begin_update();
-  for (const PartitionState& state : m.partitions) {
-    metadata_[state.tp] = state;
-    apply_partition_state(state, configs.at(state.tp.topic));
+  for (const TopicPartition& tp : partitions) {
+    const PartitionState& state = *image_.partition(tp);
+    metadata_[tp] = state;
+    apply_partition_state(state, image_.topic(tp.topic)->config);
   }
   replica_fetcher_.end_update();
 }
@@ -303,7 +366,7 @@ void Broker::request_isr_change(Partition& p, std::vector<BrokerId> new_isr, con
   request.partition_epoch = p.state().partition_epoch;
   request.new_isr = new_isr;
   p.set_pending_isr(std::move(new_isr));
-  send_message(controller_, std::move(request));
+  if (controller_) send_message(*controller_, std::move(request));
   // Without an answer (the controller is down or unreachable) the request is given up after a
   // while and will be made again if it is still needed.
   const TopicPartition tp = p.tp();
@@ -312,7 +375,7 @@ void Broker::request_isr_change(Partition& p, std::vector<BrokerId> new_isr, con
     Partition* pending = find(*key);
     if (pending != nullptr && pending->alter_in_flight() && pending->state().partition_epoch == epoch) {
       pending->clear_pending_isr();
-      disconnect(controller_);  // as the channel's NetworkClient does with a request that timed out
+      if (controller_) disconnect(*controller_);  // as the channel's NetworkClient does with a request that timed out
     }
   });
 }

@@ -26,22 +26,24 @@
 #include "core/broker/produce_purgatory.hpp"
 #include "core/broker/replica_fetcher.hpp"
 #include "core/group/group_coordinator.hpp"
+#include "core/metadata/metadata_image.hpp"
 #include "core/protocol/configs.hpp"
-#include "core/node/kafka_node.hpp"
+#include "core/raft/quorum_member.hpp"
 
 namespace ksim::core {
 
-class Broker final : public KafkaNode, private GroupCoordinatorHost, private ReplicaFetcherHost {
+class Broker final : public QuorumMember, private GroupCoordinatorHost, private ReplicaFetcherHost {
  public:
-  Broker(KafkaEvents& events, BrokerId id, std::string rack, BrokerConfig config);
+  Broker(KafkaEvents& events, BrokerId id, std::string rack, BrokerConfig config, QuorumConfig quorum);
 
   BrokerId broker_id() const override { return id_; }
   const std::string& rack() const { return rack_; }
   const BrokerConfig& config() const override { return config_; }
   void set_config(const BrokerConfig& config) { config_ = config; }
-  // Where the controller and the other brokers are (the cluster's static wiring).
-  void set_controller(sim::NodeId controller) { controller_ = controller; }
+  // Where the other brokers are (the cluster's static wiring).
   void add_peer(BrokerId id, sim::NodeId node) { peers_[id] = node; }
+  // The metadata as this broker applied it from the metadata log's committed records.
+  const MetadataImage& metadata_image() const { return image_; }
 
   bool registered() const { return broker_epoch_ >= 0; }
   // Flushes every log to disk now, as a clean shutdown does.
@@ -63,7 +65,7 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
   void reset_group_offsets(const std::string& group, std::vector<std::pair<TopicPartition, Offset>> offsets,
                            std::function<void(ErrorCode)> done);
 
-  using KafkaNode::handle;
+  using QuorumMember::handle;
   void handle(sim::NodeId from, const ProduceRequest& m) override;
   void handle(sim::NodeId from, const FetchRequest& m) override;
   void handle(sim::NodeId from, const FetchResponse& m) override;
@@ -74,7 +76,6 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
   void handle(sim::NodeId from, const BrokerRegistrationResponse& m) override;
   void handle(sim::NodeId from, const BrokerHeartbeatResponse& m) override;
   void handle(sim::NodeId from, const AlterPartitionResponse& m) override;
-  void handle(sim::NodeId from, const MetadataUpdate& m) override;
   void handle(sim::NodeId from, const AdminResponse& m) override;
   // broker_groups.cpp: the group coordinator's requests.
   void handle(sim::NodeId from, const FindCoordinatorRequest& m) override;
@@ -90,6 +91,9 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
   void on_start() override;
   void on_stop(sim::StopKind kind) override;
   void connection_lost(sim::NodeId peer) override;
+  // The metadata log (QuorumMember's listener): committed records, and who leads the quorum.
+  void raft_committed(Offset high_watermark) override;
+  void raft_leader_changed(LeaderAndEpoch leader) override;
 
  private:
   // --- broker.cpp: lifecycle, controller session, metadata, periodic work ---
@@ -98,6 +102,9 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
   // The next heartbeat: `delay` after this one's answer (or its failure).
   void schedule_heartbeat(sim::Duration delay);
   void exit_cleanly();
+  // Hands the given partitions, as the image now has them, to the replicas (BrokerMetadataPublisher).
+  void publish(const std::vector<TopicPartition>& partitions);
+  void publish_all();
   void apply_partition_state(const PartitionState& state, const TopicConfig& config);
   void check_isr();
   void request_isr_change(Partition& p, std::vector<BrokerId> new_isr, const char* reason);
@@ -195,7 +202,7 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
   BrokerId id_;
   std::string rack_;
   BrokerConfig config_;
-  sim::NodeId controller_;
+  std::optional<sim::NodeId> controller_;  // the active controller, as the metadata quorum says
   std::map<BrokerId, sim::NodeId> peers_;
 
   // Durable: the partition replicas and their logs, and the producer ids handed out (a broker
@@ -231,7 +238,9 @@ class Broker final : public KafkaNode, private GroupCoordinatorHost, private Rep
   std::uint64_t heartbeats_sent_ = 0;
   std::uint64_t heartbeat_in_flight_ = 0;  // which heartbeat awaits its answer; 0 for none
   sim::TimerId heartbeat_timeout_;
-  std::int64_t metadata_offset_ = -1;
+  std::int64_t metadata_offset_ = -1;  // the last committed metadata record applied to image_
+  MetadataImage image_;
+  bool publishing_ = false;  // the image reaches the replicas (from the first caught-up heartbeat on)
   std::map<TopicPartition, PartitionState> metadata_;  // every partition, for Metadata requests
   std::vector<MetadataResponse::Broker> live_brokers_;
   ProducePurgatory produces_;  // acks=all produces waiting for the high watermark

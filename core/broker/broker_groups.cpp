@@ -14,7 +14,7 @@ void Broker::handle(sim::NodeId from, const FindCoordinatorRequest& m) {
   if (state == metadata_.end()) {
     // The first group anyone uses: the offsets topic is created now, as Kafka does.
     response.error = ErrorCode::COORDINATOR_NOT_AVAILABLE;
-    if (!offsets_topic_requested_ && registered()) {
+    if (!offsets_topic_requested_ && registered() && controller_) {
       offsets_topic_requested_ = true;
       CreateTopicRequest create;
       create.correlation_id = next_correlation_id_++;
@@ -22,7 +22,7 @@ void Broker::handle(sim::NodeId from, const FindCoordinatorRequest& m) {
       create.partitions = config_.offsets_topic_partitions;
       create.replication_factor = config_.offsets_topic_replication_factor;
       create.config.log.cleanup_policy = CleanupPolicy::compact;
-      send_message(controller_, std::move(create));
+      send_message(*controller_, std::move(create));
     }
   } else if (state->second.leader == kNoBroker) {
     response.error = ErrorCode::COORDINATOR_NOT_AVAILABLE;
@@ -35,6 +35,10 @@ void Broker::handle(sim::NodeId from, const FindCoordinatorRequest& m) {
 void Broker::handle(sim::NodeId, const AdminResponse& m) {
   // The answer to creating __consumer_offsets. On failure (too few brokers for
   // offsets.topic.replication.factor) the next FindCoordinator asks again.
+  if (m.error == ErrorCode::NOT_CONTROLLER) {
+    offsets_topic_requested_ = false;  // the next FindCoordinator asks the active controller
+    return;
+  }
   if (m.error != ErrorCode::NONE && m.error != ErrorCode::TOPIC_ALREADY_EXISTS) {
     offsets_topic_requested_ = false;
     emit(OffsetsTopicNotCreated{m.error, config_.offsets_topic_replication_factor});

@@ -44,7 +44,7 @@ std::int64_t CommittedRecords::reordered_keys() const {
 
 void CommittedRecords::catch_up() {
   for (const std::string& topic : topics_) {
-    for (const PartitionState& state : cluster_.controller().topics().at(topic).partitions) follow(state);
+    for (const PartitionState& state : cluster_.controller().image().topics().at(topic).partitions) follow(state);
   }
 }
 

@@ -40,6 +40,12 @@ void InvariantChecker::on(const EventStamp& stamp, const LeaderElected& e) {
   // A last-known-leader election is unclean too (KIP-966): that leader may lack committed records.
   if (e.kind == ElectionKind::unclean || e.kind == ElectionKind::last_known) {
     unclean_epochs_.insert({e.state.tp, e.state.leader_epoch});
+    // An unclean election gives up, by design, the committed records its leader lacks: from now
+    // on the new leader's log is the truth, and what it does not hold is no longer expected.
+    if (const Partition* p = cluster_.broker(e.state.leader).partition(e.state.tp)) {
+      auto& committed = committed_[e.state.tp];
+      committed.erase(committed.lower_bound(p->log().log_end_offset()), committed.end());
+    }
   }
   check_partition(e.state.tp, Cause{stamp.time, "partition.leader_elected"});
 }

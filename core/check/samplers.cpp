@@ -8,7 +8,7 @@
 namespace ksim::core {
 
 void AvailabilitySampler::sample(const Cluster& cluster) {
-  for (const auto& [name, topic] : cluster.controller().topics()) {
+  for (const auto& [name, topic] : cluster.controller().image().topics()) {
     if (name == kOffsetsTopic) continue;
     for (const PartitionState& p : topic.partitions) {
       // Live: the named leader runs and itself acts as leader in that epoch. A restarted broker

@@ -2,33 +2,64 @@
 
 #include <algorithm>
 
+#include "sim/assert.hpp"
+
 namespace ksim::core {
 
 Cluster::Cluster(const ClusterSpec& spec)
     : sim_(std::make_unique<sim::Simulation>(spec.seed, spec.network)), events_(std::make_unique<KafkaEvents>(*sim_)) {
-  controller_ = &add_node<Controller>("controller", spec.broker);
+  // Node ids are handed out in order: the controllers first, then the brokers.
+  QuorumConfig quorum = spec.quorum;
+  quorum.voters.clear();
+  for (std::int32_t i = 0; i < spec.controllers; ++i) {
+    quorum.voters.push_back(QuorumVoter{ReplicaId{kFirstControllerId + i}, sim::NodeId{static_cast<std::uint32_t>(i)}});
+  }
+  for (std::int32_t i = 1; i <= spec.controllers; ++i) {
+    controllers_.push_back(&add_node<Controller>("controller:" + std::to_string(i), ReplicaId{kFirstControllerId + i - 1},
+                                                 quorum, spec.broker));
+    KSIM_ASSERT(controllers_.back()->id() == quorum.voters[static_cast<std::size_t>(i - 1)].node, "controllers come first");
+  }
   for (std::int32_t i = 1; i <= spec.brokers; ++i) {
     const std::string rack =
         spec.racks.empty() ? std::string() : spec.racks.at(static_cast<std::size_t>(i - 1));
-    brokers_.push_back(&add_node<Broker>(i, rack, spec.broker));
+    brokers_.push_back(&add_node<Broker>(i, rack, spec.broker, quorum));
   }
   for (Broker* b : brokers_) {
-    b->set_controller(controller_->id());
-    controller_->add_broker(b->broker_id(), b->id(), b->rack());
     for (Broker* peer : brokers_) {
       if (peer != b) b->add_peer(peer->broker_id(), peer->id());
     }
   }
 }
 
+const Controller* Cluster::active_controller() const {
+  for (const Controller* c : controllers_) {
+    if (c->running() && c->active()) return c;
+  }
+  return nullptr;
+}
+
+const Controller& Cluster::controller() const {
+  if (const Controller* active = active_controller()) return *active;
+  const Controller* best = controllers_.front();
+  for (const Controller* c : controllers_) {
+    if (c->committed_offset() > best->committed_offset()) best = c;
+  }
+  return *best;
+}
+
+Controller& Cluster::controller() { return const_cast<Controller&>(static_cast<const Cluster*>(this)->controller()); }
+
 bool Cluster::start(sim::Duration within) {
-  sim_->start(controller_->id());
+  for (Controller* c : controllers_) sim_->start(c->id());
   for (Broker* b : brokers_) sim_->start(b->id());
   const sim::Time deadline = sim_->now() + within;
   const auto all_unfenced = [&] {
-    const auto& records = controller_->brokers();
-    return std::all_of(records.begin(), records.end(),
-                       [](const auto& entry) { return entry.second.registered && !entry.second.fenced; });
+    const Controller* active = active_controller();
+    if (active == nullptr) return false;
+    return std::all_of(brokers_.begin(), brokers_.end(), [&](const Broker* b) {
+      const BrokerRegistration* r = active->image().broker(b->broker_id());
+      return r != nullptr && !r->fenced && active->committed_offset() >= Offset{r->epoch};
+    });
   };
   while (!all_unfenced() && sim_->now() < deadline) sim_->run_for(sim::milliseconds(10));
   return all_unfenced();
@@ -43,12 +74,14 @@ BrokerId Cluster::broker_of(sim::NodeId node) const {
 
 ClusterView Cluster::view() const {
   ClusterView view;
-  view.controller_running = controller_->running();
+  const Controller& controller = this->controller();
+  view.controller_running = active_controller() != nullptr;
+  if (view.controller_running) view.active_controller = active_controller()->name();
   for (const Broker* b : brokers_) {
-    const auto& record = controller_->brokers().at(b->broker_id());
-    view.brokers.push_back({b->broker_id(), b->running(), b->paused(), record.fenced, b->rack()});
+    const BrokerRegistration* record = controller.image().broker(b->broker_id());
+    view.brokers.push_back({b->broker_id(), b->running(), b->paused(), record == nullptr || record->fenced, b->rack()});
   }
-  for (const auto& [name, topic] : controller_->topics()) {
+  for (const auto& [name, topic] : controller.image().topics()) {
     for (const PartitionState& state : topic.partitions) {
       PartitionView p;
       p.tp = state.tp;

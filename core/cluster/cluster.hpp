@@ -1,5 +1,7 @@
-// Cluster: builds a simulated Kafka cluster (a controller and N brokers on one network) and
-// gives read-only views of it, for tests, the scenario runner, the checkers and the GUI.
+// Cluster: builds a simulated Kafka cluster (a quorum of controllers and N brokers on one
+// network) and gives read-only views of it, for tests, the scenario runner, the checkers and the
+// GUI. Controllers are "controller:1".. with node.ids 1001..; brokers "broker:1".. with node.ids
+// 1...
 #pragma once
 
 #include <memory>
@@ -15,6 +17,8 @@ namespace ksim::core {
 struct ClusterSpec {
   std::uint64_t seed = 1;
   std::int32_t brokers = 3;
+  std::int32_t controllers = 3;  // the voters of the metadata quorum: 1, 3 or 5
+  QuorumConfig quorum;           // its settings; the voters are filled in by the cluster
   std::vector<std::string> racks;  // empty, or one per broker
   BrokerConfig broker;
   sim::LinkParams network{sim::microseconds(500)};
@@ -58,7 +62,8 @@ struct BrokerView {
 };
 
 struct ClusterView {
-  bool controller_running = false;
+  bool controller_running = false;  // some controller is active
+  std::string active_controller;    // its node's name ("controller:2"), empty while none is
   std::vector<BrokerView> brokers;
   std::vector<PartitionView> partitions;
 };
@@ -76,17 +81,25 @@ class Cluster {
   NodeType& add_node(Args&&... args) {
     return sim_->add_node<NodeType>(*events_, std::forward<Args>(args)...);
   }
-  Controller& controller() { return *controller_; }
+  // The active controller; while there is none (no quorum leader yet, or it lost its quorum), the
+  // controller whose committed metadata reaches furthest.
+  Controller& controller();
+  const Controller& controller() const;
+  // Controller `index` (1-based), and all of them.
+  Controller& controller(std::int32_t index) { return *controllers_.at(static_cast<std::size_t>(index - 1)); }
+  const std::vector<Controller*>& controllers() const { return controllers_; }
+  // Whether some controller is active now.
+  const Controller* active_controller() const;
+  static constexpr std::int32_t kFirstControllerId = 1001;
   Broker& broker(BrokerId id) { return *brokers_.at(static_cast<std::size_t>(id.value() - 1)); }
   const Broker& broker(BrokerId id) const { return *brokers_.at(static_cast<std::size_t>(id.value() - 1)); }
-  const Controller& controller() const { return *controller_; }
   const sim::Simulation& sim() const { return *sim_; }
   // The broker id of a node, or kNoBroker when the node is not a broker.
   BrokerId broker_of(sim::NodeId node) const;
   std::int32_t broker_count() const { return static_cast<std::int32_t>(brokers_.size()); }
 
-  // Starts the controller and every broker, then runs until all brokers are registered and
-  // unfenced (or `within` passes). Returns whether they all made it.
+  // Starts the controllers and every broker, then runs until a controller is active and all
+  // brokers are registered and unfenced (or `within` passes). Returns whether they all made it.
   bool start(sim::Duration within = sim::seconds(10));
 
   ClusterView view() const;
@@ -94,7 +107,7 @@ class Cluster {
  private:
   std::unique_ptr<sim::Simulation> sim_;
   std::unique_ptr<KafkaEvents> events_;  // refers to sim_: declared after it
-  Controller* controller_ = nullptr;
+  std::vector<Controller*> controllers_;
   std::vector<Broker*> brokers_;
 };
 

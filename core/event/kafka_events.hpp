@@ -80,6 +80,27 @@ struct LogSegmentsDeleted {
   Offset to = 0;
 };
 
+// --- the metadata quorum -----------------------------------------------------------------------
+
+// A member of the metadata quorum (a controller, or a broker as an observer) changed its Raft
+// state: "Unattached", "Prospective", "Candidate", "Leader", "Follower", "Resigned".
+struct QuorumStateChanged {
+  BrokerId replica = kNoBroker;
+  std::string_view from;
+  std::string_view to;
+  LeaderEpoch epoch;
+  BrokerId leader = kNoBroker;
+};
+
+// A controller became the active one (its epoch's first record is committed), or stopped being it.
+struct ControllerActivated {
+  BrokerId controller = kNoBroker;
+  LeaderEpoch epoch;
+};
+struct ControllerDeactivated {
+  BrokerId controller = kNoBroker;
+};
+
 // --- the controller ----------------------------------------------------------------------------
 
 // A broker registered a new incarnation (or the same one again). `clean`: its clean-shutdown mark

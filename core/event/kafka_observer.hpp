@@ -28,6 +28,9 @@ class KafkaObserver : public sim::WorldObserver {
   virtual void on(const EventStamp&, const FetchSessionReset&) {}
   virtual void on(const EventStamp&, const LogTruncated&) {}
   virtual void on(const EventStamp&, const LogSegmentsDeleted&) {}
+  virtual void on(const EventStamp&, const QuorumStateChanged&) {}
+  virtual void on(const EventStamp&, const ControllerActivated&) {}
+  virtual void on(const EventStamp&, const ControllerDeactivated&) {}
   virtual void on(const EventStamp&, const BrokerRegistered&) {}
   virtual void on(const EventStamp&, const BrokerRegistrationRefused&) {}
   virtual void on(const EventStamp&, const BrokerControlledShutdown&) {}
@@ -79,6 +82,9 @@ void encode(sim::Trace& trace, const EventStamp& stamp, const ReplicaFetched& e)
 void encode(sim::Trace& trace, const EventStamp& stamp, const FetchSessionReset& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const LogTruncated& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const LogSegmentsDeleted& e);
+void encode(sim::Trace& trace, const EventStamp& stamp, const QuorumStateChanged& e);
+void encode(sim::Trace& trace, const EventStamp& stamp, const ControllerActivated& e);
+void encode(sim::Trace& trace, const EventStamp& stamp, const ControllerDeactivated& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const BrokerRegistered& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const BrokerRegistrationRefused& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const BrokerControlledShutdown& e);

@@ -99,6 +99,19 @@ void encode(sim::Trace& trace, const EventStamp& s, const BrokerRegistered& e) {
              {{"broker", e.broker}, {"broker_epoch", e.broker_epoch}, {"clean", e.clean}});
 }
 
+void encode(sim::Trace& trace, const EventStamp& s, const QuorumStateChanged& e) {
+  trace.emit(s.time, s.node, "quorum.state_changed",
+             {{"replica", e.replica}, {"from", e.from}, {"to", e.to}, {"epoch", e.epoch}, {"leader", e.leader}});
+}
+
+void encode(sim::Trace& trace, const EventStamp& s, const ControllerActivated& e) {
+  trace.emit(s.time, s.node, "controller.activated", {{"controller", e.controller}, {"epoch", e.epoch}});
+}
+
+void encode(sim::Trace& trace, const EventStamp& s, const ControllerDeactivated& e) {
+  trace.emit(s.time, s.node, "controller.deactivated", {{"controller", e.controller}});
+}
+
 void encode(sim::Trace& trace, const EventStamp& s, const BrokerRegistrationRefused& e) {
   trace.emit(s.time, s.node, "controller.broker_registration_refused",
              {{"broker", e.broker}, {"error", error_name(e.error)}});

@@ -1,10 +1,9 @@
 // MetadataImage: the cluster's metadata as the records of the metadata log build it (Kafka's
 // MetadataImage: ClusterImage and TopicsImage, each record replayed as MetadataDelta does).
 //
-// Every controller is to keep one, the active one with its own writes applied before they commit
-// (as QuorumController replays a record when it writes it), the others as the records commit;
-// every broker one from the records it fetched and saw committed. (Not wired in yet: see
-// core/protocol/metadata_records.hpp.)
+// Every controller keeps one, the active one with its own writes applied before they commit (as
+// QuorumController replays a record when it writes it), the others as the records commit; every
+// broker keeps one from the records it fetched and saw committed.
 #pragma once
 
 #include <map>

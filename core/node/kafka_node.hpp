@@ -53,7 +53,6 @@ class KafkaNode : public sim::Node {
   virtual void handle(sim::NodeId from, const BrokerHeartbeatResponse& m) { unexpected(from, m); }
   virtual void handle(sim::NodeId from, const AlterPartitionRequest& m) { unexpected(from, m); }
   virtual void handle(sim::NodeId from, const AlterPartitionResponse& m) { unexpected(from, m); }
-  virtual void handle(sim::NodeId from, const MetadataUpdate& m) { unexpected(from, m); }
   virtual void handle(sim::NodeId from, const InitProducerIdRequest& m) { unexpected(from, m); }
   virtual void handle(sim::NodeId from, const InitProducerIdResponse& m) { unexpected(from, m); }
   virtual void handle(sim::NodeId from, const CreateTopicRequest& m) { unexpected(from, m); }

@@ -52,6 +52,8 @@ struct BrokerConfig {
   // on Kafka 4.1 and later, keeps eligible leader replicas; 0 is Kafka 4.0's behaviour.
   bool eligible_leader_replicas = true;
   sim::Duration controller_request_timeout = sim::milliseconds(5000);  // AlterPartition retries
+  // metadata.max.idle.interval.ms: the active controller writes a NoOpRecord this often.
+  sim::Duration metadata_max_idle_interval = sim::milliseconds(500);
   // Not a Kafka config: a teaching switch that makes followers truncate to their high watermark
   // (Kafka before 0.11, KIP-101's problem) instead of asking the leader by leader epoch.
   bool legacy_hw_truncation = false;

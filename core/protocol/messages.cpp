@@ -95,11 +95,6 @@ std::uint32_t wire_size(const AlterPartitionResponse& m) {
   return kResponseHeader + 2 + state_bytes(m.state);
 }
 
-std::uint32_t wire_size(const MetadataUpdate& m) {
-  std::uint32_t size = kResponseHeader + 8 + static_cast<std::uint32_t>(m.live_brokers.size()) * 40;
-  for (const auto& s : m.partitions) size += state_bytes(s);
-  return size;
-}
 
 std::uint32_t wire_size(const InitProducerIdRequest&) { return kRequestHeader + 2 + 4 + 8 + 2; }
 std::uint32_t wire_size(const InitProducerIdResponse&) { return kResponseHeader + 4 + 2 + 8 + 2; }

@@ -246,23 +246,6 @@ struct AlterPartitionResponse {
   PartitionState state;  // the partition as it now stands
 };
 
-// The controller pushes partition changes and broker liveness to every broker. In KRaft brokers
-// fetch these as records of the metadata log; here the controller sends them back on the
-// connection each broker opened to it (for registration and heartbeats), so that, as in KRaft,
-// a broker's metadata travels on the broker's own connection, and one that reconnects and
-// heartbeats with an old metadata offset is sent the whole picture.
-struct MetadataUpdate {
-  static constexpr const char* kName = "MetadataUpdate";
-  std::int64_t metadata_offset = 0;  // grows with every change; brokers ignore older updates
-  std::vector<PartitionState> partitions;
-  std::vector<MetadataResponse::Broker> live_brokers;
-  struct TopicConfigEntry {
-    std::string topic;
-    TopicConfig config;
-  };
-  std::vector<TopicConfigEntry> topic_configs;  // of the topics the partitions belong to
-};
-
 // An idempotent producer asks any broker for its producer id and epoch.
 struct InitProducerIdRequest {
   static constexpr const char* kName = "InitProducerId";
@@ -324,7 +307,6 @@ std::uint32_t wire_size(const BrokerHeartbeatRequest& m);
 std::uint32_t wire_size(const BrokerHeartbeatResponse& m);
 std::uint32_t wire_size(const AlterPartitionRequest& m);
 std::uint32_t wire_size(const AlterPartitionResponse& m);
-std::uint32_t wire_size(const MetadataUpdate& m);
 std::uint32_t wire_size(const InitProducerIdRequest& m);
 std::uint32_t wire_size(const InitProducerIdResponse& m);
 std::uint32_t wire_size(const CreateTopicRequest& m);

@@ -6,10 +6,6 @@
 // observe; the names are Kafka's (metadata/src/main/resources/common/metadata/*.json). Two
 // simplifications: a partition change carries the partition as it now stands rather than only
 // the fields that changed, and a topic's configs travel as one record rather than one per key.
-//
-// Not yet wired in: ksim's controller still keeps its decisions as durable state of its own and
-// pushes them to the brokers (core/controller/controller.hpp); moving it and the brokers onto the
-// metadata log is the next step of the KRaft quorum work.
 #pragma once
 
 #include <cstdint>

@@ -20,6 +20,13 @@ void QuorumMember::connection_lost(sim::NodeId peer) {
   if (replica_) replica_->connection_lost(peer);
 }
 
+void QuorumMember::raft_role_changed(RaftRole from, RaftRole to) {
+  const RaftReplica* r = raft();
+  emit(QuorumStateChanged{replica_id_, raft_role_name(from), raft_role_name(to), r != nullptr ? r->epoch() : LeaderEpoch{},
+                          r != nullptr ? r->leader() : kNoBroker});
+  on_raft_role_changed(from, to);
+}
+
 void QuorumMember::raft_send(sim::NodeId to, RaftRequest request) {
   std::visit([&](auto& m) { send_message(to, std::move(m)); }, request);
 }

@@ -49,6 +49,9 @@ class QuorumMember : public KafkaNode, protected RaftHost {
   void raft_send(sim::NodeId to, RaftRequest request) override;
   void raft_reply(sim::NodeId to, RaftResponse response) override;
   void raft_disconnect(sim::NodeId peer) override { disconnect(peer); }
+  // Reports the change, then tells the subclass (on_raft_role_changed).
+  void raft_role_changed(RaftRole from, RaftRole to) final;
+  virtual void on_raft_role_changed(RaftRole /*from*/, RaftRole /*to*/) {}
 
  private:
   ReplicaId replica_id_;

@@ -454,7 +454,7 @@ void ScenarioRun::set_config(const FaultSpec& f) {
   if (f.target.rfind("topic:", 0) == 0) {
     const std::string topic = f.target.substr(6);
     Controller& controller = cluster_->controller();
-    const ErrorCode e = controller.set_topic_config(topic, with_changes(controller.topics().at(topic).config, f.configs, apply_topic_config));
+    const ErrorCode e = controller.set_topic_config(topic, with_changes(controller.image().topics().at(topic).config, f.configs, apply_topic_config));
     note(e == ErrorCode::NONE ? "fault" : "error", "topic " + topic + " config: " + changes +
                                                          (e == ErrorCode::NONE ? std::string() : ": " + std::string(error_name(e))));
     return;
@@ -483,8 +483,8 @@ std::size_t ScenarioRun::subscribed_partitions(const std::string& group) const {
   for (const ConsumerSpec& spec : scenario_.consumers) {
     if (spec.group != group) continue;
     for (const std::string& topic : spec.topics) {
-      const auto found = cluster_->controller().topics().find(topic);
-      if (found != cluster_->controller().topics().end()) partitions += found->second.partitions.size();
+      const auto found = cluster_->controller().image().topics().find(topic);
+      if (found != cluster_->controller().image().topics().end()) partitions += found->second.partitions.size();
     }
   }
   return partitions;
@@ -527,7 +527,7 @@ bool ScenarioRun::healed() const {
     const std::optional<sim::Time> oldest = producer->oldest_pending();
     if (oldest && now - *oldest > producer->config().request_timeout) return false;
   }
-  for (const auto& [name, topic] : cluster_->controller().topics()) {
+  for (const auto& [name, topic] : cluster_->controller().image().topics()) {
     if (name == kOffsetsTopic) continue;
     for (const PartitionState& p : topic.partitions) {
       if (p.leader == kNoBroker || !cluster_->broker(p.leader).running() || p.isr.size() != p.replicas.size()) return false;
@@ -552,7 +552,7 @@ bool ScenarioRun::healed() const {
       continue;
     }
     for (const std::string& topic : spec.topics) {
-      for (const PartitionState& p : cluster_->controller().topics().at(topic).partitions) {
+      for (const PartitionState& p : cluster_->controller().image().topics().at(topic).partitions) {
         const std::set<sim::NodeId>& owners = ownership_->owners(spec.group, p.tp);
         if (owners.empty()) return false;
         const auto member = std::find_if(members_.begin(), members_.end(), [&](const Member& m) { return m.consumer->id() == *owners.begin(); });

@@ -102,7 +102,7 @@ Figures ScenarioRun::figures() {
   f["max_unavailable_ms"] = worst;
   double preferred = 0;
   for (const TopicSpec& t : scenario_.topics) {
-    for (const PartitionState& p : cluster_->controller().topics().at(t.name).partitions) {
+    for (const PartitionState& p : cluster_->controller().image().topics().at(t.name).partitions) {
       preferred += p.leader != kNoBroker && p.leader == p.replicas.front() ? 1 : 0;
     }
   }

@@ -21,7 +21,7 @@ void ScenarioRun::record_series_point() {
   }
   SeriesPoint point;
   point.at = cluster_->sim().now();
-  for (const auto& [name, topic] : cluster_->controller().topics()) {
+  for (const auto& [name, topic] : cluster_->controller().image().topics()) {
     if (name == kOffsetsTopic) continue;
     for (const PartitionState& p : topic.partitions) {
       const bool live = p.leader != kNoBroker && cluster_->broker(p.leader).running();

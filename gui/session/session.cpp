@@ -241,7 +241,7 @@ std::vector<std::string> Session::nodes() const {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < sim.node_count(); ++i) {
     std::string name = sim.node_name(sim::NodeId{static_cast<std::uint32_t>(i)});
-    if (name == "controller" || name.rfind("broker:", 0) == 0 || name.rfind("producer:", 0) == 0 || name.rfind("consumer:", 0) == 0) {
+    if (name.rfind("controller:", 0) == 0 || name.rfind("broker:", 0) == 0 || name.rfind("producer:", 0) == 0 || name.rfind("consumer:", 0) == 0) {
       out.push_back(std::move(name));
     }
   }
@@ -252,7 +252,8 @@ std::vector<LinkState> Session::links() const {
   core::Cluster& cluster = play_->run().cluster();
   sim::Simulation& sim = cluster.sim();
   const sim::Network& network = sim.network();
-  std::vector<sim::NodeId> nodes{*sim.find_node("controller")};
+  std::vector<sim::NodeId> nodes;
+  for (const core::Controller* c : cluster.controllers()) nodes.push_back(c->id());
   for (core::BrokerId b = 1; b <= cluster.broker_count(); ++b) nodes.push_back(cluster.broker(b).id());
   std::vector<LinkState> out;
   for (std::size_t i = 0; i < nodes.size(); ++i) {

@@ -308,7 +308,9 @@ class GuiTest : public QObject {
     QCOMPARE(window.link_fault("broker:1", "broker:2", "heal"), QString());
     QVERIFY(!link("broker:1", "broker:2"));
     QCOMPARE(window.link_fault("broker:3", "controller", "cut-one-way"), QString());
-    QVERIFY(link("controller", "broker:3")->b_to_a_cut && !link("controller", "broker:3")->a_to_b_cut);
+    // "controller" is the active one: a one-way cut from broker 3 to it.
+    const std::string active = session.cluster().active_controller;
+    QVERIFY(link(active, "broker:3")->b_to_a_cut && !link(active, "broker:3")->a_to_b_cut);
     QCOMPARE(window.link_fault("broker:2", "broker:3", "slow"), QString());
     QVERIFY(link("broker:2", "broker:3")->slow);
     window.run_to(at_s(6));
@@ -425,7 +427,7 @@ class GuiTest : public QObject {
     QCoreApplication::processEvents();
     window.refresh();
     gui::SequenceDiagram* diagram = window.sequence();
-    QCOMPARE(diagram->lifelines().front(), std::string("controller"));
+    QVERIFY(diagram->lifelines().front().rfind("controller:", 0) == 0);  // the controllers first
     QVERIFY(!diagram->shown().empty());
     diagram->set_filter("Produce");
     window.refresh();
@@ -576,7 +578,9 @@ class GuiTest : public QObject {
     const std::string lab = std::string(KSIM_SOURCE_DIR) + "/scenarios/rebalance-eager-vs-cooperative.json";
     gui::MainWindow window;
     QCOMPARE(window.open_file(QString::fromStdString(lab), "consumer-protocol"), QString());
-    window.run_to(at_s(16.5));  // the newcomer waits for the two partitions the others released
+    // The first member released its partition at once, the second only at its heartbeat at about
+    // 17 s; the newcomer took the first and waits for its own next heartbeat to take the second.
+    window.run_to(at_s(17.5));
     QVERIFY(window.show_view("groups"));
     window.refresh();
     QTableWidget* table = window.groups_table();
@@ -590,10 +594,11 @@ class GuiTest : public QObject {
         QVERIFY2(member.contains("-> analytics/2-1 at its next heartbeat"), qPrintable(member));
         ++moving;
       } else {
-        QVERIFY2(member.contains("epoch 3 STABLE"), qPrintable(member));
+        QVERIFY2(member.contains("epoch 3 STABLE") || (member.startsWith("analytics/2-1") && member.contains("epoch 3 UNRELEASED_PARTITIONS")),
+                 qPrintable(member));
       }
     }
-    QCOMPARE(moving, 2);
+    QCOMPARE(moving, 1);
     // The timeline marks each group epoch: two at the start (a join each), the third at 12 s.
     const std::vector<gui::GroupEpochMark>& epochs = window.session()->group_epochs();
     QCOMPARE(epochs.size(), std::size_t{3});

@@ -18,7 +18,7 @@ TEST_CASE("controller: more partitions, and the preferred leader back in charge"
   REQUIRE(lab.cluster.controller().create_partitions("orders", 3) == ErrorCode::NONE);
   CHECK(lab.cluster.controller().create_partitions("orders", 2) == ErrorCode::INVALID_PARTITIONS);
   lab.run(seconds(1));
-  CHECK(lab.cluster.controller().topics().at("orders").partitions.size() == 3);
+  CHECK(lab.cluster.controller().image().topics().at("orders").partitions.size() == 3);
   CHECK(lab.cluster.broker(lab.cluster.controller().partition({"orders", 2})->leader).partition({"orders", 2}) != nullptr);
 
   lab.cluster.sim().stop(lab.cluster.broker(1).id(), StopKind::process_crash);
@@ -86,17 +86,21 @@ TEST_CASE("controller session: a broker heartbeats once per interval, also after
   lab.run(seconds(20));
   CHECK(counter.count >= 9);  // heartbeat.interval.ms is 2 s
   CHECK(counter.count <= 11);
-  CHECK_FALSE(lab.cluster.controller().brokers().at(2).fenced);
+  CHECK_FALSE(lab.cluster.controller().image().broker(2)->fenced);
 }
 
-TEST_CASE("controller down: no elections happen until it restarts", "[core][replication][controller]") {
+TEST_CASE("controller quorum lost: no elections happen until a majority of controllers is back",
+          "[core][replication][controller]") {
   Lab lab(topic_config(1), {1, 2, 3});
-  lab.cluster.sim().stop(lab.cluster.controller().id(), StopKind::process_crash);
+  // Two of the three controllers down: the survivor cannot be elected, nor stay active.
+  lab.cluster.sim().stop(lab.cluster.controller(1).id(), StopKind::process_crash);
+  lab.cluster.sim().stop(lab.cluster.controller(2).id(), StopKind::process_crash);
   lab.stop(1, StopKind::process_crash);
   lab.run(seconds(30));
+  CHECK(lab.cluster.active_controller() == nullptr);
   CHECK(lab.state().leader == 1);  // nobody decided anything: the dead leader is still the leader
   CHECK(lab.state().leader_epoch == 0);
-  lab.cluster.sim().start(lab.cluster.controller().id());
+  lab.cluster.sim().start(lab.cluster.controller(1).id());
   lab.run(seconds(15));
   CHECK(lab.state().leader == 2);
   CHECK(lab.state().leader_epoch == 1);

@@ -112,15 +112,16 @@ TEST_CASE("registration: a registered broker stays fenced until its metadata rea
   Controller& controller = lab.cluster.controller();
   lab.stop(3, StopKind::process_crash);
   lab.run(seconds(12));  // fenced by now
-  REQUIRE(controller.brokers().at(3).fenced);
-  // Register a new incarnation by hand, then heartbeat with metadata short of the registration.
+  REQUIRE(controller.image().broker(3)->fenced);
+  // Register a new incarnation by hand, then heartbeat with metadata short of the registration
+  // record (whose offset is the broker epoch).
   controller.handle(lab.node(3), BrokerRegistrationRequest{3, "", 4242, -1});
-  const BrokerRecord& record = controller.brokers().at(3);
-  REQUIRE(record.fenced);
-  controller.handle(lab.node(3), BrokerHeartbeatRequest{3, record.epoch, record.registration_offset - 1, false});
-  CHECK(controller.brokers().at(3).fenced);
-  controller.handle(lab.node(3), BrokerHeartbeatRequest{3, record.epoch, record.registration_offset, false});
-  CHECK_FALSE(controller.brokers().at(3).fenced);
+  const std::int64_t epoch = controller.image().broker(3)->epoch;
+  REQUIRE(controller.image().broker(3)->fenced);
+  controller.handle(lab.node(3), BrokerHeartbeatRequest{3, epoch, epoch - 1, false});
+  CHECK(controller.image().broker(3)->fenced);
+  controller.handle(lab.node(3), BrokerHeartbeatRequest{3, epoch, epoch, false});
+  CHECK_FALSE(controller.image().broker(3)->fenced);
 }
 
 TEST_CASE("registration: a broker unfenced after a restart joins the ISR only by catching up", "[core][controller]") {

@@ -29,7 +29,7 @@ class TestQuorumMember final : public QuorumMember {
 
  protected:
   void on_start() override { start_raft(); }
-  void raft_role_changed(RaftRole from, RaftRole to) override {
+  void on_raft_role_changed(RaftRole from, RaftRole to) override {
     if (std::getenv("KSIM_RAFT_DEBUG") == nullptr) return;
     const RaftReplica* r = raft();
     std::fprintf(stderr, "%s %s: %s -> %s epoch %d leader %d\n", sim::format_time(now()).c_str(), name().c_str(),

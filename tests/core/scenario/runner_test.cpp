@@ -197,7 +197,9 @@ TEST_CASE("scenario runner: the charts' series follow the run without changing i
   CHECK(at(4).offline == 0);
   CHECK(at(4).under_replicated == 0);
   CHECK(at(4).acked > 1000);
-  CHECK(at(4).processed > 0);  // the group formed after its initial rebalance delay (3 s)
+  // The group forms after its initial rebalance delay (3 s), the cluster having started first (the
+  // controllers elect a leader within their first 1-2 s election timeout).
+  CHECK(at(8).processed > 0);
   CHECK(at(4).latency_p50_ms >= 0);
   // The leader of orders-0 crashed at 5 s: once the controller fences it (the broker session
   // times out), both partitions lose a replica from their ISR.
