@@ -1,5 +1,7 @@
 // `ksim describe FILE --at T [--variant NAME]`: the cluster at time T of a scenario, the way
-// kafka-topics --describe and kafka-consumer-groups --describe show it.
+// kafka-topics --describe, kafka-metadata-quorum describe and kafka-consumer-groups --describe show
+// it.
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -47,6 +49,65 @@ void describe_topics(const core::ScenarioRun& run, const core::Cluster& cluster)
       }
       std::printf("\tLogs:%s%s\n", logs.c_str(), p.offline() ? "\t(offline)" : p.under_min_isr() ? "\t(under min ISR)" : "");
     }
+  }
+}
+
+// kafka-metadata-quorum describe --status and --replication (with --human-readable times), then a
+// line per controller, which ksim adds: its Raft state, epoch, leader and log.
+void describe_quorum(const core::Cluster& cluster) {
+  const core::Controller* active = cluster.active_controller();
+  const core::RaftReplica* leader = nullptr;
+  for (const core::Controller* c : cluster.controllers()) {
+    if (c->raft() != nullptr && c->raft()->role() == core::RaftRole::leader) leader = c->raft();
+  }
+  std::printf("\n");
+  if (leader == nullptr) {
+    std::printf("The metadata quorum has no leader: no controller is active.\n");
+  } else {
+    const std::vector<core::RaftReplica::ReplicaProgress> rows = leader->replication();
+    const core::Offset leader_end = leader->log().end_offset();
+    std::int64_t max_lag = 0;
+    for (const auto& r : rows) {
+      if (r.voter && r.end_offset >= 0) max_lag = std::max<std::int64_t>(max_lag, leader_end - r.end_offset);
+    }
+    const auto replicas = [&](bool voters) {
+      std::string out;
+      for (const auto& r : rows) {
+        if (r.voter != voters) continue;
+        out += std::string(out.empty() ? "" : ", ") + "{\"id\": " + to_string(r.id) + ", \"directoryId\": null}";
+      }
+      return "[" + out + "]";
+    };
+    std::printf("ClusterId:              ksim\nLeaderId:               %d\nLeaderEpoch:            %d\n"
+                "HighWatermark:          %lld\nMaxFollowerLag:         %lld\nCurrentVoters:          %s\n"
+                "CurrentObservers:       %s\n\n",
+                leader->id().value(), leader->epoch().value(), static_cast<long long>(leader->high_watermark().value()),
+                static_cast<long long>(max_lag), replicas(true).c_str(), replicas(false).c_str());
+    const sim::Time now = cluster.sim().now();
+    const auto ago = [&](const std::optional<sim::Time>& t) {
+      return t ? std::to_string((now - *t).ms()) + " ms ago" : std::string("-1");
+    };
+    std::printf("%-7s %-12s %-13s %-5s %-19s %-22s %s\n", "NodeId", "DirectoryId", "LogEndOffset", "Lag",
+                "LastFetchTimestamp", "LastCaughtUpTimestamp", "Status");
+    for (const auto& r : rows) {
+      const bool is_leader = r.id == leader->id();
+      std::printf("%-7d %-12s %-13lld %-5lld %-19s %-22s %s\n", r.id.value(), "-", static_cast<long long>(r.end_offset.value()),
+                  static_cast<long long>(r.end_offset < 0 ? -1 : leader_end - r.end_offset), ago(r.last_fetch).c_str(),
+                  ago(r.last_caught_up).c_str(), is_leader ? "Leader" : r.voter ? "Follower" : "Observer");
+    }
+  }
+  for (const core::Controller* c : cluster.controllers()) {
+    const core::RaftReplica* r = c->raft();
+    if (r == nullptr) {
+      std::printf("%s (node.id %d): down, log end %lld\n", c->name().c_str(), c->replica_id().value(),
+                  static_cast<long long>(c->metadata_log().end_offset().value()));
+      continue;
+    }
+    std::printf("%s (node.id %d): %s, epoch %d, leader %s, log end %lld, high watermark %lld%s\n", c->name().c_str(),
+                c->replica_id().value(), std::string(core::raft_role_name(r->role())).c_str(), r->epoch().value(),
+                r->leader() == core::kNoBroker ? "unknown" : to_string(r->leader()).c_str(),
+                static_cast<long long>(r->log().end_offset().value()), static_cast<long long>(r->high_watermark().value()),
+                c == active ? " (active controller)" : "");
   }
 }
 
@@ -146,6 +207,7 @@ int command_describe(const Args& args) {
   run.run_until(sim::Time::zero() + at);
   std::printf("%s at %s\n\n", run.scenario().name.c_str(), sim::format_duration(at).c_str());
   describe_topics(run, run.cluster());
+  describe_quorum(run.cluster());
   describe_groups(run, run.cluster());
   return 0;
 }

@@ -117,6 +117,11 @@ void read_config(const Node& parent, Config& config, Apply apply) {
 void read_cluster(const Node& n, Scenario& s) {
   n.section("cluster");
   s.cluster.brokers = static_cast<std::int32_t>(n.at("brokers").integer(1, 100));
+  if (n.has("controllers")) {
+    const Node c = n.at("controllers");
+    s.cluster.controllers = static_cast<std::int32_t>(c.integer(1, 5));
+    if (s.cluster.controllers % 2 == 0) c.fail("must be 1, 3 or 5: a quorum of an even size tolerates no more failures than the odd size below it");
+  }
   if (n.has("racks")) {
     for (const Node& r : n.at("racks").array()) s.cluster.racks.push_back(r.string());
     if (static_cast<std::int32_t>(s.cluster.racks.size()) != s.cluster.brokers) {
@@ -448,7 +453,7 @@ const std::vector<std::string>& scenario_section_keys(std::string_view section) 
   static const std::map<std::string, std::vector<std::string>, std::less<>> kSections{
       {"scenario", {"name", "summary", "seed", "duration", "converge_within", "cluster", "topics", "producers", "consumers", "faults",
                     "narration", "expect", "variants"}},
-      {"cluster", {"brokers", "racks", "network", "config"}},
+      {"cluster", {"brokers", "controllers", "racks", "network", "config"}},
       {"network", {"latency", "jitter", "bandwidth", "loss"}},
       {"topic", {"name", "partitions", "replication.factor", "assignment", "config"}},
       {"producer", {"name", "topic", "rate", "keys", "key_bytes", "value_bytes", "mode", "start", "stop", "config"}},

@@ -12,6 +12,14 @@ void check_target(const Scenario& s, const Node& n) {
   const std::string t = n.string();
   const auto after = [&](const char* prefix) { return t.substr(std::string(prefix).size()); };
   if (t == "controller") return;
+  if (t.rfind("controller:", 0) == 0) {
+    const std::string id = after("controller:");
+    if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos || id.size() > 1 ||
+        std::stoi(id) < 1 || std::stoi(id) > s.cluster.controllers) {
+      n.fail("\"" + t + "\": controllers are controller:1 to controller:" + std::to_string(s.cluster.controllers));
+    }
+    return;
+  }
   if (t.rfind("broker:", 0) == 0) {
     const std::string id = after("broker:");
     if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos || id.size() > 4 ||
@@ -141,7 +149,7 @@ void read_faults(const Node& list, Scenario& s) {
     }
     if (f.type == FaultType::slow && f.target.rfind("consumer:", 0) != 0) n.at("target").fail("slow applies to a consumer");
     if (f.type == FaultType::stop && (f.target.rfind("consumer:", 0) == 0 || f.target.rfind("producer:", 0) == 0 ||
-                                      f.target == "controller")) {
+                                      f.target.rfind("controller", 0) == 0)) {
       n.at("target").fail("stop shuts a broker down cleanly: name broker:N, leader-of:T-P or follower-of:T-P "
                           "(a crash or power-loss stops other nodes)");
     }

@@ -71,6 +71,13 @@ class ScenarioRun::Observer final : public KafkaObserver {
   void on(const EventStamp& s, const BrokerFenced& e) override {
     add(s, "fault", "controller fenced broker " + to_string(e.broker));
   }
+  void on(const EventStamp& s, const ControllerActivated& e) override {
+    add(s, "quorum", name(s.node) + " (node.id " + to_string(e.controller) + ") is the active controller, epoch " +
+                         std::to_string(e.epoch.value()));
+  }
+  void on(const EventStamp& s, const ControllerDeactivated&) override {
+    add(s, "quorum", name(s.node) + " is no longer the active controller");
+  }
   void on(const EventStamp& s, const GroupGenerationPersisted& e) override {
     const std::string group(e.group);
     if (e.state == GroupState::stable) ++run_.rebalances_[group];
@@ -273,7 +280,15 @@ std::optional<sim::NodeId> ScenarioRun::resolve(const std::string& target, std::
     }
     return nullptr;
   };
-  if (target == "controller") return cluster_->controller().id();
+  if (target == "controller") {
+    const Controller* active = cluster_->active_controller();
+    if (active == nullptr) {
+      why = "no controller is active";
+      return std::nullopt;
+    }
+    return active->id();
+  }
+  if (target.rfind("controller:", 0) == 0) return cluster_->controller(std::stoi(target.substr(11))).id();
   if (target.rfind("broker:", 0) == 0) return cluster_->broker(std::stoi(target.substr(7))).id();
   if (target.rfind("leader-of:", 0) == 0) {
     const PartitionView* p = partition_of(target.substr(10));

@@ -141,6 +141,10 @@ expect 2 'option --trace: writes one run' run --trace "$work/t2.jsonl" "$labs/ac
 "$ksim" describe "$labs/unclean-leader-election.json" --at 30s > "$work/describe" 2>&1 || fail "describe failed: $(cat "$work/describe")"
 grep -qE 'Topic: orders	Partition: 0	Leader: none	Replicas: 1,2,3	Isr: 	Elr: 1	LastKnownElr: 1	.*\(offline\)' "$work/describe" ||
   fail "describe at 30s should show orders-0 offline: $(cat "$work/describe")"
+# The quorum as kafka-metadata-quorum describe --status and --replication show it.
+grep -qE '^LeaderId: +100[123]$' "$work/describe" || fail "describe should name the quorum's leader: $(cat "$work/describe")"
+grep -qE '^100[123] +- +[0-9]+ +0 +.* Leader$' "$work/describe" || fail "describe --replication should list the leader: $(cat "$work/describe")"
+grep -q '(active controller)' "$work/describe" || fail "describe should name the active controller: $(cat "$work/describe")"
 expect 2 'option --at: 99s is after the end of the run' describe "$labs/unclean-leader-election.json" --at 99s
 expect 2 -- '--at T is required' describe "$labs/unclean-leader-election.json"
 
