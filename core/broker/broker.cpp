@@ -254,7 +254,7 @@ void Broker::exit_cleanly() {
   simulation().stop(id(), sim::StopKind::process_exit);
 }
 
-void Broker::raft_committed(Offset high_watermark) {
+void Broker::on_raft_committed(Offset high_watermark) {
   // Applies what became committed to the image, noting the partitions it changed.
   std::vector<TopicPartition> changed;
   const RaftLog& log = metadata_log();

@@ -92,7 +92,8 @@ class Broker final : public QuorumMember, private GroupCoordinatorHost, private 
   void on_stop(sim::StopKind kind) override;
   void connection_lost(sim::NodeId peer) override;
   // The metadata log (QuorumMember's listener): committed records, and who leads the quorum.
-  void raft_committed(Offset high_watermark) override;
+  void on_raft_committed(Offset high_watermark) override;
+  Offset applied_metadata_offset() const override { return image_.offset(); }
   void raft_leader_changed(LeaderAndEpoch leader) override;
 
  private:

@@ -35,6 +35,9 @@ constexpr std::array kFigures{
     FigureInfo{"partitions_paused", group, "partitions of the group that went without an owner at least once"},
     FigureInfo{"unavailable_ms", partition, "time the partition had no live leader"},
     FigureInfo{"max_unavailable_ms", none, "the longest time without a live leader of any partition"},
+    FigureInfo{"active_controller_changes", none, "times another controller (or the same one in a new epoch) took office after the first"},
+    FigureInfo{"no_active_controller_ms", none, "time without an active controller after the first took office"},
+    FigureInfo{"quorum_epoch", none, "the highest epoch any controller of the metadata quorum reached"},
     FigureInfo{"preferred_leaders", none, "partitions of the scenario's topics led, at the end, by their preferred (first) replica"},
     FigureInfo{"produce_latency_p50_ms", none, "median time from a record's batch being created to its acknowledgement (a record still waiting counts its wait so far)"},
     FigureInfo{"produce_latency_p99_ms", none, "99th percentile of the time from batch creation to acknowledgement (waiting records count their wait so far)"},
@@ -54,6 +57,10 @@ constexpr std::array kInvariants{
     InvariantInfo{Invariant::leader_in_isr, "leader_in_isr", "the leader is in the ISR, unless it was elected uncleanly"},
     InvariantInfo{Invariant::strong_isr, "strong_isr",
                   "every committed record is in the leader's log and in each ISR member's that reaches its offset"},
+    InvariantInfo{Invariant::quorum_safety, "quorum_safety",
+                  "the metadata quorum: one leader per epoch, epochs and high watermarks never move back, a committed record is never lost or changed"},
+    InvariantInfo{Invariant::metadata_applied_monotonic, "metadata_applied_monotonic",
+                  "a broker's or controller's applied metadata offset never moves back while its process runs"},
 };
 
 }  // namespace

@@ -28,7 +28,15 @@ const FigureInfo* find_figure(std::string_view name, bool with_argument);
 std::string_view figure_meaning(std::string_view figure);
 
 // The replication invariants InvariantChecker watches (invariant_checker.hpp explains them).
-enum class Invariant : std::uint8_t { one_leader_per_epoch, hw_monotonic, isr_subset_of_replicas, leader_in_isr, strong_isr };
+enum class Invariant : std::uint8_t {
+  one_leader_per_epoch,
+  hw_monotonic,
+  isr_subset_of_replicas,
+  leader_in_isr,
+  strong_isr,
+  quorum_safety,
+  metadata_applied_monotonic,
+};
 
 struct InvariantInfo {
   Invariant invariant;

@@ -130,6 +130,44 @@ void InvariantChecker::check_partition(const TopicPartition& tp, const Cause& ca
   }
 }
 
+// --- the metadata quorum ------------------------------------------------------------------------
+
+namespace {
+const TopicPartition kMetadataPartition{"__cluster_metadata", 0};
+}  // namespace
+
+void InvariantChecker::on(const EventStamp& stamp, const QuorumStateChanged& /*e*/) {
+  check_quorum(Cause{stamp.time, "quorum.state_changed"});
+}
+
+void InvariantChecker::on(const EventStamp& stamp, const MetadataCommitted& e) {
+  const Cause cause{stamp.time, "metadata.committed"};
+  Applied& applied = applied_[e.replica];
+  if (applied.incarnation == e.incarnation && e.applied < applied.offset) {
+    report(cause, Invariant::metadata_applied_monotonic, kMetadataPartition,
+           "replica " + to_string(e.replica) + " went back from metadata offset " + to_string(applied.offset) +
+               " to " + to_string(e.applied));
+  }
+  applied = Applied{e.incarnation, e.applied};
+  check_quorum(cause);
+}
+
+void InvariantChecker::on(const EventStamp& stamp, const MetadataLogTruncated& /*e*/) {
+  check_quorum(Cause{stamp.time, "metadata.truncated"});
+}
+
+void InvariantChecker::check_quorum(const Cause& cause) {
+  quorum_members_.clear();
+  const auto add = [&](const QuorumMember& m) {
+    quorum_members_.push_back(QuorumInvariants::Member{m.replica_id(), m.raft(), &m.metadata_log(), m.disks_lost()});
+  };
+  for (const Controller* c : cluster_.controllers()) add(*c);
+  for (std::int32_t b = 1; b <= cluster_.broker_count(); ++b) add(cluster_.broker(BrokerId{b}));
+  if (const std::optional<std::string> broken = quorum_.check(quorum_members_)) {
+    report(cause, Invariant::quorum_safety, kMetadataPartition, *broken);
+  }
+}
+
 void InvariantChecker::report(const Cause& cause, Invariant invariant, const TopicPartition& tp, std::string detail) {
   const std::string key = std::string(invariant_name(invariant)) + "|" + tp.str() + "|" + detail;
   if (!reported_.insert(key).second) return;

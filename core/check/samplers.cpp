@@ -39,4 +39,18 @@ std::int64_t LagSampler::max_lag(const std::string& group) const {
   return it != max_lag_.end() ? it->second : 0;
 }
 
+void QuorumSampler::sample(const Cluster& cluster) {
+  for (const Controller* c : cluster.controllers()) {
+    if (const RaftReplica* r = c->raft()) highest_epoch_ = std::max(highest_epoch_, r->epoch());
+  }
+  const Controller* active = cluster.active_controller();
+  if (active == nullptr) {
+    if (last_active_epoch_) without_ += every_;
+    return;
+  }
+  const LeaderEpoch epoch = active->raft()->epoch();
+  if (last_active_epoch_ && *last_active_epoch_ != epoch) ++changes_;
+  last_active_epoch_ = epoch;
+}
+
 }  // namespace ksim::core

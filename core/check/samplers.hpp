@@ -7,10 +7,13 @@
 //                        yet told): clients cannot produce to or fetch from it
 //   LagSampler           each group's largest lag seen (max_lag[G]): log end minus committed
 //                        offset, summed over the group's partitions
+//   QuorumSampler        the metadata quorum: how often the active controller changed, how long
+//                        there was none (after the first took office), and the highest epoch
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +47,27 @@ class LagSampler {
   sim::Duration every_;
   sim::Time last_;
   std::map<std::string, std::int64_t> max_lag_;
+};
+
+class QuorumSampler {
+ public:
+  explicit QuorumSampler(sim::Duration every) : every_(every) {}
+  void sample(const Cluster& cluster);
+  // Activations after the first: a controller taking over from another, or from itself in a
+  // new epoch.
+  std::int64_t active_controller_changes() const { return changes_; }
+  // Time without an active controller after the first one took office.
+  sim::Duration without_active_controller() const { return without_; }
+  // The highest leader epoch any controller has reached (a voter that keeps standing for
+  // election raises it too).
+  LeaderEpoch highest_epoch() const { return highest_epoch_; }
+
+ private:
+  sim::Duration every_;
+  std::optional<LeaderEpoch> last_active_epoch_;
+  std::int64_t changes_ = 0;
+  sim::Duration without_;
+  LeaderEpoch highest_epoch_;
 };
 
 }  // namespace ksim::core

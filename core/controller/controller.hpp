@@ -81,7 +81,8 @@ class Controller final : public QuorumMember {
  protected:
   void on_start() override;
   void on_stop(sim::StopKind kind) override;
-  void raft_committed(Offset high_watermark) override;
+  void on_raft_committed(Offset high_watermark) override;
+  Offset applied_metadata_offset() const override { return committed_.offset(); }
   void raft_leader_changed(LeaderAndEpoch leader) override;
   void on_raft_role_changed(RaftRole from, RaftRole to) override;
 

@@ -19,7 +19,7 @@ void Controller::on_stop(sim::StopKind kind) {
   stop_raft(kind);
 }
 
-void Controller::raft_committed(Offset high_watermark) {
+void Controller::on_raft_committed(Offset high_watermark) {
   // Replays what became committed (the listener's handleCommit). The active controller has
   // applied its own records already; the others apply them now, to both images.
   const RaftLog& log = metadata_log();

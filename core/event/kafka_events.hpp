@@ -92,6 +92,22 @@ struct QuorumStateChanged {
   BrokerId leader = kNoBroker;
 };
 
+// A member of the metadata quorum learnt a higher high watermark and applied the records below it
+// (`applied`: the offset of the last record its metadata image holds; `incarnation` counts the
+// starts of its process), or cut its copy of the log back to end at `end` (a follower whose log
+// diverged from its leader's). The quorum's invariants follow them; the trace does not (what the
+// records change shows there on its own).
+struct MetadataCommitted {
+  BrokerId replica = kNoBroker;
+  std::uint32_t incarnation = 0;
+  Offset high_watermark;
+  Offset applied;
+};
+struct MetadataLogTruncated {
+  BrokerId replica = kNoBroker;
+  Offset end;
+};
+
 // A controller became the active one (its epoch's first record is committed), or stopped being it.
 struct ControllerActivated {
   BrokerId controller = kNoBroker;

@@ -29,6 +29,8 @@ class KafkaObserver : public sim::WorldObserver {
   virtual void on(const EventStamp&, const LogTruncated&) {}
   virtual void on(const EventStamp&, const LogSegmentsDeleted&) {}
   virtual void on(const EventStamp&, const QuorumStateChanged&) {}
+  virtual void on(const EventStamp&, const MetadataCommitted&) {}
+  virtual void on(const EventStamp&, const MetadataLogTruncated&) {}
   virtual void on(const EventStamp&, const ControllerActivated&) {}
   virtual void on(const EventStamp&, const ControllerDeactivated&) {}
   virtual void on(const EventStamp&, const BrokerRegistered&) {}
@@ -83,6 +85,9 @@ void encode(sim::Trace& trace, const EventStamp& stamp, const FetchSessionReset&
 void encode(sim::Trace& trace, const EventStamp& stamp, const LogTruncated& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const LogSegmentsDeleted& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const QuorumStateChanged& e);
+// The metadata log's progress stays out of the trace (kafka_events.hpp says why).
+inline void encode(sim::Trace& /*trace*/, const EventStamp& /*stamp*/, const MetadataCommitted& /*e*/) {}
+inline void encode(sim::Trace& /*trace*/, const EventStamp& /*stamp*/, const MetadataLogTruncated& /*e*/) {}
 void encode(sim::Trace& trace, const EventStamp& stamp, const ControllerActivated& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const ControllerDeactivated& e);
 void encode(sim::Trace& trace, const EventStamp& stamp, const BrokerRegistered& e);

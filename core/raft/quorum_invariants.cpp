@@ -13,6 +13,10 @@ std::string replica_name(ReplicaId id) { return "replica " + std::to_string(id.v
 std::optional<std::string> QuorumInvariants::check(std::span<const Member> members) {
   for (const Member& m : members) {
     Seen& seen = seen_[m.id];
+    if (seen.disks_lost != m.disks_lost) {
+      seen = Seen{};
+      seen.disks_lost = m.disks_lost;
+    }
     const RaftLog& log = *m.log;
     // A truncated log must be checked again from where it now ends.
     if (log.end_offset() < seen.log_end) seen.verified = std::min(seen.verified, log.end_offset());

@@ -27,6 +27,9 @@ class QuorumInvariants {
     ReplicaId id = kNoBroker;
     const RaftReplica* replica = nullptr;
     const RaftLog* log = nullptr;
+    // Raised when the node loses its disk: from then on it is a new replica, which starts from an
+    // empty log and epoch 0 (what was committed stays committed on the others).
+    std::uint32_t disks_lost = 0;
   };
 
   // Checks the members against what was seen before; returns the first broken invariant.
@@ -36,6 +39,7 @@ class QuorumInvariants {
 
  private:
   struct Seen {
+    std::uint32_t disks_lost = 0;
     LeaderEpoch epoch = 0;
     Offset high_watermark = -1;
     Offset verified = 0;  // this replica's log agrees with committed_ below here

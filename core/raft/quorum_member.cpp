@@ -6,6 +6,7 @@ QuorumMember::QuorumMember(std::string name, KafkaEvents& events, ReplicaId repl
     : KafkaNode(std::move(name), events), replica_id_(replica_id), quorum_(std::move(quorum)) {}
 
 void QuorumMember::start_raft() {
+  ++incarnation_;
   replica_.emplace(static_cast<RaftHost&>(*this), replica_id_, quorum_, durable_);
   replica_->start();
 }
@@ -13,7 +14,10 @@ void QuorumMember::start_raft() {
 void QuorumMember::stop_raft(sim::StopKind kind) {
   replica_.reset();
   // The log and the quorum-state file are flushed before they count: only a lost disk loses them.
-  if (kind == sim::StopKind::disk_loss) durable_ = RaftDurableState{};
+  if (kind == sim::StopKind::disk_loss) {
+    durable_ = RaftDurableState{};
+    ++disks_lost_;
+  }
 }
 
 void QuorumMember::connection_lost(sim::NodeId peer) {
@@ -26,6 +30,13 @@ void QuorumMember::raft_role_changed(RaftRole from, RaftRole to) {
                           r != nullptr ? r->leader() : kNoBroker});
   on_raft_role_changed(from, to);
 }
+
+void QuorumMember::raft_committed(Offset high_watermark) {
+  on_raft_committed(high_watermark);
+  emit(MetadataCommitted{replica_id_, incarnation_, high_watermark, applied_metadata_offset()});
+}
+
+void QuorumMember::raft_truncated(Offset end) { emit(MetadataLogTruncated{replica_id_, end}); }
 
 void QuorumMember::raft_send(sim::NodeId to, RaftRequest request) {
   std::visit([&](auto& m) { send_message(to, std::move(m)); }, request);

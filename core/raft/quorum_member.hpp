@@ -20,6 +20,8 @@ class QuorumMember : public KafkaNode, protected RaftHost {
   const RaftReplica* raft() const { return replica_ ? &*replica_ : nullptr; }
   const RaftLog& metadata_log() const { return durable_.log; }
   const QuorumConfig& quorum_config() const { return quorum_; }
+  // How many times the node lost its disk, and with it the log and the quorum-state file.
+  std::uint32_t disks_lost() const { return disks_lost_; }
 
   using KafkaNode::handle;
   void handle(sim::NodeId from, const VoteRequest& m) override;
@@ -52,9 +54,17 @@ class QuorumMember : public KafkaNode, protected RaftHost {
   // Reports the change, then tells the subclass (on_raft_role_changed).
   void raft_role_changed(RaftRole from, RaftRole to) final;
   virtual void on_raft_role_changed(RaftRole /*from*/, RaftRole /*to*/) {}
+  // Tells the subclass (on_raft_committed), then reports how far it applied the log.
+  void raft_committed(Offset high_watermark) final;
+  virtual void on_raft_committed(Offset high_watermark) = 0;
+  // The offset of the last record the subclass's metadata image holds (-1: none).
+  virtual Offset applied_metadata_offset() const = 0;
+  void raft_truncated(Offset end) final;
 
  private:
   ReplicaId replica_id_;
+  std::uint32_t incarnation_ = 0;  // raised at every start of the replica
+  std::uint32_t disks_lost_ = 0;
   QuorumConfig quorum_;
   RaftDurableState durable_;
   std::optional<RaftReplica> replica_;

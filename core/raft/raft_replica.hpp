@@ -109,6 +109,8 @@ class RaftHost {
 
   // The high watermark moved to `high_watermark`: the records below it are committed.
   virtual void raft_committed(Offset high_watermark) = 0;
+  // The log was cut back to end at `end` (a follower's copy diverged from its leader's).
+  virtual void raft_truncated(Offset /*end*/) {}
   // A new leader or epoch is known (the leader tells itself once its epoch's first record is
   // committed, when its state holds everything before it: KafkaRaftClient.maybeFireLeaderChange).
   virtual void raft_leader_changed(LeaderAndEpoch leader) = 0;

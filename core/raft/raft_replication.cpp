@@ -244,6 +244,7 @@ void RaftReplica::handle(sim::NodeId from, const MetadataFetchResponse& m) {
     const Offset to = log.truncation_offset({m.diverging->end_offset, m.diverging->epoch});
     KSIM_ASSERT(high_watermark_ < 0 || to >= high_watermark_, "a replica never truncates committed records");
     log.truncate_to(to);
+    host_.raft_truncated(to);
   } else {
     for (const RaftEntry& e : m.entries) log.append(e);
     if (m.high_watermark >= 0) set_high_watermark(std::min(m.high_watermark, log.end_offset()));

@@ -5,6 +5,8 @@
 #include <functional>
 #include <map>
 
+#include "core/raft/raft_replica.hpp"
+
 namespace ksim::core {
 namespace {
 
@@ -181,6 +183,23 @@ const std::map<std::string, Setter<BrokerConfig>, std::less<>>& broker_keys() {
       {"vm.dirty_writeback_centisecs", duration(&BrokerConfig::dirty_writeback, sim::milliseconds(10))},
       // Not a Kafka config: replays the pre-KIP-101 truncation to the high watermark.
       {"ksim.legacy.hw.truncation", boolean(&BrokerConfig::legacy_hw_truncation)},
+      {"metadata.max.idle.interval.ms", duration(&BrokerConfig::metadata_max_idle_interval, sim::milliseconds(1), sim::milliseconds(1))},
+  };
+  return keys;
+}
+
+// The metadata quorum's settings: in Kafka they are controller and broker configs alike (every
+// node must agree on them), so a scenario sets them with the cluster's configs.
+const std::map<std::string, Setter<QuorumConfig>, std::less<>>& quorum_keys() {
+  static const std::map<std::string, Setter<QuorumConfig>, std::less<>> keys{
+      {"controller.quorum.election.timeout.ms", duration(&QuorumConfig::election_timeout, sim::milliseconds(1), sim::milliseconds(1))},
+      {"controller.quorum.fetch.timeout.ms", duration(&QuorumConfig::fetch_timeout, sim::milliseconds(1), sim::milliseconds(1))},
+      {"controller.quorum.election.backoff.max.ms", duration(&QuorumConfig::election_backoff_max, sim::milliseconds(1), sim::milliseconds(1))},
+      {"controller.quorum.request.timeout.ms", duration(&QuorumConfig::request_timeout, sim::milliseconds(1), sim::milliseconds(1))},
+      {"controller.quorum.retry.backoff.ms", duration(&QuorumConfig::retry_backoff)},
+      {"controller.quorum.append.linger.ms", duration(&QuorumConfig::append_linger)},
+      // Not a Kafka config: false replays the elections of Kafka 3.x, before pre-vote (KIP-996).
+      {"ksim.controller.quorum.pre.vote", boolean(&QuorumConfig::pre_vote)},
   };
   return keys;
 }
@@ -402,6 +421,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 std::string apply_broker_config(BrokerConfig& config, std::string_view key, const ConfigValue& value) {
   return apply(broker_keys(), "broker", config, key, value);
 }
+std::string apply_cluster_config(BrokerConfig& broker, QuorumConfig& quorum, std::string_view key, const ConfigValue& value) {
+  if (quorum_keys().contains(key)) return apply(quorum_keys(), "broker", quorum, key, value);
+  return apply(broker_keys(), "broker", broker, key, value);
+}
 std::string apply_topic_config(TopicConfig& config, std::string_view key, const ConfigValue& value) {
   return apply(topic_keys(), "topic", config, key, value);
 }
@@ -413,7 +436,12 @@ std::string apply_consumer_config(ConsumerConfig& config, std::string_view key, 
 }
 
 std::vector<std::string> known_config_keys(std::string_view scope) {
-  if (scope == "broker") return keys_of(broker_keys());
+  if (scope == "broker") {
+    std::vector<std::string> keys = keys_of(broker_keys());
+    for (std::string& k : keys_of(quorum_keys())) keys.push_back(std::move(k));
+    std::sort(keys.begin(), keys.end());
+    return keys;
+  }
   if (scope == "topic") return keys_of(topic_keys());
   if (scope == "producer") return keys_of(producer_keys());
   if (scope == "consumer") return keys_of(consumer_keys());

@@ -14,6 +14,8 @@
 
 namespace ksim::core {
 
+struct QuorumConfig;  // core/raft/raft_replica.hpp
+
 // A config value as JSON gives it (the loader converts; this header stays free of JSON).
 struct ConfigValue {
   enum class Kind : std::uint8_t { number, text, boolean, list } kind = Kind::number;
@@ -26,6 +28,9 @@ struct ConfigValue {
 
 // Each returns an empty string when the value was applied, or what is wrong with it.
 std::string apply_broker_config(BrokerConfig& config, std::string_view key, const ConfigValue& value);
+// The cluster's configs: the brokers' and controllers' (BrokerConfig) and the metadata quorum's
+// (controller.quorum.*).
+std::string apply_cluster_config(BrokerConfig& broker, QuorumConfig& quorum, std::string_view key, const ConfigValue& value);
 std::string apply_topic_config(TopicConfig& config, std::string_view key, const ConfigValue& value);
 std::string apply_producer_config(ProducerConfig& config, std::string_view key, const ConfigValue& value);
 std::string apply_consumer_config(ConsumerConfig& config, std::string_view key, const ConfigValue& value);

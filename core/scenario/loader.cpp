@@ -133,7 +133,9 @@ void read_cluster(const Node& n, Scenario& s) {
     net.section("network");
     s.cluster.network = read_link(net, s.cluster.network);
   }
-  read_config(n, s.cluster.broker, apply_broker_config);
+  read_config(n, s.cluster, [](ClusterSpec& c, std::string_view key, const ConfigValue& value) {
+    return apply_cluster_config(c.broker, c.quorum, key, value);
+  });
 }
 
 void read_topics(const Node& list, Scenario& s) {

@@ -508,6 +508,7 @@ std::size_t ScenarioRun::subscribed_partitions(const std::string& group) const {
 void ScenarioRun::sample() {
   sim::Simulation& sim = cluster_->sim();
   availability_.sample(*cluster_);
+  quorum_.sample(*cluster_);
   lag_.maybe_sample(*cluster_, sim.now(), groups_);
   if (options_.series != nullptr && sim.now() - last_series_point_ >= options_.series->every) {
     last_series_point_ = sim.now();

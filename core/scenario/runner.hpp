@@ -152,6 +152,7 @@ class ScenarioRun {
   std::vector<std::string> groups_;  // the scenario's groups, in file order (a group may repeat)
   AvailabilitySampler availability_{kSampleEvery};
   LagSampler lag_{sim::seconds(1)};
+  QuorumSampler quorum_{kSampleEvery};
 
   std::map<std::string, std::int64_t> rebalances_;  // generations that settled Stable, per group
   sim::Time last_series_point_;

@@ -100,6 +100,9 @@ Figures ScenarioRun::figures() {
     worst = std::max(worst, ms);
   }
   f["max_unavailable_ms"] = worst;
+  f["active_controller_changes"] = static_cast<double>(quorum_.active_controller_changes());
+  f["no_active_controller_ms"] = static_cast<double>(quorum_.without_active_controller().ns()) / 1e6;
+  f["quorum_epoch"] = static_cast<double>(quorum_.highest_epoch().value());
   double preferred = 0;
   for (const TopicSpec& t : scenario_.topics) {
     for (const PartitionState& p : cluster_->controller().image().topics().at(t.name).partitions) {

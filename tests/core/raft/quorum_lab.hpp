@@ -37,7 +37,8 @@ class TestQuorumMember final : public QuorumMember {
                  r ? r->epoch().value() : -1, r ? r->leader().value() : -1);
   }
   void on_stop(sim::StopKind kind) override { stop_raft(kind); }
-  void raft_committed(Offset high_watermark) override { commits.push_back(high_watermark); }
+  void on_raft_committed(Offset high_watermark) override { commits.push_back(high_watermark); }
+  Offset applied_metadata_offset() const override { return commits.empty() ? Offset{-1} : commits.back() - 1; }
   void raft_leader_changed(LeaderAndEpoch leader) override {
     leaders.push_back(leader);
     committed_when_told.push_back(commits.empty() ? Offset{-1} : commits.back());
@@ -80,7 +81,7 @@ struct QuorumLab {
 
   void check() {
     std::vector<QuorumInvariants::Member> view;
-    for (const TestQuorumMember* m : members) view.push_back({m->replica_id(), m->raft(), &m->metadata_log()});
+    for (const TestQuorumMember* m : members) view.push_back({m->replica_id(), m->raft(), &m->metadata_log(), m->disks_lost()});
     const auto broken = invariants.check(view);
     if (broken) FAIL(*broken << " at " << sim::format_time(sim.now()));
   }

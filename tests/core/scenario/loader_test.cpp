@@ -39,6 +39,25 @@ TEST_CASE("scenario loader: a valid file loads with Kafka's configs applied", "[
   CHECK(s.expect.at(1).figure == "rebalances[billing]");
 }
 
+TEST_CASE("scenario loader: the cluster's configs set the brokers' and the metadata quorum's", "[core][scenario]") {
+  std::string text = scenario();
+  text.replace(text.find(R"("brokers": 3})"), 13,
+               R"("brokers": 3, "controllers": 5, "config": {"controller.quorum.fetch.timeout.ms": 4000,
+                   "controller.quorum.election.timeout.ms": "500ms", "ksim.controller.quorum.pre.vote": false,
+                   "metadata.max.idle.interval.ms": 200, "broker.session.timeout.ms": 6000}})");
+  const Scenario s = parse_scenario(text, "lab.json");
+  CHECK(s.cluster.controllers == 5);
+  CHECK(s.cluster.quorum.fetch_timeout == ksim::sim::milliseconds(4000));
+  CHECK(s.cluster.quorum.election_timeout == ksim::sim::milliseconds(500));
+  CHECK_FALSE(s.cluster.quorum.pre_vote);
+  CHECK(s.cluster.broker.metadata_max_idle_interval == ksim::sim::milliseconds(200));
+  CHECK(s.cluster.broker.session_timeout == ksim::sim::milliseconds(6000));
+  std::string typo = scenario();
+  typo.replace(typo.find(R"("brokers": 3})"), 13, R"("brokers": 3, "config": {"controller.quorum.fetch.timeout": 4000}})");
+  CHECK_THAT(error_of(typo), Catch::Contains("cluster.config.controller.quorum.fetch.timeout: unknown broker config"));
+  CHECK_THAT(error_of(typo), Catch::Contains("did you mean \"controller.quorum.fetch.timeout.ms\"?"));
+}
+
 TEST_CASE("scenario loader: mistakes are named with the file, the place and the fix", "[core][scenario]") {
   CHECK_THAT(error_of(scenario(R"([{"name": "orders", "partitions": 3, "replication.factor": 3, "config": {"min.insync.replica": 2}}])")),
              Catch::Contains("lab.json: topics[0].config.min.insync.replica: unknown topic config \"min.insync.replica\"; did you mean \"min.insync.replicas\"?"));
