@@ -92,6 +92,17 @@ void Consumer::coordinator_lost(const char* reason) {
   heartbeat_in_flight_ = false;
   membership_.in_flight = 0;
   committed_request_ = 0;
+  // The connection is gone and with it every commit in flight on it (NetworkClient fails them
+  // all with a DisconnectException): one that may retry waits for the next coordinator, the
+  // others fail now.
+  std::vector<std::int32_t> failed;
+  for (auto& [correlation, commit] : commits_) {
+    if (!commit.timeout.valid()) continue;
+    cancel(commit.timeout);
+    commit.timeout = {};
+    if (!commit.retry || now() >= commit.give_up_at) failed.push_back(correlation);
+  }
+  for (const std::int32_t correlation : failed) finish_commit(correlation, CommitOutcome::timed_out);
   if (phase_ == MemberPhase::joining || phase_ == MemberPhase::syncing) {
     cancel(group_request_timeout_);
     group_request_ = 0;
@@ -388,7 +399,9 @@ void Consumer::heartbeat_tick() {
   }
   if (heartbeat_in_flight_ && now() - heartbeat_sent_at_ > config_.request_timeout) {
     heartbeat_in_flight_ = false;
-    if (coordinator_) disconnect(*coordinator_);  // NetworkClient closes a timed-out request's connection
+    // NetworkClient closes a timed-out request's connection, and the coordinator becomes unknown.
+    coordinator_timed_out("Heartbeat timed out");
+    return;
   }
   if (!coordinator_ || heartbeat_in_flight_) return;
   heartbeat_in_flight_ = true;
@@ -579,11 +592,11 @@ void Consumer::send_commit(std::int32_t correlation) {
     auto it = commits_.find(correlation);
     if (it == commits_.end()) return;
     it->second.timeout = {};
-    if (it->second.retry && now() < it->second.give_up_at) {
-      coordinator_timed_out("OffsetCommit timed out");
-    } else {
-      finish_commit(correlation, CommitOutcome::timed_out);
-    }
+    // Any request to the coordinator that times out marks it unknown (Kafka's
+    // CoordinatorResponseHandler.onFailure on the DisconnectException a timeout raises); a
+    // commit that may still retry goes again to the coordinator found next.
+    if (!it->second.retry || now() >= it->second.give_up_at) finish_commit(correlation, CommitOutcome::timed_out);
+    coordinator_timed_out("OffsetCommit timed out");
   });
   send_message(*coordinator_, std::move(request));
 }

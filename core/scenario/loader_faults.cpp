@@ -11,7 +11,7 @@ namespace {
 void check_target(const Scenario& s, const Node& n) {
   const std::string t = n.string();
   const auto after = [&](const char* prefix) { return t.substr(std::string(prefix).size()); };
-  if (t == "controller") return;
+  if (t == "controller" || t == "standby-controller") return;
   if (t.rfind("controller:", 0) == 0) {
     const std::string id = after("controller:");
     if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos || id.size() > 1 ||
@@ -59,7 +59,7 @@ void check_target(const Scenario& s, const Node& n) {
     if (std::any_of(s.producers.begin(), s.producers.end(), [&](const ProducerSpec& p) { return p.name == name; })) return;
     n.fail("\"" + t + "\": no producer \"" + name + "\" is defined");
   }
-  n.fail("\"" + t + "\" is not a target; use broker:N, leader-of:T-P, follower-of:T-P, controller, "
+  n.fail("\"" + t + "\" is not a target; use broker:N, leader-of:T-P, follower-of:T-P, controller, standby-controller, controller:N, "
          "coordinator-of:GROUP, consumer:GROUP/I, consumer:NAME or producer:NAME");
 }
 
@@ -149,7 +149,7 @@ void read_faults(const Node& list, Scenario& s) {
     }
     if (f.type == FaultType::slow && f.target.rfind("consumer:", 0) != 0) n.at("target").fail("slow applies to a consumer");
     if (f.type == FaultType::stop && (f.target.rfind("consumer:", 0) == 0 || f.target.rfind("producer:", 0) == 0 ||
-                                      f.target.rfind("controller", 0) == 0)) {
+                                      f.target.find("controller") != std::string::npos)) {
       n.at("target").fail("stop shuts a broker down cleanly: name broker:N, leader-of:T-P or follower-of:T-P "
                           "(a crash or power-loss stops other nodes)");
     }

@@ -288,6 +288,13 @@ std::optional<sim::NodeId> ScenarioRun::resolve(const std::string& target, std::
     }
     return active->id();
   }
+  if (target == "standby-controller") {
+    for (const Controller* c : cluster_->controllers()) {
+      if (c->running() && !c->active()) return c->id();
+    }
+    why = "no controller is standing by";
+    return std::nullopt;
+  }
   if (target.rfind("controller:", 0) == 0) return cluster_->controller(std::stoi(target.substr(11))).id();
   if (target.rfind("broker:", 0) == 0) return cluster_->broker(std::stoi(target.substr(7))).id();
   if (target.rfind("leader-of:", 0) == 0) {

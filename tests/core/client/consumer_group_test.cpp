@@ -525,3 +525,45 @@ TEST_CASE("group: a member cut off from the cluster is removed, and rejoins once
   CHECK(lab.consumer("a").owned().size() == 3);
   CHECK(lab.consumer("b").owned().size() == 3);
 }
+
+namespace {
+// When the consumer gave up on its coordinator, and how many of its commits failed at once.
+class CoordinatorWatch final : public KafkaObserver {
+ public:
+  using KafkaObserver::on;
+  void on(const EventStamp& s, const CoordinatorLost& e) override {
+    if (!lost_at) lost_at = s.time;
+    reasons.emplace_back(e.reason);
+  }
+  void on(const EventStamp& s, const CommitCompleted& e) override {
+    if (e.outcome == CommitOutcome::timed_out) failed_at.push_back(s.time);
+  }
+  std::optional<Time> lost_at;
+  std::vector<std::string> reasons;
+  std::vector<Time> failed_at;
+};
+}  // namespace
+
+TEST_CASE("group: a request to a silent coordinator that times out marks it unknown, and every commit in flight "
+          "on that connection fails with it",
+          "[core][group][consumer]") {
+  ConsumerConfig config = GroupLab::member_config();
+  config.request_timeout = seconds(10);
+  config.auto_commit_interval = seconds(1);
+  GroupLab lab;
+  lab.add("a", config);
+  lab.run(seconds(5));
+  CoordinatorWatch watch;
+  lab.cluster.events().attach(watch);
+  const Time cut = lab.cluster.sim().now();
+  lab.cluster.sim().stop(lab.coordinator_of("billing").id(), StopKind::power_loss);  // silent
+  lab.run(seconds(11));
+  // The first auto-commit after the power loss timed out 10 s after it was sent: the coordinator
+  // was marked unknown then (Kafka's CoordinatorResponseHandler), not at the session timeout.
+  REQUIRE(watch.lost_at);
+  CHECK(*watch.lost_at - cut <= seconds(11));
+  CHECK(watch.reasons.front().find("timed out") != std::string::npos);
+  // The later auto-commits, queued on the same dead connection, failed at the same moment.
+  REQUIRE(watch.failed_at.size() >= 5);
+  for (const Time t : watch.failed_at) CHECK(t == watch.failed_at.front());
+}
