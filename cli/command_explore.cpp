@@ -68,8 +68,8 @@ std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text) {
 }
 
 // A fault mix drawn from the seed: one to three faults among broker crashes and power losses,
-// leader isolation, a slow link and a consumer crash, starting within the first two thirds of the
-// run. Every one of them ends within the run (the node restarts, the cuts heal, the link is
+// leader isolation, a slow link, a controller's crash, power loss or isolation, and a consumer
+// crash, starting within the first two thirds of the run. Every one of them ends within the run (the node restarts, the cuts heal, the link is
 // restored, 1 to 20 s later, at the run's end at the latest), so that convergence after the last
 // fault is a fair question for every seed.
 std::vector<core::FaultSpec> random_faults(const core::Scenario& s, std::uint64_t seed) {
@@ -94,7 +94,7 @@ std::vector<core::FaultSpec> random_faults(const core::Scenario& s, std::uint64_
     f.at = sim::Time::zero() + sim::Duration::from_ns(rng.uniform_int(span / 10, span));
     f.where = "random fault " + std::to_string(i);
     const std::string broker = "broker:" + std::to_string(rng.uniform_int(1, s.cluster.brokers));
-    switch (rng.uniform_int(0, groups.empty() ? 2 : 3)) {
+    switch (rng.uniform_int(0, groups.empty() ? 3 : 4)) {
       case 0:
         f.type = rng.uniform_int(0, 1) == 0 ? core::FaultType::crash : core::FaultType::power_loss;
         f.target = broker;
@@ -122,6 +122,25 @@ std::vector<core::FaultSpec> random_faults(const core::Scenario& s, std::uint64_
         faults.push_back(f);
         faults.push_back(ending(f, core::FaultType::restore_link, sim::seconds(20)));
         break;
+      case 3: {
+        // One controller of the metadata quorum: the active one or a standby, whichever N is.
+        const std::string controller = "controller:" + std::to_string(rng.uniform_int(1, s.cluster.controllers));
+        const auto kind = rng.uniform_int(0, 2);
+        if (kind == 2) {
+          f.type = core::FaultType::partition;
+          f.between = {{controller}, {"rest"}};
+          faults.push_back(f);
+          core::FaultSpec heal = ending(f, core::FaultType::heal, sim::seconds(20));
+          heal.between.clear();
+          faults.push_back(heal);
+          break;
+        }
+        f.type = kind == 0 ? core::FaultType::crash : core::FaultType::power_loss;
+        f.target = controller;
+        faults.push_back(f);
+        faults.push_back(ending(f, core::FaultType::restart, sim::seconds(15)));
+        break;
+      }
       default:
         f.type = core::FaultType::crash;
         f.target = "consumer:" + groups[static_cast<std::size_t>(rng.uniform_int(0, static_cast<std::int64_t>(groups.size()) - 1))] + "/0";

@@ -197,6 +197,8 @@ while read -r list; do
   [ "$(count slow-link "$list")" -eq "$(count restore-link "$list")" ] || fail "a slow link is not restored within the run: $list"
 done < "$work/fault-lists"
 [ -s "$work/fault-lists" ] || fail "explore --json lists no faults"
+grep -qE '(crash|power-loss) controller:[0-9]' "$work/fault-lists" || fail "explore never draws a controller crash or power loss"
+grep -qE 'partition controller:[0-9]' "$work/fault-lists" || fail "explore never cuts a controller off"
 expect 2 'option --shard: "3/2" is not I/N' explore "$labs/acks-leader-crash.json" --seeds 1..2 --shard 3/2
 
 # A demo run is reproducible: same seed, same fingerprint; another seed, another fingerprint.
