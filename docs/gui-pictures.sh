@@ -19,4 +19,5 @@ shot "$labs/rebalance-eager-vs-cooperative.json" --variant consumer-protocol --a
 shot "$labs/acks-leader-crash.json" --at 25s --view charts --screenshot "$out/charts-acks.png"
 shot "$labs/acks-leader-crash.json" --variant acks=all --at 5s --view sequence --screenshot "$out/sequence-acks-all.png"
 shot "$labs/unclean-leader-election.json" --variant unclean --at 40s --view figures --screenshot "$out/figures-unclean.png"
+shot "$labs/controller-failover-fencing.json" --at 20s --large-font --screenshot "$out/controllers-failover-large-font.png"
 echo "pictures written to $out"

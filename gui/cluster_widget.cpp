@@ -1,6 +1,7 @@
 #include "gui/cluster_widget.hpp"
 
 #include <QContextMenuEvent>
+#include <QFontMetrics>
 #include <QPainter>
 #include <QPainterPath>
 #include <cmath>
@@ -25,11 +26,76 @@ void ClusterWidget::set_snapshot(core::ClusterView view, std::vector<LinkState> 
   links_ = std::move(links);
 }
 
-void ClusterWidget::set_palette(const Palette& palette) { palette_ = palette; }
+void ClusterWidget::set_palette(const Palette& palette) {
+  palette_ = palette;
+  // Room for the controllers on two detail lines and a broker's three lines of text.
+  const int controllers = QFontMetrics(palette_.font(0, true)).height() + 2 * QFontMetrics(palette_.font(-1)).height() + 12;
+  const int broker = QFontMetrics(palette_.font(1, true)).height() + 2 * QFontMetrics(palette_.font(-1)).height() + 16;
+  setMinimumHeight(10 + controllers + 28 + broker + 12);
+}
 
-QRect ClusterWidget::controller_rect() const {
-  const int w = std::min(180, width() / 4);
-  return {width() / 2 - w / 2, 12, w, 48};
+namespace {
+
+QString controller_title(const core::ControllerView& c) {
+  return QString::fromStdString(c.name) + (c.active ? " · active" : "");
+}
+
+// The Raft state, epoch, log end and high watermark: one line, or two where the box is narrow.
+QString controller_detail(const core::ControllerView& c, bool one_line) {
+  if (!c.running) return QString("down%1log end %2").arg(one_line ? " · " : "\n").arg(c.log_end.value());
+  return QString("%1 · epoch %2%3log end %4 · HW %5")
+      .arg(QString::fromStdString(c.role))
+      .arg(c.epoch.value())
+      .arg(one_line ? " · " : "\n")
+      .arg(c.log_end.value())
+      .arg(c.high_watermark >= 0 ? QString::number(c.high_watermark.value()) : QString("?"));
+}
+
+}  // namespace
+
+int ClusterWidget::controller_width() const {
+  const std::size_t n = std::max<std::size_t>(1, view_.controllers.size());
+  return std::max(60, width() / static_cast<int>(n) - 16);
+}
+
+bool ClusterWidget::controllers_on_one_line() const {
+  const QFontMetrics detail(palette_.font(-1));
+  for (const core::ControllerView& c : view_.controllers) {
+    if (detail.horizontalAdvance(controller_detail(c, true)) + 12 > controller_width()) return false;
+  }
+  return true;
+}
+
+// The name, then the detail on one line or two.
+int ClusterWidget::controller_height() const {
+  const int lines = controllers_on_one_line() ? 1 : 2;
+  return QFontMetrics(palette_.font(0, true)).height() + lines * QFontMetrics(palette_.font(-1)).height() + 12;
+}
+
+int ClusterWidget::brokers_top() const { return 10 + controller_height() + 28; }
+
+QRect ClusterWidget::controller_rect(std::size_t index) const {
+  const std::size_t n = view_.controllers.size();
+  if (index >= n) return {};
+  // As wide as the longest line needs, within its share of the width.
+  const QFontMetrics title(palette_.font(0, true));
+  const QFontMetrics detail(palette_.font(-1));
+  const bool one_line = controllers_on_one_line();
+  int needed = 150;
+  for (const core::ControllerView& c : view_.controllers) {
+    needed = std::max(needed, title.horizontalAdvance(controller_title(c)) + 16);
+    for (const QString& line : controller_detail(c, one_line).split('\n')) needed = std::max(needed, detail.horizontalAdvance(line) + 16);
+  }
+  const int cell_w = width() / static_cast<int>(n);
+  const int w = std::min(controller_width(), needed);
+  return {static_cast<int>(index) * cell_w + (cell_w - w) / 2, 10, w, controller_height()};
+}
+
+QRect ClusterWidget::active_controller_rect() const {
+  for (std::size_t i = 0; i < view_.controllers.size(); ++i) {
+    if (view_.controllers[i].active) return controller_rect(i);
+  }
+  return {};
 }
 
 QRect ClusterWidget::broker_rect(core::BrokerId id) const {
@@ -42,7 +108,7 @@ QRect ClusterWidget::broker_rect(core::BrokerId id) const {
   const int row = index / per_row;
   const int column = index % per_row;
   const int cell_w = width() / per_row;
-  const int top = 90;
+  const int top = brokers_top();
   const int cell_h = std::max(60, (height() - top - 10) / rows);
   const int w = std::min(cell_w - 16, 160);
   const int h = std::min(cell_h - 12, 96);
@@ -50,7 +116,10 @@ QRect ClusterWidget::broker_rect(core::BrokerId id) const {
 }
 
 QRect ClusterWidget::node_rect(const std::string& name) const {
-  if (name.rfind("controller", 0) == 0) return controller_rect();  // the quorum is drawn as one box
+  if (name == "controller") return active_controller_rect();
+  for (std::size_t i = 0; i < view_.controllers.size(); ++i) {
+    if (view_.controllers[i].name == name) return controller_rect(i);
+  }
   if (name.rfind("broker:", 0) == 0) return broker_rect(std::stoi(name.substr(7)));
   return {};
 }
@@ -74,8 +143,10 @@ void ClusterWidget::paintEvent(QPaintEvent*) {
     // Boxes on one row: the link bows below them rather than running through the boxes between.
     QPointF mid = (from + to) / 2;
     if (std::abs(from.y() - to.y()) < 1) {
-      // The curve's lowest point is half the control point's offset: keep it inside the widget.
-      const double room = std::max(8.0, static_cast<double>(height() - std::max(a.bottom(), b.bottom()) - 14));
+      // The curve's lowest point is half the control point's offset: keep it inside the widget,
+      // and for the controllers' row, in the gap above the brokers.
+      const int floor = a.bottom() < brokers_top() ? brokers_top() - 6 : height() - 14;
+      const double room = std::max(8.0, static_cast<double>(floor - std::max(a.bottom(), b.bottom())));
       const double bow = std::min(std::abs(to.x() - from.x()) * 0.35, 2 * (room + a.height() / 2.0));
       const QPointF control = mid + QPointF(0, bow);
       QPainterPath curve(from);
@@ -107,14 +178,7 @@ void ClusterWidget::paintEvent(QPaintEvent*) {
     }
   }
 
-  // The controller.
-  const QRect c = controller_rect();
-  painter.setPen(QPen(palette_.text, 2));
-  painter.setBrush(view_.controller_running ? palette_.controller : palette_.down);
-  painter.drawRoundedRect(c, 8, 8);
-  painter.setFont(palette_.font(0, true));
-  painter.setPen(kOnFill);
-  painter.drawText(c, Qt::AlignCenter, view_.controller_running ? "controller" : "controller (down)");
+  paint_controllers(painter);
 
   // The brokers.
   std::map<core::BrokerId, int> leads;    // as the controller decided
@@ -163,6 +227,32 @@ void ClusterWidget::paintEvent(QPaintEvent*) {
       painter.drawText(QRect(r.left() - 20, r.bottom() + 2, r.width() + 40, 2 * palette_.font_points + 6), Qt::AlignHCenter | Qt::AlignTop,
                        QString("still acts as leader of %1").arg(zombies[b.id]));
     }
+  }
+}
+
+void ClusterWidget::paint_controllers(QPainter& painter) const {
+  const bool one_line = controllers_on_one_line();
+  for (std::size_t i = 0; i < view_.controllers.size(); ++i) {
+    const core::ControllerView& c = view_.controllers[i];
+    const QRect r = controller_rect(i);
+    // The active one: the controller fill and a thick outline. A standby: the panel's fill and
+    // a thin one. Down: the broker's "down" fill, dashed and crossed out.
+    painter.setPen(QPen(palette_.text, c.active ? 4 : (c.running ? 1.5 : 3), c.running ? Qt::SolidLine : Qt::DashLine));
+    painter.setBrush(!c.running ? palette_.down : c.active ? palette_.controller : palette_.panel);
+    painter.drawRoundedRect(r, 8, 8);
+    if (!c.running) {
+      painter.setPen(QPen(palette_.cut, 3));
+      painter.drawLine(r.topLeft() + QPoint(6, 6), r.bottomRight() - QPoint(6, 6));
+      painter.drawLine(r.topRight() + QPoint(-6, 6), r.bottomLeft() + QPoint(6, -6));
+    }
+    // A standby's panel fill follows the theme; the other fills are light in both.
+    painter.setPen(c.running && !c.active ? palette_.text : kOnFill);
+    const QFont title = palette_.font(0, true);
+    const int title_h = QFontMetrics(title).height();
+    painter.setFont(title);
+    painter.drawText(QRect(r.left() + 6, r.top() + 5, r.width() - 12, title_h), Qt::AlignHCenter, controller_title(c));
+    painter.setFont(palette_.font(-1));
+    painter.drawText(r.adjusted(6, 5 + title_h, -6, -4), Qt::AlignHCenter | Qt::AlignTop, controller_detail(c, one_line));
   }
 }
 

@@ -77,6 +77,20 @@ ClusterView Cluster::view() const {
   const Controller& controller = this->controller();
   view.controller_running = active_controller() != nullptr;
   if (view.controller_running) view.active_controller = active_controller()->name();
+  for (const Controller* c : controllers_) {
+    ControllerView v;
+    v.name = c->name();
+    v.id = c->replica_id();
+    v.running = c->running();
+    v.active = c->active();
+    v.log_end = c->metadata_log().end_offset();
+    if (const RaftReplica* r = c->raft()) {
+      v.role = raft_role_name(r->role());
+      v.epoch = r->epoch();
+      v.high_watermark = r->high_watermark();
+    }
+    view.controllers.push_back(std::move(v));
+  }
   for (const Broker* b : brokers_) {
     const BrokerRegistration* record = controller.image().broker(b->broker_id());
     view.brokers.push_back({b->broker_id(), b->running(), b->paused(), record == nullptr || record->fenced, b->rack()});

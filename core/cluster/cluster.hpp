@@ -61,9 +61,22 @@ struct BrokerView {
   std::string rack;
 };
 
+// One controller of the metadata quorum, as its Raft replica stands.
+struct ControllerView {
+  std::string name;  // its node's name, "controller:1"
+  ReplicaId id = kNoBroker;  // its node.id, 1001..
+  bool running = false;
+  bool active = false;
+  std::string role;  // the Raft state ("Leader", "Follower", ...); empty while down
+  LeaderEpoch epoch = 0;
+  Offset log_end = 0;
+  Offset high_watermark = -1;  // -1 while it knows none
+};
+
 struct ClusterView {
   bool controller_running = false;  // some controller is active
   std::string active_controller;    // its node's name ("controller:2"), empty while none is
+  std::vector<ControllerView> controllers;
   std::vector<BrokerView> brokers;
   std::vector<PartitionView> partitions;
 };

@@ -146,6 +146,39 @@ class GuiTest : public QObject {
     QVERIFY2(table->item(0, 8)->text().startsWith("LEADER DOWN"), qPrintable(table->item(0, 8)->text()));
   }
 
+  void the_cluster_view_draws_each_controller_and_the_active_one() {
+    // controller-failover-fencing: controller:1 loses power at 14 s, controller:2 is active from
+    // about 16.8 s, controller:3 stands by.
+    const std::string lab = std::string(KSIM_SOURCE_DIR) + "/scenarios/controller-failover-fencing.json";
+    gui::MainWindow window;
+    QCOMPARE(window.open_file(QString::fromStdString(lab)), QString());
+    window.run_to(at_s(20));
+    const core::ClusterView view = window.session()->cluster();
+    QCOMPARE(view.controllers.size(), std::size_t{3});
+    QVERIFY(!view.controllers[0].running);
+    QVERIFY(view.controllers[1].active);
+    QCOMPARE(QString::fromStdString(view.controllers[1].role), QString("Leader"));
+    QCOMPARE(QString::fromStdString(view.controllers[2].role), QString("Follower"));
+    QVERIFY(view.controllers[1].log_end > 0);
+    QVERIFY(view.controllers[2].high_watermark > 0);
+    window.show();
+    QCoreApplication::processEvents();
+    gui::ClusterWidget* cluster = window.cluster_widget();
+    const QImage drawing = cluster->grab().toImage();
+    const auto fill_of = [&](std::size_t index) {
+      const QRect r = cluster->controller_rect(index);
+      return QColor(drawing.pixel(r.left() + 8, r.center().y()));  // inside the box, off the text and the cross
+    };
+    const gui::Palette palette = gui::Palette::light(false);
+    QCOMPARE(fill_of(0), palette.down);
+    QCOMPARE(fill_of(1), palette.controller);
+    QCOMPARE(fill_of(2), palette.panel);
+    QCOMPARE(cluster->active_controller_rect(), cluster->controller_rect(1));
+    // The boxes sit side by side, above the brokers.
+    QVERIFY(cluster->controller_rect(0).right() < cluster->controller_rect(1).left());
+    QVERIFY(cluster->controller_rect(2).bottom() < cluster->broker_rect(1).top());
+  }
+
   void the_partitions_table_shows_eligible_leader_replicas() {
     // unclean-shutdown-rejoin: at 21 s the ISR has shrunk to the leader below min.insync.replicas,
     // and the followers that left it are eligible leader replicas.
