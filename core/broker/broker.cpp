@@ -268,6 +268,11 @@ void Broker::on_raft_committed(Offset high_watermark) {
     }
   }
   metadata_offset_ = image_.offset().value();
+  // A partition changed by several records of one batch is published once, in its final state,
+  // at its first change's place in the order.
+  std::set<TopicPartition> seen;
+  changed.erase(std::remove_if(changed.begin(), changed.end(), [&](const TopicPartition& tp) { return !seen.insert(tp).second; }),
+                changed.end());
   if (publishing_) publish(changed);
 }
 

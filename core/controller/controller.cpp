@@ -14,7 +14,7 @@ bool contains(const std::vector<BrokerId>& list, BrokerId id) {
 }  // namespace
 
 bool Controller::has_valid_session(BrokerId id) const {
-  const BrokerRegistration* broker = image_.broker(id);
+  const BrokerRegistration* broker = image().broker(id);
   const auto session = sessions_.find(id);
   return broker != nullptr && !broker->fenced && session != sessions_.end() &&
          now() - session->second.last_heartbeat <= config_.session_timeout;
@@ -31,7 +31,7 @@ PartitionChangeRules Controller::rules_for(const TopicImage& topic, const Partit
 
 void Controller::check_sessions() {
   std::vector<BrokerId> expired;
-  for (const auto& [id, broker] : image_.brokers()) {
+  for (const auto& [id, broker] : image().brokers()) {
     const auto session = sessions_.find(id);
     if (!broker.fenced && session != sessions_.end() && now() - session->second.last_heartbeat > config_.session_timeout) {
       expired.push_back(id);
@@ -46,7 +46,7 @@ void Controller::handle(sim::NodeId from, const BrokerRegistrationRequest& m) {
     send_message(from, BrokerRegistrationResponse{ErrorCode::NOT_CONTROLLER, -1});
     return;
   }
-  const BrokerRegistration* broker = image_.broker(m.broker_id);
+  const BrokerRegistration* broker = image().broker(m.broker_id);
   if (broker != nullptr && broker->incarnation_id == m.incarnation_id) {
     // The same run registering again (its first answer was lost): it keeps its epoch.
     reply_after_commit(from, BrokerRegistrationResponse{ErrorCode::NONE, broker->epoch});
@@ -85,7 +85,7 @@ void Controller::handle(sim::NodeId from, const BrokerHeartbeatRequest& m) {
     send_message(from, BrokerHeartbeatResponse{ErrorCode::NOT_CONTROLLER, true, false, false});
     return;
   }
-  const BrokerRegistration* broker = image_.broker(m.broker_id);
+  const BrokerRegistration* broker = image().broker(m.broker_id);
   if (broker == nullptr || broker->epoch != m.broker_epoch) {
     send_message(from, BrokerHeartbeatResponse{ErrorCode::STALE_BROKER_EPOCH, true, false, false});
     return;
@@ -112,20 +112,20 @@ void Controller::handle(sim::NodeId from, const BrokerHeartbeatRequest& m) {
   } else if (broker->fenced && caught_up && !broker->in_controlled_shutdown) {
     unfence(m.broker_id);
   }
-  const bool fenced = image_.broker(m.broker_id)->fenced;
+  const bool fenced = image().broker(m.broker_id)->fenced;
   reply_after_commit(from, BrokerHeartbeatResponse{ErrorCode::NONE, fenced, caught_up, should_shut_down});
 }
 
 std::int64_t Controller::lowest_active_offset() const {
   std::int64_t lowest = std::numeric_limits<std::int64_t>::max();
   for (const auto& [id, session] : sessions_) {
-    if (image_.usable(id)) lowest = std::min(lowest, session.metadata_offset);
+    if (image().usable(id)) lowest = std::min(lowest, session.metadata_offset);
   }
   return lowest;
 }
 
 bool Controller::leads_anything(BrokerId id) const {
-  for (const auto& [name, topic] : image_.topics()) {
+  for (const auto& [name, topic] : image().topics()) {
     for (const PartitionState& p : topic.partitions) {
       if (p.leader == id) return true;
     }
@@ -136,14 +136,14 @@ bool Controller::leads_anything(BrokerId id) const {
 void Controller::fence(BrokerId id, const char* reason) {
   // Kafka's handleBrokerFenced: out of every ISR, leaderships elsewhere, and the fence record,
   // in one batch.
-  const BrokerRegistration& broker = *image_.broker(id);
+  const BrokerRegistration& broker = *image().broker(id);
   emit(BrokerFenced{id, reason});
   BrokerRegistrationChangeRecord change{id, broker.epoch, true, false};
   change_partitions_of(id, BrokerChange::leaving, Scope::in_isr, "broker fenced", {}, {change});
 }
 
 void Controller::unfence(BrokerId id) {
-  const BrokerRegistration& broker = *image_.broker(id);
+  const BrokerRegistration& broker = *image().broker(id);
   emit(BrokerUnfenced{id});
   // Partitions without a leader may now get one.
   BrokerRegistrationChangeRecord change{id, broker.epoch, false, std::nullopt};
@@ -154,10 +154,10 @@ void Controller::change_partitions_of(BrokerId id, BrokerChange change, Scope sc
                                       std::vector<MetadataRecord> first, std::vector<MetadataRecord> then) {
   const auto may_lead = [&](BrokerId r) {
     if (r == id) return change == BrokerChange::joining;
-    return image_.usable(r);
+    return image().usable(r);
   };
   std::vector<MetadataRecord> records = std::move(first);
-  for (const auto& [name, topic] : image_.topics()) {
+  for (const auto& [name, topic] : image().topics()) {
     for (const PartitionState& p : topic.partitions) {
       const bool in_isr = contains(p.isr, id);
       const bool in_scope = scope == Scope::leaderless ? p.leader == kNoBroker
@@ -200,7 +200,7 @@ void Controller::maybe_schedule_checks() {
   if (!active_) return;
   bool imbalanced = false;
   bool leaderless = false;
-  for (const auto& [name, topic] : image_.topics()) {
+  for (const auto& [name, topic] : image().topics()) {
     for (const PartitionState& p : topic.partitions) {
       if (p.leader != p.replicas.front()) imbalanced = true;
       if (p.leader == kNoBroker) leaderless = true;
@@ -221,7 +221,7 @@ void Controller::maybe_schedule_checks() {
 PartitionChangeResult Controller::reelect(const TopicImage& topic, PartitionState& p, bool preferred) {
   PartitionChangeRules rules = rules_for(topic, p);
   rules.preferred = preferred;
-  return change_partition(p, p.isr, [this](BrokerId r) { return image_.usable(r); }, rules);
+  return change_partition(p, p.isr, [this](BrokerId r) { return image().usable(r); }, rules);
 }
 
 void Controller::balance_leaders() {
@@ -234,7 +234,7 @@ void Controller::balance_leaders() {
 void Controller::elect_unclean_leaders() {
   unclean_scheduled_ = false;
   std::vector<MetadataRecord> records;
-  for (const auto& [name, topic] : image_.topics()) {
+  for (const auto& [name, topic] : image().topics()) {
     if (!topic.config.unclean_leader_election) continue;
     for (const PartitionState& p : topic.partitions) {
       if (p.leader != kNoBroker) continue;
@@ -249,8 +249,8 @@ void Controller::elect_unclean_leaders() {
 void Controller::handle(sim::NodeId from, const AlterPartitionRequest& m) {
   AlterPartitionResponse response;
   response.state.tp = m.tp;
-  const PartitionState* p = image_.partition(m.tp);
-  const BrokerRegistration* broker = image_.broker(m.broker_id);
+  const PartitionState* p = image().partition(m.tp);
+  const BrokerRegistration* broker = image().broker(m.broker_id);
   if (!active_) {
     response.error = ErrorCode::NOT_CONTROLLER;
   } else if (p == nullptr) {
@@ -264,14 +264,14 @@ void Controller::handle(sim::NodeId from, const AlterPartitionRequest& m) {
   } else if (m.partition_epoch != p->partition_epoch) {
     response.error = ErrorCode::FENCED_LEADER_EPOCH;  // Kafka: INVALID_UPDATE_VERSION
   } else if (std::any_of(m.new_isr.begin(), m.new_isr.end(), [&](BrokerId id) {
-               return !contains(p->isr, id) && !image_.usable(id);
+               return !contains(p->isr, id) && !image().usable(id);
              })) {
     // A fenced broker, or one in controlled shutdown, may not join the ISR.
     response.error = ErrorCode::INELIGIBLE_REPLICA;
   } else {
-    const TopicImage& topic = *image_.topic(m.tp.topic);
+    const TopicImage& topic = *image().topic(m.tp.topic);
     PartitionState next = *p;
-    PartitionChangeResult result = change_partition(next, m.new_isr, [this](BrokerId r) { return image_.usable(r); }, rules_for(topic, *p));
+    PartitionChangeResult result = change_partition(next, m.new_isr, [this](BrokerId r) { return image().usable(r); }, rules_for(topic, *p));
     if (next.leader_recovering && !m.leader_recovering) {
       // The leader of an unclean election says it has recovered (KIP-704).
       next.leader_recovering = false;
@@ -283,7 +283,7 @@ void Controller::handle(sim::NodeId from, const AlterPartitionRequest& m) {
     write(std::move(records));
     maybe_schedule_checks();
   }
-  if (const PartitionState* now_state = image_.partition(m.tp)) response.state = *now_state;
+  if (const PartitionState* now_state = image().partition(m.tp)) response.state = *now_state;
   if (response.error == ErrorCode::NONE) {
     reply_after_commit(from, std::move(response));
   } else {
@@ -293,8 +293,8 @@ void Controller::handle(sim::NodeId from, const AlterPartitionRequest& m) {
 
 std::vector<BrokerPlacementInfo> Controller::placement_candidates() const {
   std::vector<BrokerPlacementInfo> candidates;
-  for (const auto& [id, broker] : image_.brokers()) {
-    if (image_.usable(id)) candidates.push_back({id, broker.rack});
+  for (const auto& [id, broker] : image().brokers()) {
+    if (image().usable(id)) candidates.push_back({id, broker.rack});
   }
   return candidates;
 }
@@ -303,7 +303,7 @@ ErrorCode Controller::create_topic(const std::string& name, std::int32_t partiti
                                    std::int16_t replication_factor, const TopicConfig& config,
                                    std::vector<std::vector<BrokerId>> assignment) {
   if (!active_) return ErrorCode::NOT_CONTROLLER;
-  if (image_.topic(name) != nullptr) return ErrorCode::TOPIC_ALREADY_EXISTS;
+  if (image().topic(name) != nullptr) return ErrorCode::TOPIC_ALREADY_EXISTS;
   if (partitions < 1) return ErrorCode::INVALID_PARTITIONS;
   const std::vector<BrokerPlacementInfo> candidates = placement_candidates();
   if (assignment.empty()) {
@@ -324,7 +324,7 @@ ErrorCode Controller::create_topic(const std::string& name, std::int32_t partiti
     p.tp = TopicPartition{name, i};
     p.replicas = assignment[static_cast<std::size_t>(i)];
     for (const BrokerId r : p.replicas) {
-      if (image_.usable(r)) p.isr.push_back(r);
+      if (image().usable(r)) p.isr.push_back(r);
     }
     if (p.isr.empty()) p.isr = {p.replicas.front()};
     elect_new(topic, p);
@@ -338,7 +338,7 @@ ErrorCode Controller::create_topic(const std::string& name, std::int32_t partiti
 
 ErrorCode Controller::create_partitions(const std::string& name, std::int32_t total_count) {
   if (!active_) return ErrorCode::NOT_CONTROLLER;
-  const TopicImage* topic = image_.topic(name);
+  const TopicImage* topic = image().topic(name);
   if (topic == nullptr) return ErrorCode::UNKNOWN_TOPIC_OR_PARTITION;
   const auto existing = static_cast<std::int32_t>(topic->partitions.size());
   if (total_count <= existing) return ErrorCode::INVALID_PARTITIONS;
@@ -375,12 +375,12 @@ ErrorCode Controller::elect_preferred_leaders(const std::vector<TopicPartition>&
     report_change(next, result, "preferred leader", records);
   };
   if (partitions.empty()) {
-    for (const auto& [name, topic] : image_.topics()) {
+    for (const auto& [name, topic] : image().topics()) {
       for (const PartitionState& p : topic.partitions) consider(topic, p);
     }
   } else {
     for (const TopicPartition& tp : partitions) {
-      if (const PartitionState* p = image_.partition(tp)) consider(*image_.topic(tp.topic), *p);
+      if (const PartitionState* p = image().partition(tp)) consider(*image().topic(tp.topic), *p);
     }
   }
   write(std::move(records));
@@ -390,7 +390,7 @@ ErrorCode Controller::elect_preferred_leaders(const std::vector<TopicPartition>&
 
 ErrorCode Controller::set_topic_config(const std::string& name, const TopicConfig& config) {
   if (!active_) return ErrorCode::NOT_CONTROLLER;
-  if (image_.topic(name) == nullptr) return ErrorCode::UNKNOWN_TOPIC_OR_PARTITION;
+  if (image().topic(name) == nullptr) return ErrorCode::UNKNOWN_TOPIC_OR_PARTITION;
   write({ConfigRecord{name, config}});
   return ErrorCode::NONE;
 }
@@ -411,11 +411,11 @@ void Controller::handle(sim::NodeId from, const ElectLeadersRequest& m) {
 void Controller::handle(sim::NodeId from, const MetadataRequest& m) {
   MetadataResponse response;
   response.correlation_id = m.correlation_id;
-  for (const auto& [id, broker] : image_.brokers()) {
-    if (image_.usable(id)) response.brokers.push_back({id, broker.rack});
+  for (const auto& [id, broker] : image().brokers()) {
+    if (image().usable(id)) response.brokers.push_back({id, broker.rack});
   }
   if (active_) response.controller_id = replica_id();
-  for (const auto& [name, topic] : image_.topics()) {
+  for (const auto& [name, topic] : image().topics()) {
     for (const PartitionState& p : topic.partitions) response.partitions.push_back(p);
   }
   send_message(from, std::move(response));

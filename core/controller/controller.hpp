@@ -54,8 +54,8 @@ class Controller final : public QuorumMember {
   bool active() const { return active_; }
   // The metadata as this controller knows it: the committed records, and on the active
   // controller its own writes not yet committed.
-  const MetadataImage& image() const { return image_; }
-  const PartitionState* partition(const TopicPartition& tp) const { return image_.partition(tp); }
+  const MetadataImage& image() const { return active_ ? image_ : committed_; }
+  const PartitionState* partition(const TopicPartition& tp) const { return image().partition(tp); }
   // The offset of the last record this controller applied that is committed.
   Offset committed_offset() const { return committed_.offset(); }
 
@@ -147,7 +147,7 @@ class Controller final : public QuorumMember {
 
   BrokerConfig config_;
   MetadataImage committed_;  // the committed records, applied in order
-  MetadataImage image_;      // committed_, and on the active controller its own later writes
+  MetadataImage image_;      // on the active controller only: committed_ and its own later writes
   // The active controller's volatile state.
   bool active_ = false;
   std::uint64_t term_ = 0;  // raised at every activation and deactivation: stale timers do nothing

@@ -21,13 +21,9 @@ void Controller::on_stop(sim::StopKind kind) {
 
 void Controller::on_raft_committed(Offset high_watermark) {
   // Replays what became committed (the listener's handleCommit). The active controller has
-  // applied its own records already; the others apply them now, to both images.
+  // applied its own records to its working image already; a standby has only the committed one.
   const RaftLog& log = metadata_log();
-  for (Offset o = committed_.offset() + 1; o < high_watermark; ++o) {
-    const MetadataRecord& record = *log.at(o).record;
-    committed_.apply(o, record);
-    if (!active_) image_.apply(o, record);
-  }
+  for (Offset o = committed_.offset() + 1; o < high_watermark; ++o) committed_.apply(o, *log.at(o).record);
   if (!active_) return;
   // Answers that waited for these records.
   auto keep = pending_replies_.begin();
@@ -79,7 +75,7 @@ void Controller::deactivate() {
   ++term_;
   // What was written and not committed is gone with the leadership (the controller reverts to
   // its last committed snapshot); those waiting for it are told to find the new controller.
-  image_ = committed_;
+  image_ = MetadataImage{};
   for (PendingReply& p : pending_replies_) {
     std::visit([](auto& r) { r.error = ErrorCode::NOT_CONTROLLER; }, p.reply);
     if (running()) send_reply(p.to, p.reply);

@@ -1,5 +1,6 @@
 // Replication in RaftReplica: the leader's appends and high watermark, fetches on both sides.
 #include <algorithm>
+#include <array>
 
 #include "core/raft/raft_replica.hpp"
 #include "sim/assert.hpp"
@@ -50,11 +51,15 @@ void RaftReplica::drain_accumulator() {
 void RaftReplica::update_leader_high_watermark() {
   // The offset a majority of voters hold: with the voters' ends in descending order, the one at
   // index n/2. It counts only once it passes the start of this epoch.
-  std::vector<Offset> ends;
-  ends.reserve(peers_.size());
-  for (const Peer& p : peers_) ends.push_back(p.end_offset);
-  std::sort(ends.begin(), ends.end(), std::greater<>());
-  const Offset majority_end = ends[peers_.size() / 2];
+  // A quorum has at most a handful of voters (1, 3 or 5 here): a fixed array, no allocation per
+  // fetch.
+  constexpr std::size_t kMaxVoters = 9;
+  KSIM_ASSERT(peers_.size() <= kMaxVoters, "more voters than the quorum supports");
+  std::array<Offset, kMaxVoters> ends{};
+  std::size_t n = 0;
+  for (const Peer& p : peers_) ends[n++] = p.end_offset;
+  std::sort(ends.begin(), ends.begin() + static_cast<std::ptrdiff_t>(n), std::greater<>());
+  const Offset majority_end = ends[n / 2];
   if (majority_end > epoch_start_offset_) set_high_watermark(majority_end);
 }
 
