@@ -140,18 +140,24 @@ sim::Duration RaftReplica::strict_exponential_backoff(std::size_t position, std:
   return std::min(config_.election_backoff_max, sim::Duration::from_ns(base << (position - 1)));
 }
 
-void RaftReplica::handle(sim::NodeId from, const BeginQuorumEpochRequest& m) {
-  BeginQuorumEpochResponse response;
+template <typename Response, typename Request, typename Then>
+void RaftReplica::answer_leader_notice(sim::NodeId from, const Request& m, Then then) {
+  Response response;
   response.correlation_id = m.correlation_id;
   if (m.leader_epoch < epoch()) {
     response.error = ErrorCode::FENCED_LEADER_EPOCH;
   } else {
     learn_leader(m.leader_epoch, m.leader);
+    then();
   }
   response.leader_epoch = epoch();
   response.leader = leader();
   host_.raft_reply(from, RaftResponse{response});
   poll();
+}
+
+void RaftReplica::handle(sim::NodeId from, const BeginQuorumEpochRequest& m) {
+  answer_leader_notice<BeginQuorumEpochResponse>(from, m, [] {});
 }
 
 void RaftReplica::handle(sim::NodeId from, const BeginQuorumEpochResponse& m) {
@@ -165,12 +171,7 @@ void RaftReplica::handle(sim::NodeId from, const BeginQuorumEpochResponse& m) {
 }
 
 void RaftReplica::handle(sim::NodeId from, const EndQuorumEpochRequest& m) {
-  EndQuorumEpochResponse response;
-  response.correlation_id = m.correlation_id;
-  if (m.leader_epoch < epoch()) {
-    response.error = ErrorCode::FENCED_LEADER_EPOCH;
-  } else {
-    learn_leader(m.leader_epoch, m.leader);
+  answer_leader_notice<EndQuorumEpochResponse>(from, m, [&] {
     if (role_ == RaftRole::follower && leader() == m.leader && epoch() == m.leader_epoch) {
       // The leader is going: stand after a wait set by our place among its preferred successors.
       const auto& successors = m.preferred_successors;
@@ -178,11 +179,7 @@ void RaftReplica::handle(sim::NodeId from, const EndQuorumEpochRequest& m) {
           std::find(successors.begin(), successors.end(), id_) - successors.begin());
       fetch_deadline_ = host_.raft_now() + strict_exponential_backoff(position, successors.size());
     }
-  }
-  response.leader_epoch = epoch();
-  response.leader = leader();
-  host_.raft_reply(from, RaftResponse{response});
-  poll();
+  });
 }
 
 void RaftReplica::handle(sim::NodeId from, const EndQuorumEpochResponse& m) {

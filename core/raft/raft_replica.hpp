@@ -225,6 +225,11 @@ class RaftReplica {
   // KafkaRaftClient.maybeHandleCommonResponse / maybeTransition: an answer or a request naming a
   // newer epoch, or a leader of this one, moves this replica there. True if it moved.
   bool learn_leader(LeaderEpoch epoch, ReplicaId leader);
+  // BeginQuorumEpoch and EndQuorumEpoch alike: refused from an older epoch; otherwise the leader
+  // it names is learnt and `then` runs; the answer gives the epoch and leader as they now stand
+  // (raft_election.cpp).
+  template <typename Response, typename Request, typename Then>
+  void answer_leader_notice(sim::NodeId from, const Request& m, Then then);
   void send_votes(sim::Time now);
   sim::Duration binary_exponential_backoff();
   sim::Duration strict_exponential_backoff(std::size_t position, std::size_t successors) const;
