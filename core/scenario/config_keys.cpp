@@ -198,6 +198,24 @@ const std::map<std::string, Setter<QuorumConfig>, std::less<>>& quorum_keys() {
       {"controller.quorum.request.timeout.ms", duration(&QuorumConfig::request_timeout, sim::milliseconds(1), sim::milliseconds(1))},
       {"controller.quorum.retry.backoff.ms", duration(&QuorumConfig::retry_backoff)},
       {"controller.quorum.append.linger.ms", duration(&QuorumConfig::append_linger)},
+      // The static voter set, as Kafka writes it: "1001@controller-1:9093,1002@...". Only the
+      // node.ids count (there are no hosts to resolve); the loader checks them against the
+      // controllers ksim builds.
+      {"controller.quorum.voters", [](QuorumConfig& c, const ConfigValue& v) {
+         std::vector<std::string> entries;
+         if (std::string e = read_name_list(v, entries); !e.empty()) return e;
+         c.voters.clear();
+         for (const std::string& entry : entries) {
+           const std::size_t at = entry.find('@');
+           const std::string id = entry.substr(0, at);
+           if (at == std::string::npos || id.empty() || id.find_first_not_of("0123456789") != std::string::npos || id.size() > 9 ||
+               entry.find(':', at) == std::string::npos) {
+             return "\"" + entry + "\" is not a voter; write each as NODE_ID@HOST:PORT, e.g. 1001@controller-1:9093";
+           }
+           c.voters.push_back(QuorumVoter{ReplicaId{std::stoi(id)}, sim::NodeId{}});
+         }
+         return std::string();
+       }},
       // Not a Kafka config: false replays the elections of Kafka 3.x, before pre-vote (KIP-996).
       {"ksim.controller.quorum.pre.vote", boolean(&QuorumConfig::pre_vote)},
   };

@@ -136,6 +136,24 @@ void read_cluster(const Node& n, Scenario& s) {
   read_config(n, s.cluster, [](ClusterSpec& c, std::string_view key, const ConfigValue& value) {
     return apply_cluster_config(c.broker, c.quorum, key, value);
   });
+  // controller.quorum.voters, when given, says how many controllers there are; ksim numbers
+  // them from node.id 1001, so the list must too.
+  if (!s.cluster.quorum.voters.empty()) {
+    const Node voters = n.at("config").at("controller.quorum.voters");
+    const auto count = static_cast<std::int32_t>(s.cluster.quorum.voters.size());
+    std::string expected;
+    bool in_order = true;
+    for (std::int32_t i = 0; i < count; ++i) {
+      expected += (i == 0 ? "" : ",") + std::to_string(Cluster::kFirstControllerId + i) + "@controller-" + std::to_string(i + 1) + ":9093";
+      in_order = in_order && s.cluster.quorum.voters[static_cast<std::size_t>(i)].id == ReplicaId{Cluster::kFirstControllerId + i};
+    }
+    if (!in_order) voters.fail("ksim's controllers have node.ids 1001, 1002, ... in order: write \"" + expected + "\" (or set cluster.controllers)");
+    if (count % 2 == 0 || count > 5) voters.fail("names " + std::to_string(count) + " voters; ksim runs 1, 3 or 5");
+    if (n.has("controllers") && s.cluster.controllers != count) {
+      voters.fail("names " + std::to_string(count) + " voters but cluster.controllers is " + std::to_string(s.cluster.controllers) + "; keep one of them");
+    }
+    s.cluster.controllers = count;
+  }
 }
 
 void read_topics(const Node& list, Scenario& s) {

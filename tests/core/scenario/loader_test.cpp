@@ -56,6 +56,18 @@ TEST_CASE("scenario loader: the cluster's configs set the brokers' and the metad
   typo.replace(typo.find(R"("brokers": 3})"), 13, R"("brokers": 3, "config": {"controller.quorum.fetch.timeout": 4000}})");
   CHECK_THAT(error_of(typo), Catch::Contains("cluster.config.controller.quorum.fetch.timeout: unknown broker config"));
   CHECK_THAT(error_of(typo), Catch::Contains("did you mean \"controller.quorum.fetch.timeout.ms\"?"));
+  // The static voter set as Kafka writes it sets the number of controllers.
+  const auto with_voters = [](const std::string& voters) {
+    std::string t = scenario();
+    t.replace(t.find(R"("brokers": 3})"), 13, R"("brokers": 3, "config": {"controller.quorum.voters": ")" + voters + R"("}})");
+    return t;
+  };
+  CHECK(parse_scenario(with_voters("1001@controller-1:9093"), "lab.json").cluster.controllers == 1);
+  CHECK(parse_scenario(with_voters("1001@c1:9093,1002@c2:9093,1003@c3:9093,1004@c4:9093,1005@c5:9093"), "lab.json").cluster.controllers == 5);
+  CHECK_THAT(error_of(with_voters("1@c1:9093,2@c2:9093,3@c3:9093")),
+             Catch::Contains("write \"1001@controller-1:9093,1002@controller-2:9093,1003@controller-3:9093\""));
+  CHECK_THAT(error_of(with_voters("1001@c1:9093,1002@c2:9093")), Catch::Contains("names 2 voters; ksim runs 1, 3 or 5"));
+  CHECK_THAT(error_of(with_voters("1001-c1")), Catch::Contains("is not a voter; write each as NODE_ID@HOST:PORT"));
 }
 
 TEST_CASE("scenario loader: mistakes are named with the file, the place and the fix", "[core][scenario]") {
