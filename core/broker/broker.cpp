@@ -4,6 +4,13 @@
 #include <cmath>
 
 namespace ksim::core {
+namespace {
+
+// A request the controller refused with NOT_CONTROLLER goes again to the next active controller
+// after the broker-to-controller channel's retry.backoff.ms.
+constexpr sim::Duration kNotControllerBackoff = sim::milliseconds(100);
+
+}  // namespace
 
 Broker::Broker(KafkaEvents& events, BrokerId id, std::string rack, BrokerConfig config, QuorumConfig quorum)
     : QuorumMember("broker:" + to_string(id), events, id, std::move(quorum)),
@@ -69,7 +76,6 @@ void Broker::on_stop(sim::StopKind kind) {
   shutting_down_ = false;
   heartbeating_ = false;
   heartbeat_in_flight_ = 0;
-  metadata_offset_ = -1;
   metadata_.clear();
   live_brokers_.clear();
   produces_.clear();
@@ -138,8 +144,8 @@ void Broker::handle(sim::NodeId, const BrokerRegistrationResponse& m) {
   if (registered()) return;
   cancel(registration_timer_);
   if (m.error == ErrorCode::NOT_CONTROLLER) {
-    // That controller is no longer active: ask the next one (retry.backoff.ms).
-    registration_timer_ = after(sim::milliseconds(100), [this] {
+    // That controller is no longer active: ask the next one.
+    registration_timer_ = after(kNotControllerBackoff, [this] {
       if (!registered()) register_with_controller();
     });
     return;
@@ -183,7 +189,7 @@ void Broker::heartbeat() {
   heartbeat_in_flight_ = sent;
   heartbeat_wants_shut_down_ = shutting_down_;
   const sim::NodeId to = *controller_;
-  send_message(to, BrokerHeartbeatRequest{id_, broker_epoch_, metadata_offset_, shutting_down_});
+  send_message(to, BrokerHeartbeatRequest{id_, broker_epoch_, image_.offset().value(), shutting_down_});
   heartbeat_timeout_ = after(config_.session_timeout / 2, [this, sent, to] {
     if (heartbeat_in_flight_ != sent) return;
     heartbeat_in_flight_ = 0;
@@ -197,7 +203,7 @@ void Broker::handle(sim::NodeId, const BrokerHeartbeatResponse& m) {
   heartbeat_in_flight_ = 0;
   cancel(heartbeat_timeout_);
   if (m.error == ErrorCode::NOT_CONTROLLER) {
-    schedule_heartbeat(sim::milliseconds(100));  // to the next active controller (retry.backoff.ms)
+    schedule_heartbeat(kNotControllerBackoff);  // to the next active controller
     return;
   }
   if (m.error == ErrorCode::STALE_BROKER_EPOCH) {
@@ -267,7 +273,6 @@ void Broker::on_raft_committed(Offset high_watermark) {
       for (const PartitionState& p : image_.topic(c->topic)->partitions) changed.push_back(p.tp);
     }
   }
-  metadata_offset_ = image_.offset().value();
   // A partition changed by several records of one batch is published once, in its final state,
   // at its first change's place in the order.
   std::set<TopicPartition> seen;

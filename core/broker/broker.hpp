@@ -239,7 +239,6 @@ class Broker final : public QuorumMember, private GroupCoordinatorHost, private 
   std::uint64_t heartbeats_sent_ = 0;
   std::uint64_t heartbeat_in_flight_ = 0;  // which heartbeat awaits its answer; 0 for none
   sim::TimerId heartbeat_timeout_;
-  std::int64_t metadata_offset_ = -1;  // the last committed metadata record applied to image_
   MetadataImage image_;
   bool publishing_ = false;  // the image reaches the replicas (from the first caught-up heartbeat on)
   std::map<TopicPartition, PartitionState> metadata_;  // every partition, for Metadata requests
