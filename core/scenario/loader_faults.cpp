@@ -12,22 +12,16 @@ void check_target(const Scenario& s, const Node& n) {
   const std::string t = n.string();
   const auto after = [&](const char* prefix) { return t.substr(std::string(prefix).size()); };
   if (t == "controller" || t == "standby-controller") return;
-  if (t.rfind("controller:", 0) == 0) {
-    const std::string id = after("controller:");
-    if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos || id.size() > 1 ||
-        std::stoi(id) < 1 || std::stoi(id) > s.cluster.controllers) {
-      n.fail("\"" + t + "\": controllers are controller:1 to controller:" + std::to_string(s.cluster.controllers));
-    }
-    return;
-  }
-  if (t.rfind("broker:", 0) == 0) {
-    const std::string id = after("broker:");
+  // KIND:N, numbered from 1 to `count` (brokers, controllers).
+  const auto numbered = [&](const std::string& kind, std::int32_t count) {
+    const std::string id = after((kind + ":").c_str());
     if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos || id.size() > 4 ||
-        std::stoi(id) < 1 || std::stoi(id) > s.cluster.brokers) {
-      n.fail("\"" + t + "\": brokers are broker:1 to broker:" + std::to_string(s.cluster.brokers));
+        std::stoi(id) < 1 || std::stoi(id) > count) {
+      n.fail("\"" + t + "\": " + kind + "s are " + kind + ":1 to " + kind + ":" + std::to_string(count));
     }
-    return;
-  }
+  };
+  if (t.rfind("controller:", 0) == 0) return numbered("controller", s.cluster.controllers);
+  if (t.rfind("broker:", 0) == 0) return numbered("broker", s.cluster.brokers);
   if (t.rfind("leader-of:", 0) == 0 || t.rfind("follower-of:", 0) == 0) {
     const Json probe = after(t.rfind("leader-of:", 0) == 0 ? "leader-of:" : "follower-of:");
     const TopicPartition tp = read_partition(Node(probe, n.path(), *current_file));
